@@ -1,0 +1,88 @@
+/* sockets.h: live TCP socket pressure, decoded into plain counters.
+ *
+ * The decoders (sockdiag.c over NETLINK_SOCK_DIAG, procnet.c over
+ * /proc/net/tcp{,6}) stream every socket into these counters: counts per
+ * state, one entry per destination key, listeners inside the ephemeral
+ * range. Nothing is kept per socket; memory grows with destinations.
+ */
+#ifndef TWTUNE_SOCKETS_H
+#define TWTUNE_SOCKETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Kernel TCP state numbers (include/net/tcp_states.h), 1..12. */
+#define TCP_NSTATES 13
+extern const char *const tcp_state_names[TCP_NSTATES]; /* [0] is NULL */
+
+/* What counts as an ephemeral port: ip_local_port_range and the
+ * ip_local_reserved_ports bitmap (65536 bits, may be NULL for none). */
+struct ephemeral {
+	unsigned low, high;
+	const uint8_t *reserved;
+};
+bool ephemeral_reserved(const struct ephemeral *e, unsigned port);
+/* Range size minus reserved ports inside it. */
+unsigned ephemeral_usable(const struct ephemeral *e);
+
+/* Addresses: family AF_INET or AF_INET6; IPv4-mapped IPv6 is stored as AF_INET. */
+struct addr {
+	uint8_t family;
+	uint8_t bytes[16];
+};
+
+/* Destination key K = (local IP, remote IP, remote port). */
+struct dest {
+	struct addr local, remote;
+	uint16_t rport;
+	uint32_t used;      /* sockets holding an ephemeral local port towards K */
+	uint32_t time_wait; /* of those, in TIME_WAIT (not the FIN_WAIT2 substate) */
+};
+
+struct listener {
+	struct addr addr;
+	uint16_t port;
+	bool reserved; /* covered by ip_local_reserved_ports */
+};
+
+/* Kernel counters; -1 where the file or field is missing. */
+struct sock_counters {
+	long long sockstat_inuse, sockstat_orphan, sockstat_tw, sockstat_alloc;
+	long long sockstat6_inuse;
+	long long tw, tw_recycled, tw_killed, tw_overflow; /* TcpExt */
+	long long curr_estab;                              /* Tcp */
+};
+
+enum sock_source { SOURCE_SOCK_DIAG, SOURCE_PROCFS };
+
+struct sock_snapshot {
+	enum sock_source source;
+	unsigned long long total;
+	unsigned long long states[TCP_NSTATES];
+	/* open-addressing hash of destinations; iterate with sockets_dests() */
+	struct dest *slots;
+	size_t nslots, ndests;
+	struct listener *listeners;
+	size_t nlisteners, listeners_cap;
+	struct sock_counters counters;
+	struct ephemeral eph;
+};
+
+/* Flags for sockets_collect(). */
+#define SOCKETS_FORCE_PROCFS 0x1 /* also forced by TWTUNE_FORCE_PROCFS=1 in the environment */
+
+/* Collect a snapshot. proc_net is the /proc/net directory to read (usually
+ * "/proc/net"). Returns 0 or -errno; never prints. */
+int sockets_collect(struct sock_snapshot *s, const struct ephemeral *eph,
+		    const char *proc_net, unsigned flags);
+void sockets_free(struct sock_snapshot *s);
+
+/* The n fullest destinations, sorted by used (descending, ties broken by
+ * key). Fills out[] with pointers into the snapshot and returns the count. */
+size_t sockets_top(const struct sock_snapshot *s, const struct dest **out, size_t n);
+
+/* "10.0.0.1" or "::1"; buf must hold INET6_ADDRSTRLEN bytes. */
+const char *addr_str(const struct addr *a, char *buf, size_t len);
+
+#endif
