@@ -1,0 +1,120 @@
+# twtune: audit and tune the kernel settings behind TCP TIME_WAIT pressure
+#
+#   make            build ./twtune
+#   make audit      install what is missing, build, run ./twtune audit
+#   make test       install test dependencies, build, run every test
+#   make install    PREFIX=/usr/local DESTDIR=
+
+CC       ?= cc
+PREFIX   ?= /usr/local
+SBINDIR  ?= $(PREFIX)/sbin
+DATADIR  ?= $(PREFIX)/share
+PROFILEDIR ?= $(DATADIR)/twtune/profiles
+BUILD    ?= build
+SANITIZE ?=
+V        ?=
+Q        := $(if $(V),,@)
+
+WARN     = -Wall -Wextra -Wpedantic -Wformat=2 -Wstrict-prototypes \
+           -Wmissing-prototypes -Wshadow -Wvla
+ifneq ($(filter true 1,$(CI) $(WERROR)),)
+WARN    += -Werror
+endif
+HARDEN   = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+CFLAGS  ?= -O2 -g
+NL_CFLAGS := $(shell pkg-config --cflags libnl-3.0 2>/dev/null || echo -I/usr/include/libnl3)
+NL_LIBS   := $(shell pkg-config --libs libnl-3.0 2>/dev/null || echo -lnl-3)
+# Debian's libiniparser-dev ships no .pc file.
+INI_CFLAGS := $(shell pkg-config --cflags iniparser 2>/dev/null || echo -I/usr/include/iniparser)
+INI_LIBS   := $(shell pkg-config --libs iniparser 2>/dev/null || echo -liniparser)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) $(NL_CFLAGS) $(INI_CFLAGS) \
+             -DPROFILEDIR='"$(PROFILEDIR)"' -MMD -MP
+LDLIBS_ALL = $(NL_LIBS) $(INI_LIBS) -lm
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
+ifneq ($(SANITIZE),)
+ALL_CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+ALL_LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+SRCS := $(wildcard src/*.c)
+OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
+LIB_OBJS := $(filter-out $(BUILD)/main.o $(BUILD)/cmd_%.o,$(OBJS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_TOOLS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/*.c))
+
+# Debian packages: what building needs, and what the test suite needs on top.
+BUILD_PKGS = gcc make pkg-config libc6-dev libnl-3-dev libiniparser-dev
+TEST_PKGS  = bats bats-assert bats-support jq iproute2 procps util-linux clang
+DEPS ?= build
+
+all: twtune
+
+# Rebuild everything when the compiler or its flags change.
+$(BUILD)/flags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
+
+$(BUILD)/%.o: src/%.c $(BUILD)/flags
+	@mkdir -p $(BUILD)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+twtune: $(OBJS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(BUILD)/tests
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/flags
+	@mkdir -p $(BUILD)/tests
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LDLIBS_ALL)
+
+# Installs the missing Debian packages of $(DEPS) (build, test); idempotent.
+deps:
+	@pkgs='$(BUILD_PKGS) $(if $(filter test,$(DEPS)),$(TEST_PKGS))'; \
+	missing=; for p in $$pkgs; do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' \
+			|| missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all present ($(DEPS))"; exit 0; fi; \
+	echo "deps: installing:$$missing"; \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "deps: run as root, or: apt-get install$$missing" >&2; exit 1; fi; \
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing
+
+audit:
+	@$(MAKE) --no-print-directory deps DEPS=build
+	@$(MAKE) --no-print-directory twtune
+	@# A risky host is reported (exit 1), not a failed make.
+	./twtune audit || [ $$? -eq 1 ]
+
+test:
+	@$(MAKE) --no-print-directory deps DEPS="build test"
+	@$(MAKE) --no-print-directory twtune test-tools
+	@TWTUNE=$(CURDIR)/twtune BUILD=$(CURDIR)/$(BUILD) bash tests/run.sh
+
+test-tools: $(UNIT_BINS) $(TEST_TOOLS)
+
+install: twtune
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PROFILEDIR)
+	install -m 0755 twtune $(DESTDIR)$(SBINDIR)/twtune
+	install -m 0644 profiles/*.ini $(DESTDIR)$(PROFILEDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/twtune
+	for f in profiles/*.ini; do rm -f "$(DESTDIR)$(PROFILEDIR)/$${f##*/}"; done
+	-rmdir $(DESTDIR)$(PROFILEDIR) $(DESTDIR)$(DATADIR)/twtune 2>/dev/null
+
+clean:
+	rm -rf $(BUILD) twtune
+
+FORCE:
+.PHONY: all deps audit test test-tools install uninstall clean FORCE
+
+-include $(OBJS:.o=.d)

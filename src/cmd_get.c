@@ -1,0 +1,89 @@
+/* cmd_get.c: twtune get [--json] [KEY...] */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "json.h"
+#include "registry.h"
+#include "sysctl.h"
+#include "twtune.h"
+
+static const char *reason(int err)
+{
+	return err == -ENOENT ? "not supported by this kernel" : strerror(-err);
+}
+
+int cmd_get(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct sysctl_def *want[16];
+	size_t nwant = 0;
+	bool json = false;
+	int opt, rc = EXIT_OK;
+
+	while ((opt = cmd_next_opt(argc, argv, opts, &rc)) != -1) {
+		if (opt == CMD_DONE)
+			return rc;
+		json = true;
+	}
+	for (int i = optind; i < argc; i++) {
+		const struct sysctl_def *d = sysctl_lookup(argv[i]);
+		const char *why;
+
+		if (sysctl_removed(argv[i], &why)) {
+			errorf("get: %s was %s", argv[i], why);
+			return EXIT_USAGE;
+		}
+		if (!d)
+			return usage_error("get", "unknown key '%s'", argv[i]);
+		if (nwant < sizeof(want) / sizeof(want[0]))
+			want[nwant++] = d;
+	}
+	if (nwant == 0)
+		for (size_t i = 0; i < sysctl_count; i++)
+			want[nwant++] = &sysctl_table[i];
+
+	struct json j;
+	if (json) {
+		json_init(&j, stdout);
+		json_obj_begin(&j, NULL);
+	}
+	for (size_t i = 0; i < nwant; i++) {
+		const struct sysctl_def *d = want[i];
+		char name[96];
+		struct sysval v;
+		int r = sysctl_read(G.sysctl_root, d, &v);
+
+		sysctl_fullname(d, name, sizeof(name));
+		if (r < 0) {
+			/* A key the kernel lacks is worth a note when listing all,
+			 * an error when asked for by name. */
+			if (argc > optind || r != -ENOENT) {
+				errorf("get: %s: %s", name, reason(r));
+				rc = EXIT_SYSTEM;
+			} else if (!json) {
+				warnf("%s: %s", name, reason(r));
+			}
+			if (json)
+				json_null(&j, name);
+			continue;
+		}
+		if (json && d->type == TYPE_INT)
+			json_int(&j, name, v.num);
+		else if (json)
+			json_str(&j, name, v.text);
+		else
+			printf("%s = %s\n", name, v.text);
+		sysval_free(&v);
+	}
+	if (json) {
+		json_obj_end(&j);
+		json_end(&j);
+	}
+	return rc;
+}

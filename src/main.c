@@ -1,0 +1,220 @@
+/* main.c: global options and the command table */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "output.h"
+#include "sysctl.h"
+#include "twtune.h"
+
+struct globals G = {
+	.sysctl_root = "/proc/sys",
+	.proc_net = "/proc/net",
+};
+
+const struct command commands[] = {
+	{ "audit", cmd_audit, 0, "audit [--json] [PROFILE]",
+	  "report the managed sysctls and what differs from the kernel defaults",
+	  "  --json        one JSON object\n" },
+	{ "get", cmd_get, 0, "get [--json] [KEY...]",
+	  "print the current values of the managed sysctls, like sysctl(8)",
+	  "  --json        one JSON object: key -> value (null where the kernel lacks the key)\n" },
+	{ "profiles", cmd_profiles, 0, "profiles [--json | --names]",
+	  "list the profiles found along the search path",
+	  "  --json        a JSON array of {name, description, path, error}\n"
+	  "  --names       names only, one per line (for completion)\n" },
+	{ "show", cmd_show, 0, "show [--json] PROFILE",
+	  "print a profile's values after inheritance, and the file each came from",
+	  "  --json        one JSON object\n" },
+	{ "help", cmd_help, 0, "help [COMMAND]", "show help for twtune or one command", "" },
+};
+const size_t ncommands = sizeof(commands) / sizeof(commands[0]);
+
+const struct command *command_find(const char *name)
+{
+	for (size_t i = 0; i < ncommands; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+void command_usage(const struct command *c, FILE *f)
+{
+	fprintf(f, "usage: twtune [GLOBAL OPTIONS] %s\n\n%s\n", c->synopsis, c->summary);
+	fprintf(f, "\noptions:\n%s  -h, --help    show this help\n", c->options);
+}
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "twtune: %s%s", cmd ? cmd : "", cmd ? ": " : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "; see 'twtune %s%s'\n", cmd ? cmd : "help", cmd ? " --help" : "");
+	return EXIT_USAGE;
+}
+
+int cmd_next_opt(int argc, char **argv, const struct option *longopts, int *rc)
+{
+	struct option all[24];
+	char shortopts[64] = ":h";
+	size_t n = 0, len = 2;
+	int opt;
+
+	for (; longopts && longopts[n].name && n < 22; n++) {
+		all[n] = longopts[n];
+		if (all[n].val < 128 && all[n].val > ' ' && len + 3 < sizeof(shortopts)) {
+			shortopts[len++] = (char)all[n].val;
+			if (all[n].has_arg == required_argument)
+				shortopts[len++] = ':';
+		}
+	}
+	all[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	all[n] = (struct option){ NULL, 0, NULL, 0 };
+	shortopts[len] = '\0';
+	opterr = 0;
+	opt = getopt_long(argc, argv, shortopts, all, NULL);
+	if (opt == 'h') {
+		command_usage(command_find(argv[0]), stdout);
+		*rc = EXIT_OK;
+		return CMD_DONE;
+	}
+	if (opt == ':') {
+		*rc = usage_error(argv[0], "option '%s' needs a value", argv[optind - 1]);
+		return CMD_DONE;
+	}
+	if (opt == '?') {
+		*rc = usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+		return CMD_DONE;
+	}
+	return opt;
+}
+
+static const char global_options[] =
+	"  --sysctl-root DIR   read and write sysctls under DIR (default /proc/sys)\n"
+	"  --profile-dir DIR   search DIR for profiles first (repeatable)\n"
+	"  --no-color          no colour (also when NO_COLOR is set)\n"
+	"  -q, --quiet         only errors on stderr\n"
+	"  -v, --verbose       say more (repeatable)\n"
+	"  --version           print the version\n"
+	"  -h, --help          show this help\n";
+
+static const char exit_codes[] =
+	"  0  ok (audit: highest risk below --fail-on)\n"
+	"  1  audit: risk at or above --fail-on\n"
+	"  2  usage error\n"
+	"  3  bad input: profile or value\n"
+	"  4  system error: permission, kernel refused a write, I/O\n";
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: twtune [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n\n"
+		   "Audit and tune the kernel settings behind TCP TIME_WAIT pressure.\n\n"
+		   "commands:\n");
+	for (size_t i = 0; i < ncommands; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nglobal options:\n%s\nexit codes:\n%s\n"
+		   "Run 'twtune help COMMAND' or 'twtune COMMAND --help' for a command's options.\n",
+		global_options, exit_codes);
+}
+
+int cmd_help(int argc, char **argv)
+{
+	const struct command *c;
+
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		command_usage(command_find("help"), stdout);
+		return EXIT_OK;
+	}
+	if (argc > 2)
+		return usage_error("help", "too many arguments");
+	if (argc == 1) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	c = command_find(argv[1]);
+	if (!c)
+		return usage_error("help", "unknown command '%s'", argv[1]);
+	command_usage(c, stdout);
+	return EXIT_OK;
+}
+
+enum { OPT_SYSCTL_ROOT = 256, OPT_PROFILE_DIR, OPT_NO_COLOR, OPT_VERSION };
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "sysctl-root", required_argument, NULL, OPT_SYSCTL_ROOT },
+		{ "profile-dir", required_argument, NULL, OPT_PROFILE_DIR },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct command *c;
+	const char *nc = getenv("NO_COLOR");
+	bool no_color = nc && *nc;
+	bool root_given = false;
+	int opt, r, idx;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:qvh", opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_SYSCTL_ROOT:
+			G.sysctl_root = optarg;
+			root_given = true;
+			break;
+		case OPT_PROFILE_DIR:
+			if (G.nprofile_dirs == MAX_PROFILE_DIRS)
+				return usage_error(NULL, "--profile-dir given more than %d times",
+						   MAX_PROFILE_DIRS);
+			G.profile_dirs[G.nprofile_dirs++] = optarg;
+			break;
+		case OPT_NO_COLOR:
+			no_color = true;
+			break;
+		case 'q':
+			G.verbosity = -1;
+			break;
+		case 'v':
+			if (G.verbosity >= 0)
+				G.verbosity++;
+			break;
+		case OPT_VERSION:
+			printf("twtune %s\n", TWTUNE_VERSION);
+			return finish_stdout(EXIT_OK);
+		case 'h':
+			usage(stdout);
+			return finish_stdout(EXIT_OK);
+		case ':':
+			return usage_error(NULL, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error(NULL, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	G.color = !no_color && isatty(STDOUT_FILENO);
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	c = command_find(argv[optind]);
+	if (!c)
+		return usage_error(NULL, "unknown command '%s'", argv[optind]);
+	if (root_given && (r = sysctl_root_check(G.sysctl_root)) < 0) {
+		errorf("--sysctl-root '%s': %s (it must hold net/ipv4)", G.sysctl_root,
+		       strerror(-r));
+		return EXIT_USAGE;
+	}
+	idx = optind;
+	optind = 0; /* commands parse their own options from scratch */
+	return finish_stdout(c->fn(argc - idx, argv + idx));
+}

@@ -1,0 +1,93 @@
+/* profile.h: named INI profiles, their search path and inheritance */
+#ifndef TWTUNE_PROFILE_H
+#define TWTUNE_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "registry.h"
+#include "value.h"
+
+#define PROFILE_MAX_BYTES 65536 /* a profile is a small text file */
+#define PROFILE_MAX_DEPTH 8     /* include levels */
+#define PROFILE_MAX_SEARCH 24
+
+enum threshold_kind { THR_RATIO, THR_COUNT };
+
+enum threshold_id {
+	THR_PORT_PRESSURE_WARN,
+	THR_PORT_PRESSURE_CRIT,
+	THR_TW_BUCKETS_WARN,
+	THR_TW_BUCKETS_CRIT,
+	THR_CLOSE_WAIT_WARN,
+	THR_CLOSE_WAIT_CRIT,
+	THR_MIN_USABLE_PORTS,
+	THR_COUNT_
+};
+
+struct threshold_def {
+	const char *name;
+	enum threshold_kind kind;
+	double def;
+	const char *meaning;
+};
+extern const struct threshold_def threshold_table[THR_COUNT_];
+
+struct profile_setting {
+	bool set;
+	bool use_default; /* "default": the running kernel's default, resolved when used */
+	struct sysval val; /* empty when use_default */
+	char *from; /* file that set it */
+};
+
+struct profile {
+	char *name;        /* "proxy-profile" */
+	char *path;        /* the file named by the user */
+	char *description;
+	char *includes[PROFILE_MAX_DEPTH + 1]; /* files read: the base first, this profile last */
+	size_t nincludes;
+	struct profile_setting sysctl[16]; /* indexed like sysctl_table */
+	double thresholds[THR_COUNT_];
+	char *threshold_from[THR_COUNT_]; /* NULL: the default */
+};
+
+/* The directories searched for NAME.ini, in order. */
+struct profile_search {
+	const char *dirs[PROFILE_MAX_SEARCH];
+	size_t ndirs;
+	char *owned[PROFILE_MAX_SEARCH]; /* strings to free */
+	size_t nowned;
+};
+
+/* Builds the search path: extra (--profile-dir) dirs, $TWTUNE_PROFILE_PATH,
+ * /etc/twtune/profiles, the installed directory, ./profiles of a source tree. */
+void profile_search_init(struct profile_search *sp, const char *const *extra, size_t nextra);
+void profile_search_free(struct profile_search *sp);
+
+/* A profile name is [A-Za-z0-9._-]+ without "..". */
+bool profile_name_valid(const char *name);
+/* An argument with '/' or ending in ".ini" is a path. */
+bool profile_arg_is_path(const char *arg);
+
+/* Loads and validates a profile by name or path. Returns 0, or a negative
+ * errno with one line in err: -ENOENT (not found), -EINVAL (bad content),
+ * -ELOOP (include cycle or too deep), -EFBIG, -EACCES, -EISDIR. */
+int profile_load(const char *arg, const struct profile_search *sp, struct profile *p,
+		 char *err, size_t errlen);
+void profile_free(struct profile *p);
+
+/* Every profile found along the search path (first one of a name wins).
+ * Calls fn for each; a profile that does not load is passed with its error. */
+typedef void (*profile_visit_fn)(const char *name, const char *path, const struct profile *p,
+				 const char *error, void *ctx);
+void profile_foreach(const struct profile_search *sp, profile_visit_fn fn, void *ctx);
+
+/* The value profile p sets for sysctl_table[i], with "default" resolved
+ * against the kernel under root. 0, -ENOENT (not set), -ENODATA (the
+ * default cannot be known here) or -ENOMEM. */
+int profile_target(const struct profile *p, size_t i, const char *root, struct sysval *out);
+
+/* Parses a threshold value: a ratio as 0.85 or 85%, a count as an integer. */
+int threshold_parse(const struct threshold_def *t, const char *s, double *out);
+
+#endif

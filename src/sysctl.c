@@ -1,0 +1,166 @@
+/* sysctl.c: reading and writing registry keys under a sysctl root */
+#include "sysctl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define RAW_MAX (1024 * 1024)
+
+static int open_key(const char *root, const char *path, int flags)
+{
+	char full[4096];
+	int n = snprintf(full, sizeof(full), "%s/%s", root, path);
+
+	if (n < 0 || (size_t)n >= sizeof(full))
+		return -ENAMETOOLONG;
+	n = open(full, flags | O_CLOEXEC | O_NOCTTY);
+	return n < 0 ? -errno : n;
+}
+
+int sysctl_read_raw(const char *root, const char *path, char **out)
+{
+	size_t cap = 256, len = 0;
+	char *buf = NULL;
+	int fd, r = 0;
+
+	*out = NULL;
+	fd = open_key(root, path, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	buf = malloc(cap);
+	if (!buf) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 == cap) {
+			char *t;
+
+			if (cap >= RAW_MAX) {
+				r = -EFBIG;
+				goto out;
+			}
+			t = realloc(buf, cap * 2);
+			if (!t) {
+				r = -ENOMEM;
+				goto out;
+			}
+			buf = t;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	buf = NULL;
+out:
+	free(buf);
+	close(fd);
+	return r;
+}
+
+int sysctl_read(const char *root, const struct sysctl_def *d, struct sysval *out)
+{
+	char *raw, why[128];
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = sysctl_read_raw(root, d->path, &raw);
+	if (r < 0)
+		return r;
+	r = sysval_parse(d, raw, out, why, sizeof(why));
+	free(raw);
+	return r == -ENOMEM ? r : r < 0 ? -EINVAL : 0;
+}
+
+void sysctl_read_all(const char *root, struct sysctl_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	for (size_t i = 0; i < sysctl_count; i++)
+		st->err[i] = sysctl_read(root, &sysctl_table[i], &st->val[i]);
+}
+
+void sysctl_state_free(struct sysctl_state *st)
+{
+	for (size_t i = 0; i < sysctl_count; i++)
+		sysval_free(&st->val[i]);
+}
+
+const char *sysctl_default(const char *root, const struct sysctl_def *d, char *buf, size_t len)
+{
+	char *raw;
+	long long n;
+
+	if (d->kernel_default)
+		return d->kernel_default;
+	if (strcmp(d->name, "tcp_max_tw_buckets") != 0)
+		return NULL;
+	/* net/ipv4/inet_hashtables.c: sysctl_max_tw_buckets = (ehash_mask + 1) / 2;
+	 * tcp_ehash_entries (6.1+) is negative when the netns shares the
+	 * host's table. */
+	if (sysctl_read_raw(root, "net/ipv4/tcp_ehash_entries", &raw) < 0)
+		return NULL;
+	raw[strcspn(raw, "\n")] = '\0';
+	if (parse_ll(raw, -(1LL << 40), 1LL << 40, &n) < 0) {
+		free(raw);
+		return NULL;
+	}
+	free(raw);
+	snprintf(buf, len, "%lld", (n < 0 ? -n : n) / 2);
+	return buf;
+}
+
+int sysctl_write(const char *root, const struct sysctl_def *d, const struct sysval *v)
+{
+	const char *text = sysval_write_text(v);
+	size_t len = strlen(text);
+	ssize_t n;
+	int fd, r = 0;
+
+	if (d->flags & SYSCTL_READONLY)
+		return -EPERM;
+	fd = open_key(root, d->path, O_WRONLY);
+	if (fd < 0)
+		return fd;
+	do
+		n = write(fd, text, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		r = -errno;
+	else if ((size_t)n != len)
+		r = -EIO;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+int sysctl_root_check(const char *root)
+{
+	struct stat st;
+	char path[4096];
+
+	if (stat(root, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	snprintf(path, sizeof(path), "%s/net/ipv4", root);
+	if (stat(path, &st) < 0)
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,32 @@
+/* sysctl.h: reading and writing registry keys under a sysctl root */
+#ifndef TWTUNE_SYSCTL_H
+#define TWTUNE_SYSCTL_H
+
+#include <stddef.h>
+
+#include "registry.h"
+#include "value.h"
+
+/* Current value of every key: `err` is 0, -ENOENT (not supported by this
+ * kernel), -EACCES, or -EINVAL (the kernel printed something unexpected). */
+struct sysctl_state {
+	struct sysval val[16]; /* indexed like sysctl_table */
+	int err[16];
+};
+
+/* Reads the raw text of ROOT/PATH into a new string. 0 or -errno. */
+int sysctl_read_raw(const char *root, const char *path, char **out);
+/* Reads and parses one key. 0 or -errno as above. */
+int sysctl_read(const char *root, const struct sysctl_def *d, struct sysval *out);
+void sysctl_read_all(const char *root, struct sysctl_state *st);
+void sysctl_state_free(struct sysctl_state *st);
+/* The kernel default as text, computing it where the table says so
+ * (tcp_max_tw_buckets: |tcp_ehash_entries| / 2). NULL when unknown. */
+const char *sysctl_default(const char *root, const struct sysctl_def *d, char *buf, size_t len);
+/* Writes one key. 0 or -errno (the kernel's refusal). */
+int sysctl_write(const char *root, const struct sysctl_def *d, const struct sysval *v);
+
+/* 0 when root is a directory holding net/ipv4, else -errno. */
+int sysctl_root_check(const char *root);
+
+#endif
