@@ -1,0 +1,56 @@
+# Shared set-up for every bats file: bats-support, bats-assert, the binary
+# under test, and private network namespaces for anything that touches the
+# kernel.
+
+_common_setup() {
+	load '/usr/lib/bats/bats-support/load'
+	load '/usr/lib/bats/bats-assert/load'
+	TOP="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
+	: "${TWTUNE:=$TOP/twtune}"
+	: "${BUILD:=$TOP/build}"
+	export TWTUNE BUILD TOP
+	export NO_COLOR=1
+	# Only the profiles a test names, unless it adds them.
+	unset TWTUNE_PROFILE_PATH
+}
+
+# twtune with the repository's profiles first in the search path.
+tw() {
+	"$TWTUNE" --profile-dir "$TOP/profiles" "$@"
+}
+
+# Runs "$@" in a new network namespace with loopback up. The host's own
+# sysctls are never touched: a new namespace starts from kernel defaults.
+in_netns() {
+	unshare -n -- bash -c 'ip link set lo up && "$@"' in_netns "$@"
+}
+
+# A fake sysctl tree holding every registry key with the given values.
+# usage: make_sysctl_root DIR [name=value...]
+make_sysctl_root() {
+	local dir=$1 kv
+	shift
+	mkdir -p "$dir/net/ipv4"
+	printf '32768\t60999\n' >"$dir/net/ipv4/ip_local_port_range"
+	printf '\n' >"$dir/net/ipv4/ip_local_reserved_ports"
+	printf '2\n' >"$dir/net/ipv4/tcp_tw_reuse"
+	printf '1000\n' >"$dir/net/ipv4/tcp_tw_reuse_delay"
+	printf '60\n' >"$dir/net/ipv4/tcp_fin_timeout"
+	printf '131072\n' >"$dir/net/ipv4/tcp_max_tw_buckets"
+	printf '1\n' >"$dir/net/ipv4/tcp_timestamps"
+	printf '1024\n' >"$dir/net/ipv4/ip_unprivileged_port_start"
+	printf -- '-262144\n' >"$dir/net/ipv4/tcp_ehash_entries"
+	for kv in "$@"; do
+		if [ "${kv#*=}" = "-" ]; then
+			rm -f "$dir/net/ipv4/${kv%%=*}"
+		else
+			printf '%s\n' "${kv#*=}" >"$dir/net/ipv4/${kv%%=*}"
+		fi
+	done
+}
+
+# Writes a profile file: write_profile DIR NAME <<<'ini text'
+write_profile() {
+	mkdir -p "$1"
+	cat >"$1/$2.ini"
+}
