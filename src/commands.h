@@ -34,6 +34,8 @@ int cmd_get(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_sockets(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 struct profile;

@@ -12,18 +12,28 @@
 #include "sysctl.h"
 #include "twtune.h"
 
-struct globals G = {
-	.sysctl_root = "/proc/sys",
-	.proc_net = "/proc/net",
-};
-
 const struct command commands[] = {
-	{ "audit", cmd_audit, 0, "audit [--json] [PROFILE]",
-	  "report the managed sysctls and what differs from the kernel defaults",
-	  "  --json        one JSON object\n" },
+	{ "audit", cmd_audit, 0,
+	  "audit [--json | --format text|json|prometheus] [--fail-on warn|crit|never] [--interval SEC] [--top N] [PROFILE]",
+	  "judge TIME_WAIT pressure: findings, suggested change and its predicted effect",
+	  "  --json               one JSON object (same as --format json)\n"
+	  "  --format FMT         text (default), json, or prometheus (node_exporter textfile)\n"
+	  "  --fail-on SEV        exit 1 when the risk reaches SEV: info, warn, crit (default), never\n"
+	  "  --interval SEC       sample the close rate over SEC seconds (default 0: estimate)\n"
+	  "  --top N              destinations to list (default 5)\n"
+	  "  PROFILE              judge the change to PROFILE instead of the suggestion\n" },
+	{ "diff", cmd_diff, 0, "diff [--json] [--interval SEC] PROFILE",
+	  "show what PROFILE would change and the predicted effect, nothing else",
+	  "  --json               {profile, risk, diff, prediction, predicted_risk}\n"
+	  "  --interval SEC       sample the close rate over SEC seconds\n" },
+	{ "sockets", cmd_sockets, 0, "sockets [--json] [--top N]",
+	  "show live TCP sockets: states, fullest destinations, listeners in the range, counters",
+	  "  --json        one JSON object (the one audit --json embeds as \"sockets\")\n"
+	  "  --top N       destinations to list (default 10)\n" },
 	{ "get", cmd_get, 0, "get [--json] [KEY...]",
 	  "print the current values of the managed sysctls, like sysctl(8)",
-	  "  --json        one JSON object: key -> value (null where the kernel lacks the key)\n" },
+	  "  --json        one JSON object: key -> value (null where the kernel lacks the key)\n"
+	  "  --list-keys   the managed keys, one per line (for completion)\n" },
 	{ "profiles", cmd_profiles, 0, "profiles [--json | --names]",
 	  "list the profiles found along the search path",
 	  "  --json        a JSON array of {name, description, path, error}\n"

@@ -67,7 +67,17 @@ struct sock_snapshot {
 	size_t nlisteners, listeners_cap;
 	struct sock_counters counters;
 	struct ephemeral eph;
+	uint8_t *listen_ports; /* bitmap: ports with a listener, any address */
+	int dump_restarts;     /* NLM_F_DUMP_INTR retries */
 };
+
+/* The streaming entry point of both decoders: accounts one socket.
+ * Addresses are 4 or 16 bytes in network order; ports in host order.
+ * Returns 0 or -ENOMEM. */
+int sockets_account(struct sock_snapshot *s, uint8_t family, const void *src, const void *dst,
+		    uint16_t sport, uint16_t dport, uint8_t state);
+/* Empty counters for a (re)started dump; keeps eph. 0 or -ENOMEM. */
+int sockets_reset(struct sock_snapshot *s);
 
 /* Flags for sockets_collect(). */
 #define SOCKETS_FORCE_PROCFS 0x1 /* also forced by TWTUNE_FORCE_PROCFS=1 in the environment */
