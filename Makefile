@@ -10,6 +10,10 @@ PREFIX   ?= /usr/local
 SBINDIR  ?= $(PREFIX)/sbin
 DATADIR  ?= $(PREFIX)/share
 PROFILEDIR ?= $(DATADIR)/twtune/profiles
+MANDIR   ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 BUILD    ?= build
 SANITIZE ?=
 V        ?=
@@ -45,7 +49,8 @@ TEST_TOOLS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/*.c))
 
 # Debian packages: what building needs, and what the test suite needs on top.
 BUILD_PKGS = gcc make pkg-config libc6-dev libnl-3-dev libiniparser-dev
-TEST_PKGS  = bats bats-assert bats-support jq iproute2 procps util-linux clang
+TEST_PKGS  = bats bats-assert bats-support jq iproute2 procps util-linux clang prometheus \
+             mandoc zsh fish ansible-core python3 time
 DEPS ?= build
 
 all: twtune
@@ -102,12 +107,19 @@ test:
 test-tools: $(UNIT_BINS) $(TEST_TOOLS)
 
 install: twtune
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PROFILEDIR)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PROFILEDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 0755 twtune $(DESTDIR)$(SBINDIR)/twtune
 	install -m 0644 profiles/*.ini $(DESTDIR)$(PROFILEDIR)/
+	install -m 0644 man/twtune.8 $(DESTDIR)$(MANDIR)/man8/twtune.8
+	install -m 0644 completions/twtune.bash $(DESTDIR)$(BASHCOMPDIR)/twtune
+	install -m 0644 completions/_twtune $(DESTDIR)$(ZSHCOMPDIR)/_twtune
+	install -m 0644 completions/twtune.fish $(DESTDIR)$(FISHCOMPDIR)/twtune.fish
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/twtune
+	rm -f $(DESTDIR)$(SBINDIR)/twtune $(DESTDIR)$(MANDIR)/man8/twtune.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/twtune $(DESTDIR)$(ZSHCOMPDIR)/_twtune \
+		$(DESTDIR)$(FISHCOMPDIR)/twtune.fish
 	for f in profiles/*.ini; do rm -f "$(DESTDIR)$(PROFILEDIR)/$${f##*/}"; done
 	-rmdir $(DESTDIR)$(PROFILEDIR) $(DESTDIR)$(DATADIR)/twtune 2>/dev/null
 

@@ -1,113 +1,139 @@
-/* cmd_audit.c: twtune audit [--json] [PROFILE] */
+/* cmd_audit.c: twtune audit [--json | --format FMT] [--fail-on SEV] [--interval SEC]
+ * [--top N] [PROFILE], and twtune diff [--json] PROFILE */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
 
+#include "audit.h"
 #include "commands.h"
-#include "json.h"
-#include "output.h"
-#include "profile.h"
-#include "registry.h"
-#include "sysctl.h"
+#include "report.h"
 #include "twtune.h"
 
-int cmd_audit(int argc, char **argv)
+enum format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
+
+struct audit_opts {
+	enum format format;
+	int fail_on; /* severity, or 4 for never */
+	double interval;
+	size_t top;
+	const char *profile;
+};
+
+static int parse_opts(int argc, char **argv, bool is_diff, struct audit_opts *o)
 {
-	static const struct option opts[] = {
+	static const struct option audit_opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "fail-on", required_argument, NULL, 'F' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "top", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct sysctl_state st;
-	struct profile prof, *p = NULL;
-	struct utsname u;
-	struct json j;
-	bool json = false;
-	int opt, rc = EXIT_OK, ndiff = 0;
+	static const struct option diff_opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = argv[0];
+	int opt, rc = EXIT_OK;
+	long long n;
 
-	while ((opt = cmd_next_opt(argc, argv, opts, &rc)) != -1) {
-		if (opt == CMD_DONE)
-			return rc;
-		json = true;
+	*o = (struct audit_opts){ .format = FMT_TEXT, .fail_on = SEV_CRIT, .top = 5 };
+	while ((opt = cmd_next_opt(argc, argv, is_diff ? diff_opts : audit_opts, &rc)) != -1) {
+		switch (opt) {
+		case CMD_DONE:
+			return rc == EXIT_OK ? -1 : rc;
+		case 'j':
+			o->format = FMT_JSON;
+			break;
+		case 'f':
+			if (!strcmp(optarg, "text"))
+				o->format = FMT_TEXT;
+			else if (!strcmp(optarg, "json"))
+				o->format = FMT_JSON;
+			else if (!strcmp(optarg, "prometheus"))
+				o->format = FMT_PROMETHEUS;
+			else
+				return usage_error(cmd, "--format '%s': use text, json or prometheus",
+						   optarg);
+			break;
+		case 'F':
+			if (!strcmp(optarg, "never"))
+				o->fail_on = SEV_CRIT + 1;
+			else if (!strcmp(optarg, "warn") || !strcmp(optarg, "crit") ||
+				 !strcmp(optarg, "info"))
+				o->fail_on = severity_parse(optarg);
+			else
+				return usage_error(cmd, "--fail-on '%s': use info, warn, crit or never",
+						   optarg);
+			break;
+		case 'i':
+			if (parse_ll(optarg, 0, 3600, &n) < 0)
+				return usage_error(cmd, "--interval '%s': use whole seconds 0..3600",
+						   optarg);
+			o->interval = (double)n;
+			break;
+		case 't':
+			if (parse_ll(optarg, 0, 10000, &n) < 0)
+				return usage_error(cmd, "--top '%s': use a number 0..10000", optarg);
+			o->top = (size_t)n;
+			break;
+		}
 	}
+	if (is_diff && optind >= argc)
+		return usage_error(cmd, "missing PROFILE");
 	if (optind + 1 < argc)
-		return usage_error("audit", "unexpected argument '%s'", argv[optind + 1]);
-	if (optind < argc) {
-		rc = cmd_load_profile("audit", argv[optind], &prof);
-		if (rc != EXIT_OK)
-			return rc;
-		p = &prof;
-	}
-	if (uname(&u) < 0)
-		strcpy(u.release, "unknown");
-	sysctl_read_all(G.sysctl_root, &st);
-	if (st.err[0] == -ENOENT && st.err[2] == -ENOENT) {
-		errorf("audit: cannot read %s/net/ipv4: no such directory", G.sysctl_root);
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
+	o->profile = optind < argc ? argv[optind] : NULL;
+	return EXIT_OK;
+}
+
+static int run(int argc, char **argv, bool is_diff)
+{
+	struct audit_opts o;
+	struct profile prof;
+	struct audit a;
+	struct report r;
+	char err[512];
+	int rc = parse_opts(argc, argv, is_diff, &o);
+
+	if (rc != EXIT_OK)
+		return rc < 0 ? EXIT_OK : rc;
+	if (o.profile && (rc = cmd_load_profile(argv[0], o.profile, &prof)) != EXIT_OK)
+		return rc;
+	if (audit_run(&a, o.profile ? &prof : NULL, o.interval, err, sizeof(err)) < 0) {
+		errorf("%s: %s", argv[0], err);
 		rc = EXIT_SYSTEM;
 		goto out;
 	}
-	if (json) {
-		json_init(&j, stdout);
-		json_obj_begin(&j, NULL);
-		json_str(&j, "kernel", u.release);
-		json_str(&j, "profile", p ? p->name : NULL);
-		json_obj_begin(&j, "sysctl");
-	} else {
-		printf("%stwtune audit%s  kernel %s  sysctl root %s%s%s\n\n", color(C_BOLD),
-		       color(C_RESET), u.release, G.sysctl_root, p ? "  profile " : "",
-		       p ? p->name : "");
-	}
-	for (size_t i = 0; i < sysctl_count; i++) {
-		const struct sysctl_def *d = &sysctl_table[i];
-		char name[96], defbuf[32];
-		const char *def = sysctl_default(G.sysctl_root, d, defbuf, sizeof(defbuf));
-		struct sysval tv = { 0 };
-		const char *target = p && profile_target(p, i, G.sysctl_root, &tv) == 0 ? tv.text : NULL;
-		const char *cur = st.err[i] == 0 ? st.val[i].text : NULL;
-		bool differs = cur && def && strcmp(cur, def) != 0;
-
-		sysctl_fullname(d, name, sizeof(name));
-		ndiff += differs;
-		if (json) {
-			json_obj_begin(&j, name);
-			json_bool(&j, "supported", st.err[i] != -ENOENT);
-			json_str(&j, "value", cur);
-			json_str(&j, "default", def);
-			json_bool(&j, "differs", differs);
-			if (p)
-				json_str(&j, "target", target);
-			json_obj_end(&j);
-			sysval_free(&tv);
-			continue;
-		}
-		if (!cur) {
-			printf("%-36s %s%s%s\n", name, color(C_DIM),
-			       st.err[i] == -ENOENT ? "not supported by this kernel" : strerror(-st.err[i]),
-			       color(C_RESET));
-			sysval_free(&tv);
-			continue;
-		}
-		printf("%-36s = %-14s", name, cur);
-		if (differs)
-			printf(" %s(kernel default %s)%s", color(C_YELLOW), def, color(C_RESET));
-		if (target && strcmp(target, cur) != 0)
-			printf(" %s-> %s in %s%s", color(C_CYAN), target, p->name, color(C_RESET));
-		printf("\n");
-		sysval_free(&tv);
-	}
-	if (json) {
-		json_obj_end(&j);
-		json_int(&j, "differs_from_default", ndiff);
-		json_obj_end(&j);
-		json_end(&j);
-	} else {
-		printf("\n%d setting%s differ%s from the kernel defaults\n", ndiff,
-		       ndiff == 1 ? "" : "s", ndiff == 1 ? "s" : "");
-	}
+	if (!a.have_socks)
+		warnf("%s: cannot list sockets (%s); judging the settings only", argv[0],
+		      strerror(-a.sock_err));
+	audit_report(&a, o.profile ? prof.name : NULL, o.top, &r);
+	if (is_diff)
+		(o.format == FMT_JSON ? report_diff_json : report_diff_text)(stdout, &r);
+	else if (o.format == FMT_JSON)
+		report_json(stdout, &r);
+	else if (o.format == FMT_PROMETHEUS)
+		report_prometheus(stdout, &r);
+	else
+		report_text(stdout, &r);
+	if (!is_diff && (int)a.before.risk >= o.fail_on)
+		rc = EXIT_RISK;
+	audit_free(&a);
 out:
-	sysctl_state_free(&st);
-	if (p)
-		profile_free(p);
+	if (o.profile)
+		profile_free(&prof);
 	return rc;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+	return run(argc, argv, false);
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	return run(argc, argv, true);
 }

@@ -1,0 +1,172 @@
+/* audit.c: gather what the rules judge and assess it */
+#include "audit.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "procnet.h"
+#include "sysctl.h"
+#include "twtune.h"
+
+static int read_settings(struct settings *s, char *err, size_t errlen)
+{
+	struct sysctl_state st;
+	char buf[32];
+	const char *def;
+	size_t have = 0;
+	int firsterr = 0;
+
+	memset(s, 0, sizeof(*s));
+	sysctl_read_all(G.sysctl_root, &st);
+	for (size_t i = 0; i < sysctl_count; i++) {
+		s->have[i] = st.err[i] == 0;
+		if (s->have[i]) {
+			s->val[i] = st.val[i];
+			memset(&st.val[i], 0, sizeof(st.val[i]));
+			have++;
+		} else if (st.err[i] != -ENOENT && !firsterr) {
+			firsterr = st.err[i];
+		}
+	}
+	sysctl_state_free(&st);
+	if (!have) {
+		snprintf(err, errlen, "cannot read %s/net/ipv4: %s", G.sysctl_root,
+			 strerror(firsterr ? -firsterr : ENOENT));
+		return firsterr ? firsterr : -ENOENT;
+	}
+	def = sysctl_default(G.sysctl_root, sysctl_lookup("tcp_max_tw_buckets"), buf, sizeof(buf));
+	s->max_tw_default = -1;
+	if (def)
+		parse_ll(def, 0, 1LL << 40, &s->max_tw_default);
+	return 0;
+}
+
+static void netns_identity(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/ns/net", buf, len - 1);
+
+	if (n < 0)
+		n = snprintf(buf, len, "unknown");
+	buf[n] = '\0';
+}
+
+static void measure_close_rate(struct audit *a, double interval)
+{
+	const struct sock_counters *c = &a->socks.counters;
+	struct observation *o = &a->obs;
+
+	o->overflow_delta = -1;
+	o->interval = 60;
+	if (a->have_socks && interval > 0 && c->tw >= 0) {
+		struct sock_counters later;
+		struct timespec ts = { (time_t)interval,
+				       (long)((interval - (double)(time_t)interval) * 1e9) };
+
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+		if (procnet_counters(G.proc_net, &later) == 0 && later.tw >= c->tw) {
+			o->close_rate = (double)(later.tw - c->tw) / interval;
+			o->close_rate_measured = true;
+			o->interval = interval;
+			if (later.tw_overflow >= 0 && c->tw_overflow >= 0)
+				o->overflow_delta = later.tw_overflow - c->tw_overflow;
+			return;
+		}
+	}
+	/* Every TIME_WAIT lives 60 s: the count now is about the closes of
+	 * the last minute. */
+	if (a->have_socks)
+		o->close_rate = (double)(c->sockstat_tw >= 0 ? (unsigned long long)c->sockstat_tw
+							      : a->socks.states[6]) / 60.0;
+}
+
+static int make_target(struct audit *a, const struct profile *p)
+{
+	size_t nun = 0;
+	int r;
+
+	if (!p)
+		return risk_suggest(&a->current, &a->obs, a->thresholds, &a->target) < 0 ? -ENOMEM : 0;
+	r = settings_copy(&a->target, &a->current);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < sysctl_count; i++) {
+		struct sysval v;
+
+		if (!p->sysctl[i].set)
+			continue;
+		if (!a->current.have[i]) {
+			a->unsupported[nun++] = sysctl_table[i].name;
+			continue;
+		}
+		r = profile_target(p, i, G.sysctl_root, &v);
+		if (r == -ENODATA)
+			continue;
+		if (r < 0)
+			return r;
+		sysval_free(&a->target.val[i]);
+		a->target.val[i] = v;
+	}
+	return 0;
+}
+
+int audit_run(struct audit *a, const struct profile *p, double interval, char *err, size_t errlen)
+{
+	struct ephemeral eph;
+	struct utsname u;
+	int r;
+
+	memset(a, 0, sizeof(*a));
+	r = read_settings(&a->current, err, errlen);
+	if (r < 0)
+		return r;
+	snprintf(a->kernel, sizeof(a->kernel), "%s", uname(&u) == 0 ? u.release : "unknown");
+	netns_identity(a->netns_id, sizeof(a->netns_id));
+	for (size_t i = 0; i < THR_COUNT_; i++)
+		a->thresholds[i] = p ? p->thresholds[i] : threshold_table[i].def;
+	eph = settings_ephemeral(&a->current);
+	a->sock_err = sockets_collect(&a->socks, &eph, G.proc_net, 0);
+	a->have_socks = a->sock_err == 0;
+	a->obs.socks = a->have_socks ? &a->socks : NULL;
+	{
+		int i = settings_index("tcp_max_tw_buckets");
+
+		a->obs.max_tw_observed = a->current.have[i] ? a->current.val[i].num : -1;
+	}
+	measure_close_rate(a, interval);
+	r = make_target(a, p);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot build the target values: %s", strerror(-r));
+		return r;
+	}
+	risk_assess(&a->current, &a->obs, a->thresholds, &a->before);
+	risk_assess(&a->target, &a->obs, a->thresholds, &a->after);
+	return 0;
+}
+
+void audit_free(struct audit *a)
+{
+	settings_free(&a->current);
+	settings_free(&a->target);
+	if (a->have_socks)
+		sockets_free(&a->socks);
+}
+
+void audit_report(const struct audit *a, const char *profile, size_t top, struct report *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->kernel = a->kernel;
+	r->netns = G.netns ? G.netns : "current";
+	r->netns_id = a->netns_id;
+	r->current = &a->current;
+	r->target = &a->target;
+	r->obs = &a->obs;
+	r->before = &a->before;
+	r->after = &a->after;
+	r->profile = profile;
+	r->unsupported = a->unsupported;
+	r->top = top;
+}

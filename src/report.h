@@ -1,0 +1,35 @@
+/* report.h: rendering an assessment as text, JSON or Prometheus metrics */
+#ifndef TWTUNE_REPORT_H
+#define TWTUNE_REPORT_H
+
+#include <stdio.h>
+
+#include "risk.h"
+
+#define REPORT_SCHEMA_VERSION 1
+
+struct report {
+	const char *kernel;               /* uname release */
+	const char *netns;                /* --netns argument, or "current" */
+	const char *netns_id;             /* "net:[4026531840]" */
+	const struct settings *current;
+	const struct settings *target;    /* suggested, or the profile's */
+	const struct observation *obs;
+	const struct assessment *before;  /* rules on current */
+	const struct assessment *after;   /* rules on target, same sockets */
+	const char *profile;              /* profile name, or NULL for the suggestion */
+	const char *const *unsupported;   /* keys the profile sets that this kernel lacks */
+	size_t top;                       /* destinations to list */
+};
+
+void report_text(FILE *f, const struct report *r);
+void report_json(FILE *f, const struct report *r);
+void report_prometheus(FILE *f, const struct report *r);
+/* Only the diff and the predicted effect (twtune diff). */
+void report_diff_text(FILE *f, const struct report *r);
+void report_diff_json(FILE *f, const struct report *r);
+
+/* Number of keys whose value differs between current and target. */
+size_t report_ndiff(const struct report *r);
+
+#endif

@@ -1,0 +1,219 @@
+/* test_risk.c: every rule of the risk engine on synthetic snapshots, and
+ * the suggestion with its predicted effect */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "risk.h"
+#include "tap.h"
+
+struct tdest {
+	const char *local, *remote;
+	unsigned port, used, tw;
+};
+
+struct tcase {
+	const char *name;
+	const char *set[6];        /* "key=value" over kernel defaults */
+	struct tdest dests[3];
+	unsigned listen[3];        /* listening ports */
+	long long sockstat_tw, overflow, close_wait;
+	bool no_sockets;
+	const char *expect[4];     /* "rule-id=severity" */
+	const char *suggest[3];    /* "key=value" expected in the suggestion */
+	const char *risk_after;    /* predicted risk of the suggestion */
+};
+
+static const struct tcase cases[] = {
+	{ "defaults, no load", { NULL }, { { NULL } }, { 0 }, 0, 0, 0, false,
+	  { "port-exhaustion=ok", "tw-bucket-pressure=ok", "port-range-parity=ok", "fin-timeout-myth=ok" },
+	  { NULL }, "ok" },
+	{ "1000-port range, 900 client TIME_WAIT, no reuse",
+	  { "ip_local_port_range=40000 40999", "tcp_tw_reuse=0" },
+	  { { "10.0.0.1", "10.0.0.9", 8080, 900, 900 } }, { 0 }, 900, 0, 0, false,
+	  { "port-exhaustion=crit", "port-range-narrow=warn" },
+	  { "tcp_tw_reuse=1", "ip_local_port_range=40000 65535" }, "ok" },
+	{ "loopback TIME_WAIT with reuse 2 counts as free",
+	  { "ip_local_port_range=40000 40999" },
+	  { { "127.0.0.1", "127.0.0.1", 8080, 900, 900 } }, { 0 }, 900, 0, 0, false,
+	  { "port-exhaustion=ok" }, { NULL }, NULL },
+	{ "reuse 2 does not apply off loopback",
+	  { "ip_local_port_range=40000 40999" },
+	  { { "10.0.0.1", "10.0.0.9", 80, 600, 600 } }, { 0 }, 600, 0, 0, false,
+	  { "port-exhaustion=warn" }, { "tcp_tw_reuse=1" }, NULL },
+	{ "reuse without timestamps does nothing",
+	  { "ip_local_port_range=40000 40999", "tcp_tw_reuse=1", "tcp_timestamps=0" },
+	  { { "10.0.0.1", "10.0.0.9", 80, 900, 900 } }, { 0 }, 900, 0, 0, false,
+	  { "port-exhaustion=crit", "tw-reuse-needs-timestamps=warn" }, { "tcp_timestamps=1" }, NULL },
+	{ "established load needs a wider range",
+	  { "ip_local_port_range=40000 40999", "tcp_tw_reuse=1" },
+	  { { "10.0.0.1", "10.0.0.9", 80, 900, 0 } }, { 0 }, 0, 0, 0, false,
+	  { "port-exhaustion=crit" }, { NULL }, "ok" },
+	{ "bucket overflow is critical",
+	  { "tcp_max_tw_buckets=100" },
+	  { { NULL } }, { 0 }, 100, 100, 0, false,
+	  { "tw-bucket-pressure=crit", "tw-buckets-lowered=warn" }, { "tcp_max_tw_buckets=131072" }, NULL },
+	{ "buckets filling up warns",
+	  { NULL }, { { NULL } }, { 0 }, 100000, 0, 0, false,
+	  { "tw-bucket-pressure=warn", "tw-buckets-lowered=ok" }, { "tcp_max_tw_buckets=262144" }, "ok" },
+	{ "same-parity range ends",
+	  { "ip_local_port_range=32768 60998" }, { { NULL } }, { 0 }, 0, 0, 0, false,
+	  { "port-range-parity=warn" }, { "ip_local_port_range=32768 60999" }, "ok" },
+	{ "unreserved listener inside the range",
+	  { NULL }, { { NULL } }, { 45000, 8080 }, 0, 0, 0, false,
+	  { "listener-in-ephemeral-range=warn" }, { "ip_local_reserved_ports=45000" }, "ok" },
+	{ "reserved listener is fine",
+	  { "ip_local_reserved_ports=45000" }, { { NULL } }, { 45000 }, 0, 0, 0, false,
+	  { "listener-in-ephemeral-range=ok" }, { NULL }, "ok" },
+	{ "fin_timeout changed is the myth",
+	  { "tcp_fin_timeout=30" }, { { NULL } }, { 0 }, 0, 0, 0, false,
+	  { "fin-timeout-myth=info" }, { NULL }, "info" },
+	{ "fin_timeout below 5 warns",
+	  { "tcp_fin_timeout=2" }, { { NULL } }, { 0 }, 0, 0, 0, false,
+	  { "fin-timeout-myth=warn" }, { "tcp_fin_timeout=60" }, "ok" },
+	{ "CLOSE_WAIT leak",
+	  { NULL }, { { NULL } }, { 0 }, 0, 0, 1500, false,
+	  { "close-wait-leak=crit" }, { NULL }, "crit" },
+	{ "narrow range below the floor",
+	  { "ip_local_port_range=60000 60999" }, { { NULL } }, { 0 }, 0, 0, 0, false,
+	  { "port-range-narrow=warn" }, { NULL }, "ok" },
+	{ "no socket data: settings still judged",
+	  { "tcp_tw_reuse=1", "tcp_timestamps=0" }, { { NULL } }, { 0 }, 0, 0, 0, true,
+	  { "tw-reuse-needs-timestamps=warn", "port-exhaustion=ok" }, { "tcp_timestamps=1" }, "ok" },
+};
+
+static void defaults(struct settings *s)
+{
+	static const char *const def[][2] = {
+		{ "ip_local_port_range", "32768 60999" }, { "ip_local_reserved_ports", "" },
+		{ "tcp_tw_reuse", "2" },                  { "tcp_tw_reuse_delay", "1000" },
+		{ "tcp_fin_timeout", "60" },              { "tcp_max_tw_buckets", "131072" },
+		{ "tcp_timestamps", "1" },                { "ip_unprivileged_port_start", "1024" },
+	};
+
+	memset(s, 0, sizeof(*s));
+	s->max_tw_default = 131072;
+	for (size_t i = 0; i < sizeof(def) / sizeof(def[0]); i++)
+		settings_set(s, (size_t)settings_index(def[i][0]), def[i][1]);
+}
+
+static void to_addr(const char *text, struct addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, text, a->bytes) == 1)
+		a->family = AF_INET;
+	else if (inet_pton(AF_INET6, text, a->bytes) == 1)
+		a->family = AF_INET6;
+}
+
+static const struct finding *find(const struct assessment *a, const char *id)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->f[i].id, id) == 0)
+			return &a->f[i];
+	return NULL;
+}
+
+static void run(const struct tcase *c)
+{
+	struct settings s, proposed;
+	struct sock_snapshot snap;
+	struct dest dests[3];
+	struct listener ls[3];
+	struct observation o = { .overflow_delta = -1, .interval = 60, .max_tw_observed = -1 };
+	struct assessment a, after;
+	double thr[THR_COUNT_];
+	size_t nd = 0, nl = 0;
+
+	for (size_t i = 0; i < THR_COUNT_; i++)
+		thr[i] = threshold_table[i].def;
+	defaults(&s);
+	for (size_t i = 0; i < 6 && c->set[i]; i++) {
+		char key[64];
+		const char *eq = strchr(c->set[i], '=');
+
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - c->set[i]), c->set[i]);
+		TAP_OK(settings_set(&s, (size_t)settings_index(key), eq + 1) == 0, "%s: set %s",
+		       c->name, c->set[i]);
+	}
+	memset(&snap, 0, sizeof(snap));
+	memset(dests, 0, sizeof(dests));
+	for (; nd < 3 && c->dests[nd].local; nd++) {
+		to_addr(c->dests[nd].local, &dests[nd].local);
+		to_addr(c->dests[nd].remote, &dests[nd].remote);
+		dests[nd].rport = (uint16_t)c->dests[nd].port;
+		dests[nd].used = c->dests[nd].used;
+		dests[nd].time_wait = c->dests[nd].tw;
+		snap.states[6] += c->dests[nd].tw;
+	}
+	for (; nl < 3 && c->listen[nl]; nl++) {
+		memset(&ls[nl], 0, sizeof(ls[nl]));
+		ls[nl].addr.family = AF_INET;
+		ls[nl].port = (uint16_t)c->listen[nl];
+	}
+	snap.slots = dests;
+	snap.nslots = snap.ndests = nd;
+	snap.listeners = ls;
+	snap.nlisteners = nl;
+	snap.states[8] = (unsigned long long)c->close_wait;
+	snap.counters = (struct sock_counters){ .sockstat_tw = c->sockstat_tw,
+						.tw_overflow = c->overflow,
+						.tw = -1, .sockstat_inuse = -1 };
+	o.socks = c->no_sockets ? NULL : &snap;
+	o.max_tw_observed = s.val[settings_index("tcp_max_tw_buckets")].num;
+	o.close_rate = (double)c->sockstat_tw / 60;
+
+	risk_assess(&s, &o, thr, &a);
+	for (size_t i = 0; i < 4 && c->expect[i]; i++) {
+		const char *eq = strchr(c->expect[i], '=');
+		char id[64];
+		const struct finding *f;
+
+		snprintf(id, sizeof(id), "%.*s", (int)(eq - c->expect[i]), c->expect[i]);
+		f = find(&a, id);
+		TAP_OK(f && strcmp(severity_name(f->sev), eq + 1) == 0, "%s: %s (got %s: %s)", c->name,
+		       c->expect[i], f ? severity_name(f->sev) : "none", f ? f->title : "");
+	}
+	TAP_OK(risk_suggest(&s, &o, thr, &proposed) >= 0, "%s: suggestion built", c->name);
+	for (size_t i = 0; i < 3 && c->suggest[i]; i++) {
+		const char *eq = strchr(c->suggest[i], '=');
+		char key[64];
+		int k;
+
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - c->suggest[i]), c->suggest[i]);
+		k = settings_index(key);
+		TAP_OK(k >= 0 && strcmp(proposed.val[k].text, eq + 1) == 0, "%s: suggests %s (got %s)",
+		       c->name, c->suggest[i], k >= 0 ? proposed.val[k].text : "?");
+	}
+	if (c->risk_after) {
+		risk_assess(&proposed, &o, thr, &after);
+		TAP_OK(strcmp(severity_name(after.risk), c->risk_after) == 0,
+		       "%s: predicted risk %s (got %s)", c->name, c->risk_after,
+		       severity_name(after.risk));
+	}
+	settings_free(&proposed);
+	settings_free(&s);
+}
+
+int main(void)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run(&cases[i]);
+	{
+		struct settings s;
+		struct dest d = { .used = 10, .time_wait = 4 };
+
+		defaults(&s);
+		to_addr("::1", &d.remote);
+		to_addr("::1", &d.local);
+		TAP_OK(reuse_applies(&s, &d), "reuse 2 applies to ::1");
+		TAP_OK(dest_used_effective(&s, &d) == 6, "effective use leaves TIME_WAIT out");
+		to_addr("2001:db8::1", &d.remote);
+		to_addr("2001:db8::2", &d.local);
+		TAP_OK(!reuse_applies(&s, &d), "reuse 2 does not apply to 2001:db8::1");
+		settings_free(&s);
+	}
+	TAP_OK(severity_parse("warn") == SEV_WARN && severity_parse("bogus") == -1, "severity names");
+	return tap_done();
+}
