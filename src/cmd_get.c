@@ -19,16 +19,24 @@ int cmd_get(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "list-keys", no_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct sysctl_def *want[16];
 	size_t nwant = 0;
 	bool json = false;
+	char name[96];
 	int opt, rc = EXIT_OK;
 
 	while ((opt = cmd_next_opt(argc, argv, opts, &rc)) != -1) {
 		if (opt == CMD_DONE)
 			return rc;
+		if (opt == 'l') {
+			/* for completion: every key, as the registry names it */
+			for (size_t i = 0; i < sysctl_count; i++)
+				printf("%s\n", sysctl_fullname(&sysctl_table[i], name, sizeof(name)));
+			return EXIT_OK;
+		}
 		json = true;
 	}
 	for (int i = optind; i < argc; i++) {
@@ -55,7 +63,6 @@ int cmd_get(int argc, char **argv)
 	}
 	for (size_t i = 0; i < nwant; i++) {
 		const struct sysctl_def *d = want[i];
-		char name[96];
 		struct sysval v;
 		int r = sysctl_read(G.sysctl_root, d, &v);
 
