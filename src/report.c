@@ -257,12 +257,9 @@ static void json_evidence(struct json *j, const struct finding *fd)
 			}
 		if (!first)
 			continue;
+		/* numbers are scalars; listed things are arrays, even of one */
 		if (e->is_num && same == 1) {
 			json_double(j, e->name, e->num, e->num == floor(e->num) ? 0 : 4);
-			continue;
-		}
-		if (same == 1) {
-			json_str(j, e->name, e->text);
 			continue;
 		}
 		json_arr_begin(j, e->name);

@@ -192,6 +192,17 @@ static bool env_on(const char *name)
 	return v && strcmp(v, "1") == 0;
 }
 
+static int listener_cmp(const void *pa, const void *pb)
+{
+	const struct listener *a = pa, *b = pb;
+
+	if (a->port != b->port)
+		return (int)a->port - (int)b->port;
+	if (a->addr.family != b->addr.family)
+		return (int)a->addr.family - (int)b->addr.family;
+	return memcmp(a->addr.bytes, b->addr.bytes, 16);
+}
+
 int sockets_collect(struct sock_snapshot *s, const struct ephemeral *eph, const char *proc_net,
 		    unsigned flags)
 {
@@ -221,6 +232,8 @@ int sockets_collect(struct sock_snapshot *s, const struct ephemeral *eph, const 
 	}
 	if (r < 0)
 		goto fail;
+	if (s->nlisteners > 1)
+		qsort(s->listeners, s->nlisteners, sizeof(*s->listeners), listener_cmp);
 	procnet_counters(proc_net, &s->counters);
 	return 0;
 fail:

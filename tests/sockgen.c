@@ -2,12 +2,14 @@
  * tests and the benchmark. Run it inside a private network namespace.
  *
  *   sockgen [--addr A] --port P[-Q] [--tw-client N] [--tw-server N]
- *           [--established N] [--listen PORT]... [--hold SEC]
+ *           [--established N] [--close-wait N] [--listen PORT]... [--hold SEC]
  *
  * --port P-Q spreads the connections over the listening ports P..Q, one
  * destination each. --tw-client: the client closes first and keeps a
  * TIME_WAIT on its ephemeral port; --tw-server: the server closes first.
- * --established pairs and --listen sockets stay open for --hold seconds
+ * --close-wait: the client closes and the server never does, leaving the
+ * server side in CLOSE_WAIT. --established pairs, --close-wait sockets and
+ * --listen sockets stay open for --hold seconds
  * (default 0); "ready" is printed once everything is in place. Exits 0 when
  * every socket reached its state, 1 otherwise.
  */
@@ -127,12 +129,13 @@ int main(int argc, char **argv)
 		{ "tw-client", required_argument, NULL, 'c' },
 		{ "tw-server", required_argument, NULL, 's' },
 		{ "established", required_argument, NULL, 'e' },
+		{ "close-wait", required_argument, NULL, 'w' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "hold", required_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *host = "127.0.0.1";
-	unsigned tw_client = 0, tw_server = 0, established = 0, hold = 0, next = 0;
+	unsigned tw_client = 0, tw_server = 0, established = 0, close_wait = 0, hold = 0, next = 0;
 	unsigned extra[MAX_LISTEN], nextra = 0;
 	int opt;
 
@@ -159,6 +162,7 @@ int main(int argc, char **argv)
 		case 'c': tw_client = (unsigned)v; break;
 		case 's': tw_server = (unsigned)v; break;
 		case 'e': established = (unsigned)v; break;
+		case 'w': close_wait = (unsigned)v; break;
 		case 'l':
 			if (nextra < MAX_LISTEN)
 				extra[nextra++] = (unsigned)v;
@@ -167,7 +171,7 @@ int main(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	if ((tw_client || tw_server || established) &&
+	if ((tw_client || tw_server || established || close_wait) &&
 	    (!port_lo || port_hi < port_lo || port_hi > 65535 || port_hi - port_lo >= MAX_PORTS)) {
 		fprintf(stderr, "sockgen: --port P or P-Q (at most %d ports) is needed\n", MAX_PORTS);
 		return 2;
@@ -185,8 +189,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	{
-		struct rlimit rl = { 2 * established + 2 * BATCH + MAX_PORTS + 64,
-				     2 * established + 2 * BATCH + MAX_PORTS + 64 };
+		rlim_t n = 2 * (rlim_t)(established + close_wait) + 2 * BATCH + MAX_PORTS + 64;
+		struct rlimit rl = { n, n };
 
 		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
 			die("setrlimit");
@@ -203,6 +207,15 @@ int main(int argc, char **argv)
 		if (!cli || !srv)
 			die("calloc");
 		pairs(cli, srv, established, &next);
+	}
+	if (close_wait) {
+		int *cli = calloc(close_wait, sizeof(int)), *srv = calloc(close_wait, sizeof(int));
+
+		if (!cli || !srv)
+			die("calloc");
+		pairs(cli, srv, close_wait, &next);
+		for (unsigned i = 0; i < close_wait; i++)
+			close(cli[i]);
 	}
 	if (!hold)
 		return 0;

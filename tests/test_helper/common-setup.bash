@@ -54,3 +54,20 @@ write_profile() {
 	mkdir -p "$1"
 	cat >"$1/$2.ini"
 }
+
+# Inside a namespace: starts sockgen in the background with --hold and
+# waits (at most 10 s) until it has made its sockets. Sets SOCKGEN_PID.
+sockgen_hold() {
+	local out i
+	out=$(mktemp)
+	"$BUILD/tests/sockgen" "$@" >"$out" &
+	SOCKGEN_PID=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q ready "$out" && { rm -f "$out"; return 0; }
+		kill -0 "$SOCKGEN_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	rm -f "$out"
+	echo "sockgen did not get ready" >&2
+	return 1
+}

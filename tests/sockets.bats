@@ -1,0 +1,109 @@
+#!/usr/bin/env bats
+# twtune sockets: exact counts against the real kernel, each test in its
+# own network namespace, compared with ss and with the /proc/net fallback.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	load 'test_helper/common-setup'
+	_common_setup
+	export SG="$BUILD/tests/sockgen"
+}
+
+# Runs a scenario script in a fresh namespace with the helpers loaded.
+scenario() {
+	in_netns bash -c "source '$TOP/tests/test_helper/common-setup.bash'; set -e; $1"
+}
+
+@test "exact per-state and per-destination counts, IPv4 and IPv6" {
+	run -0 scenario '
+		"$SG" --port 8080 --tw-client 30
+		"$SG" --addr ::1 --port 8081 --tw-client 20
+		"$SG" --port 8082 --tw-server 10
+		sockgen_hold --port 9000 --established 5 --listen 45000 --hold 20
+		"$TWTUNE" sockets --json > "$BATS_TEST_TMPDIR/s.json"
+		kill $SOCKGEN_PID'
+	j="$BATS_TEST_TMPDIR/s.json"
+	run -0 jq -r '.source' "$j"; assert_output sock_diag
+	run -0 jq -r '.states.TIME_WAIT' "$j"; assert_output 60
+	run -0 jq -r '.states.ESTABLISHED' "$j"; assert_output 10
+	run -0 jq -r '.states.LISTEN' "$j"; assert_output 2
+	run -0 jq -r '.total' "$j"; assert_output 72
+	run -0 jq -c '[.destinations[] | [.local, .remote, .port, .used, .time_wait]]' "$j"
+	assert_output '[["127.0.0.1","127.0.0.1",8080,30,30],["::1","::1",8081,20,20],["127.0.0.1","127.0.0.1",9000,5,0]]'
+	run -0 jq -r '.destinations[0].pressure' "$j"; assert_output 0.0011
+	run -0 jq -c '.listeners_in_range' "$j"
+	assert_output '[{"address":"127.0.0.1","port":45000,"reserved":false}]'
+	run -0 jq -r '.counters.sockstat_tw' "$j"; assert_output 60
+}
+
+@test "totals equal ss -tanH in the same namespace" {
+	run -0 scenario '
+		"$SG" --port 8080-8083 --tw-client 40 --tw-server 8
+		sockgen_hold --addr ::1 --port 9000 --established 3 --hold 20
+		a=$("$TWTUNE" sockets --json | jq .total)
+		b=$(ss -tanH | wc -l)
+		tw=$("$TWTUNE" sockets --json | jq .states.TIME_WAIT)
+		sstw=$(ss -tanH state time-wait | wc -l)
+		kill $SOCKGEN_PID
+		echo "$a $b $tw $sstw"'
+	read -r a b tw sstw <<<"$output"
+	assert_equal "$a" "$b"
+	assert_equal "$tw" "$sstw"
+	assert_equal "$tw" 48
+}
+
+@test "a listener inside the range is flagged, and its reservation seen" {
+	run -0 scenario '
+		sysctl -qw net.ipv4.ip_local_reserved_ports=45001
+		sockgen_hold --listen 45000 --listen 45001 --listen 8080 --hold 20
+		"$TWTUNE" sockets --json | jq -c .listeners_in_range
+		kill $SOCKGEN_PID'
+	assert_output '[{"address":"127.0.0.1","port":45000,"reserved":false},{"address":"127.0.0.1","port":45001,"reserved":true}]'
+}
+
+@test "the /proc/net fallback agrees with sock_diag" {
+	run -0 scenario '
+		"$SG" --port 8080-8081 --tw-client 25
+		"$SG" --addr ::1 --port 8090 --tw-client 7 --tw-server 3
+		sockgen_hold --port 9000 --established 4 --listen 45000 --hold 20
+		"$TWTUNE" sockets --json > "$BATS_TEST_TMPDIR/n.json"
+		TWTUNE_FORCE_PROCFS=1 "$TWTUNE" sockets --json > "$BATS_TEST_TMPDIR/p.json"
+		kill $SOCKGEN_PID'
+	run -0 jq -r .source "$BATS_TEST_TMPDIR/p.json"; assert_output procfs
+	run -0 diff <(jq -S 'del(.source, .counters)' "$BATS_TEST_TMPDIR/n.json") \
+		<(jq -S 'del(.source, .counters)' "$BATS_TEST_TMPDIR/p.json")
+	run -0 jq -r .states.TIME_WAIT "$BATS_TEST_TMPDIR/p.json"; assert_output 35
+}
+
+@test "server-side TIME_WAIT holds no ephemeral port" {
+	run -0 scenario '
+		"$SG" --port 8080 --tw-server 50
+		"$TWTUNE" sockets --json | jq -c "[.states.TIME_WAIT, .destinations]"'
+	assert_output '[50,[]]'
+}
+
+@test "text output lists states, destinations and counters" {
+	run -0 scenario '
+		"$SG" --port 8080 --tw-client 12
+		NO_COLOR=1 "$TWTUNE" sockets --top 1'
+	assert_line --partial 'TIME_WAIT     12'
+	assert_line --regexp '^127\.0\.0\.1 +127\.0\.0\.1:8080 +12 +12 +0\.0%$'
+	assert_line --partial 'TCPTimeWaitOverflow 0'
+}
+
+@test "--top limits the destinations" {
+	run -0 scenario '
+		"$SG" --port 8080-8089 --tw-client 30
+		"$TWTUNE" sockets --json --top 3 | jq -c "[.destinations_total, (.destinations | length)]"'
+	assert_output '[10,3]'
+}
+
+@test "sockets rejects bad options with one line and exit 2" {
+	run -2 --separate-stderr "$TWTUNE" sockets --top x
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_equal "$output" ""
+	[[ $stderr == *"--top 'x'"* ]]
+	run -2 --separate-stderr "$TWTUNE" sockets extra
+	[[ $stderr == *"unexpected argument 'extra'"* ]]
+}

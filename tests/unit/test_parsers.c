@@ -1,0 +1,172 @@
+/* test_parsers.c: the sock_diag message parser and the /proc/net parsers
+ * on crafted input, good and bad */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "procnet.h"
+#include "sockdiag.h"
+#include "sockets.h"
+#include "tap.h"
+
+struct msg {
+	struct nlmsghdr h;
+	struct inet_diag_msg m;
+};
+
+static size_t make(struct msg *out, int family, const char *src, const char *dst, unsigned sport,
+		   unsigned dport, int state)
+{
+	memset(out, 0, sizeof(*out));
+	out->h.nlmsg_len = NLMSG_LENGTH(sizeof(out->m));
+	out->h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	out->m.idiag_family = (uint8_t)family;
+	out->m.idiag_state = (uint8_t)state;
+	out->m.id.idiag_sport = htons((uint16_t)sport);
+	out->m.id.idiag_dport = htons((uint16_t)dport);
+	inet_pton(family, src, out->m.id.idiag_src);
+	inet_pton(family, dst, out->m.id.idiag_dst);
+	return NLMSG_ALIGN(out->h.nlmsg_len);
+}
+
+static void fresh(struct sock_snapshot *s)
+{
+	static const struct ephemeral eph = { 32768, 60999, NULL };
+
+	memset(s, 0, sizeof(*s));
+	s->eph = eph;
+	sockets_reset(s);
+}
+
+static void test_sockdiag(void)
+{
+	struct sock_snapshot s;
+	struct msg buf[6];
+	size_t len = 0;
+
+	fresh(&s);
+	len += make(&buf[0], AF_INET, "0.0.0.0", "0.0.0.0", 8080, 0, 10);
+	len += make(&buf[1], AF_INET, "127.0.0.1", "127.0.0.1", 40000, 8080, 6);
+	len += make(&buf[2], AF_INET, "127.0.0.1", "127.0.0.1", 40001, 8080, 5);
+	len += make(&buf[3], AF_INET6, "::ffff:127.0.0.1", "::ffff:127.0.0.1", 40002, 8080, 1);
+	len += make(&buf[4], AF_INET, "127.0.0.1", "127.0.0.1", 8080, 40003, 6); /* server side */
+	TAP_OK(sockdiag_parse_buffer(&s, buf, len) == 0, "five messages parse");
+	TAP_OK(s.total == 5 && s.states[6] == 2 && s.states[5] == 1 && s.states[10] == 1,
+	       "states counted, FIN_WAIT2 substate apart");
+	TAP_OK(s.ndests == 1, "v4-mapped IPv6 joins its IPv4 destination (got %zu)", s.ndests);
+	{
+		const struct dest *top[2];
+		size_t n = sockets_top(&s, top, 2);
+
+		TAP_OK(n == 1 && top[0]->used == 3 && top[0]->time_wait == 1 && top[0]->rport == 8080,
+		       "one destination: 3 used, 1 TIME_WAIT");
+		TAP_OK(n == 1 && top[0]->local.family == AF_INET, "mapped address shown as IPv4");
+	}
+	TAP_OK(s.nlisteners == 0, "listener at 8080 is outside the range");
+	sockets_free(&s);
+
+	fresh(&s);
+	make(&buf[0], AF_INET, "127.0.0.1", "127.0.0.1", 40000, 80, 6);
+	TAP_OK(sockdiag_parse_buffer(&s, buf, 20) == -EBADMSG, "truncated message refused");
+	buf[0].h.nlmsg_len = 8;
+	TAP_OK(sockdiag_parse_msg(&s, &buf[0], sizeof(buf[0])) == -EBADMSG, "nlmsg_len below header refused");
+	make(&buf[0], AF_INET, "127.0.0.1", "127.0.0.1", 40000, 80, 6);
+	buf[0].h.nlmsg_len = NLMSG_LENGTH(10);
+	TAP_OK(sockdiag_parse_msg(&s, &buf[0], sizeof(buf[0])) == -EBADMSG, "short payload refused");
+	make(&buf[0], AF_INET, "127.0.0.1", "127.0.0.1", 40000, 80, 6);
+	buf[0].m.idiag_family = 99;
+	TAP_OK(sockdiag_parse_msg(&s, &buf[0], sizeof(buf[0])) == -EBADMSG, "unknown family refused");
+	{
+		struct {
+			struct nlmsghdr h;
+			struct nlmsgerr e;
+		} err = { { NLMSG_LENGTH(sizeof(struct nlmsgerr)), NLMSG_ERROR, 0, 0, 0 }, { -EPERM, { 0 } } };
+
+		TAP_OK(sockdiag_parse_buffer(&s, &err, sizeof(err)) == -EPERM, "NLMSG_ERROR gives the kernel's errno");
+		err.h.nlmsg_len = NLMSG_LENGTH(2);
+		TAP_OK(sockdiag_parse_msg(&s, &err, sizeof(err)) == -EBADMSG, "short NLMSG_ERROR refused");
+	}
+	{
+		struct nlmsghdr done = { NLMSG_LENGTH(0), NLMSG_DONE, 0, 0, 0 };
+
+		TAP_OK(sockdiag_parse_msg(&s, &done, sizeof(done)) == 1, "NLMSG_DONE ends the dump");
+	}
+	TAP_OK(s.total == 0, "nothing counted from bad messages");
+	sockets_free(&s);
+}
+
+static void test_procnet(void)
+{
+	static const char *const good[] = {
+		"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
+		"   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0 100 0 0 10 0",
+		"   1: 0100007F:9C40 0100007F:1F90 06 00000000:00000000 03:00001770 00000000     0        0 0 3 0",
+		"   2: 0100007F:9C41 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 5 1 0",
+	};
+	static const char *const bad[] = {
+		"   0: 0100007G:1F90 00000000:0000 0A 00000000",
+		"   0: 0100007F-1F90 00000000:0000 0A 00000000",
+		"   0 0100007F:1F90 00000000:0000 0A",
+		"   0: 0100007F:1F90 00000000:0000 ZZ 0",
+		"",
+		"   0: 0100007F:1F",
+	};
+	const char *v6 =
+		"   0: 00000000000000000000000001000000:9C40 00000000000000000000000001000000:1F91 06 0 0 0";
+	struct sock_snapshot s;
+	struct sock_counters c;
+
+	fresh(&s);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		TAP_OK(procnet_parse_tcp_line(&s, AF_INET, good[i]) == 0, "tcp line %zu parses", i);
+	TAP_OK(procnet_parse_tcp_line(&s, AF_INET6, v6) == 0, "tcp6 line parses");
+	TAP_OK(s.total == 4 && s.states[10] == 1 && s.states[6] == 2 && s.states[1] == 1,
+	       "states from st column");
+	TAP_OK(s.ndests == 2, "127.0.0.1:8080 and [::1]:8081 (got %zu)", s.ndests);
+	{
+		const struct dest *top[2];
+		char a[64];
+
+		sockets_top(&s, top, 2);
+		TAP_OK(strcmp(addr_str(&top[0]->remote, a, sizeof(a)), "127.0.0.1") == 0 &&
+			       top[0]->used == 2 && top[0]->time_wait == 1,
+		       "host-order hex words decoded");
+		TAP_OK(strcmp(addr_str(&top[1]->remote, a, sizeof(a)), "::1") == 0 && top[1]->rport == 8081,
+		       "IPv6 words decoded");
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		TAP_OK(procnet_parse_tcp_line(&s, AF_INET, bad[i]) == -EINVAL, "bad line %zu refused", i);
+	TAP_OK(s.total == 4, "bad lines count nothing");
+	sockets_free(&s);
+
+	memset(&c, 0xff, sizeof(c));
+	procnet_parse_sockstat("sockets: used 5\nTCP: inuse 3 orphan 1 tw 42 alloc 7 mem 2\nUDP: inuse 0\n", &c);
+	TAP_OK(c.sockstat_inuse == 3 && c.sockstat_orphan == 1 && c.sockstat_tw == 42 &&
+		       c.sockstat_alloc == 7,
+	       "sockstat TCP line");
+	procnet_parse_sockstat("TCP6: inuse 9\n", &c);
+	TAP_OK(c.sockstat6_inuse == 9, "sockstat6 line");
+	memset(&c, 0xff, sizeof(c));
+	procnet_parse_netstat("TcpExt: SyncookiesSent TW TWRecycled TWKilled TCPTimeWaitOverflow\n"
+			      "TcpExt: 0 11 2 0 5\nIpExt: InNoRoutes\nIpExt: 0\n",
+			      &c);
+	TAP_OK(c.tw == 11 && c.tw_recycled == 2 && c.tw_killed == 0 && c.tw_overflow == 5,
+	       "netstat fields by name");
+	memset(&c, 0xff, sizeof(c));
+	procnet_parse_netstat("TcpExt: TW TWRecycled\nTcpExt: 1\n", &c);
+	TAP_OK(c.tw == 1 && c.tw_recycled == -1, "a missing value is -1");
+	procnet_parse_netstat("garbage without newline", &c);
+	TAP_OK(c.tw == -1 && c.tw_overflow == -1, "garbage gives -1");
+}
+
+int main(void)
+{
+	test_sockdiag();
+	test_procnet();
+	return tap_done();
+}
