@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # twtune get
 
+bats_require_minimum_version 1.5.0
+
 setup() {
 	load 'test_helper/common-setup'
 	_common_setup
@@ -20,7 +22,7 @@ setup() {
 		for k in ip_local_port_range ip_local_reserved_ports tcp_tw_reuse tcp_tw_reuse_delay \
 			 tcp_fin_timeout tcp_max_tw_buckets tcp_timestamps ip_unprivileged_port_start; do
 			want=$(sysctl -n net.ipv4.$k | tr "\t" " ")
-			got=$("$1" get -q "$k" | sed "s/^[^=]*= //") || exit 1
+			got=$("$1" -q get "$k" | sed "s/^[^=]*= //") || exit 1
 			[ "$got" = "$want" ] || { echo "$k: twtune [$got] sysctl [$want]"; exit 1; }
 		done
 		sysctl -qw net.ipv4.ip_local_port_range="40000 50001" net.ipv4.ip_local_reserved_ports=40010,40011,40020-40030
