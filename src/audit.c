@@ -11,7 +11,7 @@
 #include "sysctl.h"
 #include "twtune.h"
 
-static int read_settings(struct settings *s, char *err, size_t errlen)
+int settings_read(struct settings *s, char *err, size_t errlen)
 {
 	struct sysctl_state st;
 	char buf[32];
@@ -120,7 +120,7 @@ int audit_run(struct audit *a, const struct profile *p, double interval, char *e
 	int r;
 
 	memset(a, 0, sizeof(*a));
-	r = read_settings(&a->current, err, errlen);
+	r = settings_read(&a->current, err, errlen);
 	if (r < 0)
 		return r;
 	snprintf(a->kernel, sizeof(a->kernel), "%s", uname(&u) == 0 ? u.release : "unknown");

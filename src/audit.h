@@ -23,6 +23,10 @@ struct audit {
 	char netns_id[64];
 };
 
+/* The current values of every key under G.sysctl_root, and the computed
+ * default of tcp_max_tw_buckets. 0 or -errno with err set. */
+int settings_read(struct settings *s, char *err, size_t errlen);
+
 /* Reads everything and assesses it. p (may be NULL) gives the target and
  * thresholds; without it the target is the suggestion. interval > 0
  * samples the close rate over that many seconds. 0 or -errno with err set. */

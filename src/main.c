@@ -27,6 +27,23 @@ const struct command commands[] = {
 	  "show what PROFILE would change and the predicted effect, nothing else",
 	  "  --json               {profile, risk, diff, prediction, predicted_risk}\n"
 	  "  --interval SEC       sample the close rate over SEC seconds\n" },
+	{ "apply", cmd_apply, CMD_WRITES_KERNEL,
+	  "apply [--check] [--yes] [--json] [--persist[=FILE]] [--state-dir DIR] [--wait SEC] PROFILE",
+	  "apply a profile: report and diff first, confirm, journal, write, verify, undo on failure",
+	  "  --check              show everything, write nothing\n"
+	  "  --yes                do not ask (needed without a terminal)\n"
+	  "  --json               {changed, check, profile, changes, diff, persisted, risk_before, risk_after}\n"
+	  "  --persist[=FILE]     also write FILE (default /etc/sysctl.d/90-twtune.conf) for boot\n"
+	  "  --state-dir DIR      journal and lock (default /var/lib/twtune)\n"
+	  "  --wait SEC           wait up to SEC for another apply or rollback (default 10)\n" },
+	{ "rollback", cmd_rollback, CMD_WRITES_KERNEL,
+	  "rollback [--check] [--yes] [--json] [--state-dir DIR] [--wait SEC]",
+	  "put back the values (and persisted file) from before the last apply",
+	  "  --check              show everything, write nothing\n"
+	  "  --yes                do not ask (needed without a terminal)\n"
+	  "  --json               the same object as apply --json\n"
+	  "  --state-dir DIR      journal and lock (default /var/lib/twtune)\n"
+	  "  --wait SEC           wait up to SEC for another apply or rollback (default 10)\n" },
 	{ "sockets", cmd_sockets, 0, "sockets [--json] [--top N]",
 	  "show live TCP sockets: states, fullest destinations, listeners in the range, counters",
 	  "  --json        one JSON object (the one audit --json embeds as \"sockets\")\n"

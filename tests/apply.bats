@@ -1,0 +1,268 @@
+#!/usr/bin/env bats
+# twtune apply and rollback, against the real kernel, each test in its own
+# network namespace with its own state directory.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	load 'test_helper/common-setup'
+	_common_setup
+	export S="$BATS_TEST_TMPDIR/state" P="$BATS_TEST_TMPDIR/sysctl.d"
+	mkdir -p "$P"
+	export TWTUNE_SYSCTL_D_DIRS="$P"
+	write_profile "$BATS_TEST_TMPDIR/prof" four <<-'EOF'
+	[profile]
+	description = four changes
+	[sysctl]
+	ip_local_port_range = 20000 60001
+	tcp_tw_reuse = 1
+	tcp_fin_timeout = 30
+	tcp_max_tw_buckets = 200000
+	EOF
+	export PD="$BATS_TEST_TMPDIR/prof"
+}
+
+scenario() {
+	in_netns bash -c "source '$TOP/tests/test_helper/common-setup.bash'; set -e; $1"
+}
+
+KEYS='ip_local_port_range tcp_tw_reuse tcp_fin_timeout tcp_max_tw_buckets tcp_timestamps ip_local_reserved_ports'
+
+@test "apply writes the profile's values, and get shows them" {
+	run -0 scenario '
+		"$TWTUNE" --profile-dir "$TOP/profiles" apply --yes --state-dir "$S" proxy-profile >/dev/null
+		"$TWTUNE" get ip_local_port_range tcp_tw_reuse tcp_timestamps'
+	assert_output $'net.ipv4.ip_local_port_range = 16384 65535\nnet.ipv4.tcp_tw_reuse = 1\nnet.ipv4.tcp_timestamps = 1'
+}
+
+@test "a second apply changes nothing and writes nothing" {
+	run -0 scenario '
+		"$TWTUNE" --profile-dir "$PD" apply --yes --json --state-dir "$S" four > "$BATS_TEST_TMPDIR/1.json"
+		before=$(stat -c %Y.%i "$S/journal")
+		sleep 1.1
+		"$TWTUNE" --profile-dir "$PD" apply --yes --json --state-dir "$S" four > "$BATS_TEST_TMPDIR/2.json"
+		[ "$(stat -c %Y.%i "$S/journal")" = "$before" ]
+		"$TWTUNE" --profile-dir "$PD" apply --yes --json --state-dir "$BATS_TEST_TMPDIR/fresh" four > "$BATS_TEST_TMPDIR/3.json"
+		[ ! -e "$BATS_TEST_TMPDIR/fresh/journal" ]'
+	run -0 jq -c '[.changed, (.changes | length)]' "$BATS_TEST_TMPDIR/1.json"; assert_output '[true,4]'
+	run -0 jq -c '[.changed, .changes]' "$BATS_TEST_TMPDIR/2.json"; assert_output '[false,[]]'
+	run -0 jq -c '.changed' "$BATS_TEST_TMPDIR/3.json"; assert_output 'false'
+}
+
+@test "--check reports what would change and writes nothing" {
+	run -0 scenario '
+		"$TWTUNE" --profile-dir "$PD" apply --check --json --state-dir "$S" four > "$BATS_TEST_TMPDIR/c.json"
+		NO_COLOR=1 "$TWTUNE" --profile-dir "$PD" apply --check --state-dir "$S" four | tail -9 > "$BATS_TEST_TMPDIR/c.txt"
+		[ ! -e "$S" ]
+		"$TWTUNE" get tcp_tw_reuse tcp_fin_timeout'
+	assert_output $'net.ipv4.tcp_tw_reuse = 2\nnet.ipv4.tcp_fin_timeout = 60'
+	run -0 jq -c '[.changed, .check, (.changes | map(.key + "=" + .after))]' "$BATS_TEST_TMPDIR/c.json"
+	assert_output '[true,true,["net.ipv4.ip_local_port_range=20000 60001","net.ipv4.tcp_tw_reuse=1","net.ipv4.tcp_fin_timeout=30","net.ipv4.tcp_max_tw_buckets=200000"]]'
+	run -0 jq -r '.diff.after' "$BATS_TEST_TMPDIR/c.json"
+	assert_line 'net.ipv4.tcp_fin_timeout = 30'
+	run -0 cat "$BATS_TEST_TMPDIR/c.txt"
+	assert_line 'check: 4 changes would be made; nothing was written'
+	assert_line '+ net.ipv4.tcp_fin_timeout = 30'
+}
+
+@test "apply shows the report first: findings, diff, predicted effect" {
+	run -0 scenario 'NO_COLOR=1 "$TWTUNE" --profile-dir "$PD" apply --check --state-dir "$S" four'
+	assert_line --partial 'fin-timeout-myth'
+	assert_line '# four: 4 changes'
+	assert_line --regexp '^  fin-timeout-myth +ok -> info$'
+	run -0 scenario '"$TWTUNE" --profile-dir "$PD" apply --check --json --state-dir "$S" four'
+	run -0 jq -c '[.risk_before, .risk_after]' <<<"$output"
+	assert_output '["ok","info"]'
+}
+
+@test "kernel-default after proxy-profile restores the defaults" {
+	run -0 scenario '
+		fresh=$(for k in '"$KEYS"'; do "$TWTUNE" get $k; done)
+		"$TWTUNE" --profile-dir "$TOP/profiles" apply --yes --state-dir "$S" proxy-profile >/dev/null
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null
+		sysctl -qw net.ipv4.ip_local_reserved_ports=50000-50010
+		changed=$(for k in '"$KEYS"'; do "$TWTUNE" get $k; done)
+		[ "$changed" != "$fresh" ]
+		"$TWTUNE" --profile-dir "$TOP/profiles" apply --yes --state-dir "$S" kernel-default >/dev/null
+		after=$(for k in '"$KEYS"'; do "$TWTUNE" get $k; done)
+		[ "$after" = "$fresh" ] || { echo "$after"; exit 1; }'
+}
+
+@test "a write failure at the k-th key restores keys 1..k-1 exactly" {
+	for k in 1 2 3 4; do
+		run -0 scenario '
+			before=$("$TWTUNE" get)
+			rc=0
+			TWTUNE_TEST_FAIL_AT='"$k"' "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four \
+				>/dev/null 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+			[ $rc = 4 ] || { echo "rc=$rc"; exit 1; }
+			[ "$("$TWTUNE" get)" = "$before" ] || { echo "not restored"; exit 1; }
+			cat "$BATS_TEST_TMPDIR/err"'
+		assert_equal "${#lines[@]}" 1
+		case $k in
+		1) assert_output "twtune: apply: the kernel refused net.ipv4.ip_local_port_range: Input/output error; nothing else was written" ;;
+		2) assert_output "twtune: apply: the kernel refused net.ipv4.tcp_tw_reuse: Input/output error; 1 key written before it restored" ;;
+		4) assert_output "twtune: apply: the kernel refused net.ipv4.tcp_max_tw_buckets: Input/output error; 3 keys written before it restored" ;;
+		esac
+	done
+}
+
+@test "a value the kernel refuses is reported and undone" {
+	write_profile "$PD" unpriv <<-'EOF'
+	[sysctl]
+	tcp_tw_reuse = 1
+	ip_local_port_range = 1000 60001
+	EOF
+	# the kernel refuses a range below ip_unprivileged_port_start: caught before writing
+	run -3 --separate-stderr scenario '"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" unpriv'
+	assert_equal "$stderr" "twtune: apply: profile 'unpriv': net.ipv4.ip_local_port_range = 1000 60001 starts below net.ipv4.ip_unprivileged_port_start = 1024: the kernel refuses it"
+	run -0 scenario '
+		sysctl -qw net.ipv4.ip_unprivileged_port_start=2000 net.ipv4.ip_local_port_range="3000 60001"
+		rc=0; "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" unpriv >/dev/null 2>&1 || rc=$?
+		echo "rc=$rc $("$TWTUNE" get tcp_tw_reuse)"'
+	assert_output 'rc=3 net.ipv4.tcp_tw_reuse = 2'
+}
+
+@test "apply killed with SIGKILL between writes, then rollback, gives back the originals" {
+	run -0 scenario '
+		before=$("$TWTUNE" get)
+		rc=0
+		TWTUNE_TEST_KILL_AT=after-write-2 "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four \
+			>/dev/null 2>&1 || rc=$?
+		[ $rc = 137 ] || { echo "rc=$rc"; exit 1; }
+		[ "$("$TWTUNE" get tcp_tw_reuse)" = "net.ipv4.tcp_tw_reuse = 1" ]
+		[ "$("$TWTUNE" get tcp_fin_timeout)" = "net.ipv4.tcp_fin_timeout = 60" ]
+		"$TWTUNE" rollback --yes --state-dir "$S" >/dev/null
+		[ "$("$TWTUNE" get)" = "$before" ] || exit 1
+		"$TWTUNE" rollback --yes --state-dir "$S"'
+	assert_line "nothing to roll back: no journal in $S"
+}
+
+@test "an apply killed from outside is rolled back too" {
+	run -0 scenario '
+		before=$("$TWTUNE" get)
+		TWTUNE_TEST_PAUSE_AFTER=1 "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four \
+			>/dev/null 2>"$BATS_TEST_TMPDIR/err" &
+		pid=$!
+		for i in $(seq 100); do grep -q paused "$BATS_TEST_TMPDIR/err" && break; sleep 0.1; done
+		kill -KILL $pid; wait $pid || true
+		[ "$("$TWTUNE" get)" != "$before" ]
+		"$TWTUNE" rollback --yes --json --state-dir "$S" | jq -c "[.changed, (.changes|length)]"
+		[ "$("$TWTUNE" get)" = "$before" ]'
+	assert_line '[true,1]'
+}
+
+@test "two applies are serialised by the lock" {
+	run -0 scenario '
+		TWTUNE_TEST_PAUSE_AFTER=1 "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four \
+			>/dev/null 2>"$BATS_TEST_TMPDIR/err" &
+		pid=$!
+		for i in $(seq 100); do grep -q paused "$BATS_TEST_TMPDIR/err" && break; sleep 0.1; done
+		rc=0
+		"$TWTUNE" --profile-dir "$TOP/profiles" apply --yes --wait 1 --state-dir "$S" proxy-profile \
+			>/dev/null 2>"$BATS_TEST_TMPDIR/err2" || rc=$?
+		echo "second: rc=$rc $(cat "$BATS_TEST_TMPDIR/err2")"
+		(sleep 1; kill -KILL $pid) &
+		"$TWTUNE" --profile-dir "$TOP/profiles" apply --yes --wait 20 --state-dir "$S" proxy-profile >/dev/null
+		echo "third: $("$TWTUNE" get tcp_tw_reuse)"'
+	assert_line "second: rc=4 twtune: apply: another twtune apply or rollback holds $S/lock; waited 1 s"
+	assert_line 'third: net.ipv4.tcp_tw_reuse = 1'
+}
+
+@test "--persist output loaded by sysctl -p in a fresh namespace reproduces the values" {
+	run -0 scenario '
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" --persist="$P/90-twtune.conf" four >/dev/null
+		"$TWTUNE" get'
+	applied=$output
+	run -0 in_netns bash -c 'sysctl -q -p "$1" && "$2" get' _ "$P/90-twtune.conf" "$TWTUNE"
+	assert_output "$applied"
+	run -0 grep -c '^net.ipv4' "$P/90-twtune.conf"
+	assert_output 4
+	run -0 head -1 "$P/90-twtune.conf"
+	assert_output --partial 'profile four'
+}
+
+@test "persist warns when a later sysctl.d file sets the same key" {
+	echo 'net.ipv4.tcp_tw_reuse = 0' >"$P/99-local.conf"
+	echo 'net.ipv4.tcp_tw_reuse = 0' >"$P/10-early.conf"
+	run -0 --separate-stderr scenario '"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" --persist="$P/90-twtune.conf" four'
+	assert_equal "$stderr" "twtune: warning: $P/99-local.conf sets net.ipv4.tcp_tw_reuse and is read after 90-twtune.conf: it wins at boot"
+}
+
+@test "rollback restores the persisted file, or removes it" {
+	echo '# mine' >"$P/90-twtune.conf"
+	run -0 scenario '
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" --persist="$P/90-twtune.conf" four >/dev/null
+		grep -q "net.ipv4.tcp_fin_timeout = 30" "$P/90-twtune.conf"
+		"$TWTUNE" rollback --yes --state-dir "$S" >/dev/null
+		cat "$P/90-twtune.conf"'
+	assert_output '# mine'
+	rm "$P/90-twtune.conf"
+	run -0 scenario '
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" --persist="$P/90-twtune.conf" four >/dev/null
+		"$TWTUNE" rollback --yes --state-dir "$S" >/dev/null
+		[ ! -e "$P/90-twtune.conf" ]'
+}
+
+@test "rollback --check shows and writes nothing; a second rollback is a no-op" {
+	run -0 scenario '
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null
+		"$TWTUNE" rollback --check --json --state-dir "$S" | jq -c "[.changed, .check, (.changes|length)]"
+		"$TWTUNE" get tcp_fin_timeout
+		"$TWTUNE" rollback --yes --json --state-dir "$S" | jq -c "[.changed, (.changes|length)]"
+		"$TWTUNE" rollback --yes --json --state-dir "$S" | jq -c "[.changed, (.changes|length)]"
+		"$TWTUNE" get tcp_fin_timeout'
+	assert_output $'[true,true,4]\nnet.ipv4.tcp_fin_timeout = 30\n[true,4]\n[false,0]\nnet.ipv4.tcp_fin_timeout = 60'
+}
+
+@test "without a terminal and without --yes, apply refuses and writes nothing" {
+	run -2 --separate-stderr scenario 'rc=0; "$TWTUNE" --profile-dir "$PD" apply --state-dir "$S" four </dev/null >/dev/null || rc=$?; "$TWTUNE" get tcp_fin_timeout >&2; exit $rc'
+	assert_equal "${stderr_lines[0]}" "twtune: apply: refusing to apply 4 changes of four to the kernel without confirmation: no terminal; pass --yes"
+	assert_equal "${stderr_lines[1]}" 'net.ipv4.tcp_fin_timeout = 60'
+	[ ! -e "$S/journal" ]
+}
+
+@test "not root: one line saying what is needed, nothing written" {
+	run -4 --separate-stderr scenario 'setpriv --reuid=65534 --regid=65534 --clear-groups "$TWTUNE" --profile-dir "$TOP/profiles" apply --yes --state-dir "$S" proxy-profile'
+	assert_equal "$stderr" "twtune: apply: writing net.ipv4.ip_local_port_range needs root (CAP_NET_ADMIN over the network namespace): nothing was changed"
+	[ ! -e "$S" ]
+}
+
+@test "a read-only /proc/sys gets a clear message" {
+	run -4 --separate-stderr unshare -m -n bash -c '
+		mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys || exit 9
+		"$1" --profile-dir "$2" apply --yes --state-dir "$3" four' _ "$TWTUNE" "$PD" "$S"
+	assert_equal "$stderr" "twtune: apply: /proc/sys is read-only (a container without write access to /proc/sys?): nothing was changed"
+}
+
+@test "a key this kernel lacks is refused unless it asks for the default" {
+	make_sysctl_root "$BATS_TEST_TMPDIR/sys" tcp_tw_reuse_delay=-
+	write_profile "$PD" delay <<-'EOF'
+	[sysctl]
+	tcp_tw_reuse_delay = 500
+	EOF
+	write_profile "$PD" delaydef <<-'EOF'
+	[sysctl]
+	tcp_tw_reuse_delay = 1000
+	tcp_tw_reuse = 1
+	EOF
+	run -3 --separate-stderr "$TWTUNE" --sysctl-root "$BATS_TEST_TMPDIR/sys" --profile-dir "$PD" apply --check --state-dir "$S" delay
+	assert_equal "$stderr" "twtune: apply: profile 'delay': net.ipv4.tcp_tw_reuse_delay is not supported by this kernel (it has it per namespace since 6.14); remove it from the profile"
+	run -0 --separate-stderr "$TWTUNE" --sysctl-root "$BATS_TEST_TMPDIR/sys" --profile-dir "$PD" apply --check --json --state-dir "$S" delaydef
+	assert_equal "$stderr" "twtune: warning: apply: net.ipv4.tcp_tw_reuse_delay: not supported by this kernel; its default applies anyway"
+	run -0 jq -c '[.skipped, (.changes | length)]' <<<"$output"
+	assert_output '[["tcp_tw_reuse_delay"],1]'
+}
+
+@test "apply and rollback options: usage errors" {
+	run -2 --separate-stderr "$TWTUNE" apply
+	assert_equal "$stderr" "twtune: apply: missing PROFILE; see 'twtune apply --help'"
+	run -2 --separate-stderr "$TWTUNE" apply --state-dir relative four
+	assert_equal "${#stderr_lines[@]}" 1
+	run -2 --separate-stderr "$TWTUNE" apply --wait soon four
+	assert_equal "${#stderr_lines[@]}" 1
+	run -2 --separate-stderr "$TWTUNE" rollback --persist
+	assert_equal "${#stderr_lines[@]}" 1
+	run -3 --separate-stderr "$TWTUNE" apply no-such-profile
+	assert_equal "${#stderr_lines[@]}" 1
+}
