@@ -150,16 +150,21 @@ static char *list_text(const uint8_t *bm)
 static int parse_list(const struct sysctl_def *d, char *s, struct sysval *out, char *why,
 		      size_t whylen)
 {
-	char *save = NULL;
-
 	out->ports = calloc(1, PORT_BITMAP_BYTES);
 	if (!out->ports)
 		return -ENOMEM;
-	for (char *t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		char *item = trimmed(t), *dash;
+	if (*s == '\0')
+		goto done; /* the empty list */
+	/* Split by hand: strtok would let "8000,,8001" pass. */
+	for (char *t = s, *next; t; t = next) {
+		char *comma = strchr(t, ','), *item, *dash;
 		long long a, b;
 		int r;
 
+		next = comma ? comma + 1 : NULL;
+		if (comma)
+			*comma = '\0';
+		item = trimmed(t);
 		if (!item)
 			return -ENOMEM;
 		if (*item == '\0') {
@@ -187,6 +192,7 @@ static int parse_list(const struct sysctl_def *d, char *s, struct sysval *out, c
 			out->ports[p >> 3] |= (uint8_t)(1u << (p & 7));
 		}
 	}
+done:
 	out->text = list_text(out->ports);
 	return out->text ? 0 : -ENOMEM;
 }
