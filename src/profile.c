@@ -450,8 +450,10 @@ static int find_profile(const struct profile_search *sp, const char *name, char 
 	size_t used = 0;
 
 	for (size_t i = 0; i < sp->ndirs; i++) {
+		struct stat st;
+
 		snprintf(out, len, "%s/%s.ini", sp->dirs[i], name);
-		if (access(out, F_OK) == 0)
+		if (lstat(out, &st) == 0) /* a broken link is found, and reported when opened */
 			return 0;
 		if (used < sizeof(looked))
 			used += (size_t)snprintf(looked + used, sizeof(looked) - used, "%s%s",

@@ -1,0 +1,71 @@
+#!/usr/bin/env bats
+# The build: gcc and clang with zero warnings under -Werror, hardening
+# flags in the binary, make install and uninstall.
+
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	export COPY="$BATS_FILE_TMPDIR/tree"
+	mkdir -p "$COPY"
+	cp -r "$BATS_TEST_DIRNAME/../src" "$BATS_TEST_DIRNAME/../profiles" "$BATS_TEST_DIRNAME/../man" \
+		"$BATS_TEST_DIRNAME/../completions" "$BATS_TEST_DIRNAME/../Makefile" "$COPY/"
+}
+
+setup() {
+	load 'test_helper/common-setup'
+	_common_setup
+}
+
+@test "gcc builds with zero warnings under -Werror" {
+	run -0 make -C "$COPY" -s clean
+	run -0 make -C "$COPY" CC=gcc WERROR=1 BUILD=build-gcc twtune
+	refute_output --partial 'warning:'
+	run -0 "$COPY/twtune" --version
+}
+
+@test "clang builds with zero warnings under -Werror" {
+	run -0 make -C "$COPY" CC=clang WERROR=1 BUILD=build-clang twtune
+	refute_output --partial 'warning:'
+	run -0 "$COPY/twtune" --version
+}
+
+@test "the binary is hardened: PIE, full RELRO, stack protector, FORTIFY" {
+	run -0 readelf -h "$TWTUNE"
+	assert_line --regexp 'Type: +DYN'
+	run -0 readelf -d "$TWTUNE"
+	assert_line --regexp 'BIND_NOW|FLAGS_1.*NOW'
+	assert_line --regexp 'FLAGS_1.*PIE'
+	run -0 readelf -lW "$TWTUNE"
+	assert_line --partial 'GNU_RELRO'
+	run -0 readelf -sW --dyn-syms "$TWTUNE"
+	assert_line --partial '__stack_chk_fail'
+	assert_line --regexp '__[a-z]+_chk'
+	# no system(), popen() or exec in the tool
+	refute_line --regexp ' (system|popen|exec[lv]p?e?)(@|$)'
+}
+
+@test "make install and uninstall honour PREFIX and DESTDIR" {
+	stage="$BATS_TEST_TMPDIR/stage"
+	run -0 make -C "$COPY" -s BUILD=build-gcc install DESTDIR="$stage" PREFIX=/usr
+	for f in usr/sbin/twtune usr/share/man/man8/twtune.8 \
+		usr/share/bash-completion/completions/twtune usr/share/zsh/site-functions/_twtune \
+		usr/share/fish/vendor_completions.d/twtune.fish \
+		usr/share/twtune/profiles/kernel-default.ini usr/share/twtune/profiles/proxy-profile.ini \
+		usr/share/twtune/profiles/web-server.ini usr/share/twtune/profiles/outbound-client.ini; do
+		[ -f "$stage/$f" ] || { echo "missing $f"; return 1; }
+	done
+	run -0 stat -c %a "$stage/usr/sbin/twtune"; assert_output 755
+	run -0 stat -c %a "$stage/usr/share/twtune/profiles/proxy-profile.ini"; assert_output 644
+	run -0 make -C "$COPY" -s BUILD=build-gcc uninstall DESTDIR="$stage" PREFIX=/usr
+	run -0 find "$stage" -type f
+	assert_output ''
+}
+
+@test "an installed binary finds its installed profiles" {
+	prefix="$BATS_TEST_TMPDIR/prefix"
+	run -0 make -C "$COPY" -s BUILD=build-prefix install PREFIX="$prefix"
+	cd "$BATS_TEST_TMPDIR"
+	run -0 env -u TWTUNE_PROFILE_PATH "$prefix/sbin/twtune" profiles --json
+	run -0 jq -r '.[] | select(.name == "proxy-profile") | .path' <<<"$output"
+	assert_output "$prefix/share/twtune/profiles/proxy-profile.ini"
+}
