@@ -97,7 +97,11 @@ bad() {
 @test "names with ../ or / tricks" {
 	bad 3 "twtune: show: '..' is not a profile name" show ..
 	bad 3 "twtune: show: 'a..b' is not a profile name" show a..b
-	bad 3 "twtune: show: ../../etc/passwd line 1: syntax error: " show ../../etc/passwd
+	# An argument with a slash is a path, read as a profile wherever it is.
+	mkdir -p "$BATS_TEST_TMPDIR/a/b"
+	printf 'root:x:0:0:root:/root:/bin/bash\n' >"$BATS_TEST_TMPDIR/passwd"
+	cd "$BATS_TEST_TMPDIR/a/b"
+	bad 3 "twtune: show: ../../passwd line 1: syntax error: " show ../../passwd
 	bad 3 "twtune: show: 'x y' is not a profile name" show 'x y'
 	write_profile "$PD" p <<<$'[profile]\ninclude = ../../etc/x'
 	bad 3 "twtune: show: $PD/p.ini line 2: [profile] include = '../../etc/x' is not a profile name" show p

@@ -17,7 +17,7 @@ setup() {
 }
 
 @test "gcc builds with zero warnings under -Werror" {
-	run -0 make -C "$COPY" -s clean
+	run -0 make -C "$COPY" -s BUILD=build-gcc clean
 	run -0 make -C "$COPY" CC=gcc WERROR=1 BUILD=build-gcc twtune
 	refute_output --partial 'warning:'
 	run -0 "$COPY/twtune" --version
