@@ -348,12 +348,27 @@ fleet_vars() {
 @test "ansible: fleet.yml in check mode audits, would tune the proxy, writes nothing, and sums up in one line" {
 	fleet_vars
 	run -0 scenario '
+		"$SG" --port 8080 --tw-client 5
 		ANSIBLE_STDOUT_CALLBACK=default timeout 120 ansible-playbook -e "@$T/fleet.json" \
 			--check "$TOP/contrib/ansible/fleet.yml"
 		echo "after: $(rv ip_local_port_range)"'
-	assert_line --partial '"msg": "localhost: risk ok, proxy-profile would make 2 change(s), predicted risk ok; fullest destination none"'
+	assert_line --partial '"msg": "localhost: risk ok, proxy-profile would make 2 change(s), predicted risk ok; fullest destination 127.0.0.1:8080 5/28232 ports"'
 	assert_line 'after: 32768 60999'
 	assert_line --regexp '^localhost +: ok=3 +changed=1 +unreachable=0 +failed=0'
+	[ ! -e "$PF" ]
+	[ ! -e "$S" ]
+}
+
+@test "ansible: fleet.yml leaves a host outside proxies untouched" {
+	fleet_vars
+	echo 'localhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3' >"$T/plain"
+	run -0 scenario '
+		ANSIBLE_STDOUT_CALLBACK=default timeout 120 ansible-playbook -i "$T/plain" -e "@$T/fleet.json" \
+			"$TOP/contrib/ansible/fleet.yml"
+		echo "after: $(rv ip_local_port_range)"'
+	assert_line --partial '"msg": "localhost: risk ok, not a proxy, untouched; fullest destination none"'
+	assert_line 'after: 32768 60999'
+	assert_line --regexp '^localhost +: ok=2 +changed=0 +unreachable=0 +failed=0 +skipped=1'
 	[ ! -e "$PF" ]
 	[ ! -e "$S" ]
 }
