@@ -293,6 +293,30 @@ stats() {
 	assert_output 'false 0'
 }
 
+@test "ansible: netns points twtune at another namespace, and only that one changes" {
+	playbook other <<-'EOF'
+	- name: apply
+	  twtune: {name: proxy-profile, netns: "{{ ns }}"}
+	- name: audit
+	  twtune: {state: audit, netns: "{{ ns }}"}
+	EOF
+	run -0 scenario '
+		unshare -n sleep 30 &
+		pid=$!
+		trap "kill $pid" EXIT
+		for ((i = 0; i < 50; i++)); do
+			[ "$(readlink /proc/$pid/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break
+			sleep 0.1
+		done
+		play other -e ns=/proc/$pid/ns/net >"$T/out.json"
+		echo "other: $(nsenter --net=/proc/$pid/ns/net sysctl -n net.ipv4.tcp_tw_reuse)"
+		echo "here: $(rv tcp_tw_reuse)"'
+	assert_output $'other: 1\nhere: 2'
+	run -0 jq -r '.changed' <<<"$(task "$T/out.json" apply)"; assert_output true
+	run -0 jq -r '.ansible_facts.twtune_audit.sysctl["net.ipv4.tcp_tw_reuse"]' <<<"$(task "$T/out.json" audit)"
+	assert_output 1
+}
+
 @test "ansible: twtune's errors fail the task with its own line, and change nothing" {
 	playbook bad <<-'EOF'
 	- name: unknown profile
