@@ -129,6 +129,8 @@ static const char global_options[] =
 	"  --sysctl-root DIR   read and write sysctls under DIR (default /proc/sys)\n"
 	"  --profile-dir DIR   search DIR for profiles first (repeatable)\n"
 	"  --netns NAME|PATH   work in network namespace /run/netns/NAME or PATH\n"
+	"  --allow-insecure-profiles\n"
+	"                      as root, read profiles that others can write\n"
 	"  --no-color          no colour (also when NO_COLOR is set)\n"
 	"  -q, --quiet         only errors on stderr\n"
 	"  -v, --verbose       say more (repeatable)\n"
@@ -175,7 +177,14 @@ int cmd_help(int argc, char **argv)
 	return EXIT_OK;
 }
 
-enum { OPT_SYSCTL_ROOT = 256, OPT_PROFILE_DIR, OPT_NETNS, OPT_NO_COLOR, OPT_VERSION };
+enum {
+	OPT_SYSCTL_ROOT = 256,
+	OPT_PROFILE_DIR,
+	OPT_NETNS,
+	OPT_ALLOW_INSECURE,
+	OPT_NO_COLOR,
+	OPT_VERSION
+};
 
 int main(int argc, char **argv)
 {
@@ -183,6 +192,7 @@ int main(int argc, char **argv)
 		{ "sysctl-root", required_argument, NULL, OPT_SYSCTL_ROOT },
 		{ "profile-dir", required_argument, NULL, OPT_PROFILE_DIR },
 		{ "netns", required_argument, NULL, OPT_NETNS },
+		{ "allow-insecure-profiles", no_argument, NULL, OPT_ALLOW_INSECURE },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -211,6 +221,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NETNS:
 			G.netns = optarg;
+			break;
+		case OPT_ALLOW_INSECURE:
+			G.allow_insecure_profiles = true;
 			break;
 		case OPT_NO_COLOR:
 			no_color = true;

@@ -92,6 +92,7 @@ void profile_search_init(struct profile_search *sp, const char *const *extra, si
 	add_dir(sp, "/etc/twtune/profiles", false);
 	add_dir(sp, PROFILEDIR, false);
 	add_dir(sp, source_tree_profiles(), true);
+	sp->check_trust = geteuid() == 0;
 }
 
 void profile_search_free(struct profile_search *sp)
@@ -159,6 +160,91 @@ int threshold_parse(const struct threshold_def *t, const char *s, double *out)
 		return -EINVAL;
 	*out = v;
 	return 0;
+}
+
+/* ---- trust ---- */
+
+#define TRUST_OVERRIDE "pass --allow-insecure-profiles"
+
+static bool trusted_owner(uid_t uid)
+{
+	return uid == 0 || uid == geteuid() || uid == getuid();
+}
+
+/* Who other than the owner and root can write: "others", "group 1000", or
+ * NULL. A group-writable file of group root is fine, as sudo has it. */
+static const char *foreign_writer(const struct stat *st, char *buf, size_t len)
+{
+	if (st->st_mode & S_IWOTH)
+		return "others";
+	if ((st->st_mode & S_IWGRP) && st->st_gid != 0) {
+		snprintf(buf, len, "group %u", (unsigned)st->st_gid);
+		return buf;
+	}
+	return NULL;
+}
+
+static void dir_of(const char *path, char *out, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(out, len, ".");
+	else if (slash == path)
+		snprintf(out, len, "/");
+	else
+		snprintf(out, len, "%.*s", (int)(slash - path), path);
+}
+
+/* Whoever can write a directory can replace the files in it. */
+static int dir_trusted(const char *path, const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+	char grp[32];
+	const char *who;
+
+	if (stat(dir, &st) < 0)
+		return 0; /* the file itself was opened and checked */
+	if (!trusted_owner(st.st_uid)) {
+		snprintf(err, errlen,
+			 "%s: its directory %s is owned by uid %u, not root; fix with chown root, or " TRUST_OVERRIDE,
+			 path, dir, (unsigned)st.st_uid);
+		return -EINVAL;
+	}
+	who = foreign_writer(&st, grp, sizeof(grp));
+	if (who && !(st.st_mode & S_ISVTX)) {
+		snprintf(err, errlen,
+			 "%s: its directory %s is writable by %s without the sticky bit (mode %04o); fix with chmod go-w, or " TRUST_OVERRIDE,
+			 path, dir, who, (unsigned)(st.st_mode & 07777));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int profile_file_trusted(const char *path, const struct stat *st, char *err, size_t errlen)
+{
+	char dir[PATH_MAX], real[PATH_MAX], realdir[PATH_MAX], grp[32];
+	const char *who;
+	int r;
+
+	if (!trusted_owner(st->st_uid)) {
+		snprintf(err, errlen, "%s is owned by uid %u, not root; fix with chown root, or " TRUST_OVERRIDE,
+			 path, (unsigned)st->st_uid);
+		return -EINVAL;
+	}
+	who = foreign_writer(st, grp, sizeof(grp));
+	if (who) {
+		snprintf(err, errlen, "%s is writable by %s (mode %04o); fix with chmod go-w, or " TRUST_OVERRIDE,
+			 path, who, (unsigned)(st->st_mode & 07777));
+		return -EINVAL;
+	}
+	dir_of(path, dir, sizeof(dir));
+	r = dir_trusted(path, dir, err, errlen);
+	if (r < 0 || !realpath(path, real))
+		return r;
+	/* Through a symbolic link: the directory of the file it leads to too. */
+	dir_of(real, realdir, sizeof(realdir));
+	return strcmp(realdir, dir) ? dir_trusted(path, realdir, err, errlen) : 0;
 }
 
 /* ---- one file ---- */
@@ -294,8 +380,10 @@ static int pfile_scan(struct pfile *f, char *err, size_t errlen)
 	return r;
 }
 
-static int pfile_read(struct pfile *f, const char *path, char *err, size_t errlen)
+static int pfile_read(struct pfile *f, const char *path, bool check_trust, char *err,
+		      size_t errlen)
 {
+	int r;
 	struct stat st;
 	ssize_t n;
 	size_t len = 0;
@@ -326,6 +414,8 @@ static int pfile_read(struct pfile *f, const char *path, char *err, size_t errle
 		snprintf(err, errlen, "%s is not a regular file", path);
 		return -EINVAL;
 	}
+	if (check_trust && (r = profile_file_trusted(path, &st, err, errlen)) < 0)
+		return r;
 	if (st.st_size > PROFILE_MAX_BYTES) {
 		snprintf(err, errlen, "%s is %lld bytes; a profile may have at most %d", path,
 			 (long long)st.st_size, PROFILE_MAX_BYTES);
@@ -630,7 +720,7 @@ static int load_file(struct loader *L, const char *path, struct profile *p)
 	const char *inc, *desc;
 	int r;
 
-	r = pfile_read(&f, path, L->err, L->errlen);
+	r = pfile_read(&f, path, L->sp->check_trust, L->err, L->errlen);
 	if (r < 0)
 		goto out;
 	if (!realpath(path, real))
