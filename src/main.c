@@ -79,13 +79,18 @@ void command_usage(const struct command *c, FILE *f)
 
 int usage_error(const char *cmd, const char *fmt, ...)
 {
+	char msg[300];
 	va_list ap;
+	int n;
 
-	fprintf(stderr, "twtune: %s%s", cmd ? cmd : "", cmd ? ": " : "");
+	/* Bounded: an overlong argument is cut, the hint stays. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "; see 'twtune %s%s'\n", cmd ? cmd : "help", cmd ? " --help" : "");
+	if (n >= (int)sizeof(msg))
+		memcpy(msg + sizeof(msg) - 4, "...", 4);
+	fprintf(stderr, "twtune: %s%s%s; see 'twtune %s%s'\n", cmd ? cmd : "", cmd ? ": " : "", msg,
+		cmd ? cmd : "help", cmd ? " --help" : "");
 	return EXIT_USAGE;
 }
 
@@ -206,6 +211,10 @@ int main(int argc, char **argv)
 	bool root_given = false;
 	int opt, r, idx;
 
+	if (std_fds_check() < 0) {
+		errorf("cannot write output: standard output is closed; nothing was done");
+		return EXIT_SYSTEM;
+	}
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:qvh", opts, NULL)) != -1) {
 		switch (opt) {
