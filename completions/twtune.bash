@@ -14,7 +14,7 @@ _twtune()
         cword=$COMP_CWORD
     fi
 
-    local global_opts="--sysctl-root --profile-dir --netns --no-color --quiet --verbose --version --help -q -v -h"
+    local global_opts="--sysctl-root --profile-dir --netns --allow-insecure-profiles --no-color --quiet --verbose --version --help -q -v -h"
     local commands="apply audit diff get help profiles rollback show sockets"
 
     # Global options and the command, with the options that pass on to

@@ -19,6 +19,7 @@ complete -c twtune -f
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l sysctl-root -r -a '(__fish_complete_directories)' -d 'read and write sysctls under DIR'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l profile-dir -r -a '(__fish_complete_directories)' -d 'search DIR for profiles first'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l netns -r -d 'network namespace NAME or PATH'
+complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l allow-insecure-profiles -d 'as root, read profiles others can write'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l no-color -d 'no colour'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -s q -l quiet -d 'only errors'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -s v -l verbose -d 'say more'

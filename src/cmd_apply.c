@@ -345,6 +345,11 @@ static int do_apply(const struct apply_opts *o, struct profile *prof)
 		if (rc != EXIT_OK)
 			goto out;
 	}
+	if ((r = stdout_check()) < 0) {
+		errorf("apply: cannot write output: %s; nothing was changed", strerror(-r));
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
 	lock = lock_state("apply", o);
 	if (lock < 0) {
 		rc = -lock;
@@ -557,6 +562,11 @@ int cmd_rollback(int argc, char **argv)
 	}
 	if (!o.yes && (rc = confirm("rollback", "roll back the last apply")) != EXIT_OK)
 		goto out;
+	if ((r = stdout_check()) < 0) {
+		errorf("rollback: cannot write output: %s; nothing was changed", strerror(-r));
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
 	lock = lock_state("rollback", &o);
 	if (lock < 0) {
 		rc = -lock;

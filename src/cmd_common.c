@@ -8,6 +8,8 @@
 void cmd_profile_search(struct profile_search *sp)
 {
 	profile_search_init(sp, G.profile_dirs, G.nprofile_dirs);
+	if (G.allow_insecure_profiles)
+		sp->check_trust = false;
 }
 
 int cmd_load_profile(const char *cmd, const char *arg, struct profile *p)

@@ -56,6 +56,13 @@ int cmd_get(int argc, char **argv)
 		for (size_t i = 0; i < sysctl_count; i++)
 			want[nwant++] = &sysctl_table[i];
 
+	/* No net/ipv4 at all (an empty /proc/sys) is one error, not a warning
+	 * per key. */
+	if (sysctl_root_check(G.sysctl_root) == -ENOENT) {
+		errorf("get: cannot read %s/net/ipv4: %s", G.sysctl_root, strerror(ENOENT));
+		return EXIT_SYSTEM;
+	}
+
 	struct json j;
 	if (json) {
 		json_init(&j, stdout);

@@ -79,13 +79,18 @@ void command_usage(const struct command *c, FILE *f)
 
 int usage_error(const char *cmd, const char *fmt, ...)
 {
+	char msg[300];
 	va_list ap;
+	int n;
 
-	fprintf(stderr, "twtune: %s%s", cmd ? cmd : "", cmd ? ": " : "");
+	/* Bounded: an overlong argument is cut, the hint stays. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "; see 'twtune %s%s'\n", cmd ? cmd : "help", cmd ? " --help" : "");
+	if (n >= (int)sizeof(msg))
+		memcpy(msg + sizeof(msg) - 4, "...", 4);
+	fprintf(stderr, "twtune: %s%s%s; see 'twtune %s%s'\n", cmd ? cmd : "", cmd ? ": " : "", msg,
+		cmd ? cmd : "help", cmd ? " --help" : "");
 	return EXIT_USAGE;
 }
 
@@ -129,6 +134,8 @@ static const char global_options[] =
 	"  --sysctl-root DIR   read and write sysctls under DIR (default /proc/sys)\n"
 	"  --profile-dir DIR   search DIR for profiles first (repeatable)\n"
 	"  --netns NAME|PATH   work in network namespace /run/netns/NAME or PATH\n"
+	"  --allow-insecure-profiles\n"
+	"                      as root, read profiles that others can write\n"
 	"  --no-color          no colour (also when NO_COLOR is set)\n"
 	"  -q, --quiet         only errors on stderr\n"
 	"  -v, --verbose       say more (repeatable)\n"
@@ -175,7 +182,14 @@ int cmd_help(int argc, char **argv)
 	return EXIT_OK;
 }
 
-enum { OPT_SYSCTL_ROOT = 256, OPT_PROFILE_DIR, OPT_NETNS, OPT_NO_COLOR, OPT_VERSION };
+enum {
+	OPT_SYSCTL_ROOT = 256,
+	OPT_PROFILE_DIR,
+	OPT_NETNS,
+	OPT_ALLOW_INSECURE,
+	OPT_NO_COLOR,
+	OPT_VERSION
+};
 
 int main(int argc, char **argv)
 {
@@ -183,6 +197,7 @@ int main(int argc, char **argv)
 		{ "sysctl-root", required_argument, NULL, OPT_SYSCTL_ROOT },
 		{ "profile-dir", required_argument, NULL, OPT_PROFILE_DIR },
 		{ "netns", required_argument, NULL, OPT_NETNS },
+		{ "allow-insecure-profiles", no_argument, NULL, OPT_ALLOW_INSECURE },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -196,6 +211,10 @@ int main(int argc, char **argv)
 	bool root_given = false;
 	int opt, r, idx;
 
+	if (std_fds_check() < 0) {
+		errorf("cannot write output: standard output is closed; nothing was done");
+		return EXIT_SYSTEM;
+	}
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:qvh", opts, NULL)) != -1) {
 		switch (opt) {
@@ -211,6 +230,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NETNS:
 			G.netns = optarg;
+			break;
+		case OPT_ALLOW_INSECURE:
+			G.allow_insecure_profiles = true;
 			break;
 		case OPT_NO_COLOR:
 			no_color = true;

@@ -2,8 +2,10 @@
 #include "output.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "twtune.h"
 
@@ -57,10 +59,39 @@ void infof(const char *fmt, ...)
 	va_end(ap);
 }
 
+static bool stdout_reported;
+
+int stdout_check(void)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	stdout_reported = true;
+	return errno ? -errno : -EIO;
+}
+
+int std_fds_check(void)
+{
+	bool out_closed = fcntl(STDOUT_FILENO, F_GETFD) < 0 && errno == EBADF;
+
+	for (int fd = 0; fd <= 2; fd++) {
+		int n;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		n = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+		if (n >= 0 && n != fd) /* cannot be: the lowest free number is fd */
+			close(n);
+	}
+	return out_closed ? -EBADF : 0;
+}
+
 int finish_stdout(int rc)
 {
 	int bad = fflush(stdout) != 0 || ferror(stdout);
 
+	if (bad && stdout_reported)
+		return rc == EXIT_OK || rc == EXIT_RISK ? EXIT_SYSTEM : rc;
 	if (bad) {
 		errorf("cannot write output: %s", strerror(errno ? errno : EIO));
 		return rc == EXIT_OK || rc == EXIT_RISK ? EXIT_SYSTEM : rc;

@@ -13,4 +13,15 @@ const char *color(enum color c);
  * returns EXIT_SYSTEM after one line on stderr, else rc unchanged. */
 int finish_stdout(int rc);
 
+/* Before a change that cannot be taken back: flushes stdout and returns 0,
+ * or -errno when what was printed is lost (the caller reports it, and
+ * finish_stdout does not report it again). */
+int stdout_check(void);
+
+/* At start: descriptors 0, 1 and 2 open, so that no file twtune opens
+ * becomes its stdout or stderr. A closed stdin or stderr is replaced by
+ * /dev/null; returns -EBADF when stdout is closed (nothing can be
+ * reported on it), else 0. */
+int std_fds_check(void);
+
 #endif

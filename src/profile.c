@@ -92,6 +92,7 @@ void profile_search_init(struct profile_search *sp, const char *const *extra, si
 	add_dir(sp, "/etc/twtune/profiles", false);
 	add_dir(sp, PROFILEDIR, false);
 	add_dir(sp, source_tree_profiles(), true);
+	sp->check_trust = geteuid() == 0;
 }
 
 void profile_search_free(struct profile_search *sp)
@@ -161,6 +162,91 @@ int threshold_parse(const struct threshold_def *t, const char *s, double *out)
 	return 0;
 }
 
+/* ---- trust ---- */
+
+#define TRUST_OVERRIDE "pass --allow-insecure-profiles"
+
+static bool trusted_owner(uid_t uid)
+{
+	return uid == 0 || uid == geteuid() || uid == getuid();
+}
+
+/* Who other than the owner and root can write: "others", "group 1000", or
+ * NULL. A group-writable file of group root is fine, as sudo has it. */
+static const char *foreign_writer(const struct stat *st, char *buf, size_t len)
+{
+	if (st->st_mode & S_IWOTH)
+		return "others";
+	if ((st->st_mode & S_IWGRP) && st->st_gid != 0) {
+		snprintf(buf, len, "group %u", (unsigned)st->st_gid);
+		return buf;
+	}
+	return NULL;
+}
+
+static void dir_of(const char *path, char *out, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(out, len, ".");
+	else if (slash == path)
+		snprintf(out, len, "/");
+	else
+		snprintf(out, len, "%.*s", (int)(slash - path), path);
+}
+
+/* Whoever can write a directory can replace the files in it. */
+static int dir_trusted(const char *path, const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+	char grp[32];
+	const char *who;
+
+	if (stat(dir, &st) < 0)
+		return 0; /* the file itself was opened and checked */
+	if (!trusted_owner(st.st_uid)) {
+		snprintf(err, errlen,
+			 "%s: its directory %s is owned by uid %u, not root; fix with chown root, or " TRUST_OVERRIDE,
+			 path, dir, (unsigned)st.st_uid);
+		return -EINVAL;
+	}
+	who = foreign_writer(&st, grp, sizeof(grp));
+	if (who && !(st.st_mode & S_ISVTX)) {
+		snprintf(err, errlen,
+			 "%s: its directory %s is writable by %s without the sticky bit (mode %04o); fix with chmod go-w, or " TRUST_OVERRIDE,
+			 path, dir, who, (unsigned)(st.st_mode & 07777));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int profile_file_trusted(const char *path, const struct stat *st, char *err, size_t errlen)
+{
+	char dir[PATH_MAX], real[PATH_MAX], realdir[PATH_MAX], grp[32];
+	const char *who;
+	int r;
+
+	if (!trusted_owner(st->st_uid)) {
+		snprintf(err, errlen, "%s is owned by uid %u, not root; fix with chown root, or " TRUST_OVERRIDE,
+			 path, (unsigned)st->st_uid);
+		return -EINVAL;
+	}
+	who = foreign_writer(st, grp, sizeof(grp));
+	if (who) {
+		snprintf(err, errlen, "%s is writable by %s (mode %04o); fix with chmod go-w, or " TRUST_OVERRIDE,
+			 path, who, (unsigned)(st->st_mode & 07777));
+		return -EINVAL;
+	}
+	dir_of(path, dir, sizeof(dir));
+	r = dir_trusted(path, dir, err, errlen);
+	if (r < 0 || !realpath(path, real))
+		return r;
+	/* Through a symbolic link: the directory of the file it leads to too. */
+	dir_of(real, realdir, sizeof(realdir));
+	return strcmp(realdir, dir) ? dir_trusted(path, realdir, err, errlen) : 0;
+}
+
 /* ---- one file ---- */
 
 struct scanned_key {
@@ -193,6 +279,31 @@ static int pfile_line(const struct pfile *f, const char *seckey)
 		if (strcmp(f->keys[i].name, seckey) == 0)
 			return f->keys[i].line;
 	return 0;
+}
+
+/* The line of [section] key, however long the key. */
+static int pfile_key_line(const struct pfile *f, const char *section, const char *key)
+{
+	size_t n = strlen(section);
+
+	for (size_t i = 0; i < f->nkeys; i++)
+		if (strncmp(f->keys[i].name, section, n) == 0 && f->keys[i].name[n] == ':' &&
+		    strcmp(f->keys[i].name + n + 1, key) == 0)
+			return f->keys[i].line;
+	return 0;
+}
+
+/* s for a message, cut to 40 characters with "..." when longer. */
+struct clip {
+	char s[48];
+};
+
+static const char *clip(const char *s, struct clip *c)
+{
+	if (strlen(s) <= 40)
+		return s;
+	snprintf(c->s, sizeof(c->s), "%.40s...", s);
+	return c->s;
 }
 
 static char *lower_trim(const char *s, size_t n)
@@ -271,8 +382,10 @@ static int pfile_scan(struct pfile *f, char *err, size_t errlen)
 			snprintf(name, need, "%s:%s", section, key);
 			prev = pfile_line(f, name);
 			if (prev) {
+				struct clip c1, c2;
+
 				snprintf(err, errlen, "%s line %d: [%s] %s is set twice (first on line %d)",
-					 f->path, line, section, key, prev);
+					 f->path, line, clip(section, &c1), clip(key, &c2), prev);
 				free(key);
 				free(name);
 				r = -EINVAL;
@@ -294,8 +407,10 @@ static int pfile_scan(struct pfile *f, char *err, size_t errlen)
 	return r;
 }
 
-static int pfile_read(struct pfile *f, const char *path, char *err, size_t errlen)
+static int pfile_read(struct pfile *f, const char *path, bool check_trust, char *err,
+		      size_t errlen)
 {
+	int r;
 	struct stat st;
 	ssize_t n;
 	size_t len = 0;
@@ -326,6 +441,8 @@ static int pfile_read(struct pfile *f, const char *path, char *err, size_t errle
 		snprintf(err, errlen, "%s is not a regular file", path);
 		return -EINVAL;
 	}
+	if (check_trust && (r = profile_file_trusted(path, &st, err, errlen)) < 0)
+		return r;
 	if (st.st_size > PROFILE_MAX_BYTES) {
 		snprintf(err, errlen, "%s is %lld bytes; a profile may have at most %d", path,
 			 (long long)st.st_size, PROFILE_MAX_BYTES);
@@ -477,12 +594,13 @@ static int apply_include(struct loader *L, struct pfile *f, const char *inc, str
 {
 	char path[PATH_MAX];
 	int line = pfile_line(f, "profile:include");
+	struct clip c;
 	int r;
 
 	if (!profile_name_valid(inc)) {
 		snprintf(L->err, L->errlen,
 			 "%s line %d: [profile] include = '%s' is not a profile name ([A-Za-z0-9._-], no '..' or '/')",
-			 f->path, line, inc);
+			 f->path, line, clip(inc, &c));
 		return -EINVAL;
 	}
 	r = find_profile(L->sp, inc, path, sizeof(path), L->err, L->errlen);
@@ -500,14 +618,13 @@ static int apply_sysctl(struct loader *L, struct pfile *f, const char *key, cons
 			struct profile *p)
 {
 	const struct sysctl_def *d = sysctl_lookup(key);
-	int line = 0;
-	char seckey[300], why[200];
+	int line = pfile_key_line(f, "sysctl", key);
+	char why[200];
 	const char *removed;
+	struct clip c;
 	struct sysval v;
 	int r;
 
-	snprintf(seckey, sizeof(seckey), "sysctl:%s", key);
-	line = pfile_line(f, seckey);
 	if (sysctl_removed(key, &removed)) {
 		snprintf(L->err, L->errlen, "%s line %d: [sysctl] %s was %s; remove it", f->path,
 			 line, key, removed);
@@ -522,7 +639,7 @@ static int apply_sysctl(struct loader *L, struct pfile *f, const char *key, cons
 				used += (size_t)snprintf(known + used, sizeof(known) - used, "%s%s",
 							 used ? ", " : "", sysctl_table[i].name);
 		snprintf(L->err, L->errlen, "%s line %d: [sysctl] unknown key '%s'; known: %s",
-			 f->path, line, key, known);
+			 f->path, line, clip(key, &c), known);
 		return -EINVAL;
 	}
 	if (d->flags & SYSCTL_READONLY) {
@@ -542,7 +659,7 @@ static int apply_sysctl(struct loader *L, struct pfile *f, const char *key, cons
 		return r;
 	if (r < 0) {
 		snprintf(L->err, L->errlen, "%s line %d: [sysctl] %s = '%s': %s", f->path, line,
-			 d->name, val, why);
+			 d->name, clip(val, &c), why);
 		return -EINVAL;
 	}
 	{
@@ -559,11 +676,9 @@ static int apply_sysctl(struct loader *L, struct pfile *f, const char *key, cons
 static int apply_threshold(struct loader *L, struct pfile *f, const char *key, const char *val,
 			   struct profile *p)
 {
-	char seckey[300];
-	int line;
+	int line = pfile_key_line(f, "thresholds", key);
+	struct clip c;
 
-	snprintf(seckey, sizeof(seckey), "thresholds:%s", key);
-	line = pfile_line(f, seckey);
 	for (size_t i = 0; i < THR_COUNT_; i++) {
 		const struct threshold_def *t = &threshold_table[i];
 
@@ -571,7 +686,7 @@ static int apply_threshold(struct loader *L, struct pfile *f, const char *key, c
 			continue;
 		if (threshold_parse(t, val, &p->thresholds[i]) < 0) {
 			snprintf(L->err, L->errlen, "%s line %d: [thresholds] %s = '%s': %s", f->path,
-				 line, key, val,
+				 line, key, clip(val, &c),
 				 t->kind == THR_RATIO ? "needs a ratio 0..1 such as 0.85 or 85%"
 						      : "needs a whole number 0..100000000");
 			return -EINVAL;
@@ -586,7 +701,7 @@ static int apply_threshold(struct loader *L, struct pfile *f, const char *key, c
 			used += (size_t)snprintf(known + used, sizeof(known) - used, "%s%s",
 						 used ? ", " : "", threshold_table[i].name);
 		snprintf(L->err, L->errlen, "%s line %d: [thresholds] unknown key '%s'; known: %s",
-			 f->path, line, key, known);
+			 f->path, line, clip(key, &c), known);
 	}
 	return -EINVAL;
 }
@@ -596,22 +711,25 @@ static int check_sections(struct loader *L, struct pfile *f, dictionary *d)
 {
 	for (int i = 0; i < d->size; i++) {
 		const char *k = d->key[i];
-		char sec[256];
+		char sec[48];
+		size_t n;
 
 		if (!k)
 			continue;
-		snprintf(sec, sizeof(sec), "%.*s", (int)strcspn(k, ":"), k);
-		if (strcmp(sec, "profile") && strcmp(sec, "sysctl") && strcmp(sec, "thresholds")) {
+		n = strcspn(k, ":");
+		if (!(n == 7 && !strncmp(k, "profile", n)) && !(n == 6 && !strncmp(k, "sysctl", n)) &&
+		    !(n == 10 && !strncmp(k, "thresholds", n))) {
+			struct clip c;
 			int line = 0;
 
 			for (size_t j = 0; j < f->nkeys && !line; j++)
-				if (strncmp(f->keys[j].name, sec, strlen(sec)) == 0 &&
-				    f->keys[j].name[strlen(sec)] == ':')
+				if (strncmp(f->keys[j].name, k, n) == 0 && f->keys[j].name[n] == ':')
 					line = f->keys[j].line;
-			if (!*sec)
+			snprintf(sec, sizeof(sec), "%.*s%s", (int)(n > 40 ? 40 : n), k, n > 40 ? "..." : "");
+			if (n == 0)
 				snprintf(L->err, L->errlen,
 					 "%s line %d: key '%s' outside any section; allowed sections: [profile], [sysctl], [thresholds]",
-					 f->path, line, k + 1);
+					 f->path, line, clip(k + 1, &c));
 			else
 				snprintf(L->err, L->errlen,
 					 "%s: unknown section [%s]; allowed: [profile], [sysctl], [thresholds]",
@@ -630,7 +748,7 @@ static int load_file(struct loader *L, const char *path, struct profile *p)
 	const char *inc, *desc;
 	int r;
 
-	r = pfile_read(&f, path, L->err, L->errlen);
+	r = pfile_read(&f, path, L->sp->check_trust, L->err, L->errlen);
 	if (r < 0)
 		goto out;
 	if (!realpath(path, real))
@@ -668,7 +786,7 @@ static int load_file(struct loader *L, const char *path, struct profile *p)
 		    strcmp(k + 8, "description")) {
 			snprintf(L->err, L->errlen,
 				 "%s line %d: [profile] unknown key '%s'; allowed: description, include",
-				 path, pfile_line(&f, k), k + 8);
+				 path, pfile_line(&f, k), clip(k + 8, &(struct clip){ 0 }));
 			r = -EINVAL;
 			goto out;
 		}

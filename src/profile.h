@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "registry.h"
 #include "value.h"
@@ -57,10 +58,14 @@ struct profile_search {
 	size_t ndirs;
 	char *owned[PROFILE_MAX_SEARCH]; /* strings to free */
 	size_t nowned;
+	/* Refuse a profile or include that someone other than root (or the
+	 * caller) could have written: on by default when euid is 0. */
+	bool check_trust;
 };
 
 /* Builds the search path: extra (--profile-dir) dirs, $TWTUNE_PROFILE_PATH,
- * /etc/twtune/profiles, the installed directory, ./profiles of a source tree. */
+ * /etc/twtune/profiles, the installed directory, ./profiles of a source tree.
+ * Sets check_trust when running as root. */
 void profile_search_init(struct profile_search *sp, const char *const *extra, size_t nextra);
 void profile_search_free(struct profile_search *sp);
 
@@ -71,7 +76,9 @@ bool profile_arg_is_path(const char *arg);
 
 /* Loads and validates a profile by name or path. Returns 0, or a negative
  * errno with one line in err: -ENOENT (not found), -EINVAL (bad content),
- * -ELOOP (include cycle or too deep), -EFBIG, -EACCES, -EISDIR. */
+ * -ELOOP (include cycle or too deep), -EFBIG, -EACCES, -EISDIR. With
+ * check_trust, a file that another user could have written is -EINVAL too:
+ * bad input, whatever it says (see profile_file_trusted). */
 int profile_load(const char *arg, const struct profile_search *sp, struct profile *p,
 		 char *err, size_t errlen);
 void profile_free(struct profile *p);
@@ -86,6 +93,14 @@ void profile_foreach(const struct profile_search *sp, profile_visit_fn fn, void 
  * against the kernel under root. 0, -ENOENT (not set), -ENODATA (the
  * default cannot be known here) or -ENOMEM. */
 int profile_target(const struct profile *p, size_t i, const char *root, struct sysval *out);
+
+/* With euid 0, a profile file must be owned by root or by the caller and
+ * not be writable by group (unless the group is root) or others, the way
+ * sudo treats sudoers; its directory, and the directory of the file a
+ * symbolic link leads to, must not be writable by others (or a non-root
+ * group) unless sticky, nor owned by another user. st is the opened file.
+ * Returns 0, or -EINVAL with one line in err. */
+int profile_file_trusted(const char *path, const struct stat *st, char *err, size_t errlen);
 
 /* Parses a threshold value: a ratio as 0.85 or 85%, a count as an integer. */
 int threshold_parse(const struct threshold_def *t, const char *s, double *out);

@@ -25,6 +25,7 @@ struct globals {
 	const char *netns;        /* --netns NAME|PATH, or NULL */
 	const char *profile_dirs[MAX_PROFILE_DIRS];
 	size_t nprofile_dirs;
+	bool allow_insecure_profiles; /* as root, read profiles others can write */
 	bool color;               /* colour on stdout */
 	int verbosity;            /* -q: -1, default 0, -v: 1 and up */
 };

@@ -50,11 +50,14 @@ static int number(const char *tok, long long min, long long max, long long *out,
 {
 	int r = parse_ll(tok, min, max, out);
 
+	/* An overlong token is cut, so that the message keeps its point. */
+	const char *more = strlen(tok) > 40 ? "..." : "";
+
 	if (r == -EINVAL)
-		snprintf(why, whylen, "'%s' is not a decimal number%s", tok,
+		snprintf(why, whylen, "'%.40s%s' is not a decimal number%s", tok, more,
 			 tok[0] == '0' && tok[1] ? " (leading zeros are read as octal)" : "");
 	else if (r == -ERANGE)
-		snprintf(why, whylen, "%s is out of range %lld..%lld", tok, min, max);
+		snprintf(why, whylen, "%.40s%s is out of range %lld..%lld", tok, more, min, max);
 	return r;
 }
 

@@ -11,6 +11,60 @@ setup() {
 	make_sysctl_root "$SYS"
 	mkdir -p "$PD"
 	snapshot=$(cd "$SYS" && grep -r . net | sort)
+	export PD SYS
+}
+
+teardown() {
+	[ -z "${NB:-}" ] || rm -rf "$NB"
+}
+
+# bad_kernel EXIT PATTERN SCRIPT: runs the bash SCRIPT in a new network and
+# mount namespace (loopback up) and checks one line on stderr matching the
+# glob PATTERN, the exit code, and every managed sysctl (sysctl -n) the same
+# before and after. $SETUP, if set, runs first, before the "before".
+bad_kernel() {
+	local code=$1 want=$2
+	export KEYS
+	KEYS=$("$TWTUNE" get --list-keys)
+	run "-$code" --separate-stderr unshare -m -n -- bash -c '
+		ip link set lo up || exit 90
+		snap() {
+			local k
+			for k in $KEYS; do printf "%s = %s\n" "$k" "$(sysctl -n "$k" 2>&1)"; done
+		}
+		eval "${SETUP:-}" >/dev/null || exit 91
+		snap >"$BATS_TEST_TMPDIR/before"
+		rc=0
+		eval "$1" || rc=$?
+		snap >"$BATS_TEST_TMPDIR/after"
+		exit $rc' _ "$3"
+	assert_equal "${#stderr_lines[@]}" 1
+	[[ $stderr == $want ]] || { echo "stderr: $stderr"; echo "want:   $want"; return 1; }
+	[[ $stderr != *$'\r'* ]]
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/after")" "$(cat "$BATS_TEST_TMPDIR/before")"
+	grep -qx 'net.ipv4.tcp_fin_timeout = [0-9]*' "$BATS_TEST_TMPDIR/before"
+}
+
+# A profile that changes four values of a fresh namespace.
+four() {
+	write_profile "$PD" four <<-'EOF'
+	[sysctl]
+	ip_local_port_range = 20000 60001
+	tcp_tw_reuse = 1
+	tcp_fin_timeout = 30
+	tcp_max_tw_buckets = 200000
+	EOF
+}
+
+# A copy of the binary and of profile four that user nobody can reach.
+nobody_copy() {
+	NB=$(mktemp -d /tmp/twtune-nobody.XXXXXX)
+	chmod 755 "$NB"
+	cp "$TWTUNE" "$NB/twtune"
+	chmod 755 "$NB/twtune"
+	cp "$PD/four.ini" "$NB/four.ini"
+	chmod 644 "$NB/four.ini"
+	export NB
 }
 
 # bad EXIT EXPECTED-PREFIX ARGS...: runs twtune against the fixture tree,
@@ -199,4 +253,185 @@ bad() {
 	bad 2 "twtune: apply: --persist=rel.conf: give an absolute path" apply --persist=rel.conf x
 	bad 2 "twtune: sockets: unexpected argument 'x'" sockets x
 	bad 2 "twtune: show: unexpected argument 'b'" show a b
+}
+
+# ---- the command line ----
+
+@test "an overlong argument is cut, and the line keeps its hint" {
+	long=$(head -c 5000 /dev/zero | tr '\0' a)
+	bad 2 "twtune: get: unknown key 'aaaa" get "$long"
+	[ "${#stderr}" -lt 400 ]
+	[[ $stderr == *"...; see 'twtune get --help'" ]]
+	bad 3 "twtune: show: 'aaaa" show "$long.x"
+	[ "${#stderr}" -lt 400 ]
+}
+
+@test "empty arguments" {
+	bad 3 "twtune: show: '' is not a profile name" show ''
+	bad 2 "twtune: get: unknown key ''" get ''
+	bad 2 "twtune: --netns '': not a namespace name" --netns '' get
+}
+
+# ---- profiles ----
+
+@test "an overlong key is named, cut, with the keys allowed" {
+	printf '[sysctl]\n%s = 1\n' "$(head -c 1000 /dev/zero | tr '\0' k)" >"$PD/p.ini"
+	bad 3 "twtune: show: $PD/p.ini line 2: [sysctl] unknown key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...'; known: ip_local_port_range," show p
+}
+
+@test "an overlong value is cut, with the range allowed" {
+	printf '[sysctl]\ntcp_fin_timeout = %s\n' "$(head -c 1000 /dev/zero | tr '\0' 9)" >"$PD/p.ini"
+	bad 3 "twtune: show: $PD/p.ini line 2: [sysctl] tcp_fin_timeout = '9999999999999999999999999999999999999999...': 9999999999999999999999999999999999999999... is out of range -2147483..2147483" show p
+	printf '[thresholds]\nclose_wait_warn = %s\n' "$(head -c 900 /dev/zero | tr '\0' 9)" >"$PD/q.ini"
+	bad 3 "twtune: show: $PD/q.ini line 2: [thresholds] close_wait_warn = '9999999999999999999999999999999999999999...': needs a whole number 0..100000000" show q
+}
+
+@test "an overlong section name and include name are cut" {
+	long=$(head -c 600 /dev/zero | tr '\0' s)
+	printf '[%s]\nx = 1\n' "$long" >"$PD/p.ini"
+	bad 3 "twtune: show: $PD/p.ini: unknown section [ssssssssssssssssssssssssssssssssssssssss...]; allowed:" show p
+	printf '[profile]\ninclude = %s\n' "$long" >"$PD/q.ini"
+	bad 3 "twtune: show: $PD/q.ini line 2: [profile] include = 'ssssssssssssssssssssssssssssssssssssssss...' is not a profile name" show q
+}
+
+@test "a key outside any section" {
+	write_profile "$PD" p <<<'tcp_tw_reuse = 1'
+	bad 3 "twtune: show: $PD/p.ini line 1: key 'tcp_tw_reuse' outside any section; allowed sections: [profile], [sysctl], [thresholds]" show p
+}
+
+@test "a CRLF file with an error names its line, without a carriage return" {
+	printf '[sysctl]\r\ntcp_fin_timeout = 30\r\ntcp_tw_reuse = 7\r\n' >"$PD/crlf.ini"
+	bad 3 "twtune: show: $PD/crlf.ini line 3: [sysctl] tcp_tw_reuse = '7': 7 is out of range 0..2" show crlf
+	[[ $stderr != *$'\r'* ]]
+}
+
+@test "a FIFO named like a profile is refused without blocking" {
+	mkfifo "$PD/fifo.ini"
+	run -3 --separate-stderr timeout 10 "$TWTUNE" --profile-dir "$PD" show fifo
+	assert_equal "$stderr" "twtune: show: $PD/fifo.ini is not a regular file"
+	bad 3 "twtune: show: /dev/zero is not a regular file" show /dev/zero
+}
+
+@test "an include that is a directory" {
+	write_profile "$PD" p <<<$'[profile]\ninclude = d'
+	mkdir "$PD/d.ini"
+	bad 3 "twtune: show: $PD/d.ini is a directory, not a profile file" show p
+}
+
+@test "an include that is a symbolic link loop" {
+	write_profile "$PD" p <<<$'[profile]\ninclude = loop'
+	ln -s "$PD/loop.ini" "$PD/loop.ini"
+	bad 3 "twtune: show: $PD/loop.ini: too many levels of symbolic links" show p
+}
+
+@test "an include is looked up on the search path only, never beside the file" {
+	# A profile given by path cannot pull in its neighbours: includes
+	# never escape the search path.
+	mkdir -p "$BATS_TEST_TMPDIR/elsewhere"
+	printf '[profile]\ninclude = sib\n' >"$BATS_TEST_TMPDIR/elsewhere/top.ini"
+	printf '[sysctl]\ntcp_tw_reuse = 1\n' >"$BATS_TEST_TMPDIR/elsewhere/sib.ini"
+	bad 3 "twtune: show: $BATS_TEST_TMPDIR/elsewhere/top.ini line 2: include: profile 'sib' not found (looked in $PD, " \
+		show "$BATS_TEST_TMPDIR/elsewhere/top.ini"
+	write_profile "$PD" q <<<$'[profile]\ninclude = sub/x'
+	bad 3 "twtune: show: $PD/q.ini line 2: [profile] include = 'sub/x' is not a profile name" show q
+}
+
+@test "as root, a world-writable profile is refused before anything is written" {
+	four
+	chmod 666 "$PD/four.ini"
+	bad_kernel 3 "twtune: apply: $PD/four.ini is writable by others (mode 0666); fix with chmod go-w, or pass --allow-insecure-profiles" \
+		'"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$BATS_TEST_TMPDIR/state" four'
+	[ ! -e "$BATS_TEST_TMPDIR/state" ]
+}
+
+# ---- the environment; each in its own network and mount namespace ----
+
+@test "a missing /proc/sys: --sysctl-root names a directory that is not there" {
+	four
+	bad_kernel 2 "twtune: --sysctl-root '$BATS_TEST_TMPDIR/gone': No such file or directory (it must hold net/ipv4)" \
+		'"$TWTUNE" --sysctl-root "$BATS_TEST_TMPDIR/gone" --profile-dir "$PD" apply --yes --state-dir "$BATS_TEST_TMPDIR/state" four'
+}
+
+@test "a /proc/sys without net/ipv4 (an empty file system over it)" {
+	four
+	bad_kernel 4 "twtune: apply: cannot read /proc/sys/net/ipv4: No such file or directory" \
+		'unshare -m -- bash -c '\''mount -t tmpfs none /proc/sys && exec "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$BATS_TEST_TMPDIR/state" four'\'''
+	bad_kernel 4 "twtune: get: cannot read /proc/sys/net/ipv4: No such file or directory" \
+		'unshare -m -- bash -c '\''mount -t tmpfs none /proc/sys && exec "$TWTUNE" get'\'''
+}
+
+@test "a read-only /proc/sys" {
+	four
+	bad_kernel 4 "twtune: apply: /proc/sys is read-only (a container without write access to /proc/sys?): nothing was changed" \
+		'unshare -m -- bash -c '\''mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys && exec "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$BATS_TEST_TMPDIR/state" four'\'''
+	[ ! -e "$BATS_TEST_TMPDIR/state/journal" ]
+}
+
+@test "a missing --netns" {
+	four
+	export MISSING="twtune-missing-$$"
+	bad_kernel 4 "twtune: --netns '$MISSING': cannot enter /run/netns/$MISSING: No such file or directory" \
+		'"$TWTUNE" --netns "$MISSING" --profile-dir "$PD" apply --yes --state-dir "$BATS_TEST_TMPDIR/state" four'
+	bad_kernel 4 "twtune: --netns '/proc/999999999/ns/net': cannot enter /proc/999999999/ns/net: No such file or directory" \
+		'"$TWTUNE" --netns /proc/999999999/ns/net --profile-dir "$PD" apply --yes --state-dir "$BATS_TEST_TMPDIR/state" four'
+}
+
+@test "not root: apply says what it needs and writes nothing" {
+	four
+	nobody_copy
+	bad_kernel 4 "twtune: apply: writing net.ipv4.ip_local_port_range needs root (CAP_NET_ADMIN over the network namespace): nothing was changed" \
+		'setpriv --reuid=65534 --regid=65534 --clear-groups "$NB/twtune" apply --yes --state-dir "$NB/state" "$NB/four.ini"'
+	[ ! -e "$NB/state" ]
+}
+
+@test "stdout closed: refused at once, nothing written" {
+	four
+	bad_kernel 4 "twtune: cannot write output: standard output is closed; nothing was done" \
+		'"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$BATS_TEST_TMPDIR/state" four >&-'
+	[ ! -e "$BATS_TEST_TMPDIR/state" ]
+	for cmd in get audit sockets profiles 'show four' --version; do
+		run -4 --separate-stderr bash -c '"$1" --sysctl-root "$2" --profile-dir "$3" $4 >&-' _ "$TWTUNE" "$SYS" "$PD" "$cmd"
+		assert_equal "$stderr" "twtune: cannot write output: standard output is closed; nothing was done"
+	done
+	assert_equal "$(cd "$SYS" && grep -r . net | sort)" "$snapshot"
+}
+
+@test "stdout full: apply writes nothing once its report is lost" {
+	four
+	bad_kernel 4 "twtune: apply: cannot write output: No space left on device; nothing was changed" \
+		'"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$BATS_TEST_TMPDIR/state" four >/dev/full'
+	[ ! -e "$BATS_TEST_TMPDIR/state/journal" ]
+}
+
+@test "stdout full: rollback writes nothing once its report is lost" {
+	four
+	SETUP='"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$BATS_TEST_TMPDIR/state" four' \
+		bad_kernel 4 "twtune: rollback: cannot write output: No space left on device; nothing was changed" \
+		'"$TWTUNE" rollback --yes --state-dir "$BATS_TEST_TMPDIR/state" >/dev/full'
+	grep -qx 'net.ipv4.tcp_fin_timeout = 30' "$BATS_TEST_TMPDIR/after"
+	[ -e "$BATS_TEST_TMPDIR/state/journal" ]
+}
+
+@test "stdout full: read-only commands fail loudly" {
+	four
+	for cmd in get audit 'audit --json' sockets profiles 'show four' 'show --json four' 'apply --check four' 'diff four'; do
+		run -4 --separate-stderr bash -c '"$1" --sysctl-root "$2" --profile-dir "$3" $4 >/dev/full' _ "$TWTUNE" "$SYS" "$PD" "$cmd"
+		assert_equal "$stderr" "twtune: cannot write output: No space left on device"
+	done
+	assert_equal "$(cd "$SYS" && grep -r . net | sort)" "$snapshot"
+}
+
+@test "--state-dir on a read-only file system" {
+	four
+	bad_kernel 4 "twtune: apply: *$BATS_TEST_TMPDIR/ro*: Read-only file system*" \
+		'unshare -m -- bash -c '\''mkdir -p "$BATS_TEST_TMPDIR/ro" && mount -t tmpfs -o ro none "$BATS_TEST_TMPDIR/ro" && exec "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$BATS_TEST_TMPDIR/ro/state" four'\'''
+}
+
+@test "--state-dir that is a file, or under a file" {
+	four
+	: >"$BATS_TEST_TMPDIR/file"
+	bad_kernel 4 "twtune: apply: --state-dir $BATS_TEST_TMPDIR/file: not a directory*" \
+		'"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$BATS_TEST_TMPDIR/file" four'
+	bad_kernel 4 "twtune: apply: *$BATS_TEST_TMPDIR/file/x*Not a directory" \
+		'"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$BATS_TEST_TMPDIR/file/x" four'
 }

@@ -44,6 +44,19 @@ setup() {
 	refute_line --regexp ' (system|popen|exec[lv]p?e?)(@|$)'
 }
 
+@test "the binary runs no other program: no system, popen, exec, spawn or fork" {
+	run -0 nm -D --undefined-only "$TWTUNE"
+	imports=$(awk '{ sub(/@.*/, "", $NF); print $NF }' <<<"$output")
+	# A sanity check that the list is the real one.
+	grep -qx 'iniparser_load' <<<"$imports"
+	grep -qx 'nl_connect' <<<"$imports"
+	run grep -Ex '(system|popen|exec[lv]p?e?|execvpe|fexecve|execveat|posix_spawnp?|posix_spawn_.*|fork|vfork|clone3?|syscall|wordexp)' <<<"$imports"
+	assert_output ''
+	# The same from the dynamic relocations, as objdump sees them.
+	run -0 objdump -R "$TWTUNE"
+	refute_output --regexp '[[:space:]](system|popen|exec[a-z]*|posix_spawn[a-z_]*|fork|vfork)(@|$)'
+}
+
 @test "make install and uninstall honour PREFIX and DESTDIR" {
 	stage="$BATS_TEST_TMPDIR/stage"
 	run -0 make -C "$COPY" -s BUILD=build-gcc install DESTDIR="$stage" PREFIX=/usr
