@@ -430,13 +430,20 @@ static int do_apply(const struct apply_opts *o, struct profile *prof)
 		rc = journal_error("apply", o->state_dir, r, err);
 		goto out;
 	}
+	if (r == -ENOENT && (r = journal_clean(o->state_dir)) < 0) {
+		errorf("apply: cannot clean %s: %s; nothing was changed", o->state_dir, strerror(-r));
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
 	free(j.profile);
 	free(j.time);
 	j.profile = strdup(prof->name);
 	j.time = now_utc();
-	for (size_t i = 0; i < pl.ndiff && r >= -ENOENT; i++)
+	r = j.profile && j.time ? 0 : -ENOMEM;
+	for (size_t i = 0; i < pl.ndiff && r == 0; i++)
 		r = journal_add(&j, pl.all[pl.diff[i]].key, pl.all[pl.diff[i]].before.text);
-	r = journal_persist(o, &j);
+	if (r == 0)
+		r = journal_persist(o, &j);
 	if (r == 0)
 		r = journal_save(o->state_dir, &j);
 	if (r < 0) {

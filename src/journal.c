@@ -237,6 +237,19 @@ int journal_remove(const char *dir)
 	return r < 0 ? r : sync_parent(path);
 }
 
+int journal_clean(const char *dir)
+{
+	char path[4096], copy[4096];
+	int r;
+
+	path_in(path, sizeof(path), dir, JOURNAL_FILE);
+	path_in(copy, sizeof(copy), dir, JOURNAL_PERSIST_COPY);
+	if (unlink(copy) < 0 && errno != ENOENT)
+		return -errno;
+	r = atomic_cleanup(path);
+	return r < 0 ? r : atomic_cleanup(copy);
+}
+
 int journal_lock(const char *dir, unsigned wait_s)
 {
 	char path[4096];

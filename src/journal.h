@@ -37,6 +37,9 @@ int journal_save(const char *dir, const struct journal *j);
 /* Removes the journal, then the copy of the persisted file and any
  * temporary file a killed write left. */
 int journal_remove(const char *dir);
+/* With no journal: removes what a killed apply or rollback left (the copy
+ * of the persisted file, temporary files). Under the lock only. */
+int journal_clean(const char *dir);
 void journal_free(struct journal *j);
 /* The entry for key, or NULL. */
 struct journal_entry *journal_find(struct journal *j, int key);
