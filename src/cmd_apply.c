@@ -439,6 +439,14 @@ static int do_apply(const struct apply_opts *o, struct profile *prof)
 	free(j.time);
 	j.profile = strdup(prof->name);
 	j.time = now_utc();
+	if (o->persist && j.persist != PERSIST_NONE && strcmp(j.persist_path, o->persist) != 0) {
+		/* One journal keeps one persisted file's old content. */
+		errorf("apply: the journal in %s keeps the old content of %s, not %s: use "
+		       "--persist=%s, or roll back first; nothing was changed",
+		       o->state_dir, j.persist_path, o->persist, j.persist_path);
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
 	r = j.profile && j.time ? 0 : -ENOMEM;
 	for (size_t i = 0; i < pl.ndiff && r == 0; i++)
 		r = journal_add(&j, pl.all[pl.diff[i]].key, pl.all[pl.diff[i]].before.text);

@@ -438,3 +438,19 @@ twtune: apply: --state-dir $T/file: $T/file is not a directory: refusing to keep
 rc=4
 not followed"
 }
+
+@test "a journal keeps one persisted file: apply --persist to another file is refused until rollback" {
+	run -0 --separate-stderr in_netns bash -c '
+		d=$1; mkdir -p "$d/p"
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$d/s" --persist="$d/p/a.conf" four >/dev/null
+		"$TWTUNE" rollback --yes --state-dir "$d/s" >/dev/null
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$d/s" --persist="$d/p/a.conf" four >/dev/null
+		sysctl -qw net.ipv4.tcp_fin_timeout=40
+		rc=0; "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$d/s" --persist="$d/p/b.conf" four >/dev/null || rc=$?
+		echo "rc=$rc $("$TWTUNE" get tcp_fin_timeout)"; ls -A "$d/p"
+		"$TWTUNE" rollback --yes --state-dir "$d/s" >/dev/null; ls -A "$d/p"
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$d/s" --persist="$d/p/b.conf" four >/dev/null
+		"$TWTUNE" rollback --yes --state-dir "$d/s" >/dev/null; ls -A "$d/p"; echo end' _ "$BATS_TEST_TMPDIR"
+	assert_output $'rc=4 net.ipv4.tcp_fin_timeout = 40\na.conf\nend'
+	assert_equal "$stderr" "twtune: apply: the journal in $BATS_TEST_TMPDIR/s keeps the old content of $BATS_TEST_TMPDIR/p/a.conf, not $BATS_TEST_TMPDIR/p/b.conf: use --persist=$BATS_TEST_TMPDIR/p/a.conf, or roll back first; nothing was changed"
+}
