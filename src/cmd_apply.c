@@ -241,8 +241,12 @@ static int lock_state(const char *cmd, const struct apply_opts *o)
 		       o->state_dir, o->wait);
 		return -EXIT_SYSTEM;
 	}
+	if (r == -ELOOP || r == -EINVAL) {
+		errorf("%s: %s/%s %s", cmd, o->state_dir, JOURNAL_LOCK, file_problem(r));
+		return -EXIT_SYSTEM;
+	}
 	if (r < 0) {
-		errorf("%s: cannot lock %s/%s: it %s", cmd, o->state_dir, JOURNAL_LOCK, file_problem(r));
+		errorf("%s: cannot lock %s/%s: %s", cmd, o->state_dir, JOURNAL_LOCK, strerror(-r));
 		return -EXIT_SYSTEM;
 	}
 	test_kill_point("locked");
@@ -564,19 +568,8 @@ static int restore_persisted(const struct journal *j, const char *state_dir)
 	r = persist_differs(j, state_dir);
 	if (r <= 0)
 		return r < 0 ? r : atomic_cleanup(j->persist_path);
-	if (j->persist == PERSIST_ABSENT) {
-		if (unlink(j->persist_path) < 0 && errno != ENOENT)
-			return -errno;
-		{
-			const char *slash = strrchr(j->persist_path, '/');
-			char point[300];
-
-			snprintf(point, sizeof(point), "%s:removed", slash + 1);
-			test_kill_point(point);
-		}
-		r = atomic_cleanup(j->persist_path);
-		return r < 0 ? r : sync_parent(j->persist_path);
-	}
+	if (j->persist == PERSIST_ABSENT)
+		return atomic_remove(j->persist_path);
 	snprintf(copy, sizeof(copy), "%s/%s", state_dir, JOURNAL_PERSIST_COPY);
 	r = read_state_file(copy, 1 << 20, &old, &len);
 	if (r == 0)

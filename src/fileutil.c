@@ -95,6 +95,17 @@ int atomic_cleanup(const char *path)
 	return r;
 }
 
+int atomic_remove(const char *path)
+{
+	int r;
+
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	point_in(path, "removed");
+	r = atomic_cleanup(path);
+	return r < 0 ? r : sync_parent(path);
+}
+
 int atomic_write(const char *path, const char *data, size_t len)
 {
 	char tmp[PATH_MAX];

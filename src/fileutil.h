@@ -15,6 +15,10 @@ int atomic_write(const char *path, const char *data, size_t len);
 /* Removes the temporary file a killed atomic_write(path) may have left. */
 int atomic_cleanup(const char *path);
 
+/* Removes path (absent is fine) and what a killed atomic_write left beside
+ * it, then fsyncs the directory. 0 or -errno. */
+int atomic_remove(const char *path);
+
 /* Checks that files may safely be created in dir: along the path as given
  * and along its resolved path, every directory belongs to root or to us and
  * is not writable by group or others unless it has the sticky bit, and
