@@ -219,7 +219,7 @@ int plan_write(const struct plan *pl, const char *root, struct write_report *rep
 			break;
 		}
 		rep->written++;
-		snprintf(point, sizeof(point), "after-write-%zu", i + 1);
+		snprintf(point, sizeof(point), "write-%zu", i + 1);
 		test_kill_point(point);
 		if (pause_after && (long)i + 1 == pause_after) {
 			struct timespec ts = { 30, 0 };
@@ -284,9 +284,15 @@ char *plan_conf_text(const struct plan *pl, bool after)
 char *persist_text(const char *profile, const struct plan *pl)
 {
 	char header[512], stamp[32];
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
 	time_t now = time(NULL);
+	long long fixed;
 	struct tm tm;
 
+	/* The reproducible-builds convention: a fixed time, for files that
+	 * must come out byte for byte the same (the interruption tests). */
+	if (epoch && parse_ll(epoch, 0, 253402300799LL, &fixed) == 0)
+		now = (time_t)fixed;
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	snprintf(header, sizeof(header),

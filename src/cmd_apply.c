@@ -175,26 +175,93 @@ static int confirm(const char *cmd, const char *what)
 	return EXIT_USAGE;
 }
 
+/* Why a state or persisted file was refused, for "PATH REASON". */
+static const char *file_problem(int r)
+{
+	switch (r) {
+	case -ELOOP: return "is a symbolic link: refusing to follow it; remove it";
+	case -EPERM: return "belongs to another user than root or is writable by others: refusing to trust it";
+	case -EINVAL:
+	case -EISDIR: return "is not a regular file";
+	default: return strerror(-r);
+	}
+}
+
+/* The state directory must be safe to write in (see check_dir); with
+ * create, it is made when missing. EXIT_OK, or EXIT_SYSTEM after one line;
+ * *missing tells a missing directory (without create). */
+static int check_state_dir(const char *cmd, const char *dir, bool create, bool *missing)
+{
+	char why[PATH_MAX + 100];
+	int r = check_dir(dir, create, why, sizeof(why));
+
+	if (missing)
+		*missing = r == -ENOENT;
+	if (r == 0 || (r == -ENOENT && !create))
+		return EXIT_OK;
+	if (why[0])
+		errorf("%s: --state-dir %s: %s: refusing to keep the journal there", cmd, dir, why);
+	else
+		errorf("%s: --state-dir %s: %s", cmd, dir, strerror(-r));
+	return EXIT_SYSTEM;
+}
+
+/* The persisted file: a regular file or nothing, in a safe directory. */
+static int check_persist_path(const char *cmd, const char *path)
+{
+	char dir[PATH_MAX], why[PATH_MAX + 100];
+	int r;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	r = check_dir(dirname(dir), false, why, sizeof(why));
+	if (r < 0) {
+		if (why[0])
+			errorf("%s: %s: %s: refusing to write there", cmd, path, why);
+		else
+			errorf("%s: %s: directory %s: %s", cmd, path, dir, strerror(-r));
+		return EXIT_SYSTEM;
+	}
+	r = check_regular_or_absent(path);
+	if (r < 0) {
+		errorf("%s: %s %s", cmd, path, file_problem(r));
+		return EXIT_SYSTEM;
+	}
+	return EXIT_OK;
+}
+
 static int lock_state(const char *cmd, const struct apply_opts *o)
 {
-	int r = make_private_dir(o->state_dir);
+	int r = check_state_dir(cmd, o->state_dir, true, NULL);
 
-	if (r < 0) {
-		errorf("%s: --state-dir %s: %s", cmd, o->state_dir,
-		       r == -EPERM ? "not a directory only root may write to" : strerror(-r));
-		return -EXIT_SYSTEM;
-	}
+	if (r != EXIT_OK)
+		return -r;
 	r = journal_lock(o->state_dir, o->wait);
 	if (r == -EWOULDBLOCK) {
 		errorf("%s: another twtune apply or rollback holds %s/lock; waited %u s", cmd,
 		       o->state_dir, o->wait);
 		return -EXIT_SYSTEM;
 	}
-	if (r < 0) {
-		errorf("%s: cannot lock %s/lock: %s", cmd, o->state_dir, strerror(-r));
+	if (r == -ELOOP || r == -EINVAL) {
+		errorf("%s: %s/%s %s", cmd, o->state_dir, JOURNAL_LOCK, file_problem(r));
 		return -EXIT_SYSTEM;
 	}
+	if (r < 0) {
+		errorf("%s: cannot lock %s/%s: %s", cmd, o->state_dir, JOURNAL_LOCK, strerror(-r));
+		return -EXIT_SYSTEM;
+	}
+	test_kill_point("locked");
 	return r;
+}
+
+/* A journal that cannot be read: one line, EXIT_SYSTEM. */
+static int journal_error(const char *cmd, const char *dir, int r, const char *err)
+{
+	if (r == -EINVAL)
+		errorf("%s: %s/%s %s: move it away once the values are as they should be", cmd, dir,
+		       JOURNAL_FILE, err);
+	else
+		errorf("%s: %s/%s %s", cmd, dir, JOURNAL_FILE, file_problem(r));
+	return EXIT_SYSTEM;
 }
 
 static int report_write_failure(const char *cmd, const struct write_report *rep)
@@ -283,6 +350,9 @@ static int do_apply(const struct apply_opts *o, struct profile *prof)
 		goto out;
 	}
 	if (o->persist) {
+		rc = check_persist_path("apply", o->persist);
+		if (rc != EXIT_OK)
+			goto out;
 		ptext = persist_text(prof->name, &pl);
 		persist_changes = ptext && !persist_up_to_date(o->persist, ptext);
 	}
@@ -365,14 +435,12 @@ static int do_apply(const struct apply_opts *o, struct profile *prof)
 		goto out;
 	}
 	r = journal_load(o->state_dir, &j, err, sizeof(err));
-	if (r == -EINVAL) {
-		errorf("apply: %s/%s %s: move it away once the values are as they should be",
-		       o->state_dir, JOURNAL_FILE, err);
-		rc = EXIT_SYSTEM;
+	if (r < 0 && r != -ENOENT) {
+		rc = journal_error("apply", o->state_dir, r, err);
 		goto out;
 	}
-	if (r < 0 && r != -ENOENT) {
-		errorf("apply: cannot read %s/%s: %s", o->state_dir, JOURNAL_FILE, strerror(-r));
+	if (r == -ENOENT && (r = journal_clean(o->state_dir)) < 0) {
+		errorf("apply: cannot clean %s: %s; nothing was changed", o->state_dir, strerror(-r));
 		rc = EXIT_SYSTEM;
 		goto out;
 	}
@@ -380,9 +448,19 @@ static int do_apply(const struct apply_opts *o, struct profile *prof)
 	free(j.time);
 	j.profile = strdup(prof->name);
 	j.time = now_utc();
-	for (size_t i = 0; i < pl.ndiff && r >= -ENOENT; i++)
+	if (o->persist && j.persist != PERSIST_NONE && strcmp(j.persist_path, o->persist) != 0) {
+		/* One journal keeps one persisted file's old content. */
+		errorf("apply: the journal in %s keeps the old content of %s, not %s: use "
+		       "--persist=%s, or roll back first; nothing was changed",
+		       o->state_dir, j.persist_path, o->persist, j.persist_path);
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
+	r = j.profile && j.time ? 0 : -ENOMEM;
+	for (size_t i = 0; i < pl.ndiff && r == 0; i++)
 		r = journal_add(&j, pl.all[pl.diff[i]].key, pl.all[pl.diff[i]].before.text);
-	r = journal_persist(o, &j);
+	if (r == 0)
+		r = journal_persist(o, &j);
 	if (r == 0)
 		r = journal_save(o->state_dir, &j);
 	if (r < 0) {
@@ -391,7 +469,6 @@ static int do_apply(const struct apply_opts *o, struct profile *prof)
 		rc = EXIT_SYSTEM;
 		goto out;
 	}
-	test_kill_point("after-journal");
 	if (plan_write(&pl, G.sysctl_root, &rep) < 0) {
 		rc = report_write_failure("apply", &rep);
 		goto out;
@@ -426,6 +503,7 @@ static int do_apply(const struct apply_opts *o, struct profile *prof)
 			w += n + (w[n] == '\n');
 		}
 	}
+	test_kill_point("done");
 	if (!o->json)
 		printf("applied %zu change%s of %s%s%s\n", pl.ndiff, pl.ndiff == 1 ? "" : "s",
 		       prof->name, o->persist ? "; persisted in " : "", o->persist ? o->persist : "");
@@ -461,42 +539,77 @@ int cmd_apply(int argc, char **argv)
 	return rc;
 }
 
-/* Does the persisted file need putting back? */
-static bool persist_differs(const struct journal *j, const char *state_dir)
+/* Does the persisted file need putting back? 1 yes, 0 no, or -errno when
+ * the copy in the state directory cannot be trusted. */
+static int persist_differs(const struct journal *j, const char *state_dir)
 {
 	char copy[4096], *a = NULL, *b = NULL;
-	bool differs;
+	int r;
 
 	if (!j->persist_path || j->persist == PERSIST_NONE)
-		return false;
+		return 0;
 	if (j->persist == PERSIST_ABSENT)
 		return access(j->persist_path, F_OK) == 0;
 	snprintf(copy, sizeof(copy), "%s/%s", state_dir, JOURNAL_PERSIST_COPY);
-	if (read_small_file(copy, 1 << 20, &a, NULL) < 0)
-		return false;
-	differs = read_small_file(j->persist_path, 1 << 20, &b, NULL) < 0 || strcmp(a, b) != 0;
+	r = read_state_file(copy, 1 << 20, &a, NULL);
+	if (r < 0)
+		return r;
+	r = read_small_file(j->persist_path, 1 << 20, &b, NULL) < 0 || strcmp(a, b) != 0;
 	free(a);
 	free(b);
-	return differs;
+	return r;
 }
 
+/* Puts back the persisted file from the journal (the old one, or none),
+ * and removes what a killed write left beside it. */
 static int restore_persisted(const struct journal *j, const char *state_dir)
 {
 	char copy[4096], *old = NULL;
 	size_t len;
 	int r;
 
-	if (!persist_differs(j, state_dir))
+	if (!j->persist_path || j->persist == PERSIST_NONE)
 		return 0;
+	r = persist_differs(j, state_dir);
+	if (r <= 0)
+		return r < 0 ? r : atomic_cleanup(j->persist_path);
 	if (j->persist == PERSIST_ABSENT)
-		return unlink(j->persist_path) < 0 && errno != ENOENT ? -errno
-								      : sync_parent(j->persist_path);
+		return atomic_remove(j->persist_path);
 	snprintf(copy, sizeof(copy), "%s/%s", state_dir, JOURNAL_PERSIST_COPY);
-	r = read_small_file(copy, 1 << 20, &old, &len);
+	r = read_state_file(copy, 1 << 20, &old, &len);
 	if (r == 0)
 		r = atomic_write(j->persist_path, old, len);
 	free(old);
 	return r;
+}
+
+/* The journal and the plan back to it; EXIT_OK, or *none when there is no
+ * journal, or EXIT_SYSTEM after one line. */
+static int rollback_plan(const struct apply_opts *o, struct journal *j, struct settings *cur,
+			 struct plan *pl, bool *none)
+{
+	char err[600];
+	int r;
+
+	journal_free(j);
+	plan_free(pl);
+	settings_free(cur);
+	*none = false;
+	r = journal_load(o->state_dir, j, err, sizeof(err));
+	if (r == -ENOENT) {
+		*none = true;
+		return EXIT_OK;
+	}
+	if (r < 0)
+		return journal_error("rollback", o->state_dir, r, err);
+	if (settings_read(cur, err, sizeof(err)) < 0 ||
+	    plan_from_journal(j, cur, pl, err, sizeof(err)) < 0) {
+		errorf("rollback: %s", err);
+		return EXIT_SYSTEM;
+	}
+	if (j->persist_path && j->persist != PERSIST_NONE)
+		return check_persist_path("rollback", j->persist_path);
+	return EXIT_OK;
 }
 
 int cmd_rollback(int argc, char **argv)
@@ -508,35 +621,27 @@ int cmd_rollback(int argc, char **argv)
 	struct journal j = { 0 };
 	struct write_report rep;
 	char err[600];
-	bool persist_restore;
+	bool none = false;
 	int rc = parse_opts(argc, argv, false, &o), lock = -1, r;
 
 	if (rc != EXIT_OK)
 		return rc < 0 ? EXIT_OK : rc;
-	r = journal_load(o.state_dir, &j, err, sizeof(err));
-	if (r == -ENOENT) {
-		out.pl = &pl;
-		if (o.json)
-			print_json(&out, o.check);
-		else
-			printf("nothing to roll back: no journal in %s\n", o.state_dir);
-		return EXIT_OK;
-	}
+	out.pl = &pl;
+	/* Nothing is read from a state directory others could have written. */
+	rc = check_state_dir("rollback", o.state_dir, false, &none);
+	if (rc == EXIT_OK && !none)
+		rc = rollback_plan(&o, &j, &cur, &pl, &none);
+	if (rc != EXIT_OK)
+		goto out;
+	if (none)
+		goto nothing;
+	r = persist_differs(&j, o.state_dir);
 	if (r < 0) {
-		errorf("rollback: %s/%s: %s", o.state_dir, JOURNAL_FILE, r == -EINVAL ? err : strerror(-r));
-		return EXIT_SYSTEM;
-	}
-	if (settings_read(&cur, err, sizeof(err)) < 0 ||
-	    plan_from_journal(&j, &cur, &pl, err, sizeof(err)) < 0) {
-		errorf("rollback: %s", err);
+		errorf("rollback: %s/%s %s", o.state_dir, JOURNAL_PERSIST_COPY, file_problem(r));
 		rc = EXIT_SYSTEM;
 		goto out;
 	}
-	persist_restore = persist_differs(&j, o.state_dir);
-	out.pl = &pl;
-	out.profile = j.profile;
-	out.changed = pl.ndiff > 0 || persist_restore;
-	out.persisted = persist_restore ? j.persist_path : NULL;
+	out.changed = pl.ndiff > 0 || r;
 	if (!o.check && pl.ndiff && plan_check_writable(&pl, G.sysctl_root, err, sizeof(err)) < 0) {
 		errorf("rollback: %s", err);
 		rc = EXIT_SYSTEM;
@@ -546,21 +651,17 @@ int cmd_rollback(int argc, char **argv)
 		printf("%s# rollback of %s (applied %s)%s\n", color(C_BOLD), j.profile ? j.profile : "?",
 		       j.time ? j.time : "?", color(C_RESET));
 		print_changes(&pl);
-		if (persist_restore)
+		if (r)
 			printf("%s %s\n", j.persist == PERSIST_ABSENT ? "remove" : "restore", j.persist_path);
 	}
-	if (o.check || !out.changed) {
+	if (o.check) {
 		if (!o.json)
-			printf(o.check ? "check: nothing was written\n" : "no changes: the values are "
-									 "already those before the apply\n");
-		if (!o.check && !out.changed) {
-			lock = lock_state("rollback", &o);
-			if (lock >= 0)
-				journal_remove(o.state_dir);
-		}
+			printf("check: nothing was written\n");
+		out.profile = j.profile;
+		out.persisted = r ? j.persist_path : NULL;
 		goto done;
 	}
-	if (!o.yes && (rc = confirm("rollback", "roll back the last apply")) != EXIT_OK)
+	if (out.changed && !o.yes && (rc = confirm("rollback", "roll back the last apply")) != EXIT_OK)
 		goto out;
 	if ((r = stdout_check()) < 0) {
 		errorf("rollback: cannot write output: %s; nothing was changed", strerror(-r));
@@ -572,6 +673,23 @@ int cmd_rollback(int argc, char **argv)
 		rc = -lock;
 		goto out;
 	}
+	/* Another rollback or apply may have run while this one waited. */
+	rc = rollback_plan(&o, &j, &cur, &pl, &none);
+	if (rc != EXIT_OK)
+		goto out;
+	if (none) {
+		out.changed = false;
+		goto nothing;
+	}
+	r = persist_differs(&j, o.state_dir);
+	if (r < 0) {
+		errorf("rollback: %s/%s %s", o.state_dir, JOURNAL_PERSIST_COPY, file_problem(r));
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
+	out.profile = j.profile;
+	out.changed = pl.ndiff > 0 || r;
+	out.persisted = r ? j.persist_path : NULL;
 	if (plan_write(&pl, G.sysctl_root, &rep) < 0) {
 		rc = report_write_failure("rollback", &rep);
 		goto out;
@@ -586,8 +704,15 @@ int cmd_rollback(int argc, char **argv)
 	r = journal_remove(o.state_dir);
 	if (r < 0)
 		warnf("rollback: cannot remove the journal: %s", strerror(-r));
-	if (!o.json)
+	test_kill_point("done");
+	if (!o.json && out.changed)
 		printf("rolled back %zu change%s\n", pl.ndiff, pl.ndiff == 1 ? "" : "s");
+	else if (!o.json)
+		printf("no changes: the values are already those before the apply\n");
+	goto done;
+nothing:
+	if (!o.json)
+		printf("nothing to roll back: no journal in %s\n", o.state_dir);
 done:
 	if (o.json)
 		print_json(&out, o.check);

@@ -12,16 +12,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "value.h"
 
 void test_kill_point(const char *point)
 {
-	/* Test hook for the interruption tests only: TWTUNE_TEST_KILL_AT=POINT
-	 * makes twtune SIGKILL itself there, as an operator or the OOM killer
-	 * might. */
+	/* Test hook for the interruption tests only: see fileutil.h. */
+	static long reached;
 	const char *at = getenv("TWTUNE_TEST_KILL_AT");
+	long long n;
 
-	if (at && strcmp(at, point) == 0)
-		kill(getpid(), SIGKILL);
+	reached++;
+	if (getenv("TWTUNE_TEST_KILL_TRACE")) {
+		char line[256];
+		int len = snprintf(line, sizeof(line), "twtune: test hook: point %ld %s\n", reached, point);
+
+		if (len > 0 && (size_t)len < sizeof(line) && write(STDERR_FILENO, line, (size_t)len) < 0)
+			len = 0; /* nothing to do: stderr is the only place to say it */
+	}
+	if (at && (strcmp(at, point) == 0 || (parse_ll(at, 1, 100000, &n) == 0 && n == reached)))
+		raise(SIGKILL);
 }
 
 int sync_parent(const char *path)
@@ -29,7 +38,8 @@ int sync_parent(const char *path)
 	char copy[PATH_MAX];
 	int fd, r = 0;
 
-	snprintf(copy, sizeof(copy), "%s", path);
+	if (snprintf(copy, sizeof(copy), "%s", path) >= (int)sizeof(copy))
+		return -ENAMETOOLONG;
 	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -39,74 +49,211 @@ int sync_parent(const char *path)
 	return r;
 }
 
-int atomic_write(const char *path, const char *data, size_t len)
+/* DIR/.NAME.tmp for DIR/NAME. */
+static int temp_name(const char *path, char *tmp, size_t len)
 {
-	char tmp[PATH_MAX];
-	size_t done = 0;
-	int fd, r = 0;
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path + 1) : 0;
+	int n = snprintf(tmp, len, "%.*s.%s.tmp", dirlen, path, path + dirlen);
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	if (fchmod(fd, 0644) < 0)
-		r = -errno;
-	while (!r && done < len) {
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* "NAME:step", the name of a kill point inside atomic_write. */
+static void point_in(const char *path, const char *step)
+{
+	const char *slash = strrchr(path, '/');
+	char point[300];
+
+	snprintf(point, sizeof(point), "%s:%s", slash ? slash + 1 : path, step);
+	test_kill_point(point);
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
 		ssize_t n = write(fd, data + done, len - done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			r = n < 0 ? -errno : -EIO;
-			break;
-		}
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
 		done += (size_t)n;
-		if (done >= len / 2)
-			test_kill_point("mid-write");
+	}
+	return 0;
+}
+
+int atomic_cleanup(const char *path)
+{
+	char tmp[PATH_MAX];
+	int r = temp_name(path, tmp, sizeof(tmp));
+
+	if (r == 0 && unlink(tmp) < 0 && errno != ENOENT)
+		r = -errno;
+	return r;
+}
+
+int atomic_remove(const char *path)
+{
+	int r;
+
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	point_in(path, "removed");
+	r = atomic_cleanup(path);
+	return r < 0 ? r : sync_parent(path);
+}
+
+int atomic_write(const char *path, const char *data, size_t len)
+{
+	char tmp[PATH_MAX];
+	int fd, r = temp_name(path, tmp, sizeof(tmp));
+
+	if (r < 0)
+		return r;
+	/* A leftover of a killed run: the caller holds the lock, so no one
+	 * else is writing it. */
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		return -errno;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+	if (fd < 0)
+		return -errno;
+	if (fchmod(fd, 0644) < 0)
+		r = -errno;
+	/* In two halves, so that the tests can kill it in between. */
+	if (!r)
+		r = write_all(fd, data, len / 2);
+	if (!r) {
+		point_in(path, "half-written");
+		r = write_all(fd, data + len / 2, len - len / 2);
 	}
 	if (!r && fsync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && !r)
 		r = -errno;
 	if (!r)
-		test_kill_point("before-rename");
+		point_in(path, "temp-written");
 	if (!r && rename(tmp, path) < 0)
 		r = -errno;
 	if (r) {
 		unlink(tmp);
 		return r;
 	}
-	return sync_parent(path);
+	point_in(path, "renamed");
+	r = sync_parent(path);
+	if (!r)
+		point_in(path, "synced");
+	return r;
 }
 
-int make_private_dir(const char *dir)
+static bool owned(uid_t uid)
 {
-	char path[PATH_MAX];
-	struct stat st;
+	return uid == 0 || uid == geteuid();
+}
 
-	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	if (lstat(path, &st) < 0)
-		return -errno;
-	if (!S_ISDIR(st.st_mode) || (st.st_mode & S_IWOTH) ||
-	    (st.st_uid != geteuid() && st.st_uid != 0))
+/* One directory or link met on the way to dir; 0 or -EPERM/-ENOTDIR. */
+static int check_one(const char *p, const struct stat *st, char *why, size_t whylen)
+{
+	if (S_ISLNK(st->st_mode)) {
+		if (owned(st->st_uid))
+			return 0;
+		snprintf(why, whylen, "%s is a symbolic link belonging to uid %u, not to root", p,
+			 (unsigned)st->st_uid);
 		return -EPERM;
+	}
+	if (!S_ISDIR(st->st_mode)) {
+		snprintf(why, whylen, "%s is not a directory", p);
+		return -ENOTDIR;
+	}
+	if (!owned(st->st_uid)) {
+		snprintf(why, whylen, "%s belongs to uid %u, not to root", p, (unsigned)st->st_uid);
+		return -EPERM;
+	}
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(st->st_mode & S_ISVTX)) {
+		snprintf(why, whylen, "%s is writable by %s and has no sticky bit (mode %04o)", p,
+			 st->st_mode & S_IWOTH ? "others" : "its group",
+			 (unsigned)(st->st_mode & 07777));
+		return -EPERM;
+	}
 	return 0;
 }
 
-int read_small_file(const char *path, size_t max, char **out, size_t *len)
+/* Every prefix of path, "/" first: lstat and check it, making it when
+ * missing and create is set. */
+static int walk(const char *path, bool create, char *why, size_t whylen)
+{
+	char p[PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(p))
+		return -ENAMETOOLONG;
+	memcpy(p, path, n + 1);
+	for (size_t i = 0; i <= n; i++) {
+		const char *name = i == 0 ? "/" : p;
+		struct stat st;
+		char saved = p[i];
+		int r;
+
+		if ((i < n && p[i] != '/') || (i > 0 && p[i - 1] == '/'))
+			continue; /* inside a name, or "//", or a trailing "/" */
+		if (i > 0)
+			p[i] = '\0';
+		r = lstat(name, &st);
+		if (r < 0 && errno == ENOENT && create) {
+			if (mkdir(name, 0755) < 0 && errno != EEXIST)
+				return -errno;
+			r = lstat(name, &st);
+		}
+		if (r < 0)
+			return -errno;
+		r = check_one(name, &st, why, whylen);
+		if (r < 0)
+			return r;
+		p[i] = saved;
+	}
+	return 0;
+}
+
+int check_dir(const char *dir, bool create, char *why, size_t whylen)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	int r;
+
+	why[0] = '\0';
+	if (dir[0] != '/')
+		return -EINVAL;
+	/* The path as given, links included; then where it really leads. */
+	r = walk(dir, create, why, whylen);
+	if (r < 0)
+		return r;
+	if (!realpath(dir, real))
+		return -errno;
+	if (stat(real, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(why, whylen, "%s is not a directory", dir);
+		return -ENOTDIR;
+	}
+	return walk(real, false, why, whylen);
+}
+
+int check_regular_or_absent(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (S_ISLNK(st.st_mode))
+		return -ELOOP;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	return S_ISREG(st.st_mode) ? 0 : -EINVAL;
+}
+
+static int read_file(const char *path, size_t max, bool state, char **out, size_t *len)
 {
 	struct stat st;
 	char *buf;
@@ -114,12 +261,16 @@ int read_small_file(const char *path, size_t max, char **out, size_t *len)
 	int fd, r = 0;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return -EINVAL;
+	}
+	if (state && (!owned(st.st_uid) || (st.st_mode & (S_IWGRP | S_IWOTH)))) {
+		close(fd);
+		return -EPERM;
 	}
 	if ((size_t)st.st_size > max) {
 		close(fd);
@@ -151,4 +302,14 @@ int read_small_file(const char *path, size_t max, char **out, size_t *len)
 	if (len)
 		*len = got;
 	return 0;
+}
+
+int read_small_file(const char *path, size_t max, char **out, size_t *len)
+{
+	return read_file(path, max, false, out, len);
+}
+
+int read_state_file(const char *path, size_t max, char **out, size_t *len)
+{
+	return read_file(path, max, true, out, len);
 }

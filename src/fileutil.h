@@ -5,23 +5,65 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Writes len bytes to path atomically: a temporary file in the same
- * directory created with O_EXCL|O_NOFOLLOW and mode 0644, fsync, rename
- * over path, fsync of the directory. 0 or -errno. */
+/* Writes len bytes to path atomically: a temporary file ".NAME.tmp" in the
+ * same directory (hidden, and never ending in ".conf", so systemd-sysctl
+ * never loads a leftover), created with O_EXCL|O_NOFOLLOW|O_CLOEXEC and
+ * mode 0644, fsync, rename over path, fsync of the directory. The caller
+ * holds the state lock. 0 or -errno. */
 int atomic_write(const char *path, const char *data, size_t len);
 
-/* Makes dir (and missing parents) 0755; refuses a directory that others may
- * write to or that is a symbolic link. 0 or -errno (-EPERM for unsafe). */
-int make_private_dir(const char *dir);
+/* Removes the temporary file a killed atomic_write(path) may have left. */
+int atomic_cleanup(const char *path);
+
+/* Removes path (absent is fine) and what a killed atomic_write left beside
+ * it, then fsyncs the directory. 0 or -errno. */
+int atomic_remove(const char *path);
+
+/* Checks that files may safely be created in dir: along the path as given
+ * and along its resolved path, every directory belongs to root or to us and
+ * is not writable by group or others unless it has the sticky bit, and
+ * every symbolic link belongs to root or to us. With create, makes the
+ * missing directories (mode 0755, less the umask). 0; -ENOENT (dir missing,
+ * without create); -EPERM with the reason in why; or -errno. */
+int check_dir(const char *dir, bool create, char *why, size_t whylen);
+
+/* Is path a symbolic link? 0 when not (or absent), -ELOOP when it is, -EISDIR
+ * or -EINVAL when it exists but is not a regular file, or -errno. */
+int check_regular_or_absent(const char *path);
 
 /* Reads a regular file of at most max bytes into a new NUL-terminated
- * string; refuses symbolic links. 0, -ENOENT, -EFBIG or -errno. */
+ * string; refuses symbolic links (-ELOOP). 0, -ENOENT, -EFBIG or -errno. */
 int read_small_file(const char *path, size_t max, char **out, size_t *len);
+
+/* As read_small_file, for the state files twtune itself wrote: also -EPERM
+ * when the file belongs to someone other than root or us, or is writable by
+ * group or others. */
+int read_state_file(const char *path, size_t max, char **out, size_t *len);
 
 /* fsync of the directory holding path. */
 int sync_parent(const char *path);
 
-/* Test hook: SIGKILL self when TWTUNE_TEST_KILL_AT names this point. */
+/* Test hook, for the interruption tests only (tests/interrupt.bats).
+ *
+ * apply and rollback call this at every point where being killed leaves a
+ * different state on disk or in the kernel. When the environment variable
+ * TWTUNE_TEST_KILL_AT names the point, or is a number N and this is the
+ * N-th point the process reaches, the process sends SIGKILL to itself, as an
+ * operator, a crash or the OOM killer might. With TWTUNE_TEST_KILL_TRACE set,
+ * each point reached is written to stderr as "twtune: test hook: point N
+ * NAME". It can do nothing else: no other process, file or setting.
+ *
+ * The points, in order (a point is reached only when its step happens):
+ *   apply:    locked; persist.orig:STEP (copy of the old persisted file);
+ *             journal:STEP; write-1 .. write-N (after each verified sysctl
+ *             write); NAME:STEP (the persisted file NAME); done
+ *   rollback: locked; write-1 .. write-N; NAME:STEP (persisted file put
+ *             back) or NAME:removed (persisted file removed, before the
+ *             directory fsync); journal:removed (before persist.orig goes);
+ *             done
+ * where STEP is, inside atomic_write: half-written (the temporary file holds
+ * half the data), temp-written (all of it, synced, not yet renamed), renamed
+ * (before the directory fsync), synced. */
 void test_kill_point(const char *point);
 
 #endif

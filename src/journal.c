@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -194,7 +195,9 @@ int journal_load(const char *dir, struct journal *j, char *err, size_t errlen)
 	int r;
 
 	path_in(path, sizeof(path), dir, JOURNAL_FILE);
-	r = read_small_file(path, JOURNAL_MAX, &text, NULL);
+	r = read_state_file(path, JOURNAL_MAX, &text, NULL);
+	if (r == -EINVAL)
+		snprintf(err, errlen, "is not a regular file");
 	if (r < 0)
 		return r;
 	r = journal_parse(text, j, err, errlen);
@@ -217,27 +220,51 @@ int journal_save(const char *dir, const struct journal *j)
 
 int journal_remove(const char *dir)
 {
-	char path[4096];
+	char path[4096], copy[4096];
+	int r;
 
-	path_in(path, sizeof(path), dir, JOURNAL_PERSIST_COPY);
-	if (unlink(path) < 0 && errno != ENOENT)
-		return -errno;
+	/* The journal first: once it is gone, nothing refers to the copy. */
 	path_in(path, sizeof(path), dir, JOURNAL_FILE);
 	if (unlink(path) < 0 && errno != ENOENT)
 		return -errno;
-	return sync_parent(path);
+	test_kill_point("journal:removed");
+	path_in(copy, sizeof(copy), dir, JOURNAL_PERSIST_COPY);
+	if (unlink(copy) < 0 && errno != ENOENT)
+		return -errno;
+	r = atomic_cleanup(path);
+	if (r == 0)
+		r = atomic_cleanup(copy);
+	return r < 0 ? r : sync_parent(path);
+}
+
+int journal_clean(const char *dir)
+{
+	char path[4096], copy[4096];
+	int r;
+
+	path_in(path, sizeof(path), dir, JOURNAL_FILE);
+	path_in(copy, sizeof(copy), dir, JOURNAL_PERSIST_COPY);
+	if (unlink(copy) < 0 && errno != ENOENT)
+		return -errno;
+	r = atomic_cleanup(path);
+	return r < 0 ? r : atomic_cleanup(copy);
 }
 
 int journal_lock(const char *dir, unsigned wait_s)
 {
 	char path[4096];
 	struct timespec start, now;
+	struct stat st;
 	int fd;
 
 	path_in(path, sizeof(path), dir, JOURNAL_LOCK);
-	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0644);
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		struct timespec tick = { 0, 100 * 1000 * 1000 };

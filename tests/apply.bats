@@ -127,7 +127,7 @@ KEYS='ip_local_port_range tcp_tw_reuse tcp_fin_timeout tcp_max_tw_buckets tcp_ti
 	run -0 scenario '
 		before=$("$TWTUNE" get)
 		rc=0
-		TWTUNE_TEST_KILL_AT=after-write-2 "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four \
+		TWTUNE_TEST_KILL_AT=write-2 "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four \
 			>/dev/null 2>&1 || rc=$?
 		[ $rc = 137 ] || { echo "rc=$rc"; exit 1; }
 		[ "$("$TWTUNE" get tcp_tw_reuse)" = "net.ipv4.tcp_tw_reuse = 1" ]
