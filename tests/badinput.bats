@@ -430,8 +430,8 @@ bad() {
 @test "--state-dir that is a file, or under a file" {
 	four
 	: >"$BATS_TEST_TMPDIR/file"
-	bad_kernel 4 "twtune: apply: --state-dir $BATS_TEST_TMPDIR/file: not a directory*" \
+	bad_kernel 4 "twtune: apply: --state-dir $BATS_TEST_TMPDIR/file: $BATS_TEST_TMPDIR/file is not a directory: refusing*" \
 		'"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$BATS_TEST_TMPDIR/file" four'
-	bad_kernel 4 "twtune: apply: *$BATS_TEST_TMPDIR/file/x*Not a directory" \
+	bad_kernel 4 "twtune: apply: --state-dir $BATS_TEST_TMPDIR/file/x: $BATS_TEST_TMPDIR/file is not a directory: refusing*" \
 		'"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$BATS_TEST_TMPDIR/file/x" four'
 }
