@@ -90,8 +90,8 @@ function __twtune_first_arg
 end
 
 complete -c twtune -f
-complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l sysctl-root -r -a '(__fish_complete_directories)' -d 'read and write sysctls under DIR'
-complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l profile-dir -r -a '(__fish_complete_directories)' -d 'search DIR for profiles first'
+complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l sysctl-root -x -a '(__fish_complete_directories)' -d 'read and write sysctls under DIR'
+complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l profile-dir -x -a '(__fish_complete_directories)' -d 'search DIR for profiles first'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l netns -r -a '(__twtune_netns)' -d 'network namespace NAME or PATH'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l no-color -d 'no colour'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -s q -l quiet -d 'only errors'
@@ -122,7 +122,7 @@ complete -c twtune -n "__fish_seen_subcommand_from apply rollback" -l check -d '
 complete -c twtune -n "__fish_seen_subcommand_from apply rollback" -l yes -d 'do not ask'
 complete -c twtune -n "__fish_seen_subcommand_from apply" -l persist -d 'also write a sysctl.d file (--persist=FILE)'
 complete -c twtune -n "__fish_seen_subcommand_from apply; and __twtune_persist_file" -a '(__twtune_persist_files)'
-complete -c twtune -n "__fish_seen_subcommand_from apply rollback" -l state-dir -r -a '(__fish_complete_directories)' -d 'journal directory'
+complete -c twtune -n "__fish_seen_subcommand_from apply rollback" -l state-dir -x -a '(__fish_complete_directories)' -d 'journal directory'
 complete -c twtune -n "__fish_seen_subcommand_from apply rollback" -l wait -x -d 'seconds to wait for the lock'
 complete -c twtune -n "__fish_seen_subcommand_from get" -l list-keys -d 'the managed keys'
 complete -c twtune -n "__fish_seen_subcommand_from profiles" -l names -d 'names only'

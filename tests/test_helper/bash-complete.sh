@@ -32,6 +32,6 @@ COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
 COMP_LINE=$line
 COMP_POINT=${#line}
 COMPREPLY=()
-_twtune twtune "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]-}" || exit 3
+_twtune twtune "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]-}"
 ((${#COMPREPLY[@]})) && printf '%s\n' "${COMPREPLY[@]}" | sort
 exit 0
