@@ -50,7 +50,7 @@ TEST_TOOLS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/*.c))
 # Debian packages: what building needs, and what the test suite needs on top.
 BUILD_PKGS = gcc make pkg-config libc6-dev libnl-3-dev libiniparser-dev
 TEST_PKGS  = bats bats-assert bats-support jq iproute2 procps util-linux clang prometheus \
-             mandoc zsh fish ansible-core python3 time
+             mandoc groff-base zsh fish bash-completion ansible-core python3 time
 DEPS ?= build
 
 all: twtune

@@ -156,6 +156,8 @@ int cmd_help(int argc, char **argv)
 		command_usage(command_find("help"), stdout);
 		return EXIT_OK;
 	}
+	if (argc > 1 && argv[1][0] == '-')
+		return usage_error("help", "unknown option '%s'", argv[1]);
 	if (argc > 2)
 		return usage_error("help", "too many arguments");
 	if (argc == 1) {
