@@ -51,7 +51,7 @@ const struct command commands[] = {
 	{ "get", cmd_get, 0, "get [--json | --list-keys] [KEY...]",
 	  "print the current values of the managed sysctls, like sysctl(8)",
 	  "  --json               one JSON object: key -> value (null where the kernel lacks the key)\n"
-	  "  --list-keys          the managed keys, one per line (for completion)\n" },
+	  "  --list-keys          the full names of the managed keys (or of each KEY), one per line\n" },
 	{ "profiles", cmd_profiles, 0, "profiles [--json | --names]",
 	  "list the profiles found along the search path",
 	  "  --json               a JSON array of {name, description, path, error}\n"

@@ -118,6 +118,24 @@ expect() {
 	assert_equal "$(sort <<<"$output")" "$KEYS"
 }
 
+@test "the listings completion uses: get --list-keys and profiles --names" {
+	# reads no sysctl: an empty --sysctl-root tree is fine
+	mkdir -p "$BATS_TEST_TMPDIR/root/net/ipv4"
+	run -0 "$TWTUNE" --sysctl-root "$BATS_TEST_TMPDIR/root" get --list-keys
+	assert_equal "$(sort <<<"$output")" "$KEYS"
+	run -0 "$TWTUNE" get --list-keys tcp_tw_reuse net.ipv4.ip_local_port_range
+	assert_equal "$output" "net.ipv4.tcp_tw_reuse
+net.ipv4.ip_local_port_range"
+	run -2 --separate-stderr "$TWTUNE" get --list-keys tcp_tw_recycle
+	run -2 --separate-stderr "$TWTUNE" get --list-keys --json
+	assert_equal "$stderr" "twtune: get: --json and --list-keys exclude each other; see 'twtune get --help'"
+	run -0 "$TWTUNE" get --list-keys --help
+	assert_line --index 0 --partial "usage: twtune [GLOBAL OPTIONS] get"
+	run -0 "$TWTUNE" --profile-dir "$BATS_TEST_TMPDIR/pd" profiles --names
+	assert_line only-in-dir
+	refute_line --partial " "
+}
+
 @test "bash: values of --fail-on and --format" {
 	expect "twtune audit --fail-on " crit info never warn
 	expect "twtune audit --fail-on w" warn
