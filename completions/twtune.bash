@@ -63,7 +63,7 @@ _twtune()
 
     # The command, the --profile-dir options before it, and how many
     # arguments (not options or their values) it already has.
-    local i w d cmd= npos=0 pdirs=()
+    local i w d cmd='' npos=0 pdirs=()
     for ((i = 1; i < cword; i++)); do
         w=${words[i]}
         if [[ -z $cmd ]]; then

@@ -163,8 +163,7 @@ same() {
 
 @test "the help itself: a command table, global options, and options for every command" {
 	run -0 from_help
-	# shellcheck disable=SC2086
-	assert_equal "$(echo $COMMANDS)" "audit diff apply rollback sockets get profiles show help"
+	assert_equal "$(tr '\n' ' ' <<<"$COMMANDS")" "audit diff apply rollback sockets get profiles show help "
 	assert_line "global --sysctl-root"
 	assert_line "global -q"
 	assert_line "audit --fail-on"
@@ -191,38 +190,38 @@ sample() {
 }
 
 @test "the parser takes every option the help names, and no other short option" {
-	local c o line first arg out rc bad=
+	local c o line first arg out rc want bad=
 	# Each option of the help, with a value where the help shows one, then
 	# --version (global) or --help (command), which answers before anything
 	# is done. Plain loops: `run` for each would take many seconds.
 	while IFS= read -r line; do
 		first=$(sed -E 's/^  //; s/  .*//' <<<"$line")
-		arg=$(grep -oE ' [A-Z][A-Z|]*$' <<<"$first" || true)
+		arg=$(grep -oE ' [A-Z][A-Z|]*$' <<<"$first" | tr -d ' ' || true)
 		for o in $(first_column_options <<<"$line"); do
 			rc=0
 			if [ -n "$arg" ]; then
-				out=$("$TWTUNE" "$o" "$(sample $arg)" --version 2>&1) || rc=$?
+				out=$("$TWTUNE" "$o" "$(sample "$arg")" --version 2>&1) || rc=$?
 			else
 				out=$("$TWTUNE" "$o" --version 2>&1) || rc=$?
 			fi
 			case $o in -h | --help) want="usage: twtune*" ;; *) want="twtune [0-9]*.[0-9]*" ;; esac
 			# shellcheck disable=SC2053
-			[[ $rc == 0 && $out == $want ]] || bad+="twtune $o ${arg:+$(sample $arg) }--version: $rc: $out"$'\n'
+			[[ $rc == 0 && $out == $want ]] || bad+="twtune $o ${arg:+$(sample "$arg") }--version: $rc: $out"$'\n'
 		done
 	done < <("$TWTUNE" help | awk '/^global options:/ { f = 1; next } f && /^$/ { exit } f')
 	for c in $COMMANDS; do
 		while IFS= read -r line; do
 			first=$(sed -E 's/^  //; s/  .*//' <<<"$line")
-			arg=$(grep -oE ' [A-Z][A-Z|]*$' <<<"$first" || true)
+			arg=$(grep -oE ' [A-Z][A-Z|]*$' <<<"$first" | tr -d ' ' || true)
 			for o in $(first_column_options <<<"$line"); do
 				rc=0
 				if [ -n "$arg" ]; then
-					out=$("$TWTUNE" "$c" "$o" "$(sample $arg)" --help 2>&1) || rc=$?
+					out=$("$TWTUNE" "$c" "$o" "$(sample "$arg")" --help 2>&1) || rc=$?
 				else
 					out=$("$TWTUNE" "$c" "$o" --help 2>&1) || rc=$?
 				fi
 				[[ $rc == 0 && $out == "usage: twtune [GLOBAL OPTIONS] $c"* ]] ||
-					bad+="twtune $c $o ${arg:+$(sample $arg) }--help: $rc: ${out%%$'\n'*}"$'\n'
+					bad+="twtune $c $o ${arg:+$(sample "$arg") }--help: $rc: ${out%%$'\n'*}"$'\n'
 			done
 		done < <("$TWTUNE" "$c" --help | awk '/^options:/ { f = 1; next } f')
 	done
