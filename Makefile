@@ -51,7 +51,7 @@ TEST_TOOLS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/*.c))
 BUILD_PKGS = gcc make pkg-config libc6-dev libnl-3-dev libiniparser-dev
 # valgrind: tests/valgrind.bats checks the commands under memcheck.
 TEST_PKGS  = bats bats-assert bats-support jq iproute2 procps util-linux clang prometheus \
-             mandoc zsh fish ansible-core python3 time valgrind
+             mandoc groff-base zsh fish bash-completion ansible-core python3 time valgrind
 DEPS ?= build
 
 all: twtune

@@ -1,4 +1,4 @@
-/* cmd_get.c: twtune get [--json] [KEY...] */
+/* cmd_get.c: twtune get [--json | --list-keys] [KEY...] */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -24,21 +24,20 @@ int cmd_get(int argc, char **argv)
 	};
 	const struct sysctl_def *want[16];
 	size_t nwant = 0;
-	bool json = false;
+	bool json = false, list_keys = false;
 	char name[96];
 	int opt, rc = EXIT_OK;
 
 	while ((opt = cmd_next_opt(argc, argv, opts, &rc)) != -1) {
 		if (opt == CMD_DONE)
 			return rc;
-		if (opt == 'l') {
-			/* for completion: every key, as the registry names it */
-			for (size_t i = 0; i < sysctl_count; i++)
-				printf("%s\n", sysctl_fullname(&sysctl_table[i], name, sizeof(name)));
-			return EXIT_OK;
-		}
-		json = true;
+		if (opt == 'l')
+			list_keys = true;
+		else
+			json = true;
 	}
+	if (json && list_keys)
+		return usage_error("get", "--json and --list-keys exclude each other");
 	for (int i = optind; i < argc; i++) {
 		const struct sysctl_def *d = sysctl_lookup(argv[i]);
 		const char *why;
@@ -55,6 +54,12 @@ int cmd_get(int argc, char **argv)
 	if (nwant == 0)
 		for (size_t i = 0; i < sysctl_count; i++)
 			want[nwant++] = &sysctl_table[i];
+	if (list_keys) {
+		/* for completion: the keys as the registry names them; reads nothing */
+		for (size_t i = 0; i < nwant; i++)
+			printf("%s\n", sysctl_fullname(want[i], name, sizeof(name)));
+		return EXIT_OK;
+	}
 
 	/* No net/ipv4 at all (an empty /proc/sys) is one error, not a warning
 	 * per key. */

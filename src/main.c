@@ -15,7 +15,7 @@
 
 const struct command commands[] = {
 	{ "audit", cmd_audit, 0,
-	  "audit [--json | --format text|json|prometheus] [--fail-on warn|crit|never] [--interval SEC] [--top N] [PROFILE]",
+	  "audit [--json | --format text|json|prometheus] [--fail-on info|warn|crit|never] [--interval SEC] [--top N] [PROFILE]",
 	  "judge TIME_WAIT pressure: findings, suggested change and its predicted effect",
 	  "  --json               one JSON object (same as --format json)\n"
 	  "  --format FMT         text (default), json, or prometheus (node_exporter textfile)\n"
@@ -46,19 +46,19 @@ const struct command commands[] = {
 	  "  --wait SEC           wait up to SEC for another apply or rollback (default 10)\n" },
 	{ "sockets", cmd_sockets, 0, "sockets [--json] [--top N]",
 	  "show live TCP sockets: states, fullest destinations, listeners in the range, counters",
-	  "  --json        one JSON object (the one audit --json embeds as \"sockets\")\n"
-	  "  --top N       destinations to list (default 10)\n" },
-	{ "get", cmd_get, 0, "get [--json] [KEY...]",
+	  "  --json               one JSON object (the one audit --json embeds as \"sockets\")\n"
+	  "  --top N              destinations to list (default 10)\n" },
+	{ "get", cmd_get, 0, "get [--json | --list-keys] [KEY...]",
 	  "print the current values of the managed sysctls, like sysctl(8)",
-	  "  --json        one JSON object: key -> value (null where the kernel lacks the key)\n"
-	  "  --list-keys   the managed keys, one per line (for completion)\n" },
+	  "  --json               one JSON object: key -> value (null where the kernel lacks the key)\n"
+	  "  --list-keys          the full names of the managed keys (or of each KEY), one per line\n" },
 	{ "profiles", cmd_profiles, 0, "profiles [--json | --names]",
 	  "list the profiles found along the search path",
-	  "  --json        a JSON array of {name, description, path, error}\n"
-	  "  --names       names only, one per line (for completion)\n" },
+	  "  --json               a JSON array of {name, description, path, error}\n"
+	  "  --names              names only, one per line (for completion)\n" },
 	{ "show", cmd_show, 0, "show [--json] PROFILE",
 	  "print a profile's values after inheritance, and the file each came from",
-	  "  --json        one JSON object\n" },
+	  "  --json               one JSON object\n" },
 	{ "help", cmd_help, 0, "help [COMMAND]", "show help for twtune or one command", "" },
 };
 const size_t ncommands = sizeof(commands) / sizeof(commands[0]);
@@ -74,7 +74,7 @@ const struct command *command_find(const char *name)
 void command_usage(const struct command *c, FILE *f)
 {
 	fprintf(f, "usage: twtune [GLOBAL OPTIONS] %s\n\n%s\n", c->synopsis, c->summary);
-	fprintf(f, "\noptions:\n%s  -h, --help    show this help\n", c->options);
+	fprintf(f, "\noptions:\n%s  -h, --help           show this help\n", c->options);
 }
 
 int usage_error(const char *cmd, const char *fmt, ...)
@@ -97,23 +97,17 @@ int usage_error(const char *cmd, const char *fmt, ...)
 int cmd_next_opt(int argc, char **argv, const struct option *longopts, int *rc)
 {
 	struct option all[24];
-	char shortopts[64] = ":h";
-	size_t n = 0, len = 2;
+	size_t n = 0;
 	int opt;
 
-	for (; longopts && longopts[n].name && n < 22; n++) {
+	/* Long options only, plus -h: an option's val is a switch label, not
+	 * a short option the help would have to name. */
+	for (; longopts && longopts[n].name && n < 22; n++)
 		all[n] = longopts[n];
-		if (all[n].val < 128 && all[n].val > ' ' && len + 3 < sizeof(shortopts)) {
-			shortopts[len++] = (char)all[n].val;
-			if (all[n].has_arg == required_argument)
-				shortopts[len++] = ':';
-		}
-	}
 	all[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	all[n] = (struct option){ NULL, 0, NULL, 0 };
-	shortopts[len] = '\0';
 	opterr = 0;
-	opt = getopt_long(argc, argv, shortopts, all, NULL);
+	opt = getopt_long(argc, argv, ":h", all, NULL);
 	if (opt == 'h') {
 		command_usage(command_find(argv[0]), stdout);
 		*rc = EXIT_OK;
@@ -131,16 +125,16 @@ int cmd_next_opt(int argc, char **argv, const struct option *longopts, int *rc)
 }
 
 static const char global_options[] =
-	"  --sysctl-root DIR   read and write sysctls under DIR (default /proc/sys)\n"
-	"  --profile-dir DIR   search DIR for profiles first (repeatable)\n"
-	"  --netns NAME|PATH   work in network namespace /run/netns/NAME or PATH\n"
+	"  --sysctl-root DIR     read and write sysctls under DIR (default /proc/sys)\n"
+	"  --profile-dir DIR     search DIR for profiles first (repeatable)\n"
+	"  --netns NAME|PATH     work in network namespace /run/netns/NAME or PATH\n"
 	"  --allow-insecure-profiles\n"
-	"                      as root, read profiles that others can write\n"
-	"  --no-color          no colour (also when NO_COLOR is set)\n"
-	"  -q, --quiet         only errors on stderr\n"
-	"  -v, --verbose       say more (repeatable)\n"
-	"  --version           print the version\n"
-	"  -h, --help          show this help\n";
+	"                        as root, read profiles that others can write\n"
+	"  --no-color            no colour (also when NO_COLOR is set)\n"
+	"  -q, --quiet           only errors on stderr\n"
+	"  -v, --verbose         say more (repeatable)\n"
+	"  --version             print the version\n"
+	"  -h, --help            show this help\n";
 
 static const char exit_codes[] =
 	"  0  ok (audit: highest risk below --fail-on)\n"
@@ -169,6 +163,8 @@ int cmd_help(int argc, char **argv)
 		command_usage(command_find("help"), stdout);
 		return EXIT_OK;
 	}
+	if (argc > 1 && argv[1][0] == '-')
+		return usage_error("help", "unknown option '%s'", argv[1]);
 	if (argc > 2)
 		return usage_error("help", "too many arguments");
 	if (argc == 1) {
