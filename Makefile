@@ -112,7 +112,9 @@ install: twtune
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 0755 twtune $(DESTDIR)$(SBINDIR)/twtune
 	install -m 0644 profiles/*.ini $(DESTDIR)$(PROFILEDIR)/
-	install -m 0644 man/twtune.8 $(DESTDIR)$(MANDIR)/man8/twtune.8
+	@# The man page names the profile directory this build searches.
+	sed 's|/usr/local/share/twtune/profiles|$(PROFILEDIR)|g' man/twtune.8 >$(DESTDIR)$(MANDIR)/man8/twtune.8
+	chmod 0644 $(DESTDIR)$(MANDIR)/man8/twtune.8
 	install -m 0644 completions/twtune.bash $(DESTDIR)$(BASHCOMPDIR)/twtune
 	install -m 0644 completions/_twtune $(DESTDIR)$(ZSHCOMPDIR)/_twtune
 	install -m 0644 completions/twtune.fish $(DESTDIR)$(FISHCOMPDIR)/twtune.fish

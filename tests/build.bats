@@ -69,6 +69,11 @@ setup() {
 	done
 	run -0 stat -c %a "$stage/usr/sbin/twtune"; assert_output 755
 	run -0 stat -c %a "$stage/usr/share/twtune/profiles/proxy-profile.ini"; assert_output 644
+	run -0 stat -c %a "$stage/usr/share/man/man8/twtune.8"; assert_output 644
+	# The installed man page names the profile directory of this PREFIX.
+	run -0 grep -c '/usr/share/twtune/profiles' "$stage/usr/share/man/man8/twtune.8"
+	refute_output 0
+	run -1 grep '/usr/local/share/twtune' "$stage/usr/share/man/man8/twtune.8"
 	run -0 make -C "$COPY" -s BUILD=build-gcc uninstall DESTDIR="$stage" PREFIX=/usr
 	run -0 find "$stage" -type f
 	assert_output ''
