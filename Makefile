@@ -108,7 +108,7 @@ test:
 	@$(MAKE) --no-print-directory twtune test-tools
 	@TWTUNE=$(CURDIR)/twtune BUILD=$(CURDIR)/$(BUILD) bash tests/run.sh
 
-test-tools: $(UNIT_BINS) $(TEST_TOOLS)
+test-tools: $(UNIT_BINS) $(TEST_TOOLS) $(BENCH_TOOLS)
 
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/flags
 	@mkdir -p $(BUILD)/bench
