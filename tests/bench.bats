@@ -12,7 +12,7 @@ setup() {
 }
 
 scenario() {
-	in_netns bash -c "set -e; sysctl -qw net.ipv4.ip_local_port_range='1024 65535'; $1"
+	in_netns bash -c "source '$TOP/tests/test_helper/common-setup.bash'; set -e; sysctl -qw net.ipv4.ip_local_port_range='1024 65535'; $1"
 }
 
 @test "twgen makes exactly N client-side TIME_WAIT sockets over 20 destinations" {
@@ -36,14 +36,13 @@ scenario() {
 @test "nlfloor counts what ss lists, in every mode" {
 	run -0 scenario '
 		"$BENCH/twgen" --count 500 --v4 2 --v6 --ports 5001-5002
-		"$TOP/build/tests/sockgen" --addr ::1 --port 7000 --established 3 --listen 80 --hold 20 > /dev/null &
-		sleep 1
+		sockgen_hold --addr ::1 --port 7000 --established 3 --listen 80 --hold 20
 		ss -tanH | wc -l
 		for m in "" --threads --compat; do "$BENCH/nlfloor" $m; done
 		echo "sockets $(ss -tanH "( sport >= :7000 and sport <= :40000 )" | wc -l)"
 		"$BENCH/nlfloor" --sport 7000-40000
 		"$BENCH/nlfloor" --compat --sport 7000-40000
-		kill %1'
+		kill $SOCKGEN_PID'
 	assert_equal "${lines[0]}" 508
 	assert_equal "${lines[1]}" "sockets 508"
 	assert_equal "${lines[2]}" "sockets 508"
