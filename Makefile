@@ -3,6 +3,7 @@
 #   make            build ./twtune
 #   make audit      install what is missing, build, run ./twtune audit
 #   make test       install test dependencies, build, run every test
+#   make bench      time twtune sockets against ss and a raw netlink floor
 #   make install    PREFIX=/usr/local DESTDIR=
 
 CC       ?= cc
@@ -46,12 +47,15 @@ LIB_OBJS := $(filter-out $(BUILD)/main.o $(BUILD)/cmd_%.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_TOOLS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/*.c))
+BENCH_TOOLS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
 
 # Debian packages: what building needs, and what the test suite needs on top.
 BUILD_PKGS = gcc make pkg-config libc6-dev libnl-3-dev libiniparser-dev
 # valgrind: tests/valgrind.bats checks the commands under memcheck.
 TEST_PKGS  = bats bats-assert bats-support jq iproute2 procps util-linux clang prometheus \
              mandoc groff-base zsh fish bash-completion ansible-core python3 time valgrind
+# make bench: ss to compare with, unshare for its namespace, time for peak RSS.
+BENCH_PKGS = iproute2 util-linux time
 DEPS ?= build
 
 all: twtune
@@ -80,9 +84,9 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/flags
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LDLIBS_ALL)
 
-# Installs the missing Debian packages of $(DEPS) (build, test); idempotent.
+# Installs the missing Debian packages of $(DEPS) (build, test, bench); idempotent.
 deps:
-	@pkgs='$(BUILD_PKGS) $(if $(filter test,$(DEPS)),$(TEST_PKGS))'; \
+	@pkgs='$(BUILD_PKGS) $(if $(filter test,$(DEPS)),$(TEST_PKGS)) $(if $(filter bench,$(DEPS)),$(BENCH_PKGS))'; \
 	missing=; for p in $$pkgs; do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' \
 			|| missing="$$missing $$p"; \
@@ -105,7 +109,20 @@ test:
 	@$(MAKE) --no-print-directory twtune test-tools
 	@TWTUNE=$(CURDIR)/twtune BUILD=$(CURDIR)/$(BUILD) bash tests/run.sh
 
-test-tools: $(UNIT_BINS) $(TEST_TOOLS)
+test-tools: $(UNIT_BINS) $(TEST_TOOLS) $(BENCH_TOOLS)
+
+$(BUILD)/bench/%: tests/bench/%.c $(BUILD)/flags
+	@mkdir -p $(BUILD)/bench
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -pthread $(ALL_LDFLAGS) -o $@ $<
+
+bench-tools: $(BENCH_TOOLS)
+
+# Timings need a quiet machine: BENCH_N="100000 400000" sets the socket counts.
+bench:
+	@$(MAKE) --no-print-directory deps DEPS="build bench"
+	@$(MAKE) --no-print-directory twtune bench-tools
+	@TWTUNE=$(CURDIR)/twtune BENCH=$(CURDIR)/$(BUILD)/bench bash tests/bench/bench.sh $(BENCH_N)
 
 install: twtune
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PROFILEDIR) $(DESTDIR)$(MANDIR)/man8 \
@@ -130,6 +147,6 @@ clean:
 	rm -rf $(BUILD) twtune
 
 FORCE:
-.PHONY: all deps audit test test-tools install uninstall clean FORCE
+.PHONY: all deps audit test test-tools bench bench-tools install uninstall clean FORCE
 
 -include $(OBJS:.o=.d)

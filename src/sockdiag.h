@@ -6,8 +6,10 @@
 
 #include "sockets.h"
 
-/* Dumps both families into s (whose eph and bitmap are set up). Retries a
- * dump the kernel marks interrupted. 0 or -errno. Records the raw messages
+/* Dumps both families into s (whose eph and bitmap are set up): one
+ * legacy TCPDIAG_GETSOCK dump, or one inet_diag_req_v2 dump per family when
+ * the kernel refuses it or TWTUNE_DIAG_PER_FAMILY=1 is in the environment.
+ * Retries a dump the kernel marks interrupted. 0 or -errno. Records the raw messages
  * to the file named by TWTUNE_DIAG_RECORD, when set. */
 int sockdiag_dump(struct sock_snapshot *s);
 

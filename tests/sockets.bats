@@ -107,3 +107,16 @@ scenario() {
 	run -2 --separate-stderr "$TWTUNE" sockets extra
 	[[ $stderr == *"unexpected argument 'extra'"* ]]
 }
+
+@test "the one-walk dump and the per-family dumps count the same" {
+	run -0 scenario '
+		"$SG" --port 8080-8081 --tw-client 30 --tw-server 4
+		"$SG" --addr ::1 --port 8082 --tw-client 12
+		sockgen_hold --addr ::1 --port 9000 --established 3 --listen 45000 --hold 20
+		"$TWTUNE" sockets --json > "$BATS_TEST_TMPDIR/one.json"
+		TWTUNE_DIAG_PER_FAMILY=1 "$TWTUNE" sockets --json > "$BATS_TEST_TMPDIR/two.json"
+		kill $SOCKGEN_PID'
+	run -0 jq -r '.total' "$BATS_TEST_TMPDIR/one.json"
+	assert_output 54
+	run -0 cmp "$BATS_TEST_TMPDIR/one.json" "$BATS_TEST_TMPDIR/two.json"
+}

@@ -70,6 +70,17 @@ static void test_sockdiag(void)
 	TAP_OK(s.nlisteners == 0, "listener at 8080 is outside the range");
 	sockets_free(&s);
 
+	/* The legacy TCPDIAG_GETSOCK dump answers with its own message type. */
+	fresh(&s);
+	make(&buf[0], AF_INET6, "::1", "::1", 40000, 8080, 6);
+	buf[0].h.nlmsg_type = TCPDIAG_GETSOCK;
+	make(&buf[1], AF_INET, "127.0.0.1", "127.0.0.1", 40001, 8080, 6);
+	buf[1].h.nlmsg_type = 99; /* not a socket: ignored */
+	TAP_OK(sockdiag_parse_buffer(&s, buf, 2 * sizeof(buf[0])) == 0 && s.total == 1 &&
+		       s.states[6] == 1 && s.ndests == 1,
+	       "TCPDIAG_GETSOCK replies counted, other types ignored");
+	sockets_free(&s);
+
 	fresh(&s);
 	make(&buf[0], AF_INET, "127.0.0.1", "127.0.0.1", 40000, 80, 6);
 	TAP_OK(sockdiag_parse_buffer(&s, buf, 20) == -EBADMSG, "truncated message refused");

@@ -1,0 +1,73 @@
+#!/usr/bin/env bats
+# make bench's tools, on small numbers: the socket generator makes exactly
+# what it says, the floor counts what ss lists, and the driver prints its
+# tables. Timings are not checked here: `make bench` is not a timed test.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	load 'test_helper/common-setup'
+	_common_setup
+	export BENCH="$BUILD/bench"
+}
+
+scenario() {
+	in_netns bash -c "source '$TOP/tests/test_helper/common-setup.bash'; set -e; sysctl -qw net.ipv4.ip_local_port_range='1024 65535'; $1"
+}
+
+@test "twgen makes exactly N client-side TIME_WAIT sockets over 20 destinations" {
+	run -0 scenario '
+		"$BENCH/twgen" --count 3001 --v4 4 --v6 --ports 5001-5004 --workers 3
+		awk "/^TCP:/ { print \$7 }" /proc/net/sockstat
+		ss -tanH state time-wait | wc -l
+		ss -tanH state time-wait "( sport >= :5001 and sport <= :5004 )" | wc -l
+		"$TWTUNE" sockets --json --top 100 | jq -c "[.states.TIME_WAIT, .destinations_total, ([.destinations[].time_wait] | add)]"'
+	assert_output "$(printf '3001\n3001\n0\n[3001,20,3001]')"
+}
+
+@test "twgen refuses bad arguments" {
+	run -2 "$BUILD/bench/twgen" --count 0
+	assert_output --partial 'usage'
+	run -2 "$BUILD/bench/twgen" --count 10 --ports 9-8
+	run -2 "$BUILD/bench/twgen" --count x
+	assert_output "twgen: bad number 'x' (0..10000000)"
+}
+
+@test "nlfloor counts what ss lists, in every mode" {
+	run -0 scenario '
+		"$BENCH/twgen" --count 500 --v4 2 --v6 --ports 5001-5002
+		sockgen_hold --addr ::1 --port 7000 --established 3 --listen 80 --hold 20
+		ss -tanH | wc -l
+		for m in "" --threads --compat; do "$BENCH/nlfloor" $m; done
+		echo "sockets $(ss -tanH "( sport >= :7000 and sport <= :40000 )" | wc -l)"
+		"$BENCH/nlfloor" --sport 7000-40000
+		"$BENCH/nlfloor" --compat --sport 7000-40000
+		kill $SOCKGEN_PID'
+	assert_equal "${lines[0]}" 508
+	assert_equal "${lines[1]}" "sockets 508"
+	assert_equal "${lines[2]}" "sockets 508"
+	assert_equal "${lines[3]}" "sockets 508"
+	# The filter keeps the listener at 7000 and its accepted sockets and
+	# drops port 80: fewer than all, more than those 4.
+	[[ ${lines[4]} =~ ^sockets\ ([0-9]+)$ ]] && ((BASH_REMATCH[1] > 4 && BASH_REMATCH[1] < 508))
+	assert_equal "${lines[5]}" "${lines[4]}"
+	assert_equal "${lines[6]}" "${lines[4]}"
+}
+
+@test "nlfloor refuses bad arguments" {
+	run -2 "$BENCH/nlfloor" --sport 9-8
+	assert_output --partial 'usage'
+	run -2 "$BENCH/nlfloor" --bogus
+}
+
+@test "bench.sh prints both tables for a small N" {
+	run -0 env ROUNDS=3 TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/bench.sh" 2000
+	assert_output --partial '### 2000 TIME_WAIT sockets, twtune against ss and the floor (20 destinations;'
+	assert_output --partial '### 2000 TIME_WAIT sockets, beating the floor'
+	assert_output --regexp '\| twtune \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9]+ \|'
+	assert_output --regexp '\| floor-1walk-sport \| [0-9.]+ '
+	assert_output --partial '3 rounds; 2000 still held'
+	assert_output --partial '- ss -tanH state time-wait / twtune: '
+	run -1 env TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/bench.sh" 12x
+	assert_output "bench: N '12x': use a number of sockets"
+}
