@@ -143,12 +143,25 @@ int threshold_parse(const struct threshold_def *t, const char *s, double *out)
 		*out = (double)n;
 		return 0;
 	}
-	if (!isdigit((unsigned char)*s) && *s != '.')
-		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || !isfinite(v))
-		return -EINVAL;
+	/* 0.85 or 85% and nothing else: strtod alone would also take 0x.8
+	 * and 8.5e-1 */
+	{
+		const char *q = s;
+		size_t digits = 0, dots = 0;
+
+		for (; isdigit((unsigned char)*q) || *q == '.'; q++) {
+			if (*q == '.')
+				dots++;
+			else
+				digits++;
+		}
+		if (!digits || dots > 1)
+			return -EINVAL;
+		errno = 0;
+		v = strtod(s, &end);
+		if (errno || end != q || !isfinite(v))
+			return -EINVAL;
+	}
 	if (*end == '%') {
 		v /= 100;
 		end++;

@@ -110,6 +110,11 @@ int main(void)
 		TAP_OK(threshold_parse(&threshold_table[THR_PORT_PRESSURE_WARN], "-0.1", &v) == -EINVAL, "negative ratio");
 		TAP_OK(threshold_parse(&threshold_table[THR_CLOSE_WAIT_WARN], "250", &v) == 0 && v == 250, "count");
 		TAP_OK(threshold_parse(&threshold_table[THR_CLOSE_WAIT_WARN], "2.5", &v) == -EINVAL, "count is whole");
+		/* the manual's grammar, as fuzz_value checks it: strtod alone took more */
+		TAP_OK(threshold_parse(&threshold_table[THR_PORT_PRESSURE_WARN], "0x.8", &v) == -EINVAL, "no hex float");
+		TAP_OK(threshold_parse(&threshold_table[THR_PORT_PRESSURE_WARN], "8.5e-1", &v) == -EINVAL, "no exponent");
+		TAP_OK(threshold_parse(&threshold_table[THR_PORT_PRESSURE_WARN], "0..5", &v) == -EINVAL, "one dot");
+		TAP_OK(threshold_parse(&threshold_table[THR_PORT_PRESSURE_WARN], " .5 ", &v) == 0 && v == 0.5, "leading dot");
 	}
 
 	put("base", "[profile]\ndescription = base\n[sysctl]\ntcp_tw_reuse = 1\ntcp_fin_timeout = 30\n"
