@@ -607,6 +607,15 @@ static int apply_threshold(struct loader *L, struct pfile *f, const char *key, c
 /* Sections first, so that an unknown section is named before its keys. */
 static int check_sections(struct loader *L, struct pfile *f, dictionary *d)
 {
+	/* "[]" makes a section named "" (the key ""), whose keys look like
+	 * keys outside any section (":key"): name it before them. */
+	for (int i = 0; i < d->size; i++)
+		if (d->key[i] && !d->key[i][0]) {
+			snprintf(L->err, L->errlen,
+				 "%s: empty section name []; allowed sections: [profile], [sysctl], [thresholds]",
+				 f->path);
+			return -EINVAL;
+		}
 	for (int i = 0; i < d->size; i++) {
 		const char *k = d->key[i];
 		char sec[256];
