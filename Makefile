@@ -3,6 +3,7 @@
 #   make            build ./twtune
 #   make audit      install what is missing, build, run ./twtune audit
 #   make test       install test dependencies, build, run every test
+#   make fuzz       run each libFuzzer harness FUZZ_SECONDS (60) seconds
 #   make install    PREFIX=/usr/local DESTDIR=
 
 CC       ?= cc
@@ -49,8 +50,9 @@ TEST_TOOLS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/*.c))
 
 # Debian packages: what building needs, and what the test suite needs on top.
 BUILD_PKGS = gcc make pkg-config libc6-dev libnl-3-dev libiniparser-dev
+# libclang-rt-dev: libFuzzer, for clang -fsanitize=fuzzer (clang only recommends it).
 TEST_PKGS  = bats bats-assert bats-support jq iproute2 procps util-linux clang prometheus \
-             mandoc zsh fish ansible-core python3 time
+             mandoc zsh fish ansible-core python3 time libclang-rt-dev
 DEPS ?= build
 
 all: twtune
@@ -79,6 +81,50 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/flags
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LDLIBS_ALL)
 
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c), built with clang and
+# sanitizers against their own copy of the library objects.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := $(BUILD)/fuzz
+FUZZ_NAMES   := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/%)
+FUZZ_OBJS    := $(LIB_OBJS:$(BUILD)/%.o=$(FUZZ_BUILD)/%.o)
+FUZZ_CFLAGS   = -std=c11 -D_GNU_SOURCE $(WARN) -g -O1 -fno-omit-frame-pointer \
+                -fsanitize=address,undefined -fno-sanitize-recover=all \
+                $(NL_CFLAGS) $(INI_CFLAGS) -DPROFILEDIR='"$(PROFILEDIR)"' -MMD -MP
+
+$(FUZZ_BUILD)/%.o: src/%.c
+	@mkdir -p $(FUZZ_BUILD)
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	@mkdir -p $(FUZZ_BUILD)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< $(FUZZ_OBJS) $(LDLIBS_ALL)
+
+.SECONDARY: $(FUZZ_OBJS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# Each harness fuzzes FUZZ_SECONDS from its seeds and crash reproducers;
+# what it learns and finds goes to a scratch directory, not the repository.
+fuzz: fuzz-build
+	@set -e; scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
+	for h in $(FUZZ_NAMES); do \
+		mkdir -p "$$scratch/$$h/corpus" "$$scratch/$$h/crash"; \
+		echo "  FUZZ    $$h for $(FUZZ_SECONDS) s"; \
+		$(FUZZ_BUILD)/$$h -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=1024 \
+			-print_final_stats=1 -artifact_prefix="$$scratch/$$h/crash/" \
+			"$$scratch/$$h/corpus" tests/fuzz/corpus/$$h tests/fuzz/regress/$$h \
+			>"$$scratch/$$h/log" 2>&1 || { \
+			tail -n 60 "$$scratch/$$h/log"; \
+			for c in "$$scratch/$$h/crash/"*; do cp "$$c" .; \
+				echo "fuzz: $$h failed; reproducer ./$${c##*/}: add it to tests/fuzz/regress/$$h/" >&2; done; \
+			exit 1; }; \
+		grep -E '^stat::(number_of_executed_units|new_units_added)' "$$scratch/$$h/log" | sed 's/^/    /'; \
+	done
+
 # Installs the missing Debian packages of $(DEPS) (build, test); idempotent.
 deps:
 	@pkgs='$(BUILD_PKGS) $(if $(filter test,$(DEPS)),$(TEST_PKGS))'; \
@@ -104,7 +150,7 @@ test:
 	@$(MAKE) --no-print-directory twtune test-tools
 	@TWTUNE=$(CURDIR)/twtune BUILD=$(CURDIR)/$(BUILD) bash tests/run.sh
 
-test-tools: $(UNIT_BINS) $(TEST_TOOLS)
+test-tools: $(UNIT_BINS) $(TEST_TOOLS) $(FUZZ_BINS)
 
 install: twtune
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PROFILEDIR) $(DESTDIR)$(MANDIR)/man8 \
@@ -127,6 +173,6 @@ clean:
 	rm -rf $(BUILD) twtune
 
 FORCE:
-.PHONY: all deps audit test test-tools install uninstall clean FORCE
+.PHONY: all deps audit test test-tools fuzz fuzz-build install uninstall clean FORCE
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)
