@@ -30,6 +30,14 @@
 
 static const uint8_t families[2] = { AF_INET, AF_INET6 };
 
+/* Errors that mean no sock_diag here (no inet_diag module, no permission,
+ * no such family), rather than a failed dump. */
+static bool unavailable(int err)
+{
+	return err == -EPROTONOSUPPORT || err == -EACCES || err == -EPERM || err == -ENOENT ||
+	       err == -EOPNOTSUPP || err == -EAFNOSUPPORT;
+}
+
 static int fault(struct diag_dump *d, enum diag_fault why, int err)
 {
 	d->s->diag_fault = why;
@@ -80,8 +88,8 @@ int sockdiag_feed(struct diag_dump *d, const void *msg, size_t len)
 
 		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
 			return fault(d, DIAG_FAULT_MALFORMED, -EBADMSG);
-		return fault(d, DIAG_FAULT_KERNEL,
-			     e->error < 0 && e->error > -4096 ? e->error : -EPROTO);
+		r = e->error < 0 && e->error > -4096 ? e->error : -EPROTO;
+		return fault(d, unavailable(r) ? DIAG_FAULT_UNAVAILABLE : DIAG_FAULT_KERNEL, r);
 	}
 	case NLMSG_DONE:
 		/* The kernel ends a dump that failed half-way with the
@@ -192,12 +200,6 @@ static int nle_to_errno(int nle)
 	case NLE_DUMP_INTR: return -EINTR;
 	default: return -EIO;
 	}
-}
-
-static bool unavailable(int err)
-{
-	return err == -EPROTONOSUPPORT || err == -EACCES || err == -EPERM || err == -ENOENT ||
-	       err == -EOPNOTSUPP || err == -EAFNOSUPPORT;
 }
 
 /* Asks for one family and feeds what comes back. Returns the last

@@ -158,7 +158,13 @@ static void test_sockdiag(void)
 		put_done(&e, 0, 0);
 		put_done(&e, 0, 0);
 		fresh(&s);
-		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len) == -EPERM && s.diag_fault == DIAG_FAULT_KERNEL,
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len) == -EPERM && s.diag_fault == DIAG_FAULT_UNAVAILABLE,
+		       "NLMSG_ERROR with EPERM: sock_diag is not available");
+		sockets_free(&s);
+		err.e.error = -EIO;
+		memcpy(e.b + 88, &err, sizeof(err)); /* after the one socket */
+		fresh(&s);
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len) == -EIO && s.diag_fault == DIAG_FAULT_KERNEL,
 		       "NLMSG_ERROR mid-dump gives the kernel's errno");
 		sockets_free(&s);
 		e.len = 0;
