@@ -7,6 +7,9 @@
  * refused with an error.
  */
 #include <errno.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 
 #include "fuzz_common.h"
 #include "json.h"
@@ -15,6 +18,41 @@
 #include "sockets_render.h"
 
 static uint8_t reserved[65536 / 8];
+
+/* An accepted dump, counted again the plain way: the sockets of the last
+ * attempt (after the last NLMSG_DONE that ended an interrupted family). */
+static void check_counts(const struct sock_snapshot *s, const uint8_t *p, size_t len)
+{
+	unsigned long long sockets = 0;
+	int restarts = 0;
+	bool intr = false;
+
+	while (len >= sizeof(struct nlmsghdr)) {
+		struct nlmsghdr h;
+		size_t step;
+
+		memcpy(&h, p, sizeof(h));
+		if (h.nlmsg_flags & NLM_F_DUMP_INTR)
+			intr = true;
+		if (h.nlmsg_type == NLMSG_DONE && intr) {
+			restarts++;
+			sockets = 0;
+			intr = false;
+		} else if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
+			struct inet_diag_msg m;
+
+			memcpy(&m, p + NLMSG_HDRLEN, sizeof(m));
+			sockets += m.idiag_state >= 1 && m.idiag_state < TCP_NSTATES;
+		}
+		step = ((size_t)h.nlmsg_len + 3) & ~(size_t)3;
+		if (step > len)
+			break;
+		p += step;
+		len -= step;
+	}
+	FUZZ_CHECK(s->total == sockets);
+	FUZZ_CHECK(s->dump_restarts == restarts);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -40,6 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct json j;
 
 		fuzz_check_snapshot(&s);
+		check_counts(&s, data, size);
 		json_init(&j, devnull);
 		sockets_json(&j, NULL, &s, 10);
 		json_end(&j);
