@@ -1,9 +1,11 @@
 /* sockdiag.c: TCP sockets over NETLINK_SOCK_DIAG with libnl-3's core API.
  *
- * One inet_diag_req_v2 per family, all states; every inet_diag_msg is
- * accounted in place in the NL_CB_VALID callback, so nothing is kept per
- * socket. Not libnl's idiag module: it sends the legacy v1 request and
- * builds one object per socket.
+ * One inet_diag_req_v2 per family, all states; every message is fed, as
+ * it arrives (libnl's NL_CB_MSG_IN callback), to sockdiag_feed(), which
+ * accounts each inet_diag_msg in place, so nothing is kept per socket, and
+ * judges the dump's shape. A replay feeds the same function from a file.
+ * Not libnl's idiag module: it sends the legacy v1 request and builds one
+ * object per socket.
  */
 #include "sockdiag.h"
 
@@ -275,6 +277,7 @@ out:
 	nl_socket_free(sk);
 	return r;
 }
+
 int sockdiag_replay(struct sock_snapshot *s, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
