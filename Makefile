@@ -109,7 +109,9 @@ fuzz-build: $(FUZZ_BINS)
 
 # Each harness fuzzes FUZZ_SECONDS from its seeds and crash reproducers;
 # what it learns and finds goes to a scratch directory, not the repository.
-fuzz: fuzz-build
+fuzz:
+	@$(MAKE) --no-print-directory deps DEPS="build test"
+	@$(MAKE) --no-print-directory fuzz-build
 	@set -e; scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
 	for h in $(FUZZ_NAMES); do \
 		mkdir -p "$$scratch/$$h/corpus" "$$scratch/$$h/crash"; \
