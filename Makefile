@@ -4,6 +4,7 @@
 #   make audit      install what is missing, build, run ./twtune audit
 #   make test       install test dependencies, build, run every test
 #   make bench      time twtune sockets against ss and a raw netlink floor
+#   make fuzz       run each libFuzzer harness FUZZ_SECONDS (60) seconds
 #   make install    PREFIX=/usr/local DESTDIR=
 
 CC       ?= cc
@@ -51,9 +52,11 @@ BENCH_TOOLS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/benc
 
 # Debian packages: what building needs, and what the test suite needs on top.
 BUILD_PKGS = gcc make pkg-config libc6-dev libnl-3-dev libiniparser-dev
+# libclang-rt-dev: libFuzzer, for clang -fsanitize=fuzzer (clang only recommends it).
 # valgrind: tests/valgrind.bats checks the commands under memcheck.
 TEST_PKGS  = bats bats-assert bats-support jq iproute2 procps util-linux clang prometheus \
-             mandoc groff-base zsh fish bash-completion ansible-core python3 time valgrind
+             mandoc groff-base zsh fish bash-completion ansible-core python3 time valgrind \
+             libclang-rt-dev
 # make bench: ss to compare with, unshare for its namespace, time for peak RSS.
 BENCH_PKGS = iproute2 util-linux time
 DEPS ?= build
@@ -84,6 +87,52 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/flags
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LDLIBS_ALL)
 
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c), built with clang and
+# sanitizers against their own copy of the library objects.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := $(BUILD)/fuzz
+FUZZ_NAMES   := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/%)
+FUZZ_OBJS    := $(LIB_OBJS:$(BUILD)/%.o=$(FUZZ_BUILD)/%.o)
+FUZZ_CFLAGS   = -std=c11 -D_GNU_SOURCE $(WARN) -g -O1 -fno-omit-frame-pointer \
+                -fsanitize=address,undefined -fno-sanitize-recover=all \
+                $(NL_CFLAGS) $(INI_CFLAGS) -DPROFILEDIR='"$(PROFILEDIR)"' -MMD -MP
+
+$(FUZZ_BUILD)/%.o: src/%.c
+	@mkdir -p $(FUZZ_BUILD)
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	@mkdir -p $(FUZZ_BUILD)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< $(FUZZ_OBJS) $(LDLIBS_ALL)
+
+.SECONDARY: $(FUZZ_OBJS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# Each harness fuzzes FUZZ_SECONDS from its seeds and crash reproducers;
+# what it learns and finds goes to a scratch directory, not the repository.
+fuzz:
+	@$(MAKE) --no-print-directory deps DEPS="build test"
+	@$(MAKE) --no-print-directory fuzz-build
+	@set -e; scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
+	for h in $(FUZZ_NAMES); do \
+		mkdir -p "$$scratch/$$h/corpus" "$$scratch/$$h/crash"; \
+		echo "  FUZZ    $$h for $(FUZZ_SECONDS) s"; \
+		$(FUZZ_BUILD)/$$h -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=1024 \
+			-print_final_stats=1 -artifact_prefix="$$scratch/$$h/crash/" \
+			"$$scratch/$$h/corpus" tests/fuzz/corpus/$$h tests/fuzz/regress/$$h \
+			>"$$scratch/$$h/log" 2>&1 || { \
+			tail -n 60 "$$scratch/$$h/log"; \
+			for c in "$$scratch/$$h/crash/"*; do cp "$$c" .; \
+				echo "fuzz: $$h failed; reproducer ./$${c##*/}: add it to tests/fuzz/regress/$$h/" >&2; done; \
+			exit 1; }; \
+		grep -E '^stat::(number_of_executed_units|new_units_added)' "$$scratch/$$h/log" | sed 's/^/    /'; \
+	done
+
 # Installs the missing Debian packages of $(DEPS) (build, test, bench); idempotent.
 deps:
 	@pkgs='$(BUILD_PKGS) $(if $(filter test,$(DEPS)),$(TEST_PKGS)) $(if $(filter bench,$(DEPS)),$(BENCH_PKGS))'; \
@@ -109,7 +158,7 @@ test:
 	@$(MAKE) --no-print-directory twtune test-tools
 	@TWTUNE=$(CURDIR)/twtune BUILD=$(CURDIR)/$(BUILD) bash tests/run.sh
 
-test-tools: $(UNIT_BINS) $(TEST_TOOLS) $(BENCH_TOOLS)
+test-tools: $(UNIT_BINS) $(TEST_TOOLS) $(BENCH_TOOLS) $(FUZZ_BINS)
 
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/flags
 	@mkdir -p $(BUILD)/bench
@@ -147,6 +196,6 @@ clean:
 	rm -rf $(BUILD) twtune
 
 FORCE:
-.PHONY: all deps audit test test-tools bench bench-tools install uninstall clean FORCE
+.PHONY: all deps audit test test-tools bench bench-tools fuzz fuzz-build install uninstall clean FORCE
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)

@@ -107,9 +107,16 @@ static int run(int argc, char **argv, bool is_diff)
 		rc = EXIT_SYSTEM;
 		goto out;
 	}
-	if (!a.have_socks)
-		warnf("%s: cannot list sockets (%s); judging the settings only", argv[0],
-		      strerror(-a.sock_err));
+	if (!a.have_socks) {
+		char why[160];
+
+		if (sockets_diag_problem(&a.socks, why, sizeof(why)))
+			warnf("%s: cannot list sockets (%s, and /proc/net/tcp: %s); judging the settings only",
+			      argv[0], why, strerror(-a.sock_err));
+		else
+			warnf("%s: cannot list sockets (%s); judging the settings only", argv[0],
+			      strerror(-a.sock_err));
+	}
 	audit_report(&a, o.profile ? prof.name : NULL, o.top, &r);
 	if (is_diff)
 		(o.format == FMT_JSON ? report_diff_json : report_diff_text)(stdout, &r);

@@ -43,7 +43,13 @@ int cmd_sockets(int argc, char **argv)
 	eph = (struct ephemeral){ range.lo, range.hi, have_res ? reserved.ports : NULL };
 	r = sockets_collect(&s, &eph, G.proc_net, 0);
 	if (r < 0) {
-		errorf("sockets: cannot list sockets: %s", strerror(-r));
+		char why[160];
+
+		if (sockets_diag_problem(&s, why, sizeof(why)))
+			errorf("sockets: cannot list sockets: %s, and /proc/net/tcp: %s", why,
+			       strerror(-r));
+		else
+			errorf("sockets: cannot list sockets: %s", strerror(-r));
 		rc = EXIT_SYSTEM;
 		goto out;
 	}

@@ -148,6 +148,11 @@ void procnet_parse_netstat(const char *text, struct sock_counters *c)
 	c->tw_overflow = field(text, "TcpExt:", "TCPTimeWaitOverflow");
 }
 
+void procnet_parse_snmp(const char *text, struct sock_counters *c)
+{
+	c->curr_estab = field(text, "Tcp:", "CurrEstab");
+}
+
 int procnet_counters(const char *proc_net, struct sock_counters *c)
 {
 	char *t;
@@ -170,7 +175,7 @@ int procnet_counters(const char *proc_net, struct sock_counters *c)
 		got++;
 	}
 	if ((t = slurp(proc_net, "snmp"))) {
-		c->curr_estab = field(t, "Tcp:", "CurrEstab");
+		procnet_parse_snmp(t, c);
 		free(t);
 		got++;
 	}
@@ -259,17 +264,12 @@ int procnet_parse_tcp_line(struct sock_snapshot *s, int family, const char *line
 	return sockets_account(s, (uint8_t)family, src, dst, sport, dport, (uint8_t)st);
 }
 
-static int stream(struct sock_snapshot *s, const char *proc_net, const char *name, int family)
+int procnet_parse_tcp_file(struct sock_snapshot *s, int family, FILE *f)
 {
-	char path[4096], line[512];
+	char line[512];
 	bool partial = false;
-	FILE *f;
 	int r = 0;
 
-	snprintf(path, sizeof(path), "%s/%s", proc_net, name);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		bool whole = strchr(line, '\n') != NULL;
 
@@ -277,13 +277,25 @@ static int stream(struct sock_snapshot *s, const char *proc_net, const char *nam
 		if (!partial) {
 			r = procnet_parse_tcp_line(s, family, line);
 			if (r == -ENOMEM)
-				break;
+				return r;
 			r = 0;
 		}
 		partial = !whole;
 	}
-	if (ferror(f) && !r)
-		r = -EIO;
+	return ferror(f) ? -EIO : 0;
+}
+
+static int stream(struct sock_snapshot *s, const char *proc_net, const char *name, int family)
+{
+	char path[4096];
+	FILE *f;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/%s", proc_net, name);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	r = procnet_parse_tcp_file(s, family, f);
 	fclose(f);
 	return r;
 }

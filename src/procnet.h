@@ -3,6 +3,8 @@
 #ifndef TWTUNE_PROCNET_H
 #define TWTUNE_PROCNET_H
 
+#include <stdio.h>
+
 #include "sockets.h"
 
 /* Reads sockstat, sockstat6, netstat (TcpExt) and snmp (Tcp) under
@@ -18,8 +20,15 @@ int procnet_sockets(struct sock_snapshot *s, const char *proc_net);
  * socket or the header, -EINVAL for a malformed line, -ENOMEM. */
 int procnet_parse_tcp_line(struct sock_snapshot *s, int family, const char *line);
 
-/* Parsers of one counter file's text, for tests and fuzzing. */
+/* Streams every line of /proc/net/tcp (family AF_INET) or tcp6 from f
+ * into s; malformed lines and the rest of over-long lines are skipped.
+ * 0, -ENOMEM or -EIO. */
+int procnet_parse_tcp_file(struct sock_snapshot *s, int family, FILE *f);
+
+/* Parsers of one counter file's text (sockstat or sockstat6, netstat,
+ * snmp), for tests and fuzzing: they set the fields they find. */
 void procnet_parse_sockstat(const char *text, struct sock_counters *c);
 void procnet_parse_netstat(const char *text, struct sock_counters *c);
+void procnet_parse_snmp(const char *text, struct sock_counters *c);
 
 #endif

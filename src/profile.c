@@ -144,12 +144,25 @@ int threshold_parse(const struct threshold_def *t, const char *s, double *out)
 		*out = (double)n;
 		return 0;
 	}
-	if (!isdigit((unsigned char)*s) && *s != '.')
-		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || !isfinite(v))
-		return -EINVAL;
+	/* 0.85 or 85% and nothing else: strtod alone would also take 0x.8
+	 * and 8.5e-1 */
+	{
+		const char *q = s;
+		size_t digits = 0, dots = 0;
+
+		for (; isdigit((unsigned char)*q) || *q == '.'; q++) {
+			if (*q == '.')
+				dots++;
+			else
+				digits++;
+		}
+		if (!digits || dots > 1)
+			return -EINVAL;
+		errno = 0;
+		v = strtod(s, &end);
+		if (errno || end != q || !isfinite(v))
+			return -EINVAL;
+	}
 	if (*end == '%') {
 		v /= 100;
 		end++;
@@ -709,6 +722,15 @@ static int apply_threshold(struct loader *L, struct pfile *f, const char *key, c
 /* Sections first, so that an unknown section is named before its keys. */
 static int check_sections(struct loader *L, struct pfile *f, dictionary *d)
 {
+	/* "[]" makes a section named "" (the key ""), whose keys look like
+	 * keys outside any section (":key"): name it before them. */
+	for (int i = 0; i < d->size; i++)
+		if (d->key[i] && !d->key[i][0]) {
+			snprintf(L->err, L->errlen,
+				 "%s: empty section name []; allowed sections: [profile], [sysctl], [thresholds]",
+				 f->path);
+			return -EINVAL;
+		}
 	for (int i = 0; i < d->size; i++) {
 		const char *k = d->key[i];
 		char sec[48];

@@ -137,13 +137,17 @@ static void text_findings(FILE *f, const struct report *r)
 static void text_header(FILE *f, const struct report *r)
 {
 	const struct sock_snapshot *s = r->obs->socks;
+	char note[256];
 
 	fprintf(f, "%stwtune audit%s  kernel %s  netns %s %s  sockets %s", color(C_BOLD),
 		color(C_RESET), r->kernel, r->netns, r->netns_id,
 		s ? (s->source == SOURCE_SOCK_DIAG ? "sock_diag" : "procfs") : "unavailable");
 	if (r->profile)
 		fprintf(f, "  profile %s", r->profile);
-	fprintf(f, "\n\n");
+	fprintf(f, "\n");
+	if (s && sockets_note(s, note, sizeof(note)))
+		fprintf(f, "note: %s\n", note);
+	fprintf(f, "\n");
 }
 
 static void text_pressure(FILE *f, const struct report *r)

@@ -1,17 +1,20 @@
 /* sockdiag.c: TCP sockets over NETLINK_SOCK_DIAG with libnl-3's core API.
  *
- * One dump of every state and both families (the legacy TCPDIAG_GETSOCK
- * request: one walk of the kernel's tables instead of two), or one
- * inet_diag_req_v2 dump per family where the kernel lacks it or
- * TWTUNE_DIAG_PER_FAMILY=1. Every inet_diag_msg is accounted in place in
- * the receive buffer, so nothing is kept per socket. Not libnl's idiag
- * module: it builds one object per socket.
+ * One dump of every state and both families in one walk of the kernel's
+ * socket tables (the legacy TCPDIAG_GETSOCK request), or one
+ * inet_diag_req_v2 dump per family where the kernel refuses it or the
+ * caller asks for it. The walk is most of the cost (see make bench), and
+ * two per-family dumps walk every socket twice. Every message is fed, as it
+ * lies in the receive buffer, to sockdiag_feed(), which accounts each
+ * inet_diag_msg in place, so nothing is kept per socket (libnl's
+ * nl_recvmsgs() would copy each message into an object of its own), and
+ * judges the dump's shape. A replay feeds the same function from a file.
+ * Not libnl's idiag module: it builds one object per socket.
  */
 #include "sockdiag.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,57 +33,148 @@
 #include <netlink/socket.h>
 
 #define RECV_BUF (32 * 1024)
-#define MAX_RESTARTS 5
 
-int sockdiag_parse_msg(struct sock_snapshot *s, const void *msg, size_t len)
+static const uint8_t families[2] = { AF_INET, AF_INET6 };
+
+/* Errors that mean no sock_diag here (no inet_diag module, no permission,
+ * no such family), rather than a failed dump. */
+static bool unavailable(int err)
+{
+	return err == -EPROTONOSUPPORT || err == -EACCES || err == -EPERM || err == -ENOENT ||
+	       err == -EOPNOTSUPP || err == -EAFNOSUPPORT;
+}
+
+static int fault(struct diag_dump *d, enum diag_fault why, int err)
+{
+	d->s->diag_fault = why;
+	d->s->diag_err = err;
+	return err;
+}
+
+void sockdiag_dump_init(struct diag_dump *d, struct sock_snapshot *s)
+{
+	*d = (struct diag_dump){ .s = s };
+}
+
+/* The shape a request or reply of this type says; false when it
+ * contradicts the shape already known. */
+static bool shape(struct diag_dump *d, uint16_t type)
+{
+	bool one_walk = type == TCPDIAG_GETSOCK;
+
+	if (!d->shape_known) {
+		d->shape_known = true;
+		d->one_walk = one_walk;
+	}
+	return d->one_walk == one_walk;
+}
+
+static int dump_done(struct diag_dump *d)
+{
+	int r;
+
+	if (!d->interrupted) {
+		if (d->one_walk)
+			d->family = 2;
+		else
+			d->family++;
+		return d->family == 2 ? DIAG_COMPLETE : DIAG_NEXT_FAMILY;
+	}
+	/* An interrupted dump may count a socket twice or not at all:
+	 * start again from nothing. */
+	if (d->restarts == SOCKDIAG_MAX_RESTARTS)
+		return fault(d, DIAG_FAULT_INTERRUPTED, -EAGAIN);
+	d->restarts++;
+	d->s->dump_restarts++;
+	r = sockets_reset(d->s);
+	if (r < 0)
+		return fault(d, DIAG_FAULT_NONE, r);
+	d->family = 0;
+	d->interrupted = false;
+	return DIAG_RESTART;
+}
+
+int sockdiag_feed(struct diag_dump *d, const void *msg, size_t len)
 {
 	const struct nlmsghdr *h = msg;
 	const struct inet_diag_msg *m;
+	int r;
 
 	if (len < sizeof(*h) || h->nlmsg_len < sizeof(*h) || h->nlmsg_len > len)
-		return -EBADMSG;
-	if (h->nlmsg_type == NLMSG_DONE)
-		return 1;
-	if (h->nlmsg_type == NLMSG_ERROR) {
+		return fault(d, DIAG_FAULT_MALFORMED, -EBADMSG);
+	if (d->family == 2)
+		return fault(d, DIAG_FAULT_MALFORMED, -EBADMSG); /* after the end */
+	if (h->nlmsg_flags & NLM_F_REQUEST) {
+		/* A recorded request: the shape of the dump that follows. */
+		if ((h->nlmsg_type != TCPDIAG_GETSOCK && h->nlmsg_type != SOCK_DIAG_BY_FAMILY) ||
+		    !shape(d, h->nlmsg_type))
+			return fault(d, DIAG_FAULT_MALFORMED, -EBADMSG);
+		return DIAG_MORE;
+	}
+	if (h->nlmsg_flags & NLM_F_DUMP_INTR)
+		d->interrupted = true;
+	switch (h->nlmsg_type) {
+	case NLMSG_ERROR: {
 		const struct nlmsgerr *e = NLMSG_DATA(h);
 
 		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-			return -EBADMSG;
-		return e->error < 0 && e->error > -4096 ? e->error : -EPROTO;
+			return fault(d, DIAG_FAULT_MALFORMED, -EBADMSG);
+		r = e->error < 0 && e->error > -4096 ? e->error : -EPROTO;
+		return fault(d, unavailable(r) ? DIAG_FAULT_UNAVAILABLE : DIAG_FAULT_KERNEL, r);
 	}
-	if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY && h->nlmsg_type != TCPDIAG_GETSOCK)
-		return 0;
+	case NLMSG_DONE:
+		/* The kernel ends a dump that failed half-way with the
+		 * error in NLMSG_DONE's payload (dump_done_errno). */
+		if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
+			int err;
+
+			memcpy(&err, NLMSG_DATA(h), sizeof(err));
+			if (err < 0)
+				return fault(d, DIAG_FAULT_KERNEL, err > -4096 ? err : -EPROTO);
+		}
+		return dump_done(d);
+	case SOCK_DIAG_BY_FAMILY:
+	case TCPDIAG_GETSOCK:
+		if (!shape(d, h->nlmsg_type))
+			return fault(d, DIAG_FAULT_MALFORMED, -EBADMSG);
+		break;
+	default:
+		return DIAG_MORE; /* NLMSG_NOOP and the like */
+	}
 	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
-		return -EBADMSG;
+		return fault(d, DIAG_FAULT_MALFORMED, -EBADMSG);
 	m = NLMSG_DATA(h);
-	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
-		return -EBADMSG;
-	return sockets_account(s, m->idiag_family, m->id.idiag_src, m->id.idiag_dst,
-			       ntohs(m->id.idiag_sport), ntohs(m->id.idiag_dport), m->idiag_state);
+	/* The kernel sends only the families asked for. */
+	if (d->one_walk ? m->idiag_family != AF_INET && m->idiag_family != AF_INET6
+			: m->idiag_family != families[d->family])
+		return fault(d, DIAG_FAULT_MALFORMED, -EBADMSG);
+	r = sockets_account(d->s, m->idiag_family, m->id.idiag_src, m->id.idiag_dst,
+			    ntohs(m->id.idiag_sport), ntohs(m->id.idiag_dport), m->idiag_state);
+	return r < 0 ? fault(d, DIAG_FAULT_NONE, r) : DIAG_MORE;
 }
 
 int sockdiag_parse_buffer(struct sock_snapshot *s, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
+	struct diag_dump d;
 
+	sockdiag_dump_init(&d, s);
 	while (len > 0) {
 		const struct nlmsghdr *h = (const void *)p;
 		size_t step;
-		int r;
+		int r = sockdiag_feed(&d, p, len);
 
-		if (len < sizeof(*h))
-			return -EBADMSG;
-		r = sockdiag_parse_msg(s, p, len);
 		if (r < 0)
 			return r;
-		if (r == 1)
-			return 0;
-		step = NLMSG_ALIGN(h->nlmsg_len);
-		if (step == 0 || step > len)
+		/* sockdiag_feed() checked sizeof(*h) <= nlmsg_len <= len */
+		step = ((size_t)h->nlmsg_len + NLMSG_ALIGNTO - 1) & ~(size_t)(NLMSG_ALIGNTO - 1);
+		if (step > len)
 			step = len;
 		p += step;
 		len -= step;
 	}
+	if (d.family != 2)
+		return fault(&d, DIAG_FAULT_TRUNCATED, -ENODATA);
 	return 0;
 }
 
@@ -104,159 +198,185 @@ static int nle_to_errno(int nle)
 	}
 }
 
-/* Sends one dump request; *seq gets its sequence number. */
-static int send_request(struct nl_sock *sk, int type, const void *req, size_t len, uint32_t *seq)
+static int socket_fault(struct diag_dump *d, int err)
 {
-	struct nl_msg *msg = nlmsg_alloc_simple(type, NLM_F_DUMP);
-	int r;
-
-	if (!msg)
-		return -ENOMEM;
-	r = nlmsg_append(msg, (void *)req, len, NLMSG_ALIGNTO);
-	if (r == 0) {
-		nl_complete_msg(sk, msg);
-		*seq = nlmsg_hdr(msg)->nlmsg_seq;
-		r = nl_send(sk, msg);
-	}
-	nlmsg_free(msg);
-	return r < 0 ? nle_to_errno(r) : 0;
+	return fault(d, err == -ENOMEM ? DIAG_FAULT_NONE
+		     : unavailable(err) ? DIAG_FAULT_UNAVAILABLE : DIAG_FAULT_SOCKET, err);
 }
 
-/* Reads one dump to its end and accounts every message in place, straight
- * from the receive buffer (libnl's nl_recvmsgs() would copy each message
- * into an object of its own). -EAGAIN when the kernel marked it
- * interrupted: the dump is still read to its end, so that nothing of it is
- * left on the socket for the next request. */
-static int recv_dump(struct nl_sock *sk, struct sock_snapshot *s, uint32_t seq, FILE *record)
+struct live {
+	struct nl_sock *sk;
+	struct diag_dump d;
+	FILE *record;
+	int record_err;
+};
+
+/* Writes one message, padded as the kernel lays it out, to the recording. */
+static void record(struct live *L, const struct nlmsghdr *h)
 {
-	bool intr = false;
+	static const unsigned char pad[NLMSG_ALIGNTO];
+	size_t n = h->nlmsg_len, padded = NLMSG_ALIGN(n);
 
-	for (;;) {
-		struct sockaddr_nl peer;
-		unsigned char *buf = NULL;
-		const struct nlmsghdr *h;
-		int n = nl_recv(sk, &peer, &buf, NULL);
-		size_t len;
-		int r = 0;
-
-		if (n <= 0) {
-			free(buf);
-			return n == 0 ? -EPROTO : nle_to_errno(n);
-		}
-		h = (const void *)buf;
-		len = (size_t)n;
-		for (; r == 0 && NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
-			if (h->nlmsg_seq != seq)
-				continue; /* left over from an earlier request */
-			if (h->nlmsg_flags & NLM_F_DUMP_INTR)
-				intr = true;
-			if (record)
-				fwrite(h, 1, NLMSG_ALIGN(h->nlmsg_len), record);
-			r = sockdiag_parse_msg(s, h, len);
-		}
-		free(buf);
-		if (r < 0)
-			return r;
-		if (r == 1)
-			return intr ? -EAGAIN : 0;
-	}
+	if (!L->record || L->record_err)
+		return;
+	if (fwrite(h, 1, n, L->record) != n || fwrite(pad, 1, padded - n, L->record) != padded - n)
+		L->record_err = -EIO;
 }
 
-/* Both families in one walk of the kernel's socket tables: the legacy
- * TCPDIAG_GETSOCK request, which the kernel serves with the same code as
- * inet_diag_req_v2 but for AF_UNSPEC. Two v2 requests (one per family)
- * walk every socket twice, and the walk is most of the cost. */
-static int dump_both(struct nl_sock *sk, struct sock_snapshot *s, FILE *record)
+/* Sends the request the dump's state calls for: the one-walk request, or
+ * the v2 request of the family due. *seq gets its sequence number. */
+static int send_request(struct live *L, uint32_t *seq)
 {
-	struct inet_diag_req req = {
+	struct inet_diag_req legacy = {
 		.idiag_family = AF_INET, /* the kernel answers for both */
 		.idiag_states = ~0U,
 	};
-	uint32_t seq;
-	int r = send_request(sk, TCPDIAG_GETSOCK, &req, sizeof(req), &seq);
-
-	return r < 0 ? r : recv_dump(sk, s, seq, record);
-}
-
-static int dump_family(struct nl_sock *sk, struct sock_snapshot *s, FILE *record, uint8_t family)
-{
-	struct inet_diag_req_v2 req = {
-		.sdiag_family = family,
+	struct inet_diag_req_v2 v2 = {
+		.sdiag_family = families[L->d.family],
 		.sdiag_protocol = IPPROTO_TCP,
 		.idiag_states = ~0U,
 	};
-	uint32_t seq;
-	int r = send_request(sk, SOCK_DIAG_BY_FAMILY, &req, sizeof(req), &seq);
-
-	return r < 0 ? r : recv_dump(sk, s, seq, record);
-}
-
-static bool env_on(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v && strcmp(v, "1") == 0;
-}
-
-int sockdiag_dump(struct sock_snapshot *s)
-{
-	const char *rec = getenv("TWTUNE_DIAG_RECORD");
-	bool per_family = env_on("TWTUNE_DIAG_PER_FAMILY");
-	struct nl_sock *sk = nl_socket_alloc();
-	FILE *record = NULL;
+	struct nl_msg *msg =
+		nlmsg_alloc_simple(L->d.one_walk ? TCPDIAG_GETSOCK : SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
 	int r;
 
-	if (!sk)
-		return -ENOMEM;
-	r = nl_connect(sk, NETLINK_SOCK_DIAG);
-	if (r < 0) {
-		r = nle_to_errno(r);
+	if (!msg)
+		return fault(&L->d, DIAG_FAULT_NONE, -ENOMEM);
+	if (L->d.one_walk)
+		r = nlmsg_append(msg, &legacy, sizeof(legacy), NLMSG_ALIGNTO);
+	else
+		r = nlmsg_append(msg, &v2, sizeof(v2), NLMSG_ALIGNTO);
+	if (r == 0) {
+		nl_complete_msg(L->sk, msg);
+		*seq = nlmsg_hdr(msg)->nlmsg_seq;
+		record(L, nlmsg_hdr(msg));
+		r = nl_send(L->sk, msg);
+	}
+	nlmsg_free(msg);
+	return r < 0 ? socket_fault(&L->d, nle_to_errno(r)) : 0;
+}
+
+/* Sends one request and feeds its replies, straight from the receive
+ * buffer, to sockdiag_feed() until its NLMSG_DONE. Returns the step that
+ * ended it, or -errno with the fault set. */
+static int dump_once(struct live *L)
+{
+	int step = DIAG_MORE;
+	uint32_t seq = 0;
+	int r = send_request(L, &seq);
+
+	if (r < 0)
+		return r;
+	while (step == DIAG_MORE) {
+		struct sockaddr_nl peer;
+		unsigned char *buf = NULL;
+		const struct nlmsghdr *h;
+		int n = nl_recv(L->sk, &peer, &buf, NULL);
+		size_t len;
+
+		if (n <= 0) {
+			free(buf);
+			if (n == 0) /* the socket ran dry before NLMSG_DONE */
+				return fault(&L->d, DIAG_FAULT_TRUNCATED, -ENODATA);
+			return socket_fault(&L->d, nle_to_errno(n));
+		}
+		h = (const void *)buf;
+		len = (size_t)n;
+		for (; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+			if (h->nlmsg_seq != seq)
+				continue; /* left over from an earlier request */
+			record(L, h);
+			if (step != DIAG_MORE) /* nothing follows NLMSG_DONE */
+				step = fault(&L->d, DIAG_FAULT_MALFORMED, -EBADMSG);
+			else
+				step = sockdiag_feed(&L->d, h, h->nlmsg_len);
+			if (step < 0)
+				break;
+		}
+		if (step >= 0 && len > 0 && !NLMSG_OK(h, len)) /* a torn message */
+			step = fault(&L->d, DIAG_FAULT_MALFORMED, -EBADMSG);
+		free(buf);
+	}
+	return step;
+}
+
+/* Starts the dump again in the per-family shape, from nothing. */
+static int per_family_from_scratch(struct live *L)
+{
+	struct sock_snapshot *s = L->d.s;
+	int r;
+
+	s->diag_fault = DIAG_FAULT_NONE;
+	s->diag_err = 0;
+	s->dump_restarts = 0;
+	r = sockets_reset(s);
+	if (r < 0)
+		return r;
+	sockdiag_dump_init(&L->d, s);
+	L->d.shape_known = true;
+	if (L->record && !L->record_err &&
+	    (fflush(L->record) != 0 || ftruncate(fileno(L->record), 0) < 0 ||
+	     fseek(L->record, 0, SEEK_SET) < 0))
+		L->record_err = -errno;
+	return 0;
+}
+
+int sockdiag_dump(struct sock_snapshot *s, bool per_family)
+{
+	const char *rec = getenv("TWTUNE_DIAG_RECORD");
+	struct live L = { .sk = NULL };
+	bool fell_back = per_family;
+	int r;
+
+	sockdiag_dump_init(&L.d, s);
+	L.d.shape_known = true;
+	L.d.one_walk = !per_family;
+	if (rec && *rec) {
+		L.record = fopen(rec, "we");
+		if (!L.record)
+			return -errno;
+	}
+	L.sk = nl_socket_alloc();
+	if (!L.sk) {
+		r = -ENOMEM;
 		goto out;
 	}
-	nl_socket_disable_msg_peek(sk);
-	nl_socket_set_msg_buf_size(sk, RECV_BUF);
-	for (int attempt = 0;; attempt++) {
-		if (rec && *rec) {
-			if (record)
-				fclose(record);
-			record = fopen(rec, "we");
-			if (!record) {
-				r = -errno;
-				goto out;
-			}
+	r = nl_connect(L.sk, NETLINK_SOCK_DIAG);
+	if (r < 0) {
+		r = socket_fault(&L.d, nle_to_errno(r));
+		goto out;
+	}
+	nl_socket_disable_msg_peek(L.sk);
+	nl_socket_set_msg_buf_size(L.sk, RECV_BUF);
+	/* each restart goes back to the first request; bounded by sockdiag_feed() */
+	for (;;) {
+		r = dump_once(&L);
+		if (r == DIAG_NEXT_FAMILY || r == DIAG_RESTART)
+			continue;
+		if (r == DIAG_COMPLETE) {
+			r = 0;
+			break;
 		}
-		if (!per_family) {
-			r = dump_both(sk, s, record);
-			if (r < 0 && r != -EAGAIN && r != -ENOMEM) {
-				/* A kernel without the legacy request: one v2
-				 * dump per family, from nothing. */
-				per_family = true;
-				r = sockets_reset(s);
-				if (r == 0 && record &&
-				    (fflush(record) != 0 || ftruncate(fileno(record), 0) < 0))
-					r = -errno;
-				if (r < 0)
-					break;
-			}
-		}
-		if (per_family) {
-			r = dump_family(sk, s, record, AF_INET);
+		/* A kernel that refuses the one-walk request: per family. */
+		if (!fell_back && (s->diag_fault == DIAG_FAULT_KERNEL ||
+				   s->diag_fault == DIAG_FAULT_UNAVAILABLE)) {
+			fell_back = true;
+			r = per_family_from_scratch(&L);
 			if (r == 0)
-				r = dump_family(sk, s, record, AF_INET6);
+				continue;
 		}
-		/* An interrupted dump may count a socket twice or not at all:
-		 * start again from nothing. */
-		if (r != -EAGAIN || attempt == MAX_RESTARTS)
-			break;
-		s->dump_restarts++;
-		r = sockets_reset(s);
-		if (r < 0)
-			break;
+		break;
 	}
 out:
-	if (record && fclose(record) != 0 && r == 0)
-		r = -errno;
-	nl_socket_free(sk);
+	if (L.record) {
+		if (fclose(L.record) != 0 && !L.record_err)
+			L.record_err = -errno;
+		if (L.record_err && r == 0) {
+			s->diag_fault = DIAG_FAULT_NONE;
+			r = L.record_err;
+		}
+	}
+	nl_socket_free(L.sk);
 	return r;
 }
 

@@ -214,19 +214,20 @@ int sockets_collect(struct sock_snapshot *s, const struct ephemeral *eph, const 
 	r = sockets_reset(s);
 	if (r < 0)
 		goto fail;
-	if (replay && *replay) {
-		s->source = SOURCE_SOCK_DIAG;
-		r = sockdiag_replay(s, replay);
-	} else if ((flags & SOCKETS_FORCE_PROCFS) || env_on("TWTUNE_FORCE_PROCFS")) {
+	if (!(replay && *replay) &&
+	    ((flags & SOCKETS_FORCE_PROCFS) || env_on("TWTUNE_FORCE_PROCFS"))) {
 		s->source = SOURCE_PROCFS;
 		r = procnet_sockets(s, proc_net);
 	} else {
 		s->source = SOURCE_SOCK_DIAG;
-		r = sockdiag_dump(s);
-		if (r == -EPROTONOSUPPORT || r == -EACCES || r == -EPERM || r == -ENOENT ||
-		    r == -EOPNOTSUPP || r == -EAFNOSUPPORT) {
+		r = replay && *replay ? sockdiag_replay(s, replay)
+				       : sockdiag_dump(s, env_on("TWTUNE_DIAG_PER_FAMILY"));
+		/* Whatever sock_diag got is thrown away: /proc/net/tcp is slower
+		 * and not atomic either, but it is whole. */
+		if (r < 0 && s->diag_fault != DIAG_FAULT_NONE) {
 			s->source = SOURCE_PROCFS;
-			if (sockets_reset(s) == 0)
+			r = sockets_reset(s);
+			if (r == 0)
 				r = procnet_sockets(s, proc_net);
 		}
 	}
@@ -250,6 +251,36 @@ void sockets_free(struct sock_snapshot *s)
 	s->listeners = NULL;
 	s->listen_ports = NULL;
 	s->nslots = s->ndests = s->nlisteners = s->listeners_cap = 0;
+}
+
+const char *sockets_diag_problem(const struct sock_snapshot *s, char *buf, size_t len)
+{
+	const char *e = strerror(-s->diag_err);
+
+	switch (s->diag_fault) {
+	case DIAG_FAULT_NONE:
+		return NULL;
+	case DIAG_FAULT_UNAVAILABLE:
+		snprintf(buf, len, "sock_diag is not available (%s)", e);
+		break;
+	case DIAG_FAULT_SOCKET:
+		snprintf(buf, len, "the sock_diag netlink socket failed (%s)", e);
+		break;
+	case DIAG_FAULT_MALFORMED:
+		snprintf(buf, len, "the sock_diag dump held a malformed netlink message");
+		break;
+	case DIAG_FAULT_TRUNCATED:
+		snprintf(buf, len, "the sock_diag dump ended before its NLMSG_DONE");
+		break;
+	case DIAG_FAULT_KERNEL:
+		snprintf(buf, len, "the kernel failed the sock_diag dump (%s)", e);
+		break;
+	case DIAG_FAULT_INTERRUPTED:
+		snprintf(buf, len, "the sock_diag dump was interrupted (NLM_F_DUMP_INTR) on all %d attempts",
+			 s->dump_restarts + 1);
+		break;
+	}
+	return buf;
 }
 
 static int dest_cmp(const struct dest *a, const struct dest *b)

@@ -56,6 +56,18 @@ struct sock_counters {
 
 enum sock_source { SOURCE_SOCK_DIAG, SOURCE_PROCFS };
 
+/* Why a sock_diag dump failed; when it did, /proc/net is read instead and
+ * the output says so. */
+enum diag_fault {
+	DIAG_FAULT_NONE,
+	DIAG_FAULT_UNAVAILABLE, /* no sock_diag here: permission, module, family */
+	DIAG_FAULT_SOCKET,      /* sending or receiving on the netlink socket failed */
+	DIAG_FAULT_MALFORMED,   /* a message that is not what the kernel sends */
+	DIAG_FAULT_TRUNCATED,   /* the dump ended before its last NLMSG_DONE */
+	DIAG_FAULT_KERNEL,      /* NLMSG_ERROR, or NLMSG_DONE carrying an error */
+	DIAG_FAULT_INTERRUPTED, /* NLM_F_DUMP_INTR on every attempt */
+};
+
 struct sock_snapshot {
 	enum sock_source source;
 	unsigned long long total;
@@ -69,6 +81,8 @@ struct sock_snapshot {
 	struct ephemeral eph;
 	uint8_t *listen_ports; /* bitmap: ports with a listener, any address */
 	int dump_restarts;     /* NLM_F_DUMP_INTR retries */
+	enum diag_fault diag_fault; /* why sock_diag failed, when it did */
+	int diag_err;               /* and its -errno */
 };
 
 /* The streaming entry point of both decoders: accounts one socket.
@@ -83,10 +97,17 @@ int sockets_reset(struct sock_snapshot *s);
 #define SOCKETS_FORCE_PROCFS 0x1 /* also forced by TWTUNE_FORCE_PROCFS=1 in the environment */
 
 /* Collect a snapshot. proc_net is the /proc/net directory to read (usually
- * "/proc/net"). Returns 0 or -errno; never prints. */
+ * "/proc/net"). When sock_diag fails (or a replayed dump is broken), reads
+ * proc_net/tcp{,6} instead and says why in diag_fault. Returns 0 or -errno;
+ * never prints. */
 int sockets_collect(struct sock_snapshot *s, const struct ephemeral *eph,
 		    const char *proc_net, unsigned flags);
 void sockets_free(struct sock_snapshot *s);
+
+/* What went wrong with sock_diag, in a few words ("the sock_diag dump
+ * ended before its NLMSG_DONE"), or NULL when nothing did. Still valid
+ * after a failed sockets_collect(). */
+const char *sockets_diag_problem(const struct sock_snapshot *s, char *buf, size_t len);
 
 /* The n fullest destinations, sorted by used (descending, ties broken by
  * key). Fills out[] with pointers into the snapshot and returns the count. */

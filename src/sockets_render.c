@@ -14,6 +14,16 @@ static const char *source_name(const struct sock_snapshot *s)
 	return s->source == SOURCE_SOCK_DIAG ? "sock_diag" : "procfs";
 }
 
+const char *sockets_note(const struct sock_snapshot *s, char *buf, size_t len)
+{
+	char why[160];
+
+	if (!sockets_diag_problem(s, why, sizeof(why)))
+		return NULL;
+	snprintf(buf, len, "%s; sockets counted from /proc/net/tcp instead", why);
+	return buf;
+}
+
 static void counter(struct json *j, const char *name, long long v)
 {
 	if (v < 0)
@@ -27,10 +37,12 @@ void sockets_json(struct json *j, const char *key, const struct sock_snapshot *s
 	unsigned usable = ephemeral_usable(&s->eph);
 	const struct dest **d = top ? calloc(top, sizeof(*d)) : NULL;
 	size_t n = d ? sockets_top(s, d, top) : 0;
-	char a[INET6_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN], note[256];
 
 	json_obj_begin(j, key);
 	json_str(j, "source", source_name(s));
+	if (sockets_note(s, note, sizeof(note)))
+		json_str(j, "note", note);
 	json_uint(j, "total", s->total);
 	json_obj_begin(j, "states");
 	for (int i = 1; i < TCP_NSTATES; i++)
@@ -123,10 +135,12 @@ void sockets_text_destinations(FILE *f, const struct sock_snapshot *s, size_t to
 
 void sockets_text(FILE *f, const struct sock_snapshot *s, size_t top)
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN], note[256];
 
 	fprintf(f, "%s%llu TCP sockets%s (source %s)\n", color(C_BOLD), s->total, color(C_RESET),
 		source_name(s));
+	if (sockets_note(s, note, sizeof(note)))
+		fprintf(f, "note: %s\n", note);
 	for (int i = 1; i < TCP_NSTATES; i++)
 		if (s->states[i])
 			fprintf(f, "  %-13s %llu\n", tcp_state_names[i], s->states[i]);

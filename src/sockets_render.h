@@ -8,6 +8,10 @@
 #include "json.h"
 #include "sockets.h"
 
+/* When sock_diag failed and /proc/net was read instead: one sentence
+ * saying so, for the "note" of the output. NULL otherwise. */
+const char *sockets_note(const struct sock_snapshot *s, char *buf, size_t len);
+
 /* key: the member name inside an object, or NULL at top level. */
 void sockets_json(struct json *j, const char *key, const struct sock_snapshot *s, size_t top);
 void sockets_text_destinations(FILE *f, const struct sock_snapshot *s, size_t top);

@@ -29,6 +29,14 @@ setup() {
 	run -0 "$COPY/twtune" --version
 }
 
+@test "the unit tests, test tools, bench and fuzz harnesses build with zero warnings too" {
+	cp -r "$BATS_TEST_DIRNAME" "$COPY/"
+	for cc in gcc clang; do
+		run -0 make -C "$COPY" CC=$cc WERROR=1 BUILD=build-tools-$cc test-tools
+		refute_output --partial 'warning:'
+	done
+}
+
 @test "the binary is hardened: PIE, full RELRO, stack protector, FORTIFY" {
 	run -0 readelf -h "$TWTUNE"
 	assert_line --regexp 'Type: +DYN'

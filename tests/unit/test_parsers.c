@@ -43,19 +43,61 @@ static void fresh(struct sock_snapshot *s)
 	sockets_reset(s);
 }
 
+static size_t make_done(struct msg *out, int err, uint16_t flags)
+{
+	memset(out, 0, sizeof(*out));
+	out->h.nlmsg_len = NLMSG_LENGTH(sizeof(int));
+	out->h.nlmsg_type = NLMSG_DONE;
+	out->h.nlmsg_flags = NLM_F_MULTI | flags;
+	memcpy(NLMSG_DATA(&out->h), &err, sizeof(err));
+	return NLMSG_ALIGN(out->h.nlmsg_len);
+}
+
+/* A buffer of messages, laid out as the kernel sends them. */
+struct dumpbuf {
+	unsigned char b[4096];
+	size_t len;
+};
+
+static void put(struct dumpbuf *d, const struct msg *m, size_t n)
+{
+	memcpy(d->b + d->len, m, n);
+	d->len += n;
+}
+
+static void put_sock(struct dumpbuf *d, int family, const char *src, const char *dst,
+		     unsigned sport, unsigned dport, int state, uint16_t flags)
+{
+	struct msg m;
+	size_t n = make(&m, family, src, dst, sport, dport, state);
+
+	m.h.nlmsg_flags = NLM_F_MULTI | flags;
+	put(d, &m, n);
+}
+
+static void put_done(struct dumpbuf *d, int err, uint16_t flags)
+{
+	struct msg m;
+
+	put(d, &m, make_done(&m, err, flags));
+}
+
 static void test_sockdiag(void)
 {
 	struct sock_snapshot s;
-	struct msg buf[6];
-	size_t len = 0;
+	struct diag_dump dd;
+	struct dumpbuf d = { .len = 0 };
+	struct msg buf[1];
 
 	fresh(&s);
-	len += make(&buf[0], AF_INET, "0.0.0.0", "0.0.0.0", 8080, 0, 10);
-	len += make(&buf[1], AF_INET, "127.0.0.1", "127.0.0.1", 40000, 8080, 6);
-	len += make(&buf[2], AF_INET, "127.0.0.1", "127.0.0.1", 40001, 8080, 5);
-	len += make(&buf[3], AF_INET6, "::ffff:127.0.0.1", "::ffff:127.0.0.1", 40002, 8080, 1);
-	len += make(&buf[4], AF_INET, "127.0.0.1", "127.0.0.1", 8080, 40003, 6); /* server side */
-	TAP_OK(sockdiag_parse_buffer(&s, buf, len) == 0, "five messages parse");
+	put_sock(&d, AF_INET, "0.0.0.0", "0.0.0.0", 8080, 0, 10, 0);
+	put_sock(&d, AF_INET, "127.0.0.1", "127.0.0.1", 40000, 8080, 6, 0);
+	put_sock(&d, AF_INET, "127.0.0.1", "127.0.0.1", 40001, 8080, 5, 0);
+	put_sock(&d, AF_INET, "127.0.0.1", "127.0.0.1", 8080, 40003, 6, 0); /* server side */
+	put_done(&d, 0, 0);
+	put_sock(&d, AF_INET6, "::ffff:127.0.0.1", "::ffff:127.0.0.1", 40002, 8080, 1, 0);
+	put_done(&d, 0, 0);
+	TAP_OK(sockdiag_parse_buffer(&s, d.b, d.len) == 0, "a dump of both families parses");
 	TAP_OK(s.total == 5 && s.states[6] == 2 && s.states[5] == 1 && s.states[10] == 1,
 	       "states counted, FIN_WAIT2 substate apart");
 	TAP_OK(s.ndests == 1, "v4-mapped IPv6 joins its IPv4 destination (got %zu)", s.ndests);
@@ -68,45 +110,178 @@ static void test_sockdiag(void)
 		TAP_OK(n == 1 && top[0]->local.family == AF_INET, "mapped address shown as IPv4");
 	}
 	TAP_OK(s.nlisteners == 0, "listener at 8080 is outside the range");
+	TAP_OK(s.diag_fault == DIAG_FAULT_NONE && s.dump_restarts == 0, "no fault, no restart");
 	sockets_free(&s);
 
-	/* The legacy TCPDIAG_GETSOCK dump answers with its own message type. */
-	fresh(&s);
-	make(&buf[0], AF_INET6, "::1", "::1", 40000, 8080, 6);
-	buf[0].h.nlmsg_type = TCPDIAG_GETSOCK;
-	make(&buf[1], AF_INET, "127.0.0.1", "127.0.0.1", 40001, 8080, 6);
-	buf[1].h.nlmsg_type = 99; /* not a socket: ignored */
-	TAP_OK(sockdiag_parse_buffer(&s, buf, 2 * sizeof(buf[0])) == 0 && s.total == 1 &&
-		       s.states[6] == 1 && s.ndests == 1,
-	       "TCPDIAG_GETSOCK replies counted, other types ignored");
-	sockets_free(&s);
-
-	fresh(&s);
-	make(&buf[0], AF_INET, "127.0.0.1", "127.0.0.1", 40000, 80, 6);
-	TAP_OK(sockdiag_parse_buffer(&s, buf, 20) == -EBADMSG, "truncated message refused");
-	buf[0].h.nlmsg_len = 8;
-	TAP_OK(sockdiag_parse_msg(&s, &buf[0], sizeof(buf[0])) == -EBADMSG, "nlmsg_len below header refused");
-	make(&buf[0], AF_INET, "127.0.0.1", "127.0.0.1", 40000, 80, 6);
-	buf[0].h.nlmsg_len = NLMSG_LENGTH(10);
-	TAP_OK(sockdiag_parse_msg(&s, &buf[0], sizeof(buf[0])) == -EBADMSG, "short payload refused");
-	make(&buf[0], AF_INET, "127.0.0.1", "127.0.0.1", 40000, 80, 6);
-	buf[0].m.idiag_family = 99;
-	TAP_OK(sockdiag_parse_msg(&s, &buf[0], sizeof(buf[0])) == -EBADMSG, "unknown family refused");
+	/* the same dump, cut anywhere, is never whole */
 	{
+		size_t bad = 0;
+
+		for (size_t cut = 0; cut < d.len; cut++) {
+			fresh(&s);
+			bad += sockdiag_parse_buffer(&s, d.b, cut) < 0 && s.diag_fault != DIAG_FAULT_NONE;
+			sockets_free(&s);
+		}
+		TAP_OK(bad == d.len, "every truncation of the dump is refused (%zu of %zu)", bad, d.len);
+	}
+	fresh(&s);
+	TAP_OK(sockdiag_parse_buffer(&s, d.b, d.len - 20) == -ENODATA &&
+		       s.diag_fault == DIAG_FAULT_TRUNCATED,
+	       "a dump without its last NLMSG_DONE is truncated");
+	sockets_free(&s);
+	fresh(&s);
+	TAP_OK(sockdiag_parse_buffer(&s, d.b, 20) == -EBADMSG && s.diag_fault == DIAG_FAULT_MALFORMED,
+	       "a message cut short is malformed");
+	sockets_free(&s);
+	{
+		struct dumpbuf e = d;
+
+		fresh(&s);
+		memcpy(e.b + e.len, d.b, 72);
+		e.len += 72;
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len) == -EBADMSG,
+		       "a message after the end of the dump is refused");
+		sockets_free(&s);
+	}
+
+	/* One walk: the legacy TCPDIAG_GETSOCK dump answers for both families
+	 * with its own message type and one NLMSG_DONE. */
+	{
+		struct dumpbuf w = { .len = 0 }, e;
+		struct msg m;
+
+		put_sock(&w, AF_INET6, "::1", "::1", 40000, 8080, 6, 0);
+		put_sock(&w, AF_INET, "127.0.0.1", "127.0.0.1", 40001, 8080, 6, 0);
+		put_sock(&w, AF_INET6, "::ffff:127.0.0.1", "::ffff:127.0.0.1", 40002, 8080, 1, 0);
+		for (size_t off = 0; off < w.len; off += NLMSG_ALIGN(sizeof(struct msg)))
+			((struct nlmsghdr *)(w.b + off))->nlmsg_type = TCPDIAG_GETSOCK;
+		put_done(&w, 0, 0);
+		fresh(&s);
+		TAP_OK(sockdiag_parse_buffer(&s, w.b, w.len) == 0 && s.total == 3 && s.ndests == 2 &&
+			       s.states[6] == 2 && s.states[1] == 1,
+		       "a one-walk dump of both families parses");
+		sockets_free(&s);
+
+		e = w; /* a per-family reply inside a one-walk dump */
+		((struct nlmsghdr *)(e.b + NLMSG_ALIGN(sizeof(struct msg))))->nlmsg_type =
+			SOCK_DIAG_BY_FAMILY;
+		fresh(&s);
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len) == -EBADMSG &&
+			       s.diag_fault == DIAG_FAULT_MALFORMED,
+		       "replies of both shapes in one dump are malformed");
+		sockets_free(&s);
+
+		/* A recorded one-walk request says the shape even of an empty dump. */
+		e.len = 0;
+		memset(&m, 0, sizeof(m));
+		m.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct inet_diag_req));
+		m.h.nlmsg_type = TCPDIAG_GETSOCK;
+		m.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+		put(&e, &m, NLMSG_ALIGN(m.h.nlmsg_len));
+		put_done(&e, 0, 0);
+		fresh(&s);
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len) == 0 && s.total == 0,
+		       "an empty one-walk dump after its recorded request is whole");
+		sockets_free(&s);
+		fresh(&s);
+		TAP_OK(sockdiag_parse_buffer(&s, e.b + NLMSG_ALIGN(m.h.nlmsg_len), NLMSG_LENGTH(sizeof(int))) ==
+				   -ENODATA,
+		       "a lone NLMSG_DONE without its request is a truncated per-family dump");
+		sockets_free(&s);
+		/* a request of the other shape in the middle */
+		memcpy(e.b + e.len, &m, NLMSG_ALIGN(m.h.nlmsg_len));
+		((struct nlmsghdr *)(e.b + e.len))->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+		memmove(e.b + NLMSG_ALIGN(m.h.nlmsg_len), e.b + e.len, NLMSG_ALIGN(m.h.nlmsg_len));
+		fresh(&s);
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, 2 * NLMSG_ALIGN(m.h.nlmsg_len)) == -EBADMSG,
+		       "requests of both shapes in one recording are malformed");
+		sockets_free(&s);
+	}
+
+	/* NLMSG_ERROR, and NLMSG_DONE carrying an error, in the middle */
+	{
+		struct dumpbuf e = { .len = 0 };
 		struct {
 			struct nlmsghdr h;
 			struct nlmsgerr e;
 		} err = { { NLMSG_LENGTH(sizeof(struct nlmsgerr)), NLMSG_ERROR, 0, 0, 0 }, { -EPERM, { 0 } } };
 
-		TAP_OK(sockdiag_parse_buffer(&s, &err, sizeof(err)) == -EPERM, "NLMSG_ERROR gives the kernel's errno");
+		put_sock(&e, AF_INET, "127.0.0.1", "127.0.0.1", 40000, 80, 6, 0);
+		memcpy(e.b + e.len, &err, sizeof(err));
+		e.len += sizeof(err);
+		put_done(&e, 0, 0);
+		put_done(&e, 0, 0);
+		fresh(&s);
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len) == -EPERM && s.diag_fault == DIAG_FAULT_UNAVAILABLE,
+		       "NLMSG_ERROR with EPERM: sock_diag is not available");
+		sockets_free(&s);
+		err.e.error = -EIO;
+		memcpy(e.b + 88, &err, sizeof(err)); /* after the one socket */
+		fresh(&s);
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len) == -EIO && s.diag_fault == DIAG_FAULT_KERNEL,
+		       "NLMSG_ERROR mid-dump gives the kernel's errno");
+		sockets_free(&s);
+		e.len = 0;
+		put_sock(&e, AF_INET, "127.0.0.1", "127.0.0.1", 40000, 80, 6, 0);
+		put_done(&e, -ENOBUFS, 0);
+		put_done(&e, 0, 0);
+		fresh(&s);
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len) == -ENOBUFS && s.diag_fault == DIAG_FAULT_KERNEL,
+		       "NLMSG_DONE with an error fails the dump");
+		sockets_free(&s);
 		err.h.nlmsg_len = NLMSG_LENGTH(2);
-		TAP_OK(sockdiag_parse_msg(&s, &err, sizeof(err)) == -EBADMSG, "short NLMSG_ERROR refused");
+		fresh(&s);
+		sockdiag_dump_init(&dd, &s);
+		TAP_OK(sockdiag_feed(&dd, &err, sizeof(err)) == -EBADMSG, "short NLMSG_ERROR refused");
+		sockets_free(&s);
 	}
-	{
-		struct nlmsghdr done = { NLMSG_LENGTH(0), NLMSG_DONE, 0, 0, 0 };
 
-		TAP_OK(sockdiag_parse_msg(&s, &done, sizeof(done)) == 1, "NLMSG_DONE ends the dump");
+	/* NLM_F_DUMP_INTR: start again from nothing, a bounded number of times */
+	{
+		struct dumpbuf e = { .len = 0 };
+
+		put_sock(&e, AF_INET, "127.0.0.1", "127.0.0.1", 40000, 80, 6, NLM_F_DUMP_INTR);
+		put_sock(&e, AF_INET, "127.0.0.1", "127.0.0.1", 40001, 80, 6, 0);
+		put_done(&e, 0, NLM_F_DUMP_INTR);
+		put_sock(&e, AF_INET, "127.0.0.1", "127.0.0.1", 40000, 80, 6, 0);
+		put_done(&e, 0, 0);
+		put_done(&e, 0, 0);
+		fresh(&s);
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len) == 0 && s.total == 1 && s.dump_restarts == 1,
+		       "an interrupted dump is counted again from nothing (total %llu)", s.total);
+		sockets_free(&s);
+		e.len = 0;
+		for (int i = 0; i <= SOCKDIAG_MAX_RESTARTS; i++) {
+			put_sock(&e, AF_INET, "127.0.0.1", "127.0.0.1", 40000, 80, 6, 0);
+			put_done(&e, 0, NLM_F_DUMP_INTR);
+		}
+		put_done(&e, 0, 0);
+		put_done(&e, 0, 0);
+		fresh(&s);
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len) == -EAGAIN &&
+			       s.diag_fault == DIAG_FAULT_INTERRUPTED &&
+			       s.dump_restarts == SOCKDIAG_MAX_RESTARTS,
+		       "interrupted on every attempt: refused after %d restarts", SOCKDIAG_MAX_RESTARTS);
+		sockets_free(&s);
 	}
+
+	fresh(&s);
+	sockdiag_dump_init(&dd, &s);
+	make(&buf[0], AF_INET, "127.0.0.1", "127.0.0.1", 40000, 80, 6);
+	buf[0].h.nlmsg_len = 8;
+	TAP_OK(sockdiag_feed(&dd, &buf[0], sizeof(buf[0])) == -EBADMSG, "nlmsg_len below header refused");
+	make(&buf[0], AF_INET, "127.0.0.1", "127.0.0.1", 40000, 80, 6);
+	buf[0].h.nlmsg_len = NLMSG_LENGTH(10);
+	TAP_OK(sockdiag_feed(&dd, &buf[0], sizeof(buf[0])) == -EBADMSG, "short payload refused");
+	make(&buf[0], AF_INET, "127.0.0.1", "127.0.0.1", 40000, 80, 6);
+	buf[0].m.idiag_family = 99;
+	TAP_OK(sockdiag_feed(&dd, &buf[0], sizeof(buf[0])) == -EBADMSG, "unknown family refused");
+	make(&buf[0], AF_INET6, "::1", "::1", 40000, 80, 6);
+	TAP_OK(sockdiag_feed(&dd, &buf[0], sizeof(buf[0])) == -EBADMSG,
+	       "AF_INET6 in the AF_INET dump refused");
+	make_done(&buf[0], 0, 0);
+	TAP_OK(sockdiag_feed(&dd, &buf[0], sizeof(buf[0])) == DIAG_NEXT_FAMILY,
+	       "NLMSG_DONE ends a family's dump");
 	TAP_OK(s.total == 0, "nothing counted from bad messages");
 	sockets_free(&s);
 }

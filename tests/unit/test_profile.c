@@ -84,6 +84,8 @@ static const struct {
 	{ "throrder", "[thresholds]\nport_pressure_warn = 0.9\nport_pressure_crit = 0.5\n", -EINVAL, "@/throrder.ini: [thresholds] port_pressure_warn = 0.9 is above port_pressure_crit = 0.5" },
 	{ "profkey", "[profile]\nname = x\n", -EINVAL, "@/profkey.ini line 2: [profile] unknown key 'name'; allowed: description, include" },
 	{ "nosection", "tcp_tw_reuse = 1\n", -EINVAL, "@/nosection.ini line 1: key 'tcp_tw_reuse' outside any section; allowed sections: [profile], [sysctl], [thresholds]" },
+	/* found by fuzz_profile: the message read past the end of the key "" */
+	{ "emptysec", "[]\ntcp_tw_reuse = 1\n", -EINVAL, "@/emptysec.ini: empty section name []; allowed sections: [profile], [sysctl], [thresholds]" },
 	{ "incmissing", "[profile]\ninclude = nowhere\n", -EINVAL, "@/incmissing.ini line 2: include: profile 'nowhere' not found (looked in @, " },
 	{ "incpath", "[profile]\ninclude = ../etc/x\n", -EINVAL, "@/incpath.ini line 2: [profile] include = '../etc/x' is not a profile name ([A-Za-z0-9._-], no '..' or '/')" },
 	{ "loopa", "[profile]\ninclude = loopb\n", -ELOOP, "include loop: @/loopa.ini -> @/loopb.ini -> @/loopa.ini" },
@@ -110,6 +112,11 @@ int main(void)
 		TAP_OK(threshold_parse(&threshold_table[THR_PORT_PRESSURE_WARN], "-0.1", &v) == -EINVAL, "negative ratio");
 		TAP_OK(threshold_parse(&threshold_table[THR_CLOSE_WAIT_WARN], "250", &v) == 0 && v == 250, "count");
 		TAP_OK(threshold_parse(&threshold_table[THR_CLOSE_WAIT_WARN], "2.5", &v) == -EINVAL, "count is whole");
+		/* the manual's grammar, as fuzz_value checks it: strtod alone took more */
+		TAP_OK(threshold_parse(&threshold_table[THR_PORT_PRESSURE_WARN], "0x.8", &v) == -EINVAL, "no hex float");
+		TAP_OK(threshold_parse(&threshold_table[THR_PORT_PRESSURE_WARN], "8.5e-1", &v) == -EINVAL, "no exponent");
+		TAP_OK(threshold_parse(&threshold_table[THR_PORT_PRESSURE_WARN], "0..5", &v) == -EINVAL, "one dot");
+		TAP_OK(threshold_parse(&threshold_table[THR_PORT_PRESSURE_WARN], " .5 ", &v) == 0 && v == 0.5, "leading dot");
 	}
 
 	put("base", "[profile]\ndescription = base\n[sysctl]\ntcp_tw_reuse = 1\ntcp_fin_timeout = 30\n"

@@ -1,0 +1,56 @@
+/* fuzz_common.h: what the libFuzzer harnesses share */
+#ifndef TWTUNE_FUZZ_COMMON_H
+#define TWTUNE_FUZZ_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockets.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* An invariant of the code under test: a failure is a crash for libFuzzer. */
+#define FUZZ_CHECK(cond)                                                                     \
+	do {                                                                                 \
+		if (!(cond)) {                                                               \
+			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
+			abort();                                                             \
+		}                                                                            \
+	} while (0)
+
+/* data as a NUL-terminated string (an embedded NUL ends it, as in C). */
+static inline char *fuzz_strndup(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);
+
+	if (s) {
+		memcpy(s, data, size);
+		s[size] = '\0';
+	}
+	return s;
+}
+
+/* What any snapshot must satisfy, however it was decoded. */
+static inline void fuzz_check_snapshot(const struct sock_snapshot *s)
+{
+	unsigned long long sum = 0, used = 0;
+	size_t ndests = 0;
+
+	for (int i = 0; i < TCP_NSTATES; i++)
+		sum += s->states[i];
+	FUZZ_CHECK(sum == s->total && s->states[0] == 0);
+	for (size_t i = 0; i < s->nslots; i++)
+		if (s->slots[i].used) {
+			ndests++;
+			used += s->slots[i].used;
+			FUZZ_CHECK(s->slots[i].time_wait <= s->slots[i].used);
+		}
+	FUZZ_CHECK(ndests == s->ndests && used <= s->total);
+	for (size_t i = 0; i < s->nlisteners; i++)
+		FUZZ_CHECK(s->listeners[i].port >= s->eph.low && s->listeners[i].port <= s->eph.high);
+}
+
+#endif
