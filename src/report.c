@@ -60,6 +60,38 @@ static const char *value_text(const struct settings *s, size_t i)
 	return s->have[i] ? s->val[i].text : NULL;
 }
 
+/* One row of the sysctl table: the value from column 39, the kernel default
+ * from column 56 when it differs. A long value (a reserved-ports list) wraps
+ * at its commas, and a value wider than its column puts the default on the
+ * next line, so that no line passes 100 columns. */
+static void text_sysctl_row(FILE *f, const char *name, const char *cur, const char *def)
+{
+	enum { COL = 39, VALUE = 16 }; /* WIDTH: 100 columns */
+	const char *p = cur[0] ? cur : "(empty)";
+	size_t len = strlen(p);
+
+	fprintf(f, "%-*s ", COL - 1, name);
+	while (len > WIDTH - COL) {
+		size_t cut = WIDTH - COL;
+
+		while (cut > 0 && p[cut - 1] != ',')
+			cut--;
+		if (cut == 0)
+			cut = WIDTH - COL;
+		fprintf(f, "%.*s\n%*s", (int)cut, p, COL, "");
+		p += cut;
+		len -= cut;
+	}
+	if (!def)
+		fprintf(f, "%s\n", p);
+	else if (len <= VALUE)
+		fprintf(f, "%-*s %s%s%s\n", VALUE, p, color(C_YELLOW), def[0] ? def : "(empty)",
+			color(C_RESET));
+	else
+		fprintf(f, "%s\n%*s%s%s%s\n", p, COL + VALUE + 1, "", color(C_YELLOW),
+			def[0] ? def : "(empty)", color(C_RESET));
+}
+
 static void text_sysctls(FILE *f, const struct report *r)
 {
 	fprintf(f, "%s%-38s %-16s %s%s\n", color(C_BOLD), "sysctl", "value", "kernel default",
@@ -78,11 +110,8 @@ static void text_sysctls(FILE *f, const struct report *r)
 		if (!cur)
 			fprintf(f, "%-38s %s%s%s\n", name, color(C_DIM), "not supported by this kernel",
 				color(C_RESET));
-		else if (def && strcmp(def, cur) != 0)
-			fprintf(f, "%-38s %-16s %s%s%s\n", name, cur[0] ? cur : "(empty)", color(C_YELLOW),
-				def[0] ? def : "(empty)", color(C_RESET));
 		else
-			fprintf(f, "%-38s %s\n", name, cur[0] ? cur : "(empty)");
+			text_sysctl_row(f, name, cur, def && strcmp(def, cur) != 0 ? def : NULL);
 	}
 }
 
@@ -134,16 +163,32 @@ static void text_findings(FILE *f, const struct report *r)
 		fprintf(f, "  %s%zu other checks ok%s\n", color(C_DIM), ok, color(C_RESET));
 }
 
+/* "twtune audit  kernel ...  netns ...  sockets ...  profile ...", wrapped
+ * between fields before WIDTH columns. */
 static void text_header(FILE *f, const struct report *r)
 {
 	const struct sock_snapshot *s = r->obs->socks;
-	char note[256];
+	char field[4][320], note[256];
+	size_t n = 0, col = strlen("twtune audit");
 
-	fprintf(f, "%stwtune audit%s  kernel %s  netns %s %s  sockets %s", color(C_BOLD),
-		color(C_RESET), r->kernel, r->netns, r->netns_id,
-		s ? (s->source == SOURCE_SOCK_DIAG ? "sock_diag" : "procfs") : "unavailable");
+	snprintf(field[n++], sizeof(field[0]), "kernel %s", r->kernel);
+	snprintf(field[n++], sizeof(field[0]), "netns %s %s", r->netns, r->netns_id);
+	snprintf(field[n++], sizeof(field[0]), "sockets %s",
+		 s ? (s->source == SOURCE_SOCK_DIAG ? "sock_diag" : "procfs") : "unavailable");
 	if (r->profile)
-		fprintf(f, "  profile %s", r->profile);
+		snprintf(field[n++], sizeof(field[0]), "profile %s", r->profile);
+	fprintf(f, "%stwtune audit%s", color(C_BOLD), color(C_RESET));
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(field[i]);
+
+		if (col + 2 + len > WIDTH) {
+			fprintf(f, "\n  %s", field[i]);
+			col = 2 + len;
+		} else {
+			fprintf(f, "  %s", field[i]);
+			col += 2 + len;
+		}
+	}
 	fprintf(f, "\n");
 	if (s && sockets_note(s, note, sizeof(note)))
 		fprintf(f, "note: %s\n", note);
@@ -424,12 +469,12 @@ void report_prometheus(FILE *f, const struct report *r)
 {
 	const struct sock_snapshot *s = r->obs->socks;
 	struct ephemeral e = settings_ephemeral(r->current);
+	unsigned usable = ephemeral_usable(&e); /* walks the range: once */
 	double worst = 0;
 	int count[4] = { 0 };
 
 	for (size_t i = 0; s && i < s->nslots; i++) {
 		const struct dest *d = &s->slots[i];
-		unsigned usable = ephemeral_usable(&e);
 
 		if (d->used && usable) {
 			double p = (double)dest_used_effective(r->current, d) / usable;
@@ -451,7 +496,7 @@ void report_prometheus(FILE *f, const struct report *r)
 			count[i]);
 	metric(f, "ephemeral_ports_usable", "gauge",
 	       "Ports in ip_local_port_range minus reserved ones.");
-	fprintf(f, "twtune_ephemeral_ports_usable %u\n", ephemeral_usable(&e));
+	fprintf(f, "twtune_ephemeral_ports_usable %u\n", usable);
 	metric(f, "close_rate_per_second", "gauge", "TIME_WAIT sockets created per second.");
 	fprintf(f, "twtune_close_rate_per_second ");
 	prom_number(f, r->obs->close_rate);

@@ -121,12 +121,27 @@ void sockets_text_destinations(FILE *f, const struct sock_snapshot *s, size_t to
 		wl = a > wl ? a : wl;
 		wr = (int)strlen(r) > wr ? (int)strlen(r) : wr;
 	}
-	fprintf(f, "\n%s%-*s  %-*s %8s %8s %8s%s\n", color(C_BOLD), wl, "local", wr, "remote", "used",
-		"TW", "pressure", color(C_RESET));
-	for (size_t i = 0; i < n; i++) {
-		remote_str(d[i], r, sizeof(r));
-		fprintf(f, "%-*s  %-*s %8u %8u %7.1f%%\n", wl, addr_str(&d[i]->local, l, sizeof(l)), wr,
-			r, d[i]->used, d[i]->time_wait, usable ? 100.0 * d[i]->used / usable : 100.0);
+	if (wl + 2 + wr + 27 <= 100) {
+		fprintf(f, "\n%s%-*s  %-*s %8s %8s %8s%s\n", color(C_BOLD), wl, "local", wr, "remote",
+			"used", "TW", "pressure", color(C_RESET));
+		for (size_t i = 0; i < n; i++) {
+			remote_str(d[i], r, sizeof(r));
+			fprintf(f, "%-*s  %-*s %8u %8u %7.1f%%\n", wl, addr_str(&d[i]->local, l, sizeof(l)),
+				wr, r, d[i]->used, d[i]->time_wait,
+				usable ? 100.0 * d[i]->used / usable : 100.0);
+		}
+	} else {
+		/* Two long IPv6 addresses do not fit beside the numbers: the
+		 * remote end goes on a line of its own. */
+		wl = wl < 15 ? 15 : wl;
+		fprintf(f, "\n%s%-*s %8s %8s %8s%s\n", color(C_BOLD), wl, "local -> remote", "used", "TW",
+			"pressure", color(C_RESET));
+		for (size_t i = 0; i < n; i++) {
+			remote_str(d[i], r, sizeof(r));
+			fprintf(f, "%-*s %8u %8u %7.1f%%\n  -> %s\n", wl,
+				addr_str(&d[i]->local, l, sizeof(l)), d[i]->used, d[i]->time_wait,
+				usable ? 100.0 * d[i]->used / usable : 100.0, r);
+		}
 	}
 	if (s->ndests > n)
 		fprintf(f, "%s(%zu more destinations)%s\n", color(C_DIM), s->ndests - n, color(C_RESET));

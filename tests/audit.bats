@@ -229,3 +229,29 @@ sev() {
 	run -3 --separate-stderr "$TWTUNE" audit no-such-profile
 	[[ $stderr == "twtune: audit: profile 'no-such-profile' not found (looked in "* ]]
 }
+
+@test "text output fits 100 columns: long IPv6 destinations, reserved lists, profile" {
+	local a=fd00:1234:5678:9abc:def0:1234:5678:9abc
+	run -0 scenario "
+		ip addr add $a/128 dev lo nodad
+		sysctl -qw net.ipv4.ip_local_port_range='40000 40999' net.ipv4.tcp_tw_reuse=0
+		sysctl -qw net.ipv4.ip_local_reserved_ports=40100-40200,40300,40302,40304,40306,40308,40310,40312,40314,40316,40318,40320,40322,40324,40326
+		\"\$SG\" --addr $a --port 65000 --tw-client 30 --listen 40500 --hold 5 >/dev/null &
+		for i in \$(seq 50); do ss -tlnH | grep -q ':40500 ' && break; sleep 0.1; done
+		\"\$TWTUNE\" --profile-dir \"\$TOP/profiles\" audit --fail-on never proxy-profile >\"$BATS_TEST_TMPDIR/a.txt\"
+		\"\$TWTUNE\" sockets >\"$BATS_TEST_TMPDIR/s.txt\"
+		\"\$TWTUNE\" --profile-dir \"\$TOP/profiles\" apply --check --state-dir \"$BATS_TEST_TMPDIR/st\" \
+			proxy-profile >\"$BATS_TEST_TMPDIR/c.txt\"
+		kill %1; wait"
+	for f in a s c; do
+		run -0 awk 'length($0) > 100 { print FILENAME ": " length($0) ": " $0 }' "$BATS_TEST_TMPDIR/$f.txt"
+		assert_output ''
+	done
+	# the long destination is there, its remote end on a line of its own
+	run -0 cat "$BATS_TEST_TMPDIR/a.txt"
+	assert_line --regexp "^$a +30 +30 "
+	assert_line "  -> [$a]:65000"
+	assert_line --regexp '^net\.ipv4\.ip_local_reserved_ports +40100-40200,40300,'
+	assert_line --regexp '^ {56}\(empty\)$'
+	assert_line --partial "listener: $a port 40500"
+}
