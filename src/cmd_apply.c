@@ -504,6 +504,7 @@ static int do_apply(const struct apply_opts *o, struct profile *prof)
 		}
 	}
 	test_kill_point("done");
+	stdout_lost_note("the changes were applied; 'twtune rollback' undoes them");
 	if (!o->json)
 		printf("applied %zu change%s of %s%s%s\n", pl.ndiff, pl.ndiff == 1 ? "" : "s",
 		       prof->name, o->persist ? "; persisted in " : "", o->persist ? o->persist : "");
@@ -705,6 +706,7 @@ int cmd_rollback(int argc, char **argv)
 	if (r < 0)
 		warnf("rollback: cannot remove the journal: %s", strerror(-r));
 	test_kill_point("done");
+	stdout_lost_note("the rollback was done");
 	if (!o.json && out.changed)
 		printf("rolled back %zu change%s\n", pl.ndiff, pl.ndiff == 1 ? "" : "s");
 	else if (!o.json)

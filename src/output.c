@@ -86,6 +86,13 @@ int std_fds_check(void)
 	return out_closed ? -EBADF : 0;
 }
 
+static const char *lost_note;
+
+void stdout_lost_note(const char *note)
+{
+	lost_note = note;
+}
+
 int finish_stdout(int rc)
 {
 	int bad = fflush(stdout) != 0 || ferror(stdout);
@@ -93,7 +100,8 @@ int finish_stdout(int rc)
 	if (bad && stdout_reported)
 		return rc == EXIT_OK || rc == EXIT_RISK ? EXIT_SYSTEM : rc;
 	if (bad) {
-		errorf("cannot write output: %s", strerror(errno ? errno : EIO));
+		errorf("cannot write output: %s%s%s", strerror(errno ? errno : EIO),
+		       lost_note ? "; " : "", lost_note ? lost_note : "");
 		return rc == EXIT_OK || rc == EXIT_RISK ? EXIT_SYSTEM : rc;
 	}
 	return rc;

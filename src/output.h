@@ -13,6 +13,10 @@ const char *color(enum color c);
  * returns EXIT_SYSTEM after one line on stderr, else rc unchanged. */
 int finish_stdout(int rc);
 
+/* What finish_stdout adds when the output is lost after the kernel was
+ * changed, so that a lost report does not hide the change. */
+void stdout_lost_note(const char *note);
+
 /* Before a change that cannot be taken back: flushes stdout and returns 0,
  * or -errno when what was printed is lost (the caller reports it, and
  * finish_stdout does not report it again). */

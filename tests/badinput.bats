@@ -421,6 +421,22 @@ bad() {
 	assert_equal "$(cd "$SYS" && grep -r . net | sort)" "$snapshot"
 }
 
+@test "stdout full after the writes of apply --json: the change is said, and rollback undoes it" {
+	# --json prints only after the writes, so a full stdout shows too late
+	# to keep the kernel untouched: the one line must say so.
+	four
+	run -0 in_netns bash -c '
+		before=$(sysctl -n net.ipv4.tcp_fin_timeout)
+		"$1" --profile-dir "$2" apply --json --yes --state-dir "$3" four >/dev/full 2>"$3.err"
+		echo "rc=$? $before $(sysctl -n net.ipv4.tcp_fin_timeout)"
+		"$1" rollback --yes --state-dir "$3" >/dev/null
+		echo "back $(sysctl -n net.ipv4.tcp_fin_timeout)"' _ "$TWTUNE" "$PD" "$BATS_TEST_TMPDIR/state"
+	assert_line "rc=4 60 30"
+	assert_line "back 60"
+	run -0 cat "$BATS_TEST_TMPDIR/state.err"
+	assert_output "twtune: cannot write output: No space left on device; the changes were applied; 'twtune rollback' undoes them"
+}
+
 @test "--state-dir on a read-only file system" {
 	four
 	bad_kernel 4 "twtune: apply: *$BATS_TEST_TMPDIR/ro*: Read-only file system*" \
