@@ -584,10 +584,11 @@ static int restore_persisted(const struct journal *j, const char *state_dir)
 	return r;
 }
 
-/* The journal and the plan back to it; EXIT_OK, or *none when there is no
- * journal, or EXIT_SYSTEM after one line. */
+/* The journal and the plan back to it, and whether the persisted file
+ * differs from its copy; EXIT_OK, or *none when there is no journal, or
+ * EXIT_SYSTEM after one line. */
 static int rollback_plan(const struct apply_opts *o, struct journal *j, struct settings *cur,
-			 struct plan *pl, bool *none)
+			 struct plan *pl, bool *none, bool *persist_changes)
 {
 	char err[600];
 	int r;
@@ -608,8 +609,18 @@ static int rollback_plan(const struct apply_opts *o, struct journal *j, struct s
 		errorf("rollback: %s", err);
 		return EXIT_SYSTEM;
 	}
-	if (j->persist_path && j->persist != PERSIST_NONE)
-		return check_persist_path("rollback", j->persist_path);
+	if (j->persist_path && j->persist != PERSIST_NONE) {
+		int rc = check_persist_path("rollback", j->persist_path);
+
+		if (rc != EXIT_OK)
+			return rc;
+	}
+	r = persist_differs(j, o->state_dir);
+	if (r < 0) {
+		errorf("rollback: %s/%s %s", o->state_dir, JOURNAL_PERSIST_COPY, file_problem(r));
+		return EXIT_SYSTEM;
+	}
+	*persist_changes = r > 0;
 	return EXIT_OK;
 }
 
@@ -622,7 +633,7 @@ int cmd_rollback(int argc, char **argv)
 	struct journal j = { 0 };
 	struct write_report rep;
 	char err[600];
-	bool none = false;
+	bool none = false, persist = false;
 	int rc = parse_opts(argc, argv, false, &o), lock = -1, r;
 
 	if (rc != EXIT_OK)
@@ -631,18 +642,12 @@ int cmd_rollback(int argc, char **argv)
 	/* Nothing is read from a state directory others could have written. */
 	rc = check_state_dir("rollback", o.state_dir, false, &none);
 	if (rc == EXIT_OK && !none)
-		rc = rollback_plan(&o, &j, &cur, &pl, &none);
+		rc = rollback_plan(&o, &j, &cur, &pl, &none, &persist);
 	if (rc != EXIT_OK)
 		goto out;
 	if (none)
 		goto nothing;
-	r = persist_differs(&j, o.state_dir);
-	if (r < 0) {
-		errorf("rollback: %s/%s %s", o.state_dir, JOURNAL_PERSIST_COPY, file_problem(r));
-		rc = EXIT_SYSTEM;
-		goto out;
-	}
-	out.changed = pl.ndiff > 0 || r;
+	out.changed = pl.ndiff > 0 || persist;
 	if (!o.check && pl.ndiff && plan_check_writable(&pl, G.sysctl_root, err, sizeof(err)) < 0) {
 		errorf("rollback: %s", err);
 		rc = EXIT_SYSTEM;
@@ -652,14 +657,14 @@ int cmd_rollback(int argc, char **argv)
 		printf("%s# rollback of %s (applied %s)%s\n", color(C_BOLD), j.profile ? j.profile : "?",
 		       j.time ? j.time : "?", color(C_RESET));
 		print_changes(&pl);
-		if (r)
+		if (persist)
 			printf("%s %s\n", j.persist == PERSIST_ABSENT ? "remove" : "restore", j.persist_path);
 	}
 	if (o.check) {
 		if (!o.json)
 			printf("check: nothing was written\n");
 		out.profile = j.profile;
-		out.persisted = r ? j.persist_path : NULL;
+		out.persisted = persist ? j.persist_path : NULL;
 		goto done;
 	}
 	if (out.changed && !o.yes && (rc = confirm("rollback", "roll back the last apply")) != EXIT_OK)
@@ -675,22 +680,16 @@ int cmd_rollback(int argc, char **argv)
 		goto out;
 	}
 	/* Another rollback or apply may have run while this one waited. */
-	rc = rollback_plan(&o, &j, &cur, &pl, &none);
+	rc = rollback_plan(&o, &j, &cur, &pl, &none, &persist);
 	if (rc != EXIT_OK)
 		goto out;
 	if (none) {
 		out.changed = false;
 		goto nothing;
 	}
-	r = persist_differs(&j, o.state_dir);
-	if (r < 0) {
-		errorf("rollback: %s/%s %s", o.state_dir, JOURNAL_PERSIST_COPY, file_problem(r));
-		rc = EXIT_SYSTEM;
-		goto out;
-	}
 	out.profile = j.profile;
-	out.changed = pl.ndiff > 0 || r;
-	out.persisted = r ? j.persist_path : NULL;
+	out.changed = pl.ndiff > 0 || persist;
+	out.persisted = persist ? j.persist_path : NULL;
 	if (plan_write(&pl, G.sysctl_root, &rep) < 0) {
 		rc = report_write_failure("rollback", &rep);
 		goto out;

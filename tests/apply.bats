@@ -10,15 +10,7 @@ setup() {
 	export S="$BATS_TEST_TMPDIR/state" P="$BATS_TEST_TMPDIR/sysctl.d"
 	mkdir -p "$P"
 	export TWTUNE_SYSCTL_D_DIRS="$P"
-	write_profile "$BATS_TEST_TMPDIR/prof" four <<-'EOF'
-	[profile]
-	description = four changes
-	[sysctl]
-	ip_local_port_range = 20000 60001
-	tcp_tw_reuse = 1
-	tcp_fin_timeout = 30
-	tcp_max_tw_buckets = 200000
-	EOF
+	write_four "$BATS_TEST_TMPDIR/prof"
 	export PD="$BATS_TEST_TMPDIR/prof"
 }
 

@@ -47,13 +47,7 @@ bad_kernel() {
 
 # A profile that changes four values of a fresh namespace.
 four() {
-	write_profile "$PD" four <<-'EOF'
-	[sysctl]
-	ip_local_port_range = 20000 60001
-	tcp_tw_reuse = 1
-	tcp_fin_timeout = 30
-	tcp_max_tw_buckets = 200000
-	EOF
+	write_four "$PD"
 }
 
 # A copy of the binary and of profile four that user nobody can reach.

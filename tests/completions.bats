@@ -9,11 +9,7 @@ bats_require_minimum_version 1.5.0
 setup() {
 	load test_helper/common-setup
 	_common_setup
-	# `twtune` on PATH is the binary under test, as a user would type it.
-	BIN=$BATS_TEST_TMPDIR/bin
-	mkdir -p "$BIN"
-	ln -s "$TWTUNE" "$BIN/twtune"
-	export PATH="$BIN:$PATH" LC_ALL=C
+	twtune_on_path
 	# Profiles found only through --profile-dir or $TWTUNE_PROFILE_PATH.
 	printf '[profile]\ndescription = only here\n' | write_profile "$BATS_TEST_TMPDIR/pd" only-in-dir
 	printf '[profile]\ndescription = only here\n' | write_profile "$BATS_TEST_TMPDIR/pd2" second-dir

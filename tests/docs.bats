@@ -11,10 +11,7 @@ bats_require_minimum_version 1.5.0
 setup() {
 	load test_helper/common-setup
 	_common_setup
-	BIN=$BATS_TEST_TMPDIR/bin
-	mkdir -p "$BIN"
-	ln -s "$TWTUNE" "$BIN/twtune"
-	export PATH="$BIN:$PATH" LC_ALL=C
+	twtune_on_path
 	MAN=$TOP/man/twtune.8
 	COMMANDS=$("$TWTUNE" help | awk '/^commands:/ { f = 1; next } f && /^$/ { exit } f { print $1 }')
 }

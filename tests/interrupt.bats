@@ -24,15 +24,7 @@ ROLLBACK_ABSENT="locked write-1 write-2 write-3 write-4 $F:removed journal:remov
 setup() {
 	load 'test_helper/common-setup'
 	_common_setup
-	write_profile "$BATS_TEST_TMPDIR/prof" four <<-'EOF'
-	[profile]
-	description = four changes
-	[sysctl]
-	ip_local_port_range = 20000 60001
-	tcp_tw_reuse = 1
-	tcp_fin_timeout = 30
-	tcp_max_tw_buckets = 200000
-	EOF
+	write_four "$BATS_TEST_TMPDIR/prof"
 	export PD="$BATS_TEST_TMPDIR/prof" F
 	# The persisted file's time stamp, so that "the new file" is one byte string.
 	export SOURCE_DATE_EPOCH=1790000000 LC_ALL=C

@@ -55,6 +55,28 @@ write_profile() {
 	cat >"$1/$2.ini"
 }
 
+# Writes DIR/four.ini: a profile that changes four values of a fresh
+# namespace (the kernel defaults are 32768 60999, 2, 60 and 131072 here).
+write_four() {
+	write_profile "$1" four <<-'EOF'
+	[profile]
+	description = four changes
+	[sysctl]
+	ip_local_port_range = 20000 60001
+	tcp_tw_reuse = 1
+	tcp_fin_timeout = 30
+	tcp_max_tw_buckets = 200000
+	EOF
+}
+
+# Puts the binary under test on PATH as `twtune`, as a user would type it.
+twtune_on_path() {
+	BIN=$BATS_TEST_TMPDIR/bin
+	mkdir -p "$BIN"
+	ln -s "$TWTUNE" "$BIN/twtune"
+	export PATH="$BIN:$PATH" LC_ALL=C
+}
+
 # Inside a namespace: starts sockgen in the background with --hold and
 # waits (at most 10 s) until it has made its sockets. Sets SOCKGEN_PID.
 sockgen_hold() {
