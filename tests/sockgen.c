@@ -143,6 +143,8 @@ int main(int argc, char **argv)
 		char *end;
 		unsigned long v = 0;
 
+		if (opt == '?')
+			return 2; /* getopt_long said what was wrong */
 		if (opt != 'a') {
 			errno = 0;
 			v = strtoul(optarg, &end, 10);
