@@ -4,6 +4,10 @@
 
 bats_require_minimum_version 1.5.0
 
+teardown() {
+	[ -z "${NB:-}" ] || rm -rf "$NB"
+}
+
 setup() {
 	load 'test_helper/common-setup'
 	_common_setup
@@ -215,7 +219,8 @@ KEYS='ip_local_port_range tcp_tw_reuse tcp_fin_timeout tcp_max_tw_buckets tcp_ti
 }
 
 @test "not root: one line saying what is needed, nothing written" {
-	run -4 --separate-stderr scenario 'setpriv --reuid=65534 --regid=65534 --clear-groups "$TWTUNE" --profile-dir "$TOP/profiles" apply --yes --state-dir "$S" proxy-profile'
+	nobody_copy "$TOP/profiles/proxy-profile.ini"
+	run -4 --separate-stderr scenario 'setpriv --reuid=65534 --regid=65534 --clear-groups "$NB/twtune" apply --yes --state-dir "$S" "$NB/proxy-profile.ini"'
 	assert_equal "$stderr" "twtune: apply: writing net.ipv4.ip_local_port_range needs root (CAP_NET_ADMIN over the network namespace): nothing was changed"
 	[ ! -e "$S" ]
 }

@@ -50,16 +50,6 @@ four() {
 	write_four "$PD"
 }
 
-# A copy of the binary and of profile four that user nobody can reach.
-nobody_copy() {
-	NB=$(mktemp -d /tmp/twtune-nobody.XXXXXX)
-	chmod 755 "$NB"
-	cp "$TWTUNE" "$NB/twtune"
-	chmod 755 "$NB/twtune"
-	cp "$PD/four.ini" "$NB/four.ini"
-	chmod 644 "$NB/four.ini"
-	export NB
-}
 
 # bad EXIT EXPECTED-PREFIX ARGS...: runs twtune against the fixture tree,
 # apply --check and show, and checks the line, the code and the tree.
@@ -372,7 +362,7 @@ bad() {
 
 @test "not root: apply says what it needs and writes nothing" {
 	four
-	nobody_copy
+	nobody_copy "$PD/four.ini"
 	bad_kernel 4 "twtune: apply: writing net.ipv4.ip_local_port_range needs root (CAP_NET_ADMIN over the network namespace): nothing was changed" \
 		'setpriv --reuid=65534 --regid=65534 --clear-groups "$NB/twtune" apply --yes --state-dir "$NB/state" "$NB/four.ini"'
 	[ ! -e "$NB/state" ]

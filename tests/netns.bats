@@ -11,6 +11,7 @@ setup() {
 
 teardown() {
 	ip netns del "$NS" 2>/dev/null || true
+	[ -z "${NB:-}" ] || rm -rf "$NB"
 }
 
 @test "--netns NAME reads a namespace made with ip netns add" {
@@ -58,7 +59,8 @@ teardown() {
 
 @test "entering a namespace needs privilege" {
 	ip netns add "$NS"
+	nobody_copy
 	run -4 --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$TWTUNE" --netns "$NS" get
+		"$NB/twtune" --netns "$NS" get
 	[[ $stderr == *"cannot enter /run/netns/$NS: Operation not permitted (needs CAP_SYS_ADMIN: run as root)" ]]
 }

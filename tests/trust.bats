@@ -134,9 +134,7 @@ accepted() {
 }
 
 @test "not root: the check does not apply (the kernel guards what it may do)" {
-	NB=$(mktemp -d /tmp/twtune-nobody.XXXXXX)
-	chmod 755 "$NB"
-	cp "$TWTUNE" "$NB/twtune"
+	nobody_copy
 	printf '[sysctl]\ntcp_fin_timeout = 30\n' >"$NB/x.ini"
 	chmod 666 "$NB/x.ini"
 	run -0 setpriv --reuid=65534 --regid=65534 --clear-groups "$NB/twtune" show "$NB/x.ini"

@@ -69,6 +69,18 @@ write_four() {
 	EOF
 }
 
+# A copy of the binary, and of the files named, in a directory that user
+# nobody can reach (the checkout may lie under a 0700 directory, as
+# mktemp -d makes them): sets NB. The test file's teardown removes it.
+nobody_copy() {
+	local f
+	NB=$(mktemp -d /tmp/twtune-nobody.XXXXXX)
+	chmod 755 "$NB"
+	install -m 0755 "$TWTUNE" "$NB/twtune"
+	for f in "$@"; do install -m 0644 "$f" "$NB/"; done
+	export NB
+}
+
 # Puts the binary under test on PATH as `twtune`, as a user would type it.
 twtune_on_path() {
 	BIN=$BATS_TEST_TMPDIR/bin
