@@ -198,10 +198,12 @@ static int nle_to_errno(int nle)
 	}
 }
 
+/* A failed send or receive. libnl says NLE_NOMEM for ENOBUFS too (the
+ * kernel could not allocate a dump message), so no error here counts as
+ * our own lack of memory: the caller reads /proc/net/tcp instead. */
 static int socket_fault(struct diag_dump *d, int err)
 {
-	return fault(d, err == -ENOMEM ? DIAG_FAULT_NONE
-		     : unavailable(err) ? DIAG_FAULT_UNAVAILABLE : DIAG_FAULT_SOCKET, err);
+	return fault(d, unavailable(err) ? DIAG_FAULT_UNAVAILABLE : DIAG_FAULT_SOCKET, err);
 }
 
 struct live {
@@ -219,8 +221,9 @@ static void record(struct live *L, const struct nlmsghdr *h)
 
 	if (!L->record || L->record_err)
 		return;
+	errno = 0;
 	if (fwrite(h, 1, n, L->record) != n || fwrite(pad, 1, padded - n, L->record) != padded - n)
-		L->record_err = -EIO;
+		L->record_err = errno ? -errno : -EIO;
 }
 
 /* Sends the request the dump's state calls for: the one-walk request, or
@@ -270,6 +273,7 @@ static int dump_once(struct live *L)
 	while (step == DIAG_MORE) {
 		struct sockaddr_nl peer;
 		unsigned char *buf = NULL;
+		const unsigned char *p;
 		const struct nlmsghdr *h;
 		int n = nl_recv(L->sk, &peer, &buf, NULL);
 		size_t len;
@@ -280,20 +284,29 @@ static int dump_once(struct live *L)
 				return fault(&L->d, DIAG_FAULT_TRUNCATED, -ENODATA);
 			return socket_fault(&L->d, nle_to_errno(n));
 		}
-		h = (const void *)buf;
+		p = buf;
 		len = (size_t)n;
-		for (; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
-			if (h->nlmsg_seq != seq)
-				continue; /* left over from an earlier request */
-			record(L, h);
-			if (step != DIAG_MORE) /* nothing follows NLMSG_DONE */
-				step = fault(&L->d, DIAG_FAULT_MALFORMED, -EBADMSG);
-			else
-				step = sockdiag_feed(&L->d, h, h->nlmsg_len);
-			if (step < 0)
-				break;
+		if (peer.nl_pid != 0) /* only the kernel answers a dump */
+			len = 0;
+		while (step >= 0 && len >= sizeof(*h)) {
+			size_t size;
+
+			h = (const void *)p;
+			if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > len)
+				break; /* a torn message */
+			/* The kernel pads every message but perhaps the last. */
+			size = NLMSG_ALIGN(h->nlmsg_len) < len ? NLMSG_ALIGN(h->nlmsg_len) : len;
+			if (h->nlmsg_seq == seq) { /* else left over from an earlier request */
+				record(L, h);
+				if (step != DIAG_MORE) /* nothing follows NLMSG_DONE */
+					step = fault(&L->d, DIAG_FAULT_MALFORMED, -EBADMSG);
+				else
+					step = sockdiag_feed(&L->d, h, h->nlmsg_len);
+			}
+			p += size;
+			len -= size;
 		}
-		if (step >= 0 && len > 0 && !NLMSG_OK(h, len)) /* a torn message */
+		if (step >= 0 && len > 0) /* a torn message */
 			step = fault(&L->d, DIAG_FAULT_MALFORMED, -EBADMSG);
 		free(buf);
 	}
