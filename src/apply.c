@@ -207,7 +207,7 @@ int plan_write(const struct plan *pl, const char *root, struct write_report *rep
 	rep->failed_key = rep->restore_failed_key = -1;
 	for (i = 0; i < pl->ndiff; i++) {
 		const struct change *c = &pl->all[pl->diff[i]];
-		char point[48]; /* "after-write-" and any size_t */
+		char point[48]; /* "write-" and any size_t */
 
 		if (fail_at && (long)i + 1 == fail_at)
 			r = -EIO; /* test hook: the kernel refuses this write */

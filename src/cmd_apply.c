@@ -561,9 +561,10 @@ static int persist_differs(const struct journal *j, const char *state_dir)
 	return r;
 }
 
-/* Puts back the persisted file from the journal (the old one, or none),
- * and removes what a killed write left beside it. */
-static int restore_persisted(const struct journal *j, const char *state_dir)
+/* Puts back the persisted file from the journal (the old one, or none)
+ * when it differs (as rollback_plan found under the lock), and removes what
+ * a killed write left beside it. */
+static int restore_persisted(const struct journal *j, const char *state_dir, bool differs)
 {
 	char copy[4096], *old = NULL;
 	size_t len;
@@ -571,9 +572,8 @@ static int restore_persisted(const struct journal *j, const char *state_dir)
 
 	if (!j->persist_path || j->persist == PERSIST_NONE)
 		return 0;
-	r = persist_differs(j, state_dir);
-	if (r <= 0)
-		return r < 0 ? r : atomic_cleanup(j->persist_path);
+	if (!differs)
+		return atomic_cleanup(j->persist_path);
 	if (j->persist == PERSIST_ABSENT)
 		return atomic_remove(j->persist_path);
 	snprintf(copy, sizeof(copy), "%s/%s", state_dir, JOURNAL_PERSIST_COPY);
@@ -694,7 +694,7 @@ int cmd_rollback(int argc, char **argv)
 		rc = report_write_failure("rollback", &rep);
 		goto out;
 	}
-	r = restore_persisted(&j, o.state_dir);
+	r = restore_persisted(&j, o.state_dir, persist);
 	if (r < 0) {
 		errorf("rollback: the kernel values are back, but %s could not be restored: %s",
 		       j.persist_path, strerror(-r));

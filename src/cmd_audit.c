@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "commands.h"
 #include "report.h"
+#include "sockets_render.h"
 #include "twtune.h"
 
 enum format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
@@ -108,14 +109,10 @@ static int run(int argc, char **argv, bool is_diff)
 		goto out;
 	}
 	if (!a.have_socks) {
-		char why[160];
+		char why[300];
 
-		if (sockets_diag_problem(&a.socks, why, sizeof(why)))
-			warnf("%s: cannot list sockets (%s, and /proc/net/tcp: %s); judging the settings only",
-			      argv[0], why, strerror(-a.sock_err));
-		else
-			warnf("%s: cannot list sockets (%s); judging the settings only", argv[0],
-			      strerror(-a.sock_err));
+		warnf("%s: cannot list sockets (%s); judging the settings only", argv[0],
+		      sockets_failure(&a.socks, a.sock_err, why, sizeof(why)));
 	}
 	audit_report(&a, o.profile ? prof.name : NULL, o.top, &r);
 	if (is_diff)

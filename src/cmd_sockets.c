@@ -43,13 +43,9 @@ int cmd_sockets(int argc, char **argv)
 	eph = (struct ephemeral){ range.lo, range.hi, have_res ? reserved.ports : NULL };
 	r = sockets_collect(&s, &eph, G.proc_net, 0);
 	if (r < 0) {
-		char why[160];
+		char why[300];
 
-		if (sockets_diag_problem(&s, why, sizeof(why)))
-			errorf("sockets: cannot list sockets: %s, and /proc/net/tcp: %s", why,
-			       strerror(-r));
-		else
-			errorf("sockets: cannot list sockets: %s", strerror(-r));
+		errorf("sockets: cannot list sockets: %s", sockets_failure(&s, r, why, sizeof(why)));
 		rc = EXIT_SYSTEM;
 		goto out;
 	}

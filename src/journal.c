@@ -220,7 +220,7 @@ int journal_save(const char *dir, const struct journal *j)
 
 int journal_remove(const char *dir)
 {
-	char path[4096], copy[4096];
+	char path[4096];
 	int r;
 
 	/* The journal first: once it is gone, nothing refers to the copy. */
@@ -228,12 +228,7 @@ int journal_remove(const char *dir)
 	if (unlink(path) < 0 && errno != ENOENT)
 		return -errno;
 	test_kill_point("journal:removed");
-	path_in(copy, sizeof(copy), dir, JOURNAL_PERSIST_COPY);
-	if (unlink(copy) < 0 && errno != ENOENT)
-		return -errno;
-	r = atomic_cleanup(path);
-	if (r == 0)
-		r = atomic_cleanup(copy);
+	r = journal_clean(dir);
 	return r < 0 ? r : sync_parent(path);
 }
 

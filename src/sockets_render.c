@@ -1,6 +1,7 @@
 /* sockets_render.c: the socket snapshot for people and for tools */
 #include "sockets_render.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,17 @@
 static const char *source_name(const struct sock_snapshot *s)
 {
 	return s->source == SOURCE_SOCK_DIAG ? "sock_diag" : "procfs";
+}
+
+const char *sockets_failure(const struct sock_snapshot *s, int err, char *buf, size_t len)
+{
+	char why[160];
+
+	if (sockets_diag_problem(s, why, sizeof(why)))
+		snprintf(buf, len, "%s, and /proc/net/tcp: %s", why, strerror(-err));
+	else
+		snprintf(buf, len, "%s", strerror(-err));
+	return buf;
 }
 
 const char *sockets_note(const struct sock_snapshot *s, char *buf, size_t len)
@@ -107,6 +119,7 @@ void sockets_text_destinations(FILE *f, const struct sock_snapshot *s, size_t to
 	size_t n = d ? sockets_top(s, d, top) : 0;
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN + 8];
 	int wl = 5, wr = 6;
+	bool split;
 
 	if (!n) {
 		free(d);
@@ -121,27 +134,24 @@ void sockets_text_destinations(FILE *f, const struct sock_snapshot *s, size_t to
 		wl = a > wl ? a : wl;
 		wr = (int)strlen(r) > wr ? (int)strlen(r) : wr;
 	}
-	if (wl + 2 + wr + 27 <= 100) {
-		fprintf(f, "\n%s%-*s  %-*s %8s %8s %8s%s\n", color(C_BOLD), wl, "local", wr, "remote",
-			"used", "TW", "pressure", color(C_RESET));
-		for (size_t i = 0; i < n; i++) {
-			remote_str(d[i], r, sizeof(r));
-			fprintf(f, "%-*s  %-*s %8u %8u %7.1f%%\n", wl, addr_str(&d[i]->local, l, sizeof(l)),
-				wr, r, d[i]->used, d[i]->time_wait,
-				usable ? 100.0 * d[i]->used / usable : 100.0);
-		}
-	} else {
-		/* Two long IPv6 addresses do not fit beside the numbers: the
-		 * remote end goes on a line of its own. */
+	/* Two long IPv6 addresses do not fit beside the numbers: then the
+	 * remote end goes on a line of its own. */
+	split = wl + 2 + wr + 27 > 100;
+	if (split)
 		wl = wl < 15 ? 15 : wl;
-		fprintf(f, "\n%s%-*s %8s %8s %8s%s\n", color(C_BOLD), wl, "local -> remote", "used", "TW",
-			"pressure", color(C_RESET));
-		for (size_t i = 0; i < n; i++) {
-			remote_str(d[i], r, sizeof(r));
-			fprintf(f, "%-*s %8u %8u %7.1f%%\n  -> %s\n", wl,
-				addr_str(&d[i]->local, l, sizeof(l)), d[i]->used, d[i]->time_wait,
-				usable ? 100.0 * d[i]->used / usable : 100.0, r);
-		}
+	fprintf(f, "\n%s%-*s", color(C_BOLD), wl, split ? "local -> remote" : "local");
+	if (!split)
+		fprintf(f, "  %-*s", wr, "remote");
+	fprintf(f, " %8s %8s %8s%s\n", "used", "TW", "pressure", color(C_RESET));
+	for (size_t i = 0; i < n; i++) {
+		remote_str(d[i], r, sizeof(r));
+		fprintf(f, "%-*s", wl, addr_str(&d[i]->local, l, sizeof(l)));
+		if (!split)
+			fprintf(f, "  %-*s", wr, r);
+		fprintf(f, " %8u %8u %7.1f%%\n", d[i]->used, d[i]->time_wait,
+			usable ? 100.0 * d[i]->used / usable : 100.0);
+		if (split)
+			fprintf(f, "  -> %s\n", r);
 	}
 	if (s->ndests > n)
 		fprintf(f, "%s(%zu more destinations)%s\n", color(C_DIM), s->ndests - n, color(C_RESET));

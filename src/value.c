@@ -49,9 +49,8 @@ static int number(const char *tok, long long min, long long max, long long *out,
 		  char *why, size_t whylen)
 {
 	int r = parse_ll(tok, min, max, out);
-
 	/* An overlong token is cut, so that the message keeps its point. */
-	const char *more = strlen(tok) > 40 ? "..." : "";
+	const char *more = r < 0 && strlen(tok) > 40 ? "..." : "";
 
 	if (r == -EINVAL)
 		snprintf(why, whylen, "'%.40s%s' is not a decimal number%s", tok, more,

@@ -186,6 +186,19 @@ sample() {
 	esac
 }
 
+# try_option ARG END WORD...: runs twtune WORD... [a sample value for ARG]
+# END, and sets rc and out (stdout and stderr).
+try_option() {
+	local arg=$1 end=$2
+	shift 2
+	rc=0
+	if [ -n "$arg" ]; then
+		out=$("$TWTUNE" "$@" "$(sample "$arg")" "$end" 2>&1) || rc=$?
+	else
+		out=$("$TWTUNE" "$@" "$end" 2>&1) || rc=$?
+	fi
+}
+
 @test "the parser takes every option the help names, and no other short option" {
 	local c o line first arg out rc want bad=
 	# Each option of the help, with a value where the help shows one, then
@@ -195,12 +208,7 @@ sample() {
 		first=$(sed -E 's/^  //; s/  .*//' <<<"$line")
 		arg=$(grep -oE ' [A-Z][A-Z|]*$' <<<"$first" | tr -d ' ' || true)
 		for o in $(first_column_options <<<"$line"); do
-			rc=0
-			if [ -n "$arg" ]; then
-				out=$("$TWTUNE" "$o" "$(sample "$arg")" --version 2>&1) || rc=$?
-			else
-				out=$("$TWTUNE" "$o" --version 2>&1) || rc=$?
-			fi
+			try_option "$arg" --version "$o"
 			case $o in -h | --help) want="usage: twtune*" ;; *) want="twtune [0-9]*.[0-9]*" ;; esac
 			# shellcheck disable=SC2053
 			[[ $rc == 0 && $out == $want ]] || bad+="twtune $o ${arg:+$(sample "$arg") }--version: $rc: $out"$'\n'
@@ -211,12 +219,7 @@ sample() {
 			first=$(sed -E 's/^  //; s/  .*//' <<<"$line")
 			arg=$(grep -oE ' [A-Z][A-Z|]*$' <<<"$first" | tr -d ' ' || true)
 			for o in $(first_column_options <<<"$line"); do
-				rc=0
-				if [ -n "$arg" ]; then
-					out=$("$TWTUNE" "$c" "$o" "$(sample "$arg")" --help 2>&1) || rc=$?
-				else
-					out=$("$TWTUNE" "$c" "$o" --help 2>&1) || rc=$?
-				fi
+				try_option "$arg" --help "$c" "$o"
 				[[ $rc == 0 && $out == "usage: twtune [GLOBAL OPTIONS] $c"* ]] ||
 					bad+="twtune $c $o ${arg:+$(sample "$arg") }--help: $rc: ${out%%$'\n'*}"$'\n'
 			done
