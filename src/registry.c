@@ -40,6 +40,8 @@ const struct sysctl_def sysctl_table[] = {
 	  "lowest port an unprivileged process may bind; ip_local_port_range may not start below it" },
 };
 const size_t sysctl_count = sizeof(sysctl_table) / sizeof(sysctl_table[0]);
+_Static_assert(sizeof(sysctl_table) / sizeof(sysctl_table[0]) == SYSCTL_COUNT,
+	       "sysctl_table and SYSCTLS() list the same keys");
 
 static const char *short_name(const char *key)
 {

@@ -17,6 +17,27 @@ enum sysctl_type {
 
 #define SYSCTL_READONLY 0x1 /* read, never written by twtune */
 
+/* The keys, in table order: C code reaches a key by its id; names are for
+ * the edges (profiles, the command line, JSON). SYSCTLS(X) is the one list:
+ * X(ID, name) expands here into the enum and in registry.c into the table,
+ * whose size a _Static_assert holds to SYSCTL_COUNT. */
+#define SYSCTLS(X)                                              \
+	X(IP_LOCAL_PORT_RANGE, ip_local_port_range)             \
+	X(IP_LOCAL_RESERVED_PORTS, ip_local_reserved_ports)     \
+	X(TCP_TW_REUSE, tcp_tw_reuse)                           \
+	X(TCP_TW_REUSE_DELAY, tcp_tw_reuse_delay)               \
+	X(TCP_FIN_TIMEOUT, tcp_fin_timeout)                     \
+	X(TCP_MAX_TW_BUCKETS, tcp_max_tw_buckets)               \
+	X(TCP_TIMESTAMPS, tcp_timestamps)                       \
+	X(IP_UNPRIVILEGED_PORT_START, ip_unprivileged_port_start)
+
+enum sysctl_id {
+#define SYSCTL_ENUM_(id, name) SYSCTL_##id,
+	SYSCTLS(SYSCTL_ENUM_)
+#undef SYSCTL_ENUM_
+	SYSCTL_COUNT
+};
+
 struct sysctl_def {
 	const char *name;           /* short name: "tcp_tw_reuse" */
 	const char *path;           /* under the sysctl root: "net/ipv4/tcp_tw_reuse" */

@@ -13,7 +13,24 @@
 #include <stdint.h>
 
 /* Kernel TCP state numbers (include/net/tcp_states.h), 1..12. */
+enum tcp_state {
+	TCP_STATE_ESTABLISHED = 1,
+	TCP_STATE_SYN_SENT,
+	TCP_STATE_SYN_RECV,
+	TCP_STATE_FIN_WAIT1,
+	TCP_STATE_FIN_WAIT2,
+	TCP_STATE_TIME_WAIT,
+	TCP_STATE_CLOSE,
+	TCP_STATE_CLOSE_WAIT,
+	TCP_STATE_LAST_ACK,
+	TCP_STATE_LISTEN,
+	TCP_STATE_CLOSING,
+	TCP_STATE_NEW_SYN_RECV,
+};
 #define TCP_NSTATES 13
+
+/* TIME_WAIT lasts TCP_TIMEWAIT_LEN, 60 s, fixed (include/net/tcp.h). */
+#define TCP_TIMEWAIT_SECONDS 60
 extern const char *const tcp_state_names[TCP_NSTATES]; /* [0] is NULL */
 
 /* What counts as an ephemeral port: ip_local_port_range and the
