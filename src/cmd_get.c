@@ -15,6 +15,61 @@ static const char *reason(int err)
 	return err == -ENOENT ? "not supported by this kernel" : strerror(-err);
 }
 
+/* Every KEY argument names a known key: 0, or the exit code. */
+static int check_keys(int argc, char **argv)
+{
+	for (int i = optind; i < argc; i++) {
+		const char *why;
+
+		if (sysctl_removed(argv[i], &why)) {
+			errorf("get: %s was %s", argv[i], why);
+			return EXIT_USAGE;
+		}
+		if (!sysctl_lookup(argv[i]))
+			return usage_error("get", "unknown key '%s'", argv[i]);
+	}
+	return EXIT_OK;
+}
+
+/* The n-th key to print: the arguments in order, or every key. */
+static const struct sysctl_def *nth_key(int argc, char **argv, size_t n)
+{
+	if (argc > optind)
+		return sysctl_lookup(argv[optind + (int)n]);
+	return &sysctl_table[n];
+}
+
+/* Prints one key as text or into j; returns the exit code it earns. */
+static int print_key(const struct sysctl_def *d, bool by_name, struct json *j)
+{
+	struct sysval v;
+	char name[96];
+	int r = sysctl_read(G.sysctl_root, d, &v), rc = EXIT_OK;
+
+	sysctl_fullname(d, name, sizeof(name));
+	if (r < 0) {
+		/* A key the kernel lacks is worth a note when listing all,
+		 * an error when asked for by name. */
+		if (by_name || r != -ENOENT) {
+			errorf("get: %s: %s", name, reason(r));
+			rc = EXIT_SYSTEM;
+		} else if (!j) {
+			warnf("%s: %s", name, reason(r));
+		}
+		if (j)
+			json_null(j, name);
+		return rc;
+	}
+	if (j && d->type == TYPE_INT)
+		json_int(j, name, v.num);
+	else if (j)
+		json_str(j, name, v.text);
+	else
+		printf("%s = %s\n", name, v.text);
+	sysval_free(&v);
+	return rc;
+}
+
 int cmd_get(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -22,10 +77,10 @@ int cmd_get(int argc, char **argv)
 		{ "list-keys", no_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct sysctl_def *want[16];
-	size_t nwant = 0;
-	bool json = false, list_keys = false;
+	bool json = false, list_keys = false, by_name;
+	size_t nkeys;
 	char name[96];
+	struct json j;
 	int opt, rc = EXIT_OK;
 
 	while ((opt = cmd_next_opt(argc, argv, opts, &rc)) != -1) {
@@ -38,26 +93,15 @@ int cmd_get(int argc, char **argv)
 	}
 	if (json && list_keys)
 		return usage_error("get", "--json and --list-keys exclude each other");
-	for (int i = optind; i < argc; i++) {
-		const struct sysctl_def *d = sysctl_lookup(argv[i]);
-		const char *why;
-
-		if (sysctl_removed(argv[i], &why)) {
-			errorf("get: %s was %s", argv[i], why);
-			return EXIT_USAGE;
-		}
-		if (!d)
-			return usage_error("get", "unknown key '%s'", argv[i]);
-		if (nwant < sizeof(want) / sizeof(want[0]))
-			want[nwant++] = d;
-	}
-	if (nwant == 0)
-		for (size_t i = 0; i < sysctl_count; i++)
-			want[nwant++] = &sysctl_table[i];
+	rc = check_keys(argc, argv);
+	if (rc != EXIT_OK)
+		return rc;
+	by_name = argc > optind;
+	nkeys = by_name ? (size_t)(argc - optind) : SYSCTL_COUNT;
 	if (list_keys) {
 		/* for completion: the keys as the registry names them; reads nothing */
-		for (size_t i = 0; i < nwant; i++)
-			printf("%s\n", sysctl_fullname(want[i], name, sizeof(name)));
+		for (size_t i = 0; i < nkeys; i++)
+			printf("%s\n", sysctl_fullname(nth_key(argc, argv, i), name, sizeof(name)));
 		return EXIT_OK;
 	}
 
@@ -67,38 +111,15 @@ int cmd_get(int argc, char **argv)
 		errorf("get: cannot read %s/net/ipv4: %s", G.sysctl_root, strerror(ENOENT));
 		return EXIT_SYSTEM;
 	}
-
-	struct json j;
 	if (json) {
 		json_init(&j, stdout);
 		json_obj_begin(&j, NULL);
 	}
-	for (size_t i = 0; i < nwant; i++) {
-		const struct sysctl_def *d = want[i];
-		struct sysval v;
-		int r = sysctl_read(G.sysctl_root, d, &v);
+	for (size_t i = 0; i < nkeys; i++) {
+		int r = print_key(nth_key(argc, argv, i), by_name, json ? &j : NULL);
 
-		sysctl_fullname(d, name, sizeof(name));
-		if (r < 0) {
-			/* A key the kernel lacks is worth a note when listing all,
-			 * an error when asked for by name. */
-			if (argc > optind || r != -ENOENT) {
-				errorf("get: %s: %s", name, reason(r));
-				rc = EXIT_SYSTEM;
-			} else if (!json) {
-				warnf("%s: %s", name, reason(r));
-			}
-			if (json)
-				json_null(&j, name);
-			continue;
-		}
-		if (json && d->type == TYPE_INT)
-			json_int(&j, name, v.num);
-		else if (json)
-			json_str(&j, name, v.text);
-		else
-			printf("%s = %s\n", name, v.text);
-		sysval_free(&v);
+		if (r != EXIT_OK)
+			rc = r;
 	}
 	if (json) {
 		json_obj_end(&j);

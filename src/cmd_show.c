@@ -24,7 +24,7 @@ static void show_json(const struct profile *p)
 		json_str(&j, NULL, p->includes[i]);
 	json_arr_end(&j);
 	json_obj_begin(&j, "sysctl");
-	for (size_t i = 0; i < sysctl_count; i++) {
+	for (size_t i = 0; i < SYSCTL_COUNT; i++) {
 		const struct profile_setting *s = &p->sysctl[i];
 
 		if (!s->set)
@@ -66,7 +66,7 @@ static void show_text(const struct profile *p)
 		printf("\n");
 	}
 	printf("\n[sysctl]\n");
-	for (size_t i = 0; i < sysctl_count; i++) {
+	for (size_t i = 0; i < SYSCTL_COUNT; i++) {
 		const struct profile_setting *s = &p->sysctl[i];
 
 		if (s->set)

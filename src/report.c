@@ -99,13 +99,9 @@ static void text_sysctls(FILE *f, const struct report *r)
 	for (size_t i = 0; i < sysctl_count; i++) {
 		const struct sysctl_def *d = &sysctl_table[i];
 		char name[96], buf[32];
-		const char *def = d->kernel_default;
+		const char *def = settings_default(r->current, d->id, buf, sizeof(buf));
 		const char *cur = value_text(r->current, i);
 
-		if (!def && strcmp(d->name, "tcp_max_tw_buckets") == 0 && r->current->max_tw_default >= 0) {
-			snprintf(buf, sizeof(buf), "%lld", r->current->max_tw_default);
-			def = buf;
-		}
 		sysctl_fullname(d, name, sizeof(name));
 		if (!cur)
 			fprintf(f, "%-38s %s%s%s\n", name, color(C_DIM), "not supported by this kernel",
@@ -512,9 +508,7 @@ void report_prometheus(FILE *f, const struct report *r)
 	for (int i = 1; i < TCP_NSTATES; i++)
 		fprintf(f, "twtune_sockets{state=\"%s\"} %llu\n", tcp_state_names[i], s->states[i]);
 	if (s->counters.sockstat_tw >= 0) {
-		long long max = r->current->have[settings_index("tcp_max_tw_buckets")]
-					? r->current->val[settings_index("tcp_max_tw_buckets")].num
-					: -1;
+		long long max = settings_num(r->current, SYSCTL_TCP_MAX_TW_BUCKETS, -1);
 
 		metric(f, "time_wait", "gauge", "TIME_WAIT sockets counted against tcp_max_tw_buckets.");
 		fprintf(f, "twtune_time_wait %lld\n", s->counters.sockstat_tw);

@@ -13,8 +13,6 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
-#define TIME_WAIT_SECONDS 60 /* TCP_TIMEWAIT_LEN, fixed in the kernel */
-
 static const char *const sev_names[] = { "ok", "info", "warn", "crit" };
 
 const char *severity_name(enum severity s)
@@ -28,105 +26,6 @@ int severity_parse(const char *s)
 		if (strcmp(s, sev_names[i]) == 0)
 			return i;
 	return -1;
-}
-
-/* ---- settings ---- */
-
-int settings_index(const char *name)
-{
-	const struct sysctl_def *d = sysctl_lookup(name);
-
-	return d ? (int)(d - sysctl_table) : -1;
-}
-
-void settings_free(struct settings *s)
-{
-	for (size_t i = 0; i < sysctl_count; i++)
-		sysval_free(&s->val[i]);
-}
-
-int settings_copy(struct settings *dst, const struct settings *src)
-{
-	memset(dst, 0, sizeof(*dst));
-	dst->max_tw_default = src->max_tw_default;
-	for (size_t i = 0; i < sysctl_count; i++) {
-		dst->have[i] = src->have[i];
-		if (src->have[i] && sysval_copy(&dst->val[i], &src->val[i]) < 0) {
-			settings_free(dst);
-			return -ENOMEM;
-		}
-	}
-	return 0;
-}
-
-int settings_set(struct settings *s, size_t i, const char *text)
-{
-	struct sysval v;
-	char why[128];
-	int r = sysval_parse(&sysctl_table[i], text, &v, why, sizeof(why));
-
-	if (r < 0)
-		return r;
-	sysval_free(&s->val[i]);
-	s->val[i] = v;
-	s->have[i] = true;
-	return 0;
-}
-
-static const struct sysval *get(const struct settings *s, const char *name)
-{
-	int i = settings_index(name);
-
-	return i >= 0 && s->have[i] ? &s->val[i] : NULL;
-}
-
-static long long num(const struct settings *s, const char *name, long long dflt)
-{
-	const struct sysval *v = get(s, name);
-
-	return v ? v->num : dflt;
-}
-
-struct ephemeral settings_ephemeral(const struct settings *s)
-{
-	const struct sysval *range = get(s, "ip_local_port_range");
-	const struct sysval *res = get(s, "ip_local_reserved_ports");
-	struct ephemeral e = { 32768, 60999, NULL };
-
-	if (range) {
-		e.low = range->lo;
-		e.high = range->hi;
-	}
-	if (res)
-		e.reserved = res->ports;
-	return e;
-}
-
-static bool addr_loopback(const struct addr *a)
-{
-	static const uint8_t v6lo[16] = { [15] = 1 };
-
-	if (a->family == AF_INET)
-		return a->bytes[0] == 127;
-	return memcmp(a->bytes, v6lo, 16) == 0;
-}
-
-/* tcp_twsk_unique(): reuse needs tcp_tw_reuse 1, or 2 with a loopback end,
- * and the TIME_WAIT entry must have carried timestamps. */
-bool reuse_applies(const struct settings *s, const struct dest *d)
-{
-	long long reuse = num(s, "tcp_tw_reuse", 2);
-
-	if (num(s, "tcp_timestamps", 1) == 0)
-		return false;
-	if (reuse == 1)
-		return true;
-	return reuse == 2 && (addr_loopback(&d->local) || addr_loopback(&d->remote));
-}
-
-unsigned dest_used_effective(const struct settings *s, const struct dest *d)
-{
-	return reuse_applies(s, d) ? d->used - d->time_wait : d->used;
 }
 
 /* ---- findings ---- */
@@ -165,15 +64,15 @@ static void ev_text(struct finding *f, const char *name, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void fix(struct finding *f, const char *key, const char *fmt, ...)
+static void fix(struct finding *f, enum sysctl_id key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static void fix(struct finding *f, const char *key, const char *fmt, ...)
+static void fix(struct finding *f, enum sysctl_id key, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (f->nfix == FIX_MAX)
 		return;
-	f->fix[f->nfix].key = settings_index(key);
+	f->fix[f->nfix].key = (int)key;
 	va_start(ap, fmt);
 	vsnprintf(f->fix[f->nfix++].value, sizeof(f->fix[0].value), fmt, ap);
 	va_end(ap);
@@ -189,7 +88,7 @@ static enum severity by_threshold(double v, double warn, double crit)
 static void wider_range(const struct settings *s, unsigned need, unsigned *lo, unsigned *hi)
 {
 	struct ephemeral e = settings_ephemeral(s);
-	long long floor_ = num(s, "ip_unprivileged_port_start", 1024);
+	long long floor_ = settings_num(s, SYSCTL_IP_UNPRIVILEGED_PORT_START, 1024);
 	unsigned reserved = 0, l;
 
 	if (floor_ < 1)
@@ -259,7 +158,7 @@ static void check_port_exhaustion(const struct settings *s, const struct observa
 		}
 	}
 	ev_num(f, "usable_ports", usable);
-	ev_num(f, "capacity_per_second", usable / (double)TIME_WAIT_SECONDS);
+	ev_num(f, "capacity_per_second", usable / (double)TCP_TIMEWAIT_SECONDS);
 	if (!worst) {
 		title(f, "no outgoing connections hold ephemeral ports");
 		return;
@@ -288,9 +187,9 @@ static void check_port_exhaustion(const struct settings *s, const struct observa
 		return;
 	/* TIME_WAIT is most of the load and reuse does not apply: reuse it. */
 	if (!reuse_applies(s, worst) && worst->time_wait * 2 >= worst->used) {
-		fix(f, "tcp_tw_reuse", "1");
-		if (num(s, "tcp_timestamps", 1) == 0)
-			fix(f, "tcp_timestamps", "1");
+		fix(f, SYSCTL_TCP_TW_REUSE, "1");
+		if (settings_num(s, SYSCTL_TCP_TIMESTAMPS, 1) == 0)
+			fix(f, SYSCTL_TCP_TIMESTAMPS, "1");
 	} else {
 		unsigned need = (unsigned)ceil(dest_used_effective(s, worst) /
 					      (thr[THR_PORT_PRESSURE_WARN] * 0.99));
@@ -298,20 +197,20 @@ static void check_port_exhaustion(const struct settings *s, const struct observa
 
 		wider_range(s, need, &lo, &hi);
 		if (lo < e.low || hi > e.high)
-			fix(f, "ip_local_port_range", "%u %u", lo, hi);
+			fix(f, SYSCTL_IP_LOCAL_PORT_RANGE, "%u %u", lo, hi);
 	}
 }
 
 static void check_tw_buckets(const struct settings *s, const struct observation *o,
 			     const double *thr, struct finding *f)
 {
-	long long max = num(s, "tcp_max_tw_buckets", -1);
+	long long max = settings_num(s, SYSCTL_TCP_MAX_TW_BUCKETS, -1);
 	long long tw = o->socks ? o->socks->counters.sockstat_tw : -1;
 	long long overflow = o->socks ? o->socks->counters.tw_overflow : -1;
 	double ratio;
 
 	if (tw < 0 && o->socks)
-		tw = (long long)o->socks->states[6];
+		tw = (long long)o->socks->states[TCP_STATE_TIME_WAIT];
 	if (tw < 0 || max < -1) {
 		title(f, "TIME_WAIT count not available");
 		return;
@@ -351,14 +250,14 @@ static void check_tw_buckets(const struct settings *s, const struct observation 
 		if (s->max_tw_default > p2)
 			p2 = s->max_tw_default;
 		if (p2 > max)
-			fix(f, "tcp_max_tw_buckets", "%lld", p2);
+			fix(f, SYSCTL_TCP_MAX_TW_BUCKETS, "%lld", p2);
 	}
 }
 
 static void check_tw_lowered(const struct settings *s, const struct observation *o,
 			     const double *thr, struct finding *f)
 {
-	long long max = num(s, "tcp_max_tw_buckets", -1);
+	long long max = settings_num(s, SYSCTL_TCP_MAX_TW_BUCKETS, -1);
 
 	(void)o;
 	(void)thr;
@@ -375,13 +274,14 @@ static void check_tw_lowered(const struct settings *s, const struct observation 
 	f->sev = SEV_WARN;
 	title(f, "tcp_max_tw_buckets = %lld is below the kernel default %lld", max,
 	      s->max_tw_default);
-	fix(f, "tcp_max_tw_buckets", "%lld", s->max_tw_default);
+	fix(f, SYSCTL_TCP_MAX_TW_BUCKETS, "%lld", s->max_tw_default);
 }
 
 static void check_reuse_timestamps(const struct settings *s, const struct observation *o,
 				   const double *thr, struct finding *f)
 {
-	long long reuse = num(s, "tcp_tw_reuse", 2), ts = num(s, "tcp_timestamps", 1);
+	long long reuse = settings_num(s, SYSCTL_TCP_TW_REUSE, 2);
+	long long ts = settings_num(s, SYSCTL_TCP_TIMESTAMPS, 1);
 
 	(void)o;
 	(void)thr;
@@ -393,7 +293,7 @@ static void check_reuse_timestamps(const struct settings *s, const struct observ
 	}
 	f->sev = SEV_WARN;
 	title(f, "tcp_tw_reuse = %lld does nothing while tcp_timestamps = 0", reuse);
-	fix(f, "tcp_timestamps", "1");
+	fix(f, SYSCTL_TCP_TIMESTAMPS, "1");
 }
 
 static void check_parity(const struct settings *s, const struct observation *o, const double *thr,
@@ -413,15 +313,15 @@ static void check_parity(const struct settings *s, const struct observation *o, 
 	title(f, "ip_local_port_range %u %u: both ends are %s", e.low, e.high,
 	      e.low % 2 ? "odd" : "even");
 	if (e.high < 65535)
-		fix(f, "ip_local_port_range", "%u %u", e.low, e.high + 1);
+		fix(f, SYSCTL_IP_LOCAL_PORT_RANGE, "%u %u", e.low, e.high + 1);
 	else
-		fix(f, "ip_local_port_range", "%u %u", e.low + 1, e.high);
+		fix(f, SYSCTL_IP_LOCAL_PORT_RANGE, "%u %u", e.low + 1, e.high);
 }
 
 static void check_listeners(const struct settings *s, const struct observation *o,
 			    const double *thr, struct finding *f)
 {
-	const struct sysval *res = get(s, "ip_local_reserved_ports");
+	const struct sysval *res = settings_get(s, SYSCTL_IP_LOCAL_RESERVED_PORTS);
 	struct ephemeral e = settings_ephemeral(s);
 	char list[256] = "";
 	size_t used = 0, bad = 0;
@@ -451,7 +351,7 @@ static void check_listeners(const struct settings *s, const struct observation *
 	f->sev = SEV_WARN;
 	title(f, "%zu listening port%s inside %u-%u not reserved: %s", bad, bad == 1 ? "" : "s",
 	      e.low, e.high, list);
-	fix(f, "ip_local_reserved_ports", "%s%s%s", res && res->text[0] ? res->text : "",
+	fix(f, SYSCTL_IP_LOCAL_RESERVED_PORTS, "%s%s%s", res && res->text[0] ? res->text : "",
 	    res && res->text[0] ? "," : "", list);
 }
 
@@ -478,7 +378,7 @@ static void check_narrow(const struct settings *s, const struct observation *o, 
 {
 	struct ephemeral e = settings_ephemeral(s);
 	unsigned usable = ephemeral_usable(&e);
-	double capacity = usable / (double)TIME_WAIT_SECONDS;
+	double capacity = usable / (double)TCP_TIMEWAIT_SECONDS;
 	double floor_ = thr[THR_MIN_USABLE_PORTS], rate = worst_dest_rate(o);
 	unsigned lo, hi, need = (unsigned)floor_;
 
@@ -491,7 +391,7 @@ static void check_narrow(const struct settings *s, const struct observation *o, 
 		title(f, "%u usable ephemeral ports, below the floor of %.0f", usable, floor_);
 	} else if (rate > capacity) {
 		f->sev = SEV_WARN;
-		need = (unsigned)ceil(rate * TIME_WAIT_SECONDS);
+		need = (unsigned)ceil(rate * TCP_TIMEWAIT_SECONDS);
 		title(f, "the busiest destination closes %.0f connections/s, above the %.0f/s "
 			 "its ports sustain", rate, capacity);
 	} else {
@@ -500,13 +400,13 @@ static void check_narrow(const struct settings *s, const struct observation *o, 
 	}
 	wider_range(s, need, &lo, &hi);
 	if (lo < e.low || hi > e.high)
-		fix(f, "ip_local_port_range", "%u %u", lo, hi);
+		fix(f, SYSCTL_IP_LOCAL_PORT_RANGE, "%u %u", lo, hi);
 }
 
 static void check_fin_timeout(const struct settings *s, const struct observation *o,
 			      const double *thr, struct finding *f)
 {
-	long long v = num(s, "tcp_fin_timeout", 60);
+	long long v = settings_num(s, SYSCTL_TCP_FIN_TIMEOUT, 60);
 
 	(void)o;
 	(void)thr;
@@ -518,7 +418,7 @@ static void check_fin_timeout(const struct settings *s, const struct observation
 	f->sev = v < 5 ? SEV_WARN : SEV_INFO;
 	title(f, "tcp_fin_timeout = %lld does not shorten TIME_WAIT (60 s, fixed)", v);
 	if (f->sev >= SEV_WARN)
-		fix(f, "tcp_fin_timeout", "60");
+		fix(f, SYSCTL_TCP_FIN_TIMEOUT, "60");
 }
 
 static void check_close_wait(const struct settings *s, const struct observation *o,
@@ -531,54 +431,55 @@ static void check_close_wait(const struct settings *s, const struct observation 
 		title(f, "CLOSE_WAIT not measured");
 		return;
 	}
-	n = o->socks->states[8];
+	n = o->socks->states[TCP_STATE_CLOSE_WAIT];
 	ev_num(f, "close_wait", (double)n);
 	f->sev = by_threshold((double)n, thr[THR_CLOSE_WAIT_WARN], thr[THR_CLOSE_WAIT_CRIT]);
 	title(f, "%llu sockets in CLOSE_WAIT%s", n,
 	      f->sev >= SEV_WARN ? ": an application is not closing its sockets" : "");
 }
 
-const struct rule rule_table[] = {
-	{ "port-exhaustion",
+const struct rule rule_table[RULE_COUNT] = {
+	[RULE_PORT_EXHAUSTION] = { "port-exhaustion",
 	  "Each (local IP, remote IP, remote port) has its own pool of usable ports; the side that "
 	  "closes first holds its port in TIME_WAIT for 60 s, and connect() fails with "
 	  "EADDRNOTAVAIL when the pool is empty.",
 	  check_port_exhaustion },
-	{ "tw-bucket-pressure",
+	[RULE_TW_BUCKET_PRESSURE] = { "tw-bucket-pressure",
 	  "Above tcp_max_tw_buckets a closing socket skips TIME_WAIT silently; only TcpExt "
 	  "TCPTimeWaitOverflow counts it, and the connection loses TIME_WAIT's protection.",
 	  check_tw_buckets },
-	{ "tw-buckets-lowered",
+	[RULE_TW_BUCKETS_LOWERED] = { "tw-buckets-lowered",
 	  "Lowering tcp_max_tw_buckets does not make TIME_WAIT shorter: it hides exhaustion by "
 	  "dropping TIME_WAIT, at the cost of the protection against old duplicate segments.",
 	  check_tw_lowered },
-	{ "tw-reuse-needs-timestamps",
+	[RULE_TW_REUSE_NEEDS_TIMESTAMPS] = { "tw-reuse-needs-timestamps",
 	  "tcp_twsk_unique() reuses a TIME_WAIT port only when the old connection carried TCP "
 	  "timestamps; with tcp_timestamps = 0 reuse never happens.",
 	  check_reuse_timestamps },
-	{ "port-range-parity",
+	[RULE_PORT_RANGE_PARITY] = { "port-range-parity",
 	  "connect() tries ports of the low end's parity first and bind() the other half; "
 	  "same-parity ends make them share a half, and the kernel warns about it.",
 	  check_parity },
-	{ "listener-in-ephemeral-range",
+	[RULE_LISTENER_IN_EPHEMERAL_RANGE] = { "listener-in-ephemeral-range",
 	  "An outgoing connection may take a port inside ip_local_port_range before a service "
 	  "binds it, and the service fails to start with EADDRINUSE; reserved ports are never "
 	  "handed out.",
 	  check_listeners },
-	{ "port-range-narrow",
+	[RULE_PORT_RANGE_NARROW] = { "port-range-narrow",
 	  "Without reuse one destination sustains about usable / 60 new connections per second, "
 	  "since each closed connection keeps its port for 60 s.",
 	  check_narrow },
-	{ "fin-timeout-myth",
+	[RULE_FIN_TIMEOUT_MYTH] = { "fin-timeout-myth",
 	  "tcp_fin_timeout bounds orphaned FIN_WAIT_2 sockets only; TIME_WAIT lasts 60 s "
 	  "(TCP_TIMEWAIT_LEN) whatever it says, and very low values cut off slow peers.",
 	  check_fin_timeout },
-	{ "close-wait-leak",
+	[RULE_CLOSE_WAIT_LEAK] = { "close-wait-leak",
 	  "CLOSE_WAIT means the peer has closed and the local application has not: no sysctl "
 	  "ends it, only the application closing its sockets.",
 	  check_close_wait },
 };
-const size_t nrules = sizeof(rule_table) / sizeof(rule_table[0]);
+const size_t nrules = RULE_COUNT;
+_Static_assert(sizeof(rule_table) / sizeof(rule_table[0]) == RULE_COUNT, "one rule per enum rule_id");
 
 static const char exhaustion_advice[] =
 	"keep-alive or connection pooling towards that destination (the side that closes first "
@@ -589,60 +490,17 @@ void risk_assess(const struct settings *s, const struct observation *o, const do
 		 struct assessment *a)
 {
 	memset(a, 0, sizeof(*a));
-	for (size_t i = 0; i < nrules; i++) {
+	for (size_t i = 0; i < RULE_COUNT; i++) {
 		struct finding *f = &a->f[a->n++];
 
 		f->id = rule_table[i].id;
 		f->why = rule_table[i].why;
 		rule_table[i].check(s, o, thr, f);
-		if (strcmp(f->id, "port-exhaustion") == 0 && f->sev >= SEV_WARN)
+		if (i == RULE_PORT_EXHAUSTION && f->sev >= SEV_WARN)
 			f->advice = exhaustion_advice;
-		else if (strcmp(f->id, "close-wait-leak") == 0 && f->sev >= SEV_WARN)
+		else if (i == RULE_CLOSE_WAIT_LEAK && f->sev >= SEV_WARN)
 			f->advice = "find the process with ss -tanp state close-wait and fix its close()";
 		if (f->sev > a->risk)
 			a->risk = f->sev;
-	}
-}
-
-int risk_suggest(const struct settings *s, const struct observation *o, const double *thr,
-		 struct settings *proposed)
-{
-	int changed = 0;
-
-	if (settings_copy(proposed, s) < 0)
-		return -ENOMEM;
-	/* A fix can reveal the next one (reuse first, then a wider range):
-	 * a few rounds, each on the settings proposed so far. */
-	for (int round = 0; round < 4; round++) {
-		struct assessment a;
-		int before = changed;
-
-		risk_assess(proposed, o, thr, &a);
-		for (size_t i = 0; i < a.n; i++) {
-			const struct finding *f = &a.f[i];
-
-			if (f->sev < SEV_WARN)
-				continue;
-			for (size_t k = 0; k < f->nfix; k++) {
-				int key = f->fix[k].key;
-
-				if (key < 0 || (proposed->have[key] &&
-						strcmp(proposed->val[key].text, f->fix[k].value) == 0))
-					continue;
-				if (settings_set(proposed, (size_t)key, f->fix[k].value) == 0)
-					changed++;
-			}
-		}
-		if (changed == before)
-			break;
-	}
-	{
-		int n = 0;
-
-		for (size_t i = 0; i < sysctl_count; i++)
-			if (proposed->have[i] &&
-			    (!s->have[i] || !sysval_equal(&s->val[i], &proposed->val[i])))
-				n++;
-		return n;
 	}
 }

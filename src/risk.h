@@ -12,25 +12,13 @@
 
 #include "profile.h"
 #include "registry.h"
+#include "settings.h"
 #include "sockets.h"
-#include "value.h"
 
 enum severity { SEV_OK, SEV_INFO, SEV_WARN, SEV_CRIT };
 const char *severity_name(enum severity s);
 /* "ok", "info", "warn", "crit"; -1 when unknown. */
 int severity_parse(const char *s);
-
-/* The sysctl values the rules judge: current, or proposed. */
-struct settings {
-	bool have[16];           /* indexed like sysctl_table; false: kernel lacks it */
-	struct sysval val[16];
-	long long max_tw_default; /* kernel default of tcp_max_tw_buckets, or -1 */
-};
-void settings_free(struct settings *s);
-int settings_copy(struct settings *dst, const struct settings *src);
-/* Sets key i to the text value; 0 or -EINVAL/-ENOMEM. */
-int settings_set(struct settings *s, size_t i, const char *text);
-int settings_index(const char *name); /* index in sysctl_table, -1 if unknown */
 
 /* What the socket dump and the counters say; fixed while predicting. */
 struct observation {
@@ -61,10 +49,24 @@ struct finding {
 	struct evidence ev[EVIDENCE_MAX];
 	size_t nev;
 	struct {
-		int key; /* index in sysctl_table */
+		int key; /* an enum sysctl_id */
 		char value[256];
 	} fix[FIX_MAX];
 	size_t nfix;
+};
+
+/* The rules, in rule_table order (the order of findings). */
+enum rule_id {
+	RULE_PORT_EXHAUSTION,
+	RULE_TW_BUCKET_PRESSURE,
+	RULE_TW_BUCKETS_LOWERED,
+	RULE_TW_REUSE_NEEDS_TIMESTAMPS,
+	RULE_PORT_RANGE_PARITY,
+	RULE_LISTENER_IN_EPHEMERAL_RANGE,
+	RULE_PORT_RANGE_NARROW,
+	RULE_FIN_TIMEOUT_MYTH,
+	RULE_CLOSE_WAIT_LEAK,
+	RULE_COUNT
 };
 
 struct rule {
@@ -73,11 +75,11 @@ struct rule {
 	void (*check)(const struct settings *, const struct observation *, const double *thr,
 		      struct finding *);
 };
-extern const struct rule rule_table[];
-extern const size_t nrules;
+extern const struct rule rule_table[RULE_COUNT]; /* rule_table[RULE_x] is rule x */
+extern const size_t nrules;                      /* RULE_COUNT */
 
 struct assessment {
-	struct finding f[16]; /* one per rule, in rule_table order */
+	struct finding f[RULE_COUNT]; /* one per rule: f[RULE_x] */
 	size_t n;
 	enum severity risk;   /* the highest */
 };
@@ -85,15 +87,10 @@ struct assessment {
 void risk_assess(const struct settings *s, const struct observation *o, const double *thr,
 		 struct assessment *a);
 
-/* The smallest set of changes that clears what a sysctl can clear:
+/* suggest.c: the smallest set of changes that clears what a sysctl can clear:
  * fills `proposed` (a copy of s with the fixes) and returns how many keys
  * changed. */
 int risk_suggest(const struct settings *s, const struct observation *o, const double *thr,
 		 struct settings *proposed);
-
-/* Derived numbers shared with the report. */
-struct ephemeral settings_ephemeral(const struct settings *s);
-bool reuse_applies(const struct settings *s, const struct dest *d);
-unsigned dest_used_effective(const struct settings *s, const struct dest *d);
 
 #endif

@@ -92,38 +92,28 @@ int sysctl_read(const char *root, const struct sysctl_def *d, struct sysval *out
 void sysctl_read_all(const char *root, struct sysctl_state *st)
 {
 	memset(st, 0, sizeof(*st));
-	for (size_t i = 0; i < sysctl_count; i++)
+	for (size_t i = 0; i < SYSCTL_COUNT; i++)
 		st->err[i] = sysctl_read(root, &sysctl_table[i], &st->val[i]);
 }
 
 void sysctl_state_free(struct sysctl_state *st)
 {
-	for (size_t i = 0; i < sysctl_count; i++)
+	for (size_t i = 0; i < SYSCTL_COUNT; i++)
 		sysval_free(&st->val[i]);
 }
 
 const char *sysctl_default(const char *root, const struct sysctl_def *d, char *buf, size_t len)
 {
 	char *raw;
-	long long n;
+	int r;
 
-	if (d->kernel_default)
+	if (d->kernel_default || !d->default_fn)
 		return d->kernel_default;
-	if (strcmp(d->name, "tcp_max_tw_buckets") != 0)
+	if (sysctl_read_raw(root, d->default_source, &raw) < 0)
 		return NULL;
-	/* net/ipv4/inet_hashtables.c: sysctl_max_tw_buckets = (ehash_mask + 1) / 2;
-	 * tcp_ehash_entries (6.1+) is negative when the netns shares the
-	 * host's table. */
-	if (sysctl_read_raw(root, "net/ipv4/tcp_ehash_entries", &raw) < 0)
-		return NULL;
-	raw[strcspn(raw, "\n")] = '\0';
-	if (parse_ll(raw, -(1LL << 40), 1LL << 40, &n) < 0) {
-		free(raw);
-		return NULL;
-	}
+	r = d->default_fn(raw, buf, len);
 	free(raw);
-	snprintf(buf, len, "%lld", (n < 0 ? -n : n) / 2);
-	return buf;
+	return r < 0 ? NULL : buf;
 }
 
 int sysctl_write(const char *root, const struct sysctl_def *d, const struct sysval *v)

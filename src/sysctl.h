@@ -10,9 +10,12 @@
 /* Current value of every key: `err` is 0, -ENOENT (not supported by this
  * kernel), -EACCES, or -EINVAL (the kernel printed something unexpected). */
 struct sysctl_state {
-	struct sysval val[16]; /* indexed like sysctl_table */
-	int err[16];
+	struct sysval val[SYSCTL_COUNT]; /* indexed by enum sysctl_id */
+	int err[SYSCTL_COUNT];
 };
+_Static_assert(sizeof(((struct sysctl_state *)0)->val) / sizeof(struct sysval) == SYSCTL_COUNT &&
+		       sizeof(((struct sysctl_state *)0)->err) / sizeof(int) == SYSCTL_COUNT,
+	       "struct sysctl_state holds one value per key");
 
 /* Reads the raw text of ROOT/PATH into a new string. 0 or -errno. */
 int sysctl_read_raw(const char *root, const char *path, char **out);
@@ -20,8 +23,9 @@ int sysctl_read_raw(const char *root, const char *path, char **out);
 int sysctl_read(const char *root, const struct sysctl_def *d, struct sysval *out);
 void sysctl_read_all(const char *root, struct sysctl_state *st);
 void sysctl_state_free(struct sysctl_state *st);
-/* The kernel default as text, computing it where the table says so
- * (tcp_max_tw_buckets: |tcp_ehash_entries| / 2). NULL when unknown. */
+/* The kernel default as text: the table's, or computed by the entry's
+ * default_fn from its default_source under root (tcp_max_tw_buckets:
+ * |tcp_ehash_entries| / 2). NULL when unknown. */
 const char *sysctl_default(const char *root, const struct sysctl_def *d, char *buf, size_t len);
 /* Writes one key. 0 or -errno (the kernel's refusal). */
 int sysctl_write(const char *root, const struct sysctl_def *d, const struct sysval *v);
