@@ -314,6 +314,26 @@ try_option() {
 	run ! mandoc -Tlint -Wwarning "$BATS_TEST_TMPDIR/bad.8"
 }
 
+# The managed keys, from the registry (get --list-keys), the README's table
+# and the man page's list of keys a profile may set (all but the read-only
+# ones, which the README's table marks "read only").
+@test "the README's managed sysctls and the man page's [sysctl] keys are the registry's" {
+	local keys readme writable man
+	keys=$("$TWTUNE" get --list-keys | sed 's/^net\.ipv4\.//' | sort)
+	readme_rows() {
+		awk -F'|' '/^## Managed sysctls/ { f = 1; next } f && /^## / { exit }
+			f && /^\| [a-z]/ && $2 !~ /^ key / { gsub(/ /, "", $2); print $2 "|" $4 }' \
+			"$TOP/README.md"
+	}
+	readme=$(readme_rows | cut -d'|' -f1 | sort)
+	assert_equal "$readme" "$keys"
+	writable=$(readme_rows | grep -v '|.*read only' | cut -d'|' -f1 | sort)
+	[ -n "$writable" ] && [ "$writable" != "$keys" ]
+	man=$(awk '/^takes the managed keys:/ { f = 1; next } f && !/^\.BR / { exit }
+		f { gsub(/[,;]/, "", $2); print $2 }' "$MAN" | sort)
+	assert_equal "$man" "$writable"
+}
+
 @test "the man page has every section, and SEE ALSO names the tools it relates to" {
 	local s
 	for s in NAME SYNOPSIS DESCRIPTION "GLOBAL OPTIONS" COMMANDS PROFILES "EXIT STATUS" \

@@ -30,3 +30,13 @@ setup() {
 		[ "$("$1" get net.ipv4.ip_local_reserved_ports)" = "net.ipv4.ip_local_reserved_ports = 40010-40011,40020-40030" ]
 	' _ "$TWTUNE"
 }
+
+@test "get prints a key as often as it is named, in the order named" {
+	make_sysctl_root "$BATS_TEST_TMPDIR/sys"
+	run -0 "$TWTUNE" --sysctl-root "$BATS_TEST_TMPDIR/sys" get tcp_fin_timeout \
+		$(printf 'net.ipv4.tcp_tw_reuse %.0s' {1..20}) ip_local_port_range
+	assert_equal "${#lines[@]}" 22
+	assert_line --index 0 'net.ipv4.tcp_fin_timeout = 60'
+	assert_line --index 20 'net.ipv4.tcp_tw_reuse = 2'
+	assert_line --index 21 'net.ipv4.ip_local_port_range = 32768 60999'
+}

@@ -1,6 +1,7 @@
 /* test_risk.c: every rule of the risk engine on synthetic snapshots, and
  * the suggestion with its predicted effect */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -83,19 +84,21 @@ static const struct tcase cases[] = {
 	  { "tw-reuse-needs-timestamps=warn", "port-exhaustion=ok" }, { "tcp_timestamps=1" }, "ok" },
 };
 
+/* Every key at its kernel default, from the registry: the computed one
+ * as a namespace with 262144 hash entries has it. */
 static void defaults(struct settings *s)
 {
-	static const char *const def[][2] = {
-		{ "ip_local_port_range", "32768 60999" }, { "ip_local_reserved_ports", "" },
-		{ "tcp_tw_reuse", "2" },                  { "tcp_tw_reuse_delay", "1000" },
-		{ "tcp_fin_timeout", "60" },              { "tcp_max_tw_buckets", "131072" },
-		{ "tcp_timestamps", "1" },                { "ip_unprivileged_port_start", "1024" },
-	};
-
 	memset(s, 0, sizeof(*s));
-	s->max_tw_default = 131072;
-	for (size_t i = 0; i < sizeof(def) / sizeof(def[0]); i++)
-		settings_set(s, (size_t)settings_index(def[i][0]), def[i][1]);
+	for (size_t i = 0; i < SYSCTL_COUNT; i++) {
+		const struct sysctl_def *d = &sysctl_table[i];
+		char buf[32];
+		const char *def = d->kernel_default;
+
+		if (!def && d->default_fn && d->default_fn("-262144\n", buf, sizeof(buf)) == 0)
+			def = buf;
+		settings_set(s, i, def);
+	}
+	s->max_tw_default = settings_num(s, SYSCTL_TCP_MAX_TW_BUCKETS, -1);
 }
 
 static void to_addr(const char *text, struct addr *a)
@@ -145,7 +148,7 @@ static void run(const struct tcase *c)
 		dests[nd].rport = (uint16_t)c->dests[nd].port;
 		dests[nd].used = c->dests[nd].used;
 		dests[nd].time_wait = c->dests[nd].tw;
-		snap.states[6] += c->dests[nd].tw;
+		snap.states[TCP_STATE_TIME_WAIT] += c->dests[nd].tw;
 	}
 	for (; nl < 3 && c->listen[nl]; nl++) {
 		memset(&ls[nl], 0, sizeof(ls[nl]));
@@ -156,12 +159,12 @@ static void run(const struct tcase *c)
 	snap.nslots = snap.ndests = nd;
 	snap.listeners = ls;
 	snap.nlisteners = nl;
-	snap.states[8] = (unsigned long long)c->close_wait;
+	snap.states[TCP_STATE_CLOSE_WAIT] = (unsigned long long)c->close_wait;
 	snap.counters = (struct sock_counters){ .sockstat_tw = c->sockstat_tw,
 						.tw_overflow = c->overflow,
 						.tw = -1, .sockstat_inuse = -1 };
 	o.socks = c->no_sockets ? NULL : &snap;
-	o.max_tw_observed = s.val[settings_index("tcp_max_tw_buckets")].num;
+	o.max_tw_observed = settings_num(&s, SYSCTL_TCP_MAX_TW_BUCKETS, -1);
 	o.close_rate = (double)c->sockstat_tw / 60;
 
 	risk_assess(&s, &o, thr, &a);
@@ -196,6 +199,75 @@ static void run(const struct tcase *c)
 	settings_free(&s);
 }
 
+/* rule_table[RULE_x] is rule x, and findings come in the same order. */
+static void test_rule_ids(void)
+{
+	static const struct {
+		enum rule_id id;
+		const char *name;
+	} rules[] = {
+		{ RULE_PORT_EXHAUSTION, "port-exhaustion" },
+		{ RULE_TW_BUCKET_PRESSURE, "tw-bucket-pressure" },
+		{ RULE_TW_BUCKETS_LOWERED, "tw-buckets-lowered" },
+		{ RULE_TW_REUSE_NEEDS_TIMESTAMPS, "tw-reuse-needs-timestamps" },
+		{ RULE_PORT_RANGE_PARITY, "port-range-parity" },
+		{ RULE_LISTENER_IN_EPHEMERAL_RANGE, "listener-in-ephemeral-range" },
+		{ RULE_PORT_RANGE_NARROW, "port-range-narrow" },
+		{ RULE_FIN_TIMEOUT_MYTH, "fin-timeout-myth" },
+		{ RULE_CLOSE_WAIT_LEAK, "close-wait-leak" },
+	};
+	struct settings s;
+	struct observation o = { .overflow_delta = -1, .interval = 60, .max_tw_observed = -1 };
+	struct assessment a;
+	double thr[THR_COUNT_];
+
+	for (size_t i = 0; i < THR_COUNT_; i++)
+		thr[i] = threshold_table[i].def;
+	TAP_OK(nrules == RULE_COUNT && sizeof(rules) / sizeof(rules[0]) == RULE_COUNT, "%d rules",
+	       RULE_COUNT);
+	defaults(&s);
+	risk_assess(&s, &o, thr, &a);
+	TAP_OK(a.n == RULE_COUNT, "one finding per rule");
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		TAP_OK(rule_table[rules[i].id].check && rule_table[rules[i].id].why &&
+			       strcmp(rule_table[rules[i].id].id, rules[i].name) == 0 &&
+			       strcmp(a.f[rules[i].id].id, rules[i].name) == 0,
+		       "rule %d is %s", (int)rules[i].id, rules[i].name);
+	settings_free(&s);
+}
+
+/* Keys by id: the value, the integer or its stand-in when absent, the
+ * default as the report shows it. */
+static void test_settings_by_id(void)
+{
+	struct settings s;
+	char buf[32];
+	const char *def;
+
+	defaults(&s);
+	TAP_OK(settings_num(&s, SYSCTL_TCP_TW_REUSE, -7) == 2, "tcp_tw_reuse by id");
+	TAP_OK(strcmp(settings_get(&s, SYSCTL_IP_LOCAL_PORT_RANGE)->text, "32768 60999") == 0,
+	       "ip_local_port_range by id");
+	TAP_OK(settings_index("net.ipv4.tcp_fin_timeout") == SYSCTL_TCP_FIN_TIMEOUT &&
+		       settings_index("tcp_bogus") == -1,
+	       "settings_index for the edges");
+	TAP_OK(settings_set(&s, SYSCTL_TCP_TW_REUSE, "3") == -ERANGE &&
+		       settings_num(&s, SYSCTL_TCP_TW_REUSE, -7) == 2,
+	       "an out-of-range value is refused and the old one kept");
+	sysval_free(&s.val[SYSCTL_TCP_TIMESTAMPS]);
+	s.have[SYSCTL_TCP_TIMESTAMPS] = false;
+	TAP_OK(!settings_get(&s, SYSCTL_TCP_TIMESTAMPS) && settings_num(&s, SYSCTL_TCP_TIMESTAMPS, -7) == -7,
+	       "a key the kernel lacks gives the stand-in");
+	TAP_OK(strcmp(settings_default(&s, SYSCTL_TCP_FIN_TIMEOUT, buf, sizeof(buf)), "60") == 0,
+	       "a fixed default from the table");
+	def = settings_default(&s, SYSCTL_TCP_MAX_TW_BUCKETS, buf, sizeof(buf));
+	TAP_OK(def && strcmp(def, "131072") == 0, "the computed default the settings carry");
+	s.max_tw_default = -1;
+	TAP_OK(!settings_default(&s, SYSCTL_TCP_MAX_TW_BUCKETS, buf, sizeof(buf)),
+	       "an unknown computed default is NULL");
+	settings_free(&s);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -215,5 +287,7 @@ int main(void)
 		settings_free(&s);
 	}
 	TAP_OK(severity_parse("warn") == SEV_WARN && severity_parse("bogus") == -1, "severity names");
+	test_rule_ids();
+	test_settings_by_id();
 	return tap_done();
 }
