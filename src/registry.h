@@ -59,33 +59,37 @@ sysctl_default_fn sysctl_default_half_ehash;
  * HZ=1000, the largest HZ, so it holds on every kernel. Checked against
  * net/ipv4/sysctl_net_ipv4.c and in a network namespace on 6.18.
  */
-#define SYSCTLS(X)                                                                                  \
-	X(IP_LOCAL_PORT_RANGE, ip_local_port_range, TYPE_PORT_PAIR, 1, 65535,                       \
-	  SYSCTL_FIXED("32768 60999"), "3.13", 0, "1.4",                                             \
-	  "local ports chosen for connect() and bind(port 0), TCP and UDP: low high")                \
-	X(IP_LOCAL_RESERVED_PORTS, ip_local_reserved_ports, TYPE_PORT_LIST, 0, 65535,               \
-	  SYSCTL_FIXED(""), "3.16", 0, "1.27",                                                       \
-	  "ports and ranges never chosen automatically; a write replaces the list")                  \
-	X(TCP_TW_REUSE, tcp_tw_reuse, TYPE_INT, 0, 2, SYSCTL_FIXED("2"), "4.11", 0, K8S_UNSAFE,      \
-	  "reuse TIME_WAIT ports for outgoing connect(): 0 off, 1 on, 2 loopback only; needs "       \
-	  "timestamps")                                                                              \
-	X(TCP_TW_REUSE_DELAY, tcp_tw_reuse_delay, TYPE_INT, 1, 60000, SYSCTL_FIXED("1000"), "6.14",  \
-	  0, K8S_UNSAFE, "milliseconds a TIME_WAIT entry must age before tcp_tw_reuse may take it")  \
-	X(TCP_FIN_TIMEOUT, tcp_fin_timeout, TYPE_INT, -2147483, 2147483, SYSCTL_FIXED("60"), "4.6",  \
-	  0, "1.29",                                                                                 \
-	  "seconds an orphaned FIN_WAIT_2 socket lives; does not change TIME_WAIT (60 s, fixed)")    \
-	X(TCP_MAX_TW_BUCKETS, tcp_max_tw_buckets, TYPE_INT, INT_MIN, INT_MAX,                        \
-	  SYSCTL_COMPUTED(sysctl_default_half_ehash, "net/ipv4/tcp_ehash_entries",                   \
-			  "TCP established hash entries / 2 (tcp_ehash_entries)"),                   \
-	  "4.11", 0, K8S_UNSAFE,                                                                     \
-	  "cap on TIME_WAIT sockets; over it a closing socket skips TIME_WAIT silently")             \
-	X(TCP_TIMESTAMPS, tcp_timestamps, TYPE_INT, 0, 255, SYSCTL_FIXED("1"), "4.13", 0,            \
-	  K8S_UNSAFE,                                                                                \
-	  "TCP timestamps: 0 off, 1 on with random offset, 2 on without; tcp_tw_reuse needs them")   \
-	X(IP_UNPRIVILEGED_PORT_START, ip_unprivileged_port_start, TYPE_INT, 0, 65536,                \
-	  SYSCTL_FIXED("1024"), "4.11", SYSCTL_READONLY, "1.22",                                     \
-	  "lowest port an unprivileged process may bind; ip_local_port_range may not start below "   \
-	  "it")
+#define SYSCTLS(X)                                                                                \
+	X(IP_LOCAL_PORT_RANGE, ip_local_port_range, TYPE_PORT_PAIR, 1, 65535,                     \
+	  SYSCTL_FIXED("32768 60999"), "3.13", 0, "1.4",                                          \
+	  "local ports chosen for connect() and bind(port 0), TCP and UDP: low high")             \
+	X(IP_LOCAL_RESERVED_PORTS, ip_local_reserved_ports, TYPE_PORT_LIST, 0, 65535,             \
+	  SYSCTL_FIXED(""), "3.16", 0, "1.27",                                                    \
+	  "ports and ranges never chosen automatically; a write replaces the list")               \
+	X(TCP_TW_REUSE, tcp_tw_reuse, TYPE_INT, 0, 2,                                             \
+	  SYSCTL_FIXED("2"), "4.11", 0, K8S_UNSAFE,                                               \
+	  "reuse TIME_WAIT ports for outgoing connect(): 0 off, 1 on, 2 loopback only; "          \
+	  "needs timestamps")                                                                     \
+	X(TCP_TW_REUSE_DELAY, tcp_tw_reuse_delay, TYPE_INT, 1, 60000,                             \
+	  SYSCTL_FIXED("1000"), "6.14", 0, K8S_UNSAFE,                                            \
+	  "milliseconds a TIME_WAIT entry must age before tcp_tw_reuse may take it")              \
+	X(TCP_FIN_TIMEOUT, tcp_fin_timeout, TYPE_INT, -2147483, 2147483,                          \
+	  SYSCTL_FIXED("60"), "4.6", 0, "1.29",                                                   \
+	  "seconds an orphaned FIN_WAIT_2 socket lives; does not change TIME_WAIT "               \
+	  "(60 s, fixed)")                                                                        \
+	X(TCP_MAX_TW_BUCKETS, tcp_max_tw_buckets, TYPE_INT, INT_MIN, INT_MAX,                     \
+	  SYSCTL_COMPUTED(sysctl_default_half_ehash, "net/ipv4/tcp_ehash_entries",                \
+			  "TCP established hash entries / 2 (tcp_ehash_entries)"),                \
+	  "4.11", 0, K8S_UNSAFE,                                                                  \
+	  "cap on TIME_WAIT sockets; over it a closing socket skips TIME_WAIT silently")          \
+	X(TCP_TIMESTAMPS, tcp_timestamps, TYPE_INT, 0, 255,                                       \
+	  SYSCTL_FIXED("1"), "4.13", 0, K8S_UNSAFE,                                               \
+	  "TCP timestamps: 0 off, 1 on with random offset, 2 on without; "                        \
+	  "tcp_tw_reuse needs them")                                                              \
+	X(IP_UNPRIVILEGED_PORT_START, ip_unprivileged_port_start, TYPE_INT, 0, 65536,             \
+	  SYSCTL_FIXED("1024"), "4.11", SYSCTL_READONLY, "1.22",                                  \
+	  "lowest port an unprivileged process may bind; ip_local_port_range may not "            \
+	  "start below it")
 
 enum sysctl_id {
 #define SYSCTL_ENUM_(id, ...) SYSCTL_##id,
