@@ -20,8 +20,8 @@ enum sysctl_type {
 
 /* A default the kernel computes at boot from another file under the sysctl
  * root: `source` is that file's text (as read, with its newline); writes the
- * normalised default into buf. 0, or -EINVAL when the text is not what the
- * kernel prints. */
+ * normalised default into buf. 0, -EINVAL when the text is not what the
+ * kernel prints, -ENOSPC when buf is too small. */
 typedef int sysctl_default_fn(const char *source, char *buf, size_t len);
 
 /* tcp_max_tw_buckets: net/ipv4/inet_hashtables.c sets it to
@@ -53,6 +53,9 @@ sysctl_default_fn sysctl_default_half_ehash;
  * default   SYSCTL_FIXED("text") or SYSCTL_COMPUTED(fn, "source", "note")
  * since     kernel version that has the key per network namespace
  * flags     SYSCTL_READONLY or 0
+ * k8s_safe_since  the Kubernetes version that put it on the kubelet's safe
+ *           list ("1.4": the first list), or K8S_UNSAFE (FACTS.md,
+ *           "Containers and Kubernetes")
  *
  * tcp_fin_timeout goes through proc_dointvec_jiffies, which accepts
  * negatives and refuses |v| > INT_MAX / HZ; 2147483 is that limit for
