@@ -92,10 +92,8 @@ int cmd_get(int argc, char **argv)
 				json_null(&j, name);
 			continue;
 		}
-		if (json && d->type == TYPE_INT)
-			json_int(&j, name, v.num);
-		else if (json)
-			json_str(&j, name, v.text);
+		if (json)
+			json_sysval(&j, name, &v);
 		else
 			printf("%s = %s\n", name, v.text);
 		sysval_free(&v);

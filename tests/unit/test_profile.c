@@ -59,7 +59,7 @@ static int load(const char *arg, struct profile *p, char *err, size_t len)
 	struct profile_search sp;
 	int r;
 
-	profile_search_init(&sp, dirs, 1);
+	profile_search_init(&sp, dirs, 1, NULL);
 	r = profile_load(arg, &sp, p, err, len);
 	profile_search_free(&sp);
 	return r;
