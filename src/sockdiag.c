@@ -35,7 +35,6 @@
 #include "readfile.h"
 
 #define RECV_BUF (32 * 1024)
-#define REPLAY_MAX (256u << 20) /* a recorded dump */
 
 static const uint8_t families[2] = { AF_INET, AF_INET6 };
 
@@ -395,6 +394,8 @@ out:
 	nl_socket_free(L.sk);
 	return r;
 }
+
+#define REPLAY_MAX (256u << 20) /* the largest recorded dump replayed */
 
 int sockdiag_replay(struct sock_snapshot *s, const char *path)
 {
