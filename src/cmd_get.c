@@ -60,10 +60,8 @@ static int print_key(const struct sysctl_def *d, bool by_name, struct json *j)
 			json_null(j, name);
 		return rc;
 	}
-	if (j && d->type == TYPE_INT)
-		json_int(j, name, v.num);
-	else if (j)
-		json_str(j, name, v.text);
+	if (j)
+		json_sysval(j, name, &v);
 	else
 		printf("%s = %s\n", name, v.text);
 	sysval_free(&v);

@@ -32,10 +32,8 @@ static void show_json(const struct profile *p)
 		json_obj_begin(&j, sysctl_fullname(&sysctl_table[i], name, sizeof(name)));
 		if (s->use_default)
 			json_str(&j, "value", "default");
-		else if (s->val.type == TYPE_INT)
-			json_int(&j, "value", s->val.num);
 		else
-			json_str(&j, "value", s->val.text);
+			json_sysval(&j, "value", &s->val);
 		json_str(&j, "from", s->from);
 		json_obj_end(&j);
 	}

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "readfile.h"
+#include "trust.h"
 #include "value.h"
 
 void test_kill_point(const char *point)
@@ -148,36 +150,27 @@ int atomic_write(const char *path, const char *data, size_t len)
 	return r;
 }
 
-static bool owned(uid_t uid)
-{
-	return uid == 0 || uid == geteuid();
-}
-
 /* One directory or link met on the way to dir; 0 or -EPERM/-ENOTDIR. */
 static int check_one(const char *p, const struct stat *st, char *why, size_t whylen)
 {
-	if (S_ISLNK(st->st_mode)) {
-		if (owned(st->st_uid))
-			return 0;
-		snprintf(why, whylen, "%s is a symbolic link belonging to uid %u, not to root", p,
-			 (unsigned)st->st_uid);
-		return -EPERM;
-	}
-	if (!S_ISDIR(st->st_mode)) {
+	enum trust_fault t;
+
+	if (!S_ISLNK(st->st_mode) && !S_ISDIR(st->st_mode)) {
 		snprintf(why, whylen, "%s is not a directory", p);
 		return -ENOTDIR;
 	}
-	if (!owned(st->st_uid)) {
+	t = trust_check(st, TRUST_DIR);
+	if (t == TRUST_OK)
+		return 0;
+	if (t == TRUST_OWNER && S_ISLNK(st->st_mode))
+		snprintf(why, whylen, "%s is a symbolic link belonging to uid %u, not to root", p,
+			 (unsigned)st->st_uid);
+	else if (t == TRUST_OWNER)
 		snprintf(why, whylen, "%s belongs to uid %u, not to root", p, (unsigned)st->st_uid);
-		return -EPERM;
-	}
-	if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(st->st_mode & S_ISVTX)) {
+	else
 		snprintf(why, whylen, "%s is writable by %s and has no sticky bit (mode %04o)", p,
-			 st->st_mode & S_IWOTH ? "others" : "its group",
-			 (unsigned)(st->st_mode & 07777));
-		return -EPERM;
-	}
-	return 0;
+			 t == TRUST_OTHERS ? "others" : "its group", (unsigned)(st->st_mode & 07777));
+	return -EPERM;
 }
 
 /* Every prefix of path, "/" first: lstat and check it, making it when
@@ -253,63 +246,12 @@ int check_regular_or_absent(const char *path)
 	return S_ISREG(st.st_mode) ? 0 : -EINVAL;
 }
 
-static int read_file(const char *path, size_t max, bool state, char **out, size_t *len)
-{
-	struct stat st;
-	char *buf;
-	size_t got = 0;
-	int fd, r = 0;
-
-	*out = NULL;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
-	if (state && (!owned(st.st_uid) || (st.st_mode & (S_IWGRP | S_IWOTH)))) {
-		close(fd);
-		return -EPERM;
-	}
-	if ((size_t)st.st_size > max) {
-		close(fd);
-		return -EFBIG;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			r = n < 0 ? -errno : 0;
-			break;
-		}
-		got += (size_t)n;
-	}
-	close(fd);
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	buf[got] = '\0';
-	*out = buf;
-	if (len)
-		*len = got;
-	return 0;
-}
-
 int read_small_file(const char *path, size_t max, char **out, size_t *len)
 {
-	return read_file(path, max, false, out, len);
+	return readfile(path, max, READ_NOFOLLOW | READ_REGULAR, out, len);
 }
 
 int read_state_file(const char *path, size_t max, char **out, size_t *len)
 {
-	return read_file(path, max, true, out, len);
+	return readfile(path, max, READ_NOFOLLOW | READ_REGULAR | READ_TRUSTED, out, len);
 }

@@ -22,7 +22,7 @@ int atomic_remove(const char *path);
 /* Checks that files may safely be created in dir: along the path as given
  * and along its resolved path, every directory belongs to root or to us and
  * is not writable by group or others unless it has the sticky bit, and
- * every symbolic link belongs to root or to us. With create, makes the
+ * every symbolic link belongs to root or to us (trust_check, TRUST_DIR). With create, makes the
  * missing directories (mode 0755, less the umask). 0; -ENOENT (dir missing,
  * without create); -EPERM with the reason in why; or -errno. */
 int check_dir(const char *dir, bool create, char *why, size_t whylen);
@@ -32,12 +32,14 @@ int check_dir(const char *dir, bool create, char *why, size_t whylen);
 int check_regular_or_absent(const char *path);
 
 /* Reads a regular file of at most max bytes into a new NUL-terminated
- * string; refuses symbolic links (-ELOOP). 0, -ENOENT, -EFBIG or -errno. */
+ * string; refuses symbolic links (-ELOOP) and other than regular files
+ * (-EINVAL). 0, -ENOENT, -EFBIG or -errno. readfile() with READ_NOFOLLOW
+ * and READ_REGULAR. */
 int read_small_file(const char *path, size_t max, char **out, size_t *len);
 
 /* As read_small_file, for the state files twtune itself wrote: also -EPERM
  * when the file belongs to someone other than root or us, or is writable by
- * group or others. */
+ * group or others (trust_check, READ_TRUSTED). */
 int read_state_file(const char *path, size_t max, char **out, size_t *len);
 
 /* fsync of the directory holding path. */

@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include "value.h"
+
 void json_init(struct json *j, FILE *f)
 {
 	j->f = f;
@@ -106,6 +108,16 @@ void json_null(struct json *j, const char *key)
 {
 	member(j, key);
 	fputs("null", j->f);
+}
+
+void json_sysval(struct json *j, const char *key, const struct sysval *v)
+{
+	if (!v)
+		json_null(j, key);
+	else if (v->type == TYPE_INT)
+		json_int(j, key, v->num);
+	else
+		json_str(j, key, v->text);
 }
 
 void json_end(struct json *j)

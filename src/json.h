@@ -25,6 +25,9 @@ void json_uint(struct json *j, const char *key, unsigned long long val);
 void json_double(struct json *j, const char *key, double val, int decimals);
 void json_bool(struct json *j, const char *key, bool val);
 void json_null(struct json *j, const char *key);
+struct sysval;
+/* A sysctl value: a number for an integer key, else its text; NULL writes null. */
+void json_sysval(struct json *j, const char *key, const struct sysval *v);
 /* Ends the document with a newline. */
 void json_end(struct json *j);
 

@@ -11,41 +11,19 @@
 
 #include <sys/socket.h>
 
+#include "readfile.h"
 #include "value.h"
 
 #define COUNTER_FILE_MAX (256 * 1024)
 
+/* The whole of dir/name, or NULL. */
 static char *slurp(const char *dir, const char *name)
 {
 	char path[4096];
-	size_t len = 0, cap = 8192;
 	char *buf;
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	buf = malloc(cap);
-	while (buf) {
-		if (len + 1 == cap) {
-			char *t = cap < COUNTER_FILE_MAX ? realloc(buf, cap * 2) : NULL;
-
-			if (!t)
-				break;
-			buf = t;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - 1 - len);
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (buf)
-		buf[len] = '\0';
-	return buf;
+	return readfile(path, COUNTER_FILE_MAX, 0, &buf, NULL) == 0 ? buf : NULL;
 }
 
 /* The number after the word `key` in a line of `name value` pairs. */

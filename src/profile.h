@@ -1,4 +1,9 @@
-/* profile.h: named INI profiles, their search path and inheritance */
+/* profile.h: named INI profiles, their search path and inheritance.
+ *
+ * profile_search.c: the search path and what is found along it;
+ * profile_trust.c: who may have written a profile (as root);
+ * profile_ini.c: one file read, pre-scanned and parsed (internal);
+ * profile.c: loading, with includes, and the values a profile sets. */
 #ifndef TWTUNE_PROFILE_H
 #define TWTUNE_PROFILE_H
 
@@ -7,32 +12,12 @@
 #include <sys/stat.h>
 
 #include "registry.h"
+#include "thresholds.h"
 #include "value.h"
 
 #define PROFILE_MAX_BYTES 65536 /* a profile is a small text file */
 #define PROFILE_MAX_DEPTH 8     /* include levels */
 #define PROFILE_MAX_SEARCH 24
-
-enum threshold_kind { THR_RATIO, THR_COUNT };
-
-enum threshold_id {
-	THR_PORT_PRESSURE_WARN,
-	THR_PORT_PRESSURE_CRIT,
-	THR_TW_BUCKETS_WARN,
-	THR_TW_BUCKETS_CRIT,
-	THR_CLOSE_WAIT_WARN,
-	THR_CLOSE_WAIT_CRIT,
-	THR_MIN_USABLE_PORTS,
-	THR_COUNT_
-};
-
-struct threshold_def {
-	const char *name;
-	enum threshold_kind kind;
-	double def;
-	const char *meaning;
-};
-extern const struct threshold_def threshold_table[THR_COUNT_];
 
 struct profile_setting {
 	bool set;
@@ -47,7 +32,7 @@ struct profile {
 	char *description;
 	char *includes[PROFILE_MAX_DEPTH + 1]; /* files read: the base first, this profile last */
 	size_t nincludes;
-	struct profile_setting sysctl[16]; /* indexed like sysctl_table */
+	struct profile_setting sysctl[SYSCTL_COUNT]; /* by enum sysctl_id */
 	double thresholds[THR_COUNT_];
 	char *threshold_from[THR_COUNT_]; /* NULL: the default */
 };
@@ -63,16 +48,23 @@ struct profile_search {
 	bool check_trust;
 };
 
-/* Builds the search path: extra (--profile-dir) dirs, $TWTUNE_PROFILE_PATH,
+/* Builds the search path: extra (--profile-dir) dirs, the directories of
+ * path_list (colon-separated, as $TWTUNE_PROFILE_PATH; NULL for none),
  * /etc/twtune/profiles, the installed directory, ./profiles of a source tree.
  * Sets check_trust when running as root. */
-void profile_search_init(struct profile_search *sp, const char *const *extra, size_t nextra);
+void profile_search_init(struct profile_search *sp, const char *const *extra, size_t nextra,
+			 const char *path_list);
 void profile_search_free(struct profile_search *sp);
 
 /* A profile name is [A-Za-z0-9._-]+ without "..". */
 bool profile_name_valid(const char *name);
 /* An argument with '/' or ending in ".ini" is a path. */
 bool profile_arg_is_path(const char *arg);
+/* The first DIR/name.ini along the search path into out (a dangling link
+ * counts: opening it says what is wrong). 0, or -ENOENT with one line in
+ * err naming the directories looked in. */
+int profile_find(const struct profile_search *sp, const char *name, char *out, size_t len,
+		 char *err, size_t errlen);
 
 /* Loads and validates a profile by name or path. Returns 0, or a negative
  * errno with one line in err: -ENOENT (not found), -EINVAL (bad content),
@@ -89,20 +81,18 @@ typedef void (*profile_visit_fn)(const char *name, const char *path, const struc
 				 const char *error, void *ctx);
 void profile_foreach(const struct profile_search *sp, profile_visit_fn fn, void *ctx);
 
-/* The value profile p sets for sysctl_table[i], with "default" resolved
- * against the kernel under root. 0, -ENOENT (not set), -ENODATA (the
- * default cannot be known here) or -ENOMEM. */
-int profile_target(const struct profile *p, size_t i, const char *root, struct sysval *out);
+/* The value profile p sets for key id, with "default" resolved against
+ * the kernel under root. 0, -ENOENT (not set), -ENODATA (the default
+ * cannot be known here) or -ENOMEM. */
+int profile_target(const struct profile *p, enum sysctl_id id, const char *root,
+		   struct sysval *out);
 
 /* With euid 0, a profile file must be owned by root or by the caller and
  * not be writable by group (unless the group is root) or others, the way
- * sudo treats sudoers; its directory, and the directory of the file a
+ * sudo treats sudoers (trust_check with TRUST_GROUP_ROOT); its directory, and the directory of the file a
  * symbolic link leads to, must not be writable by others (or a non-root
  * group) unless sticky, nor owned by another user. st is the opened file.
  * Returns 0, or -EINVAL with one line in err. */
 int profile_file_trusted(const char *path, const struct stat *st, char *err, size_t errlen);
-
-/* Parses a threshold value: a ratio as 0.85 or 85%, a count as an integer. */
-int threshold_parse(const struct threshold_def *t, const char *s, double *out);
 
 #endif

@@ -276,16 +276,6 @@ void report_text(FILE *f, const struct report *r)
 
 /* ---- JSON ---- */
 
-static void json_value(struct json *j, const char *key, const struct sysval *v)
-{
-	if (!v)
-		json_null(j, key);
-	else if (v->type == TYPE_INT)
-		json_int(j, key, v->num);
-	else
-		json_str(j, key, v->text);
-}
-
 static void json_evidence(struct json *j, const struct finding *fd)
 {
 	json_obj_begin(j, "evidence");
@@ -413,8 +403,8 @@ void report_json(FILE *f, const struct report *r)
 	json_obj_end(&j);
 	json_obj_begin(&j, "sysctl");
 	for (size_t i = 0; i < sysctl_count; i++)
-		json_value(&j, sysctl_fullname(&sysctl_table[i], name, sizeof(name)),
-			   r->current->have[i] ? &r->current->val[i] : NULL);
+		json_sysval(&j, sysctl_fullname(&sysctl_table[i], name, sizeof(name)),
+			    r->current->have[i] ? &r->current->val[i] : NULL);
 	json_obj_end(&j);
 	json_obj_begin(&j, "ephemeral");
 	json_uint(&j, "low", e.low);

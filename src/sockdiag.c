@@ -32,6 +32,8 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
+#include "readfile.h"
+
 #define RECV_BUF (32 * 1024)
 
 static const uint8_t families[2] = { AF_INET, AF_INET6 };
@@ -393,44 +395,17 @@ out:
 	return r;
 }
 
+#define REPLAY_MAX (256u << 20) /* the largest recorded dump replayed */
+
 int sockdiag_replay(struct sock_snapshot *s, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	unsigned char *buf = NULL;
-	size_t len = 0, cap = 0;
-	ssize_t n;
-	int r = 0;
+	char *buf;
+	size_t len;
+	int r = readfile(path, REPLAY_MAX, 0, &buf, &len);
 
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		if (len == cap) {
-			unsigned char *t;
-
-			if (cap >= (256u << 20)) {
-				r = -EFBIG;
-				goto out;
-			}
-			cap = cap ? cap * 2 : 65536;
-			t = realloc(buf, cap);
-			if (!t) {
-				r = -ENOMEM;
-				goto out;
-			}
-			buf = t;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0) {
-			r = -errno;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
+	if (r < 0)
+		return r;
 	r = sockdiag_parse_buffer(s, buf, len);
-out:
 	free(buf);
-	close(fd);
 	return r;
 }

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "readfile.h"
+
 #define RAW_MAX (1024 * 1024)
 
 static int open_key(const char *root, const char *path, int flags)
@@ -24,55 +26,13 @@ static int open_key(const char *root, const char *path, int flags)
 
 int sysctl_read_raw(const char *root, const char *path, char **out)
 {
-	size_t cap = 256, len = 0;
-	char *buf = NULL;
-	int fd, r = 0;
+	char full[4096];
+	int n = snprintf(full, sizeof(full), "%s/%s", root, path);
 
 	*out = NULL;
-	fd = open_key(root, path, O_RDONLY);
-	if (fd < 0)
-		return fd;
-	buf = malloc(cap);
-	if (!buf) {
-		r = -ENOMEM;
-		goto out;
-	}
-	for (;;) {
-		ssize_t n;
-
-		if (len + 1 == cap) {
-			char *t;
-
-			if (cap >= RAW_MAX) {
-				r = -EFBIG;
-				goto out;
-			}
-			t = realloc(buf, cap * 2);
-			if (!t) {
-				r = -ENOMEM;
-				goto out;
-			}
-			buf = t;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - 1 - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	*out = buf;
-	buf = NULL;
-out:
-	free(buf);
-	close(fd);
-	return r;
+	if (n < 0 || (size_t)n >= sizeof(full))
+		return -ENAMETOOLONG;
+	return readfile(full, RAW_MAX, 0, out, NULL);
 }
 
 int sysctl_read(const char *root, const struct sysctl_def *d, struct sysval *out)

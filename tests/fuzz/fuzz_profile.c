@@ -79,14 +79,14 @@ static void check_loaded(const struct profile *p)
 		else
 			FUZZ_CHECK(p->thresholds[i] >= 0 && p->thresholds[i] <= 100000000);
 	}
-	for (size_t i = 0; i < sysctl_count; i++) {
-		const struct profile_setting *s = &p->sysctl[i];
+	for (enum sysctl_id id = 0; id < SYSCTL_COUNT; id++) {
+		const struct profile_setting *s = &p->sysctl[id];
 
 		if (!s->set) {
 			FUZZ_CHECK(s->val.text == NULL && s->from == NULL);
 			continue;
 		}
-		FUZZ_CHECK(!(sysctl_table[i].flags & SYSCTL_READONLY));
+		FUZZ_CHECK(!(sysctl_table[id].flags & SYSCTL_READONLY));
 		FUZZ_CHECK(s->from != NULL);
 		FUZZ_CHECK(s->use_default ? s->val.text == NULL : s->val.text != NULL);
 	}

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "procnet.h"
 #include "sockdiag.h"
@@ -82,6 +83,45 @@ static void put_done(struct dumpbuf *d, int err, uint16_t flags)
 	put(d, &m, make_done(&m, err, flags));
 }
 
+/* The same dump replayed from a file (readfile) counts the same; a missing
+ * file is -ENOENT. */
+static void replay_file(const unsigned char *b, size_t len)
+{
+	char path[] = "/tmp/twtune-test-replay-XXXXXX";
+	struct sock_snapshot s;
+	int fd = mkstemp(path);
+
+	TAP_OK(fd >= 0 && write(fd, b, len) == (ssize_t)len, "a recorded dump");
+	close(fd);
+	fresh(&s);
+	TAP_OK(sockdiag_replay(&s, path) == 0 && s.total == 5 && s.ndests == 1,
+	       "the dump replayed from a file counts the same");
+	sockets_free(&s);
+	unlink(path);
+	fresh(&s);
+	TAP_OK(sockdiag_replay(&s, path) == -ENOENT, "a missing replay file is -ENOENT");
+	sockets_free(&s);
+}
+
+/* procnet_counters reads the counter files of a directory. */
+static void counters_dir(void)
+{
+	char dir[] = "/tmp/twtune-test-procnet-XXXXXX", path[128];
+	struct sock_counters c;
+	FILE *f;
+
+	TAP_OK(mkdtemp(dir) != NULL, "a proc/net directory");
+	TAP_OK(procnet_counters(dir, &c) == -ENOENT && c.tw == -1, "no counter files: -ENOENT");
+	snprintf(path, sizeof(path), "%s/netstat", dir);
+	f = fopen(path, "w");
+	fputs("TcpExt: TW TWKilled\nTcpExt: 7 3\n", f);
+	fclose(f);
+	TAP_OK(procnet_counters(dir, &c) == 0 && c.tw == 7 && c.tw_killed == 3 && c.sockstat_tw == -1,
+	       "netstat read from the directory, the missing files -1");
+	unlink(path);
+	rmdir(dir);
+}
+
 static void test_sockdiag(void)
 {
 	struct sock_snapshot s;
@@ -112,6 +152,7 @@ static void test_sockdiag(void)
 	TAP_OK(s.nlisteners == 0, "listener at 8080 is outside the range");
 	TAP_OK(s.diag_fault == DIAG_FAULT_NONE && s.dump_restarts == 0, "no fault, no restart");
 	sockets_free(&s);
+	replay_file(d.b, d.len);
 
 	/* the same dump, cut anywhere, is never whole */
 	{
@@ -354,5 +395,6 @@ int main(void)
 {
 	test_sockdiag();
 	test_procnet();
+	counters_dir();
 	return tap_done();
 }

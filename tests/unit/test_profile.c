@@ -59,7 +59,7 @@ static int load(const char *arg, struct profile *p, char *err, size_t len)
 	struct profile_search sp;
 	int r;
 
-	profile_search_init(&sp, dirs, 1);
+	profile_search_init(&sp, dirs, 1, NULL);
 	r = profile_load(arg, &sp, p, err, len);
 	profile_search_free(&sp);
 	return r;
@@ -119,6 +119,35 @@ int main(void)
 		TAP_OK(threshold_parse(&threshold_table[THR_PORT_PRESSURE_WARN], " .5 ", &v) == 0 && v == 0.5, "leading dot");
 	}
 
+	{
+		const char *extra[] = { "/x", "/y" };
+		struct profile_search sp;
+
+		profile_search_init(&sp, extra, 2, "/a:/y::/b:/a");
+		TAP_OK(sp.ndirs >= 5 && !strcmp(sp.dirs[0], "/x") && !strcmp(sp.dirs[1], "/y") &&
+			       !strcmp(sp.dirs[2], "/a") && !strcmp(sp.dirs[3], "/b") &&
+			       !strcmp(sp.dirs[4], "/etc/twtune/profiles"),
+		       "search path: --profile-dir, then the path list (empty parts and repeats dropped)");
+		profile_search_free(&sp);
+		profile_search_init(&sp, NULL, 0, NULL);
+		TAP_OK(sp.ndirs >= 2 && !strcmp(sp.dirs[0], "/etc/twtune/profiles"), "search path: no list");
+		profile_search_free(&sp);
+	}
+	{
+		double v[THR_COUNT_];
+
+		for (size_t i = 0; i < THR_COUNT_; i++)
+			v[i] = threshold_table[i].def;
+		TAP_OK(thresholds_check(v, "f", err, sizeof(err)) == 0, "default thresholds are in order");
+		v[THR_TW_BUCKETS_WARN] = 0.95;
+		TAP_OK(thresholds_check(v, "f", err, sizeof(err)) == -EINVAL &&
+			       !strcmp(err, "f: [thresholds] tw_buckets_warn = 0.95 is above tw_buckets_crit = 0.9"),
+		       "warn above crit (%s)", err);
+		TAP_OK(threshold_lookup("close_wait_crit") == &threshold_table[THR_CLOSE_WAIT_CRIT] &&
+			       threshold_lookup("close_wait") == NULL,
+		       "threshold_lookup");
+	}
+
 	put("base", "[profile]\ndescription = base\n[sysctl]\ntcp_tw_reuse = 1\ntcp_fin_timeout = 30\n"
 		    "[thresholds]\nclose_wait_warn = 10\n");
 	put("mid", "[profile]\ninclude = base\n[sysctl]\ntcp_fin_timeout = 40\nip_local_port_range = 20000\t60001\n");
@@ -126,11 +155,9 @@ int main(void)
 		   "net.ipv4.tcp_max_tw_buckets = default\nip_local_reserved_ports = 9001, 9000\r\n");
 	TAP_OK(load("top", &p, err, sizeof(err)) == 0, "three levels load (%s)", err);
 	{
-		int reuse = (int)(sysctl_lookup("tcp_tw_reuse") - sysctl_table);
-		int fin = (int)(sysctl_lookup("tcp_fin_timeout") - sysctl_table);
-		int range = (int)(sysctl_lookup("ip_local_port_range") - sysctl_table);
-		int tw = (int)(sysctl_lookup("tcp_max_tw_buckets") - sysctl_table);
-		int res = (int)(sysctl_lookup("ip_local_reserved_ports") - sysctl_table);
+		const enum sysctl_id reuse = SYSCTL_TCP_TW_REUSE, fin = SYSCTL_TCP_FIN_TIMEOUT,
+				     range = SYSCTL_IP_LOCAL_PORT_RANGE, tw = SYSCTL_TCP_MAX_TW_BUCKETS,
+				     res = SYSCTL_IP_LOCAL_RESERVED_PORTS;
 
 		TAP_OK(p.sysctl[reuse].set && strcmp(p.sysctl[reuse].val.text, "1") == 0 &&
 			       strstr(p.sysctl[reuse].from, "/base.ini"),
