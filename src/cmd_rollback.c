@@ -182,7 +182,8 @@ int cmd_rollback(int argc, char **argv)
 		c.out.persisted = c.persist ? c.j.persist_path : NULL;
 	} else {
 		if (c.out.changed && !o.yes)
-			rc = txn_confirm("rollback", "roll back the last apply");
+			rc = txn_confirm("rollback",
+					 "roll back to the values from before the first apply since the last rollback");
 		if (rc == EXIT_OK)
 			rc = rollback_commit(&c);
 	}
