@@ -8,7 +8,7 @@
 
 #include "apply.h"
 #include "audit.h"
-#include "cmd_apply.h"
+#include "cmd_txn.h"
 #include "commands.h"
 #include "fileutil.h"
 #include "output.h"

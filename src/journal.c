@@ -405,19 +405,31 @@ static unsigned long long generation_parse(const char *text)
 
 int journal_generation(const char *dir, unsigned long long *gen)
 {
-	char path[4096], *text = NULL;
-	int r;
+	char path[4096], buf[32];
+	struct stat st;
+	ssize_t n;
+	int fd, r = 0;
 
 	path_in(path, sizeof(path), dir, JOURNAL_LOCK);
 	*gen = 0;
-	r = read_state_file(path, 64, &text, NULL);
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0)
-		return r;
-	*gen = generation_parse(text);
-	free(text);
-	return 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	/* A holder that is at work now has counted up already: its changes
+	 * would not show in the number, so say so. */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    (st.st_mode & 022))
+		r = -EPERM;
+	else if (flock(fd, LOCK_SH | LOCK_NB) < 0)
+		r = -errno;
+	else if ((n = pread(fd, buf, sizeof(buf) - 1, 0)) < 0)
+		r = -errno;
+	else {
+		buf[n] = '\0';
+		*gen = generation_parse(buf);
+	}
+	close(fd);
+	return r;
 }
 
 /* Under the lock: reads the generation and writes the next one. */

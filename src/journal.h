@@ -79,8 +79,10 @@ const struct journal_origin *journal_origin_of(const struct journal *j,
  * caller that read the kernel before it waited for the lock can tell
  * whether another apply or rollback ran in between (see journal_generation). */
 int journal_lock(const char *dir, unsigned wait_s, unsigned long long *gen);
-/* The generation number now, read without the lock: 0 when there is no
- * lock file yet, or -errno. */
+/* The generation number now, read without taking the lock (a shared flock
+ * for a moment): 0 when there is no lock file yet; -EWOULDBLOCK while an
+ * apply or rollback holds the lock (its changes may still be under way), or
+ * -errno. */
 int journal_generation(const char *dir, unsigned long long *gen);
 
 #endif

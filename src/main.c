@@ -41,7 +41,7 @@ const struct command commands[] = {
 	  "put back the values (and persisted file) from before the first apply since the last rollback",
 	  "  --check              show everything, write nothing\n"
 	  "  --yes                do not ask (needed without a terminal)\n"
-	  "  --json               the same object as apply --json\n"
+	  "  --json               apply --json's object; each change also has from {profile, time}\n"
 	  "  --state-dir DIR      journal and lock (default /var/lib/twtune)\n"
 	  "  --wait SEC           wait up to SEC for another apply or rollback (default 10)\n" },
 	{ "sockets", cmd_sockets, 0, "sockets [--json] [--top N]",

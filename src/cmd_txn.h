@@ -1,8 +1,8 @@
-/* cmd_apply.h: what the two journalled commands, apply (cmd_apply.c) and
+/* cmd_txn.h: what the two journalled commands, apply (cmd_apply.c) and
  * rollback (cmd_rollback.c), share: options, confirmation, the state
- * directory and its lock, and how their outcome is printed */
-#ifndef TWTUNE_CMD_APPLY_H
-#define TWTUNE_CMD_APPLY_H
+ * directory and its lock, and how their outcome is printed (cmd_txn.c) */
+#ifndef TWTUNE_CMD_TXN_H
+#define TWTUNE_CMD_TXN_H
 
 #include <stdbool.h>
 #include <stddef.h>
