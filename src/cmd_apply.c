@@ -111,7 +111,8 @@ static int apply_prepare(struct apply_ctx *c)
 	char err[600];
 	int r;
 
-	if (!c->o->check)
+	/* Nothing is read from a state directory others could have written. */
+	if (!c->o->check && check_dir(c->o->state_dir, false, err, sizeof(err)) == 0)
 		c->have_gen = journal_generation(c->o->state_dir, &c->gen) == 0;
 	if (audit_run(&c->a, c->prof, 0, err, sizeof(err)) == 0) {
 		c->have_audit = true;
