@@ -1,7 +1,7 @@
-/* apply.c: plan, write, verify and restore sysctl changes; persist them */
+/* apply.c: plan, write, verify and restore sysctl changes; the apply and
+ * rollback transactions */
 #include "apply.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,12 +10,13 @@
 #include <unistd.h>
 
 #include "fileutil.h"
+#include "persist.h"
 #include "sysctl.h"
 
-static int idx(const char *name)
-{
-	return settings_index(name);
-}
+_Static_assert(sizeof(((struct plan *)0)->all) / sizeof(struct change) == SYSCTL_COUNT,
+	       "a plan holds each key once");
+_Static_assert(sizeof(((struct undo_report *)0)->failed) / sizeof(enum sysctl_id) == SYSCTL_COUNT,
+	       "an undo can fail for each key once");
 
 void plan_free(struct plan *pl)
 {
@@ -26,7 +27,8 @@ void plan_free(struct plan *pl)
 	memset(pl, 0, sizeof(*pl));
 }
 
-static int add(struct plan *pl, const struct settings *cur, int key, struct sysval *after)
+static int add(struct plan *pl, const struct settings *cur, enum sysctl_id key,
+	       struct sysval *after)
 {
 	struct change *c = &pl->all[pl->nall];
 	int r = sysval_copy(&c->before, &cur->val[key]);
@@ -47,12 +49,12 @@ static int add(struct plan *pl, const struct settings *cur, int key, struct sysv
  * kernel's EINVAL), and a reserved port 0 means nothing. */
 static int cross_check(const struct plan *pl, const struct settings *cur, char *err, size_t errlen)
 {
-	int unpriv = idx("ip_unprivileged_port_start");
+	const enum sysctl_id unpriv = SYSCTL_IP_UNPRIVILEGED_PORT_START;
 
 	for (size_t i = 0; i < pl->nall; i++) {
 		const struct change *c = &pl->all[i];
 
-		if (c->key == idx("ip_local_port_range") && cur->have[unpriv] &&
+		if (c->key == SYSCTL_IP_LOCAL_PORT_RANGE && cur->have[unpriv] &&
 		    c->after.lo < cur->val[unpriv].num) {
 			snprintf(err, errlen,
 				 "net.ipv4.ip_local_port_range = %s starts below "
@@ -60,7 +62,7 @@ static int cross_check(const struct plan *pl, const struct settings *cur, char *
 				 c->after.text, cur->val[unpriv].num);
 			return -EINVAL;
 		}
-		if (c->key == idx("ip_local_reserved_ports") && port_isset(c->after.ports, 0)) {
+		if (c->key == SYSCTL_IP_LOCAL_RESERVED_PORTS && port_isset(c->after.ports, 0)) {
 			snprintf(err, errlen,
 				 "net.ipv4.ip_local_reserved_ports = %s: reserved ports are 1..65535",
 				 c->after.text);
@@ -76,7 +78,7 @@ int plan_from_profile(const struct profile *p, const struct settings *cur, const
 	int r = 0;
 
 	memset(pl, 0, sizeof(*pl));
-	for (size_t i = 0; i < sysctl_count && !r; i++) {
+	for (enum sysctl_id i = 0; i < SYSCTL_COUNT && !r; i++) {
 		const struct sysctl_def *d = &sysctl_table[i];
 		struct sysval v;
 
@@ -86,7 +88,7 @@ int plan_from_profile(const struct profile *p, const struct settings *cur, const
 			/* The kernel behaves as the default anyway. */
 			if (p->sysctl[i].use_default ||
 			    (d->kernel_default && strcmp(p->sysctl[i].val.text, d->kernel_default) == 0)) {
-				pl->skipped[pl->nskipped++] = d->name;
+				pl->skipped[pl->nskipped++] = i;
 				continue;
 			}
 			snprintf(err, errlen,
@@ -104,7 +106,7 @@ int plan_from_profile(const struct profile *p, const struct settings *cur, const
 			break;
 		}
 		if (r == 0)
-			r = add(pl, cur, (int)i, &v);
+			r = add(pl, cur, i, &v);
 	}
 	if (!r)
 		r = cross_check(pl, cur, err, errlen);
@@ -176,13 +178,38 @@ static long test_number(const char *name)
 	return v && parse_ll(v, 0, 1000, &n) == 0 ? (long)n : 0;
 }
 
-static int write_verify(const char *root, const struct sysval *v, int key, char *readback,
-			size_t len)
+/* TWTUNE_TEST_FAIL_AT=N: the N-th sysctl write of this run fails as if the
+ * kernel refused it; the writes that put values back count too. */
+static bool test_write_fails(void)
+{
+	static long count;
+	long at = test_number("TWTUNE_TEST_FAIL_AT");
+
+	return at && ++count == at;
+}
+
+static void test_pause_after(size_t nth)
+{
+	long pause_after = test_number("TWTUNE_TEST_PAUSE_AFTER");
+
+	if (pause_after && (long)nth == pause_after) {
+		struct timespec ts = { 30, 0 };
+
+		fprintf(stderr, "twtune: test hook: paused after write %zu\n", nth);
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int write_verify(const char *root, const struct sysval *v, enum sysctl_id key,
+			char *readback, size_t len)
 {
 	const struct sysctl_def *d = &sysctl_table[key];
 	struct sysval now;
-	int r = sysctl_write(root, d, v);
+	int r;
 
+	if (test_write_fails())
+		return -EIO; /* test hook: the kernel refuses this write */
+	r = sysctl_write(root, d, v);
 	if (r < 0)
 		return r;
 	r = sysctl_read(root, d, &now);
@@ -196,238 +223,144 @@ static int write_verify(const char *root, const struct sysval *v, int key, char 
 	return r;
 }
 
+int plan_undo(const struct plan *pl, size_t written, const char *root, struct undo_report *rep)
+{
+	int first = 0;
+
+	memset(rep, 0, sizeof(*rep));
+	for (size_t i = written; i-- > 0;) {
+		const struct change *c = &pl->all[pl->diff[i]];
+		char ignored[128];
+		int e = write_verify(root, &c->before, c->key, ignored, sizeof(ignored));
+
+		if (e == 0) {
+			rep->restored++;
+			continue;
+		}
+		rep->failed[rep->nfailed] = c->key;
+		rep->failed_err[rep->nfailed++] = e;
+		if (!first)
+			first = e;
+	}
+	return first;
+}
+
 int plan_write(const struct plan *pl, const char *root, struct write_report *rep)
 {
-	long fail_at = test_number("TWTUNE_TEST_FAIL_AT");
-	long pause_after = test_number("TWTUNE_TEST_PAUSE_AFTER");
 	size_t i;
 	int r = 0;
 
 	memset(rep, 0, sizeof(*rep));
-	rep->failed_key = rep->restore_failed_key = -1;
+	rep->failed_key = -1;
 	for (i = 0; i < pl->ndiff; i++) {
 		const struct change *c = &pl->all[pl->diff[i]];
 		char point[48]; /* "write-" and any size_t */
 
-		if (fail_at && (long)i + 1 == fail_at)
-			r = -EIO; /* test hook: the kernel refuses this write */
-		else
-			r = write_verify(root, &c->after, c->key, rep->readback, sizeof(rep->readback));
+		r = write_verify(root, &c->after, c->key, rep->readback, sizeof(rep->readback));
 		if (r < 0) {
-			rep->failed_key = c->key;
+			rep->failed_key = (int)c->key;
 			rep->failed_err = r;
 			break;
 		}
 		rep->written++;
 		snprintf(point, sizeof(point), "write-%zu", i + 1);
 		test_kill_point(point);
-		if (pause_after && (long)i + 1 == pause_after) {
-			struct timespec ts = { 30, 0 };
-
-			fprintf(stderr, "twtune: test hook: paused after write %zu\n", i + 1);
-			nanosleep(&ts, NULL);
-		}
+		test_pause_after(i + 1);
 	}
 	if (r == 0)
 		return 0;
 	/* Put back what was written, newest first. */
-	while (i-- > 0) {
-		const struct change *c = &pl->all[pl->diff[i]];
-		char ignored[128];
-		int e = write_verify(root, &c->before, c->key, ignored, sizeof(ignored));
-
-		if (e < 0 && rep->restore_failed_key < 0) {
-			rep->restore_failed_key = c->key;
-			rep->restore_err = e;
-		} else if (e == 0) {
-			rep->restored++;
-		}
-	}
+	plan_undo(pl, i, root, &rep->undo);
 	return r;
 }
 
-static char *conf_lines(const struct plan *pl, bool after, const char *header)
+/* The journal before any change: the old values of the keys that differ
+ * (older ones kept) and of the persisted file, saved. */
+static int journal_step(const struct plan *pl, const struct apply_req *req, struct journal *j,
+			struct apply_result *res)
 {
-	size_t cap = 1024 + strlen(header), len = 0;
-	char *s = malloc(cap), name[96];
+	int r = journal_load(req->state_dir, j, res->why, sizeof(res->why));
 
-	if (!s)
-		return NULL;
-	len = (size_t)snprintf(s, cap, "%s", header);
-	for (size_t i = 0; i < pl->nall; i++) {
-		const struct change *c = &pl->all[i];
-		const char *v = after ? c->after.text : c->before.text;
-		size_t need = strlen(v) + 128;
+	res->stage = APPLY_JOURNAL_LOAD;
+	if (r < 0 && r != -ENOENT)
+		return r;
+	res->stage = APPLY_JOURNAL_CLEAN;
+	if (r == -ENOENT && (r = journal_clean(req->state_dir)) < 0)
+		return r;
+	if (req->persist && j->persist != PERSIST_NONE && strcmp(j->persist_path, req->persist) != 0) {
+		/* One journal keeps one persisted file's old content. */
+		res->stage = APPLY_PERSIST_ELSEWHERE;
+		res->other = strdup(j->persist_path);
+		return res->other ? -EEXIST : -ENOMEM;
+	}
+	res->stage = APPLY_JOURNAL_SAVE;
+	r = journal_begin(j, req->profile, req->time);
+	for (size_t i = 0; i < pl->ndiff && r == 0; i++)
+		r = journal_add(j, pl->all[pl->diff[i]].key, pl->all[pl->diff[i]].before.text);
+	if (r == 0 && req->persist)
+		r = persist_journal(req->persist, req->state_dir, j);
+	if (r == 0)
+		r = journal_save(req->state_dir, j);
+	return r;
+}
 
-		if (len + need > cap) {
-			char *t = realloc(s, cap + need * 2);
+int apply_run(const struct plan *pl, const struct apply_req *req, struct apply_result *res)
+{
+	struct journal j;
+	int r;
 
-			if (!t) {
-				free(s);
-				return NULL;
-			}
-			s = t;
-			cap += need * 2;
+	memset(res, 0, sizeof(*res));
+	memset(&j, 0, sizeof(j));
+	j.current = -1;
+	res->write.failed_key = -1;
+	r = journal_step(pl, req, &j, res);
+	if (r < 0)
+		goto out;
+	res->stage = APPLY_WRITE;
+	r = plan_write(pl, req->sysctl_root, &res->write);
+	if (r < 0)
+		goto out;
+	if (req->persist_text) {
+		res->stage = APPLY_PERSIST_WRITE;
+		r = atomic_write(req->persist, req->persist_text, strlen(req->persist_text));
+		if (r < 0) {
+			/* Undo the kernel writes too: all or nothing. */
+			plan_undo(pl, pl->ndiff, req->sysctl_root, &res->undo);
+			goto out;
 		}
-		len += (size_t)snprintf(s + len, cap - len, "%s =%s%s\n",
-					sysctl_fullname(&sysctl_table[c->key], name, sizeof(name)),
-					*v ? " " : "", v);
 	}
-	return s;
+	res->stage = APPLY_DONE;
+	if (req->persist)
+		res->overrides = persist_overrides(req->persist, pl, req->sysctl_d_dirs);
+out:
+	res->err = r;
+	journal_free(&j);
+	return r;
 }
 
-char *plan_conf_text(const struct plan *pl, bool after)
+void apply_result_free(struct apply_result *res)
 {
-	return conf_lines(pl, after, "");
+	free(res->other);
+	free(res->overrides);
+	res->other = res->overrides = NULL;
 }
 
-char *persist_text(const char *profile, const struct plan *pl)
+int rollback_run(const struct plan *pl, const struct journal *j, const char *root,
+		 const char *state_dir, bool persist_differs, struct rollback_result *res)
 {
-	char header[512], stamp[32];
-	const char *epoch = getenv("SOURCE_DATE_EPOCH");
-	time_t now = time(NULL);
-	long long fixed;
-	struct tm tm;
+	int r;
 
-	/* The reproducible-builds convention: a fixed time, for files that
-	 * must come out byte for byte the same (the interruption tests). */
-	if (epoch && parse_ll(epoch, 0, 253402300799LL, &fixed) == 0)
-		now = (time_t)fixed;
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	snprintf(header, sizeof(header),
-		 "# Written by twtune apply --persist, profile %s, %s.\n"
-		 "# 'twtune rollback' puts back what was here before. Loaded at boot by\n"
-		 "# systemd-sysctl, or by hand with: sysctl -p THIS-FILE\n",
-		 profile, stamp);
-	return conf_lines(pl, true, header);
-}
-
-/* The text without comment lines, for comparing two versions. */
-static char *settings_only(const char *text)
-{
-	size_t n = strlen(text), len = 0;
-	char *s = malloc(n + 1);
-	const char *p = text;
-
-	if (!s)
-		return NULL;
-	while (*p) {
-		size_t l = strcspn(p, "\n");
-
-		if (*p != '#' && *p != ';' && l) {
-			memcpy(s + len, p, l);
-			len += l;
-			s[len++] = '\n';
-		}
-		p += l + (p[l] == '\n');
+	memset(res, 0, sizeof(*res));
+	res->stage = ROLLBACK_WRITE;
+	r = plan_write(pl, root, &res->write);
+	if (r == 0) {
+		res->stage = ROLLBACK_PERSIST;
+		r = persist_restore(j, state_dir, persist_differs);
 	}
-	s[len] = '\0';
-	return s;
-}
-
-bool persist_up_to_date(const char *path, const char *text)
-{
-	char *old = NULL, *a, *b;
-	bool same;
-
-	if (read_small_file(path, 1 << 20, &old, NULL) < 0)
-		return false;
-	a = settings_only(old);
-	b = settings_only(text);
-	same = a && b && strcmp(a, b) == 0;
-	free(a);
-	free(b);
-	free(old);
-	return same;
-}
-
-/* Does the file at path assign key (net.ipv4.x or net/ipv4/x)? */
-static bool file_sets(const char *path, const char *key)
-{
-	char *text = NULL;
-	bool found = false;
-
-	if (read_small_file(path, 1 << 20, &text, NULL) < 0)
-		return false;
-	for (char *line = strtok(text, "\n"); line && !found; line = strtok(NULL, "\n")) {
-		char *k = line;
-		size_t n;
-
-		while (*k == ' ' || *k == '\t' || *k == '-')
-			k++;
-		n = strcspn(k, " \t=");
-		for (size_t i = 0; i < n; i++)
-			if (k[i] == '/')
-				k[i] = '.';
-		found = n == strlen(key) && strncmp(k, key, n) == 0 && strchr(k + n, '=');
+	if (r == 0) {
+		res->stage = ROLLBACK_DONE;
+		res->journal_err = journal_remove(state_dir);
 	}
-	free(text);
-	return found;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	const char *x = strrchr(*(char *const *)a, '/'), *y = strrchr(*(char *const *)b, '/');
-
-	return strcmp(x, y);
-}
-
-char *persist_overrides(const char *path, const struct plan *pl)
-{
-	const char *env = getenv("TWTUNE_SYSCTL_D_DIRS");
-	char *dirs = strdup(env ? env
-				: "/etc/sysctl.d:/run/sysctl.d:/usr/local/lib/sysctl.d:/usr/lib/sysctl.d:/lib/sysctl.d");
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	char *files[512], *out = NULL, *save = NULL;
-	size_t nfiles = 0, len = 0;
-
-	if (!dirs)
-		return NULL;
-	/* systemd-sysctl: *.conf of all the directories, a name in an earlier
-	 * directory hiding the same name in a later one, read in name order;
-	 * the last assignment wins. */
-	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		DIR *dir = opendir(d);
-		struct dirent *e;
-
-		while (dir && (e = readdir(dir)) && nfiles < 512) {
-			size_t n = strlen(e->d_name);
-			bool dup = false;
-			char full[4096];
-
-			if (n < 6 || strcmp(e->d_name + n - 5, ".conf") != 0)
-				continue;
-			for (size_t i = 0; i < nfiles && !dup; i++)
-				dup = strcmp(strrchr(files[i], '/') + 1, e->d_name) == 0;
-			snprintf(full, sizeof(full), "%s/%s", d, e->d_name);
-			if (!dup && (files[nfiles] = strdup(full)))
-				nfiles++;
-		}
-		if (dir)
-			closedir(dir);
-	}
-	qsort(files, nfiles, sizeof(files[0]), cmp_names);
-	for (size_t i = 0; i < nfiles; i++) {
-		if (strcmp(strrchr(files[i], '/') + 1, base) > 0)
-			for (size_t k = 0; k < pl->nall; k++) {
-				char name[96], line[4300];
-				char *t;
-
-				sysctl_fullname(&sysctl_table[pl->all[k].key], name, sizeof(name));
-				if (!file_sets(files[i], name))
-					continue;
-				snprintf(line, sizeof(line), "%s sets %s and is read after %s\n", files[i],
-					 name, base);
-				t = realloc(out, len + strlen(line) + 1);
-				if (!t)
-					break;
-				out = t;
-				memcpy(out + len, line, strlen(line) + 1);
-				len += strlen(line);
-			}
-		free(files[i]);
-	}
-	free(dirs);
-	return out;
+	res->err = r;
+	return r;
 }

@@ -5,18 +5,34 @@
 
 #include <stddef.h>
 
+#include "registry.h"
+
 enum persist_state { PERSIST_NONE, PERSIST_ABSENT, PERSIST_SAVED };
 
+/* One apply that the journal holds values from. */
+struct journal_origin {
+	char *profile;
+	char *time;
+};
+
+/* A key's value from before the first apply that changed it since the last
+ * rollback: a later apply never replaces it (the originals, as tuned keeps
+ * them). */
 struct journal_entry {
-	int key;     /* index in sysctl_table */
-	char *value; /* normalised value before the first apply */
+	enum sysctl_id key;
+	char *value; /* normalised */
+	int from;    /* index in origin[] of the apply that changed it first, or
+		      * -1 (a journal of version 1 does not say) */
 };
 
 struct journal {
-	char *profile;
+	char *profile; /* the last apply */
 	char *time;
-	struct journal_entry e[16];
+	struct journal_origin origin[SYSCTL_COUNT]; /* in the order of the applies */
+	size_t norigin;
+	struct journal_entry e[SYSCTL_COUNT];
 	size_t n;
+	int current;                 /* origin[] of this apply, -1 until its first key */
 	char *persist_path;          /* the file apply --persist wrote */
 	enum persist_state persist;  /* was it absent, or saved to persist.orig */
 };
@@ -42,13 +58,31 @@ int journal_remove(const char *dir);
 int journal_clean(const char *dir);
 void journal_free(struct journal *j);
 /* The entry for key, or NULL. */
-struct journal_entry *journal_find(struct journal *j, int key);
-int journal_add(struct journal *j, int key, const char *value);
+struct journal_entry *journal_find(struct journal *j, enum sysctl_id key);
+/* A new apply (profile, time) begins: it becomes the journal's last apply,
+ * and the origin of the keys journal_add adds from now on. 0 or -ENOMEM. */
+int journal_begin(struct journal *j, const char *profile, const char *time);
+/* Journals key's value before this apply, unless the journal has the key
+ * already (then its older value stays). 0, -E2BIG or -ENOMEM. */
+int journal_add(struct journal *j, enum sysctl_id key, const char *value);
+/* The apply that key's value dates from, or NULL when unknown. */
+const struct journal_origin *journal_origin_of(const struct journal *j,
+					       const struct journal_entry *e);
 
 /* Takes DIR/lock (flock: the kernel drops it when its holder dies, even by
  * SIGKILL), waiting up to wait_s seconds. Returns the lock's fd (keep it
  * open) or -errno (-EWOULDBLOCK after the wait, -ELOOP for a symbolic
- * link, -EINVAL for something other than a regular file). */
-int journal_lock(const char *dir, unsigned wait_s);
+ * link, -EINVAL for something other than a regular file).
+ *
+ * The lock file holds a generation number: every holder adds one before it
+ * changes anything. *gen gets the number before this holder's, so that a
+ * caller that read the kernel before it waited for the lock can tell
+ * whether another apply or rollback ran in between (see journal_generation). */
+int journal_lock(const char *dir, unsigned wait_s, unsigned long long *gen);
+/* The generation number now, read without taking the lock (a shared flock
+ * for a moment): 0 when there is no lock file yet; -EWOULDBLOCK while an
+ * apply or rollback holds the lock (its changes may still be under way), or
+ * -errno. */
+int journal_generation(const char *dir, unsigned long long *gen);
 
 #endif

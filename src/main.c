@@ -38,10 +38,10 @@ const struct command commands[] = {
 	  "  --wait SEC           wait up to SEC for another apply or rollback (default 10)\n" },
 	{ "rollback", cmd_rollback, CMD_WRITES_KERNEL,
 	  "rollback [--check] [--yes] [--json] [--state-dir DIR] [--wait SEC]",
-	  "put back the values (and persisted file) from before the last apply",
+	  "put back the values (and persisted file) from before the first apply since the last rollback",
 	  "  --check              show everything, write nothing\n"
 	  "  --yes                do not ask (needed without a terminal)\n"
-	  "  --json               the same object as apply --json\n"
+	  "  --json               apply --json's object; each change also has from {profile, time}\n"
 	  "  --state-dir DIR      journal and lock (default /var/lib/twtune)\n"
 	  "  --wait SEC           wait up to SEC for another apply or rollback (default 10)\n" },
 	{ "sockets", cmd_sockets, 0, "sockets [--json] [--top N]",

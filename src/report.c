@@ -206,20 +206,22 @@ static void text_pressure(FILE *f, const struct report *r)
 		sockets_text_destinations(f, s, r->top);
 }
 
+void report_diff_line(FILE *f, enum sysctl_id key, const char *before, const char *after)
+{
+	char name[96];
+
+	sysctl_fullname(&sysctl_table[key], name, sizeof(name));
+	if (before)
+		fprintf(f, "%s- %s = %s%s\n", color(C_RED), name, before, color(C_RESET));
+	fprintf(f, "%s+ %s = %s%s\n", color(C_GREEN), name, after, color(C_RESET));
+}
+
 static void text_diff_lines(FILE *f, const struct report *r)
 {
-	for (size_t i = 0; i < sysctl_count; i++) {
-		char name[96];
-		const char *cur = value_text(r->current, i);
-
-		if (!differs(r, i))
-			continue;
-		sysctl_fullname(&sysctl_table[i], name, sizeof(name));
-		if (cur)
-			fprintf(f, "%s- %s = %s%s\n", color(C_RED), name, cur, color(C_RESET));
-		fprintf(f, "%s+ %s = %s%s\n", color(C_GREEN), name, r->target->val[i].text,
-			color(C_RESET));
-	}
+	for (size_t i = 0; i < sysctl_count; i++)
+		if (differs(r, i))
+			report_diff_line(f, (enum sysctl_id)i, value_text(r->current, i),
+					 r->target->val[i].text);
 }
 
 static void text_prediction(FILE *f, const struct report *r)

@@ -29,6 +29,10 @@ void report_prometheus(FILE *f, const struct report *r);
 void report_diff_text(FILE *f, const struct report *r);
 void report_diff_json(FILE *f, const struct report *r);
 
+/* One changed key as diff lines: "- NAME = BEFORE" (none when before is
+ * NULL) and "+ NAME = AFTER", coloured. For apply, rollback and diff. */
+void report_diff_line(FILE *f, enum sysctl_id key, const char *before, const char *after);
+
 /* Number of keys whose value differs between current and target. */
 size_t report_ndiff(const struct report *r);
 

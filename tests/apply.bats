@@ -263,3 +263,72 @@ KEYS='ip_local_port_range tcp_tw_reuse tcp_fin_timeout tcp_max_tw_buckets tcp_ti
 	run -3 --separate-stderr "$TWTUNE" apply no-such-profile
 	assert_equal "${#stderr_lines[@]}" 1
 }
+
+@test "two applies of different profiles, then rollback: the kernel as before the first apply" {
+	run -0 scenario '
+		sysctl -qw net.ipv4.tcp_fin_timeout=45 net.ipv4.tcp_max_tw_buckets=100000
+		before=$("$TWTUNE" get)
+		"$TWTUNE" --profile-dir "$TOP/profiles" apply --yes --state-dir "$S" web-server >/dev/null
+		"$TWTUNE" get tcp_max_tw_buckets
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null
+		NO_COLOR=1 "$TWTUNE" rollback --check --state-dir "$S" >"$BATS_TEST_TMPDIR/check.txt"
+		"$TWTUNE" rollback --check --json --state-dir "$S" >"$BATS_TEST_TMPDIR/check.json"
+		"$TWTUNE" rollback --yes --state-dir "$S" >/dev/null
+		[ "$("$TWTUNE" get)" = "$before" ] || { "$TWTUNE" get; exit 1; }
+		"$TWTUNE" get tcp_max_tw_buckets tcp_fin_timeout'
+	assert_output $'net.ipv4.tcp_max_tw_buckets = 524288\nnet.ipv4.tcp_max_tw_buckets = 100000\nnet.ipv4.tcp_fin_timeout = 45'
+	# rollback --check says which apply each value dates from
+	run -0 grep -c '^# rollback of four (applied 20[0-9-]*T[0-9:]*Z)$' "$BATS_TEST_TMPDIR/check.txt"
+	run -0 grep '^# values from before' "$BATS_TEST_TMPDIR/check.txt"
+	assert_line --regexp '^# values from before web-server \(applied [0-9T:Z-]+\): net.ipv4.tcp_max_tw_buckets$'
+	assert_line --regexp '^# values from before four \(applied [0-9T:Z-]+\): net.ipv4.ip_local_port_range, net.ipv4.tcp_tw_reuse, net.ipv4.tcp_fin_timeout$'
+	assert_equal "${#lines[@]}" 2
+	run -0 grep -x -- '+ net.ipv4.tcp_max_tw_buckets = 100000' "$BATS_TEST_TMPDIR/check.txt"
+	run -0 jq -c '[.changes[] | [.key, .after, .from.profile, (.from.time | test("^20[0-9-]+T[0-9:]+Z$"))]]' "$BATS_TEST_TMPDIR/check.json"
+	assert_output '[["net.ipv4.tcp_max_tw_buckets","100000","web-server",true],["net.ipv4.ip_local_port_range","32768 60999","four",true],["net.ipv4.tcp_tw_reuse","2","four",true],["net.ipv4.tcp_fin_timeout","45","four",true]]'
+}
+
+@test "a journal of version 1 (no apply named per value) is still rolled back" {
+	run -0 scenario '
+		before=$("$TWTUNE" get)
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null
+		printf "# twtune journal 1\nprofile four\ntime 2026-11-24T10:00:00Z\nkey net.ipv4.tcp_fin_timeout 60\nkey net.ipv4.tcp_tw_reuse 2\nkey net.ipv4.ip_local_port_range 32768 60999\nkey net.ipv4.tcp_max_tw_buckets %s\n" \
+			"$(sed -n "s/^key net.ipv4.tcp_max_tw_buckets //p" "$S/journal")" >"$S/journal.new"
+		mv "$S/journal.new" "$S/journal"
+		NO_COLOR=1 "$TWTUNE" rollback --check --state-dir "$S" | head -1
+		"$TWTUNE" rollback --check --json --state-dir "$S" | jq -c "[.changes[].from]"
+		"$TWTUNE" rollback --yes --state-dir "$S" >/dev/null
+		[ "$("$TWTUNE" get)" = "$before" ] && echo "rolled back"'
+	assert_output $'# rollback of four (applied 2026-11-24T10:00:00Z)\n[null,null,null,null]\nrolled back'
+}
+
+@test "a persisted file that cannot be written: the kernel is put back, and when that fails too, exit 4 names the keys" {
+	run -0 unshare -m -n -- bash -c '
+		set -e
+		ip link set lo up
+		mount --make-rprivate /
+		mount -t tmpfs -o mode=0755,size=64k twtune-full "$P"
+		dd if=/dev/zero of="$P/fill" bs=4k 2>/dev/null || true
+		F="$P/90-twtune.conf"
+		before=$("$TWTUNE" get)
+		rc=0; "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" --persist="$F" four >/dev/null 2>"$1/err" || rc=$?
+		echo "rc=$rc $(cat "$1/err")"
+		[ "$("$TWTUNE" get)" = "$before" ] && echo "put back"
+		# the 5th write is the first of the undo (the newest key first)
+		rc=0; TWTUNE_TEST_FAIL_AT=5 "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" --persist="$F" four \
+			>/dev/null 2>"$1/err" || rc=$?
+		echo "rc=$rc $(cat "$1/err")"
+		"$TWTUNE" get tcp_max_tw_buckets tcp_fin_timeout
+		"$TWTUNE" rollback --yes --state-dir "$S" | tail -1
+		[ "$("$TWTUNE" get)" = "$before" ] && echo "rolled back"
+		ls -A "$P"' _ "$BATS_TEST_TMPDIR"
+	F="$P/90-twtune.conf"
+	assert_output "rc=4 twtune: apply: cannot write $F: No space left on device; the kernel values were put back
+put back
+rc=4 twtune: apply: cannot write $F: No space left on device; net.ipv4.tcp_max_tw_buckets was not restored (Input/output error): 'twtune rollback' will retry from the journal
+net.ipv4.tcp_max_tw_buckets = 200000
+net.ipv4.tcp_fin_timeout = 60
+rolled back 1 change
+rolled back
+fill"
+}

@@ -19,7 +19,18 @@ static const struct {
 	{ "short key names", "# twtune journal 1\nkey tcp_fin_timeout 60\n", NULL },
 	{ "saved persist", "# twtune journal 1\npersist /a b/c.conf saved\n", NULL },
 	{ "no magic", "profile x\n", "line 1: not a twtune journal" },
-	{ "other version", "# twtune journal 2\n", "line 1: not a twtune journal" },
+	{ "version 2 with the applies",
+	  "# twtune journal 2\nprofile four\ntime 2026-11-24T11:00:00Z\n"
+	  "apply 2026-11-24T10:00:00Z proxy-profile\nkey net.ipv4.tcp_tw_reuse 2\n"
+	  "apply 2026-11-24T11:00:00Z /etc/twtune/profiles/my four.ini\nkey net.ipv4.tcp_fin_timeout 60\n",
+	  NULL },
+	{ "other version", "# twtune journal 3\n", "line 1: not a twtune journal" },
+	{ "apply in version 1", "# twtune journal 1\napply 2026-11-24T10:00:00Z four\n",
+	  "line 2: unknown or repeated record" },
+	{ "apply without profile", "# twtune journal 2\napply 2026-11-24T10:00:00Z\n",
+	  "line 2: apply needs TIME PROFILE" },
+	{ "apply with empty profile", "# twtune journal 2\napply 2026-11-24T10:00:00Z \n",
+	  "line 2: apply needs TIME PROFILE" },
 	{ "empty", "", "line 1: empty journal" },
 	{ "unknown key", "# twtune journal 1\nkey net.ipv4.tcp_tw_recycle 1\n", "line 2: unknown key" },
 	{ "read-only key", "# twtune journal 1\nkey ip_unprivileged_port_start 1024\n", "line 2: unknown key" },
@@ -31,6 +42,48 @@ static const struct {
 	{ "relative persist", "# twtune journal 1\npersist x absent\n", "line 2: persist needs PATH absent|saved" },
 	{ "repeated profile", "# twtune journal 1\nprofile a\nprofile b\n", "line 3: unknown or repeated record" },
 };
+
+/* Two applies: each key keeps the value and the apply of its first change. */
+static void test_origins(void)
+{
+	struct journal j, k;
+	const struct journal_origin *o;
+	char err[64], *text;
+
+	memset(&j, 0, sizeof(j));
+	j.current = -1;
+	TAP_OK(journal_begin(&j, "web-server", "2026-11-24T10:00:00Z") == 0 &&
+		       journal_add(&j, SYSCTL_TCP_MAX_TW_BUCKETS, "131072") == 0 &&
+		       journal_begin(&j, "proxy-profile", "2026-11-24T11:00:00Z") == 0 &&
+		       journal_add(&j, SYSCTL_TCP_MAX_TW_BUCKETS, "524288") == 0 &&
+		       journal_add(&j, SYSCTL_TCP_TW_REUSE, "2") == 0,
+	       "two applies journalled");
+	text = journal_format(&j);
+	TAP_OK(text && strcmp(text, "# twtune journal 2\nprofile proxy-profile\ntime 2026-11-24T11:00:00Z\n"
+				    "apply 2026-11-24T10:00:00Z web-server\n"
+				    "key net.ipv4.tcp_max_tw_buckets 131072\n"
+				    "apply 2026-11-24T11:00:00Z proxy-profile\n"
+				    "key net.ipv4.tcp_tw_reuse 2\n") == 0,
+	       "the journal names the apply of each value");
+	TAP_OK(text && journal_parse(text, &k, err, sizeof(err)) == 0, "and reads back (%s)", err);
+	o = journal_origin_of(&k, journal_find(&k, SYSCTL_TCP_MAX_TW_BUCKETS));
+	TAP_OK(o && strcmp(o->profile, "web-server") == 0 && strcmp(o->time, "2026-11-24T10:00:00Z") == 0 &&
+		       strcmp(journal_find(&k, SYSCTL_TCP_MAX_TW_BUCKETS)->value, "131072") == 0,
+	       "tcp_max_tw_buckets: the original, from before web-server");
+	o = journal_origin_of(&k, journal_find(&k, SYSCTL_TCP_TW_REUSE));
+	TAP_OK(o && strcmp(o->profile, "proxy-profile") == 0, "tcp_tw_reuse: from before proxy-profile");
+	/* A third apply after reading: a new origin for new keys only. */
+	TAP_OK(journal_begin(&k, "four", "2026-11-24T12:00:00Z") == 0 &&
+		       journal_add(&k, SYSCTL_TCP_TW_REUSE, "1") == 0 &&
+		       journal_add(&k, SYSCTL_TCP_FIN_TIMEOUT, "60") == 0 && k.norigin == 3 &&
+		       strcmp(journal_origin_of(&k, journal_find(&k, SYSCTL_TCP_FIN_TIMEOUT))->profile, "four") == 0 &&
+		       strcmp(journal_origin_of(&k, journal_find(&k, SYSCTL_TCP_TW_REUSE))->profile,
+			      "proxy-profile") == 0,
+	       "a third apply after reading the journal back");
+	free(text);
+	journal_free(&j);
+	journal_free(&k);
+}
 
 int main(void)
 {
@@ -66,17 +119,21 @@ int main(void)
 	{
 		struct journal j;
 		char err[64];
-		int reuse = (int)(sysctl_lookup("tcp_tw_reuse") - sysctl_table);
 
 		journal_parse(cases[0].text, &j, err, sizeof(err));
-		TAP_OK(j.n == 3 && strcmp(journal_find(&j, reuse)->value, "2") == 0, "values kept");
-		TAP_OK(journal_add(&j, reuse, "1") == 0 && strcmp(journal_find(&j, reuse)->value, "2") == 0,
+		TAP_OK(j.n == 3 && strcmp(journal_find(&j, SYSCTL_TCP_TW_REUSE)->value, "2") == 0,
+		       "values kept");
+		TAP_OK(journal_add(&j, SYSCTL_TCP_TW_REUSE, "1") == 0 &&
+			       strcmp(journal_find(&j, SYSCTL_TCP_TW_REUSE)->value, "2") == 0,
 		       "the oldest value wins on a second apply");
 		TAP_OK(j.persist == PERSIST_ABSENT && strcmp(j.persist_path, "/etc/sysctl.d/90-twtune.conf") == 0,
 		       "persist record");
-		TAP_OK(strcmp(journal_find(&j, (int)(sysctl_lookup("ip_local_reserved_ports") - sysctl_table))->value, "") == 0,
+		TAP_OK(strcmp(journal_find(&j, SYSCTL_IP_LOCAL_RESERVED_PORTS)->value, "") == 0,
 		       "an empty value survives");
+		TAP_OK(!journal_origin_of(&j, journal_find(&j, SYSCTL_TCP_TW_REUSE)),
+		       "a version 1 journal does not say which apply a value dates from");
 		journal_free(&j);
 	}
+	test_origins();
 	return tap_done();
 }

@@ -26,7 +26,8 @@ description:
     (twtune's exit code 1); with I(fail_on=never) it never fails on risk. An
     audit writes nothing, so it runs in check mode too.
   - With I(state=rolled_back), runs C(twtune rollback --json --yes), which puts
-    back the values (and the persisted file) from before the last apply.
+    back the values (and the persisted file) from before the first apply
+    since the last rollback (the journal keeps the originals).
   - twtune's exit codes 2 (usage), 3 (bad input) and 4 (system error) fail the
     task with twtune's own error line as the message.
 options:
@@ -100,7 +101,7 @@ EXAMPLES = r"""
     msg: "worst risk {{ twtune_audit.risk }}"
   when: twtune_audit.risk != 'ok'
 
-- name: Undo the last apply
+- name: Back to the values from before twtune's applies
   twtune:
     state: rolled_back
 """
