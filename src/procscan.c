@@ -235,7 +235,7 @@ static int add_proc(struct procscan *ps, int pidfd, int pid)
 	return (int)ps->nprocs++;
 }
 
-/* Parses "PREFIX[N]" (socket:[N], net:[N]); 0 when it does not match. */
+/* Parses "PREFIX[N]" with PREFIX "socket:" or "net:"; 0 when it does not match. */
 static uint64_t bracket_ino(const char *link, const char *prefix)
 {
 	size_t pl = strlen(prefix);
@@ -329,7 +329,7 @@ static int scan_fds(struct scan *sc, int pidfd, int pid)
 		if (n <= 0)
 			continue;
 		link[n] = '\0';
-		ino = bracket_ino(link, "socket");
+		ino = bracket_ino(link, "socket:");
 		if (ino)
 			r = found(sc, pidfd, pid, ino, &cur);
 	}
@@ -349,7 +349,7 @@ static int in_netns(struct scan *sc, int pidfd)
 		return 0;
 	}
 	link[n] = '\0';
-	if (bracket_ino(link, "net") != sc->o->netns_ino) {
+	if (bracket_ino(link, "net:") != sc->o->netns_ino) {
 		res->pids_other_netns++;
 		return 0;
 	}
