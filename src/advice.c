@@ -95,7 +95,7 @@ static const struct advice table[] = {
 			       "to the concurrency towards this destination, and read every response body "
 			       "to EOF and `Close()` it, or its connection is not reused",
 			.where = "the program's source, where its `http.Transport` is made",
-			.directives = LIST("MaxIdleConnsPerHost", "MaxIdleConns", "IdleConnTimeout"),
+			.directives = LIST("http.Transport", "MaxIdleConnsPerHost"),
 		},
 		.server = {
 			.fix = "keep `http.Server` keep-alives on (the default; `SetKeepAlivesEnabled(false)` "
