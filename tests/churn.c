@@ -5,15 +5,14 @@
  *   churn [-n N] [-k K] [-t SECONDS] ADDR PORT
  *     -n N   connect and close N times, one after the other (default 100)
  *     -k K   then keep K connections open (ESTABLISHED) ...
- *     -t S   ... for S seconds, or until stdin reaches EOF (default 0)
+ *     -t S   ... for S seconds (default 0), or until SIGTERM
  *
- * Prints "closed N failed F" after the loop, "holding K" once the K
- * connections are open, and "done" at the end. Exit 0, 1 when a connect
+ * Prints "closed N failed F" after the loop, "holding K pid PID" once the
+ * K connections are open, and "done" at the end. Exit 0, 1 when a connect
  * failed, 2 on bad usage. IPv4 and IPv6 literal addresses only. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,19 +74,13 @@ static int open_one(const struct sockaddr_storage *ss, socklen_t len)
 	return fd;
 }
 
-/* Waits until stdin reaches EOF or seconds pass. */
+/* Waits until seconds pass (a signal ends the process). */
 static void hold(long seconds)
 {
-	struct pollfd p = { .fd = 0, .events = POLLIN };
-	time_t end = time(NULL) + seconds;
-	char buf[256];
+	struct timespec left = { .tv_sec = seconds };
 
-	while (time(NULL) < end) {
-		int r = poll(&p, 1, 200);
-
-		if (r > 0 && read(0, buf, sizeof(buf)) <= 0)
-			return;
-	}
+	while (nanosleep(&left, &left) < 0 && errno == EINTR)
+		;
 }
 
 int main(int argc, char **argv)
@@ -130,7 +123,7 @@ int main(int argc, char **argv)
 	for (long i = 0; i < k; i++)
 		if ((held[i] = open_one(&ss, len)) < 0)
 			failed++;
-	printf("holding %ld\n", k);
+	printf("holding %ld pid %ld\n", k, (long)getpid());
 	fflush(stdout);
 	if (k)
 		hold(t);
