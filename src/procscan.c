@@ -20,6 +20,7 @@ struct scan {
 	struct procscan *ps;
 	const struct procscan_opts *o;
 	struct timespec start;
+	size_t resolved;
 	bool stop;
 };
 
@@ -277,7 +278,10 @@ static int found(struct scan *sc, int pidfd, int pid, uint64_t ino, int *cur)
 	if (!s || s->last_pid == pid)
 		return 0;
 	s->last_pid = pid;
-	s->holders++;
+	if (!s->holders++ && ++sc->resolved == sc->ps->nsocks && sc->o->stop_when_resolved) {
+		sc->ps->res.stopped = PROCSCAN_STOP_RESOLVED;
+		sc->stop = true;
+	}
 	if (s->nprocs >= PROCSCAN_OWNERS)
 		return 0;
 	if (*cur < 0)
@@ -286,6 +290,26 @@ static int found(struct scan *sc, int pidfd, int pid, uint64_t ino, int *cur)
 		return *cur;
 	s->procs[s->nprocs++] = *cur;
 	return 0;
+}
+
+/* The socket inode fd link name points at, or 0. stat() follows the link
+ * to the socket itself (cheaper than formatting and parsing the link
+ * text); a link that leads nowhere (a fake tree for tests, or an fd just
+ * closed) is read as text "socket:[N]". */
+static uint64_t fd_socket_ino(int fdfd, const char *name, char *link, size_t len)
+{
+	struct stat st;
+	ssize_t n;
+
+	if (fstatat(fdfd, name, &st, 0) == 0)
+		return S_ISSOCK(st.st_mode) ? (uint64_t)st.st_ino : 0;
+	if (errno != ENOENT)
+		return 0;
+	n = readlinkat(fdfd, name, link, len - 1);
+	if (n <= 0)
+		return 0;
+	link[n] = '\0';
+	return bracket_ino(link, "socket:");
 }
 
 static void count_error(struct procscan_result *res, int err)
@@ -316,20 +340,15 @@ static int scan_fds(struct scan *sc, int pidfd, int pid)
 		return -ENOMEM;
 	}
 	res->pids_scanned++;
-	while (!r && (e = readdir(d))) {
-		ssize_t n;
+	while (!r && !sc->stop && (e = readdir(d))) {
 		uint64_t ino;
 
 		if (e->d_name[0] == '.')
 			continue;
 		if (over_budget(sc))
 			break;
-		n = readlinkat(fdfd, e->d_name, link, sizeof(link) - 1);
 		res->fds_read++;
-		if (n <= 0)
-			continue;
-		link[n] = '\0';
-		ino = bracket_ino(link, "socket:");
+		ino = fd_socket_ino(fdfd, e->d_name, link, sizeof(link));
 		if (ino)
 			r = found(sc, pidfd, pid, ino, &cur);
 	}
@@ -436,7 +455,7 @@ static void summarise(struct procscan *ps)
 	res->complete = res->unresolved == 0;
 	if (res->complete)
 		res->why = PROCSCAN_WHY_NONE;
-	else if (res->stopped != PROCSCAN_STOP_NONE)
+	else if (res->stopped == PROCSCAN_STOP_TIME || res->stopped == PROCSCAN_STOP_FDS)
 		res->why = PROCSCAN_WHY_BUDGET;
 	else if (res->hidepid && geteuid() != 0)
 		res->why = PROCSCAN_WHY_HIDEPID;
@@ -571,6 +590,8 @@ const char *procscan_stop_str(enum procscan_stop stop)
 		return "time budget";
 	case PROCSCAN_STOP_FDS:
 		return "fd budget";
+	case PROCSCAN_STOP_RESOLVED:
+		return "every socket resolved";
 	}
 	return "unknown";
 }

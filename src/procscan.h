@@ -3,7 +3,9 @@
  * The caller collects the socket inodes it wants explained (idiag_inode of
  * listeners and of live sockets towards the top destinations; TIME_WAIT
  * sockets have inode 0 and no owner), adds them with procscan_add(), and
- * calls procscan_run() once: it reads every /proc/PID/fd/N link, once, and
+ * calls procscan_run() once: it looks at every /proc/PID/fd/N, once (a
+ * stat() that follows the link to the socket; the link text
+ * "socket:[INODE]" when the link leads nowhere, as in a fake tree), and
  * fills in, for each inode it was asked about, the processes whose
  * descriptors point at "socket:[INODE]": pid, comm, executable's basename,
  * cgroup v2 path and user. Memory grows with the inodes asked for (and at
@@ -30,6 +32,9 @@ struct procscan_opts {
 	uint64_t netns_ino;     /* only processes whose ns/net is this inode; 0: any */
 	unsigned time_budget_ms; /* stop after this long; 0: no limit */
 	unsigned long fd_budget; /* stop after reading this many fd links; 0: no limit */
+	bool stop_when_resolved; /* stop once every inode has one owner (holders and
+				  * procs[] are then lower bounds: later processes
+				  * sharing a socket, like forked workers, are not seen) */
 };
 
 struct procscan_proc {
@@ -56,6 +61,7 @@ enum procscan_stop {
 	PROCSCAN_STOP_NONE,   /* it read every process it could */
 	PROCSCAN_STOP_TIME,   /* time_budget_ms reached */
 	PROCSCAN_STOP_FDS,    /* fd_budget reached */
+	PROCSCAN_STOP_RESOLVED, /* stop_when_resolved: every inode has an owner */
 };
 
 /* Why some inodes were not resolved: the most telling reason first. */

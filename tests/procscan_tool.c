@@ -1,8 +1,9 @@
 /* procscan_tool: runs the library's process scan (src/procscan.c) for the
  * socket inodes given, for tests/explain_prep.bats and manual timing.
  *
- *   procscan_tool [-p PROC] [-N NETNS_PATH] [-f FD_BUDGET] [-m MS_BUDGET] [-o] INODE[:UID]...
+ *   procscan_tool [-p PROC] [-N NETNS_PATH] [-f FD_BUDGET] [-m MS_BUDGET] [-o] [-s] INODE[:UID]...
  *     -o  also open a TCP socket of its own (not bound) and ask for its inode
+ *     -s  stop once every inode has an owner (stop_when_resolved)
  *
  * One line per inode:
  *   ino INODE user USER holders N procs PID/COMM/EXE[,...] cgroup PATH
@@ -30,7 +31,7 @@ static const char *why_word(enum procscan_why w)
 
 static const char *stop_word(enum procscan_stop s)
 {
-	static const char *words[] = { "none", "time", "fds" };
+	static const char *words[] = { "none", "time", "fds", "resolved" };
 
 	return (unsigned)s < sizeof(words) / sizeof(words[0]) ? words[s] : "?";
 }
@@ -86,7 +87,7 @@ int main(int argc, char **argv)
 	uint64_t own = 0;
 	int c, r, sock = -1;
 
-	while ((c = getopt(argc, argv, "p:N:f:m:o")) != -1) {
+	while ((c = getopt(argc, argv, "p:N:f:m:os")) != -1) {
 		if (c == 'p') {
 			o.proc_root = optarg;
 		} else if (c == 'N') {
@@ -98,6 +99,8 @@ int main(int argc, char **argv)
 			o.fd_budget = strtoul(optarg, NULL, 10);
 		} else if (c == 'm') {
 			o.time_budget_ms = (unsigned)strtoul(optarg, NULL, 10);
+		} else if (c == 's') {
+			o.stop_when_resolved = true;
 		} else if (c == 'o') {
 			struct stat st;
 

@@ -223,6 +223,18 @@ static void test_filters(void)
 	       procscan_stop_str(ps->res.stopped), procscan_why_str(ps->res.why));
 	procscan_free(ps);
 
+	o = (struct procscan_opts){ .proc_root = root, .stop_when_resolved = true };
+	ps = scan((const uint64_t[]){ 1002, 2001 }, NULL, 2, &o, &r);
+	TAP_OK(r == 0 && ps->res.complete && ps->res.stopped == PROCSCAN_STOP_RESOLVED &&
+		       ps->res.why == PROCSCAN_WHY_NONE && procscan_find(ps, 1002)->holders == 1,
+	       "stop when resolved: complete, stopped because '%s'", procscan_stop_str(ps->res.stopped));
+	procscan_free(ps);
+	ps = scan((const uint64_t[]){ 1002, 9999 }, NULL, 2, &o, &r);
+	TAP_OK(r == 0 && !ps->res.complete && ps->res.stopped == PROCSCAN_STOP_NONE &&
+		       ps->res.pids_scanned == 5,
+	       "stop when resolved, with an inode nobody holds: reads to the end");
+	procscan_free(ps);
+
 	o = (struct procscan_opts){ .proc_root = root };
 	ps = scan(inos, NULL, 0, &o, &r);
 	TAP_OK(r == 0 && ps->res.complete && ps->res.pids_seen == 0,
