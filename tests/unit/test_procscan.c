@@ -317,12 +317,31 @@ static void test_hidepid(void)
 	TAP_OK(procscan_hidepid("/proc", &h) == 0, "the real /proc: hidepid=%u", h);
 }
 
+/* Our comm and executable basename, as the kernel shows them (not
+ * "test_procscan" under valgrind). */
+static void self_names(char *comm, char *exe)
+{
+	char link[PATH_MAX];
+	ssize_t n;
+	FILE *f = fopen("/proc/self/comm", "re");
+
+	if (!f || !fgets(comm, 32, f))
+		exit(2);
+	fclose(f);
+	comm[strcspn(comm, "\n")] = '\0';
+	n = readlink("/proc/self/exe", link, sizeof(link) - 1);
+	if (n <= 0)
+		exit(2);
+	link[n] = '\0';
+	snprintf(exe, PATH_MAX, "%s", strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
+}
+
 /* The test's own sockets, found in the real /proc, with and without the
  * network namespace filter. */
 static void test_live(const char *what)
 {
 	struct procscan_opts o = { .proc_root = "/proc", .time_budget_ms = 5000 };
-	char cg[4096] = "", *p;
+	char cg[4096] = "", comm[32], exe[PATH_MAX], *p;
 	int fds[3], r;
 	uint64_t inos[3], ns;
 	struct stat st;
@@ -342,6 +361,7 @@ static void test_live(const char *what)
 	if (f)
 		fclose(f);
 	cg[strcspn(cg, "\n")] = '\0';
+	self_names(comm, exe);
 	r = procscan_netns_ino("/proc/self/ns/net", &ns);
 	TAP_OK(r == 0 && ns, "%s: our netns inode %llu", what, (unsigned long long)ns);
 	for (int pass = 0; pass < 2; pass++) {
@@ -361,8 +381,8 @@ static void test_live(const char *what)
 		}
 		pr = &ps->procs[s->procs[0]];
 		p = cg[0] ? cg + 3 : NULL;
-		TAP_OK(pr->pid == getpid() && !strcmp(pr->comm, "test_procscan") &&
-			       !strcmp(pr->exe, "test_procscan") && pr->uid == geteuid() &&
+		TAP_OK(pr->pid == getpid() && !strcmp(pr->comm, comm) && !strcmp(pr->exe, exe) &&
+			       pr->uid == geteuid() &&
 			       (p ? pr->cgroup && !strcmp(pr->cgroup, p) : !pr->cgroup),
 		       "%s: pid %d comm '%s' exe '%s' user '%s' cgroup '%s'", what, pr->pid, pr->comm,
 		       pr->exe, pr->user, pr->cgroup ? pr->cgroup : "(none)");
@@ -384,6 +404,7 @@ static void test_nobody(void)
 	sock = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sock < 0 || fstat(sock, &st) || pipe(pfd))
 		exit(2);
+	fflush(stdout); /* the child must not print our TAP lines again */
 	pid = fork();
 	if (pid == 0) {
 		const uint64_t fake[] = { 1001, 3001 };
