@@ -12,6 +12,11 @@
  * most PROCSCAN_OWNERS processes kept per inode), never with the number of
  * descriptors scanned.
  *
+ * Cost (2 vCPU, kernel 6.18, warm): about 1.5-2.5 us per descriptor looked
+ * at, 32-48 ms for 20,500 descriptors in one namespace (ss -tlnp: 60-120
+ * ms); with netns_ino set, a process of another namespace costs one
+ * readlink of ns/net: 5-7 ms with 20,000 descriptors held elsewhere.
+ *
  * Socket inodes are global to the host, so the scan works after setns()
  * into another network namespace (--netns); opts.netns_ino restricts it to
  * the processes in one network namespace. No function prints. */
