@@ -1,7 +1,6 @@
 /* nsenter.c: entering a scanned network namespace, checking its inode */
 #include "nsenter.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -42,30 +41,6 @@ static int try_path(const struct netns_info *ns, const char *path, struct attemp
 	return fd;
 }
 
-/* Last resort: any process of PROC_ROOT whose ns/net is that inode. */
-static int try_any_process(const struct nsscan *s, const struct netns_info *ns,
-			   struct attempt *a)
-{
-	char path[512];
-	struct dirent *e;
-	struct stat st;
-	DIR *d = opendir(s->proc_root);
-	int fd = -1;
-
-	if (!d)
-		return -1;
-	while (fd < 0 && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] < '1' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/ns/net", s->proc_root, e->d_name);
-		if (stat(path, &st) == 0 && (unsigned long long)st.st_ino == ns->inode &&
-		    (unsigned long long)st.st_dev == ns->dev)
-			fd = try_path(ns, path, a);
-	}
-	closedir(d);
-	return fd;
-}
-
 static int open_in(const struct nsscan *s, const struct netns_info *ns, struct attempt *a)
 {
 	char path[512];
@@ -79,11 +54,6 @@ static int open_in(const struct nsscan *s, const struct netns_info *ns, struct a
 	for (unsigned i = 0; i < ns->nprocs; i++) {
 		snprintf(path, sizeof(path), "%s/%d/ns/net", s->proc_root, ns->procs[i].pid);
 		fd = try_path(ns, path, a);
-		if (fd >= 0)
-			return fd;
-	}
-	if (ns->nprocs) {
-		fd = try_any_process(s, ns, a);
 		if (fd >= 0)
 			return fd;
 	}

@@ -19,9 +19,12 @@
 #include "nsscan.h"
 
 /* Opens the namespace NS through one of its paths, then through the
- * PROC/PID/ns/net of its kept processes, last through any process of
- * PROC_ROOT still in it, and checks that the opened file is the same
- * inode (inode numbers are reused after a namespace dies). Returns the fd
+ * PROC/PID/ns/net of its kept processes, and checks that the opened file
+ * is the same inode (inode numbers are reused after a namespace dies, the
+ * lowest free one first). /proc is not searched again for another
+ * process: one found there by inode alone could be a new namespace that
+ * got the number; the lowest pids (a pod's pause, a container's init) are
+ * the ones that live as long as the namespace. Returns the fd
  * (O_CLOEXEC), or -ENOENT when it is gone (every way failed with ENOENT or
  * ESRCH, or led to another inode), or -EACCES/-EPERM (or another -errno)
  * when a way exists but may not be opened; why gets one line:
