@@ -201,7 +201,7 @@ static int scan_one_proc(struct nsscan *s, const char *name)
 	struct proc_seen seen;
 	struct stat st;
 	long i;
-	int pid = atoi(name), r;
+	int pid = (int)strtol(name, NULL, 10), r; /* is_pid: at most 9 digits */
 	bool host;
 
 	snprintf(path, sizeof(path), "%s/%s/ns/net", s->proc_root, name);
@@ -229,9 +229,13 @@ static int scan_one_proc(struct nsscan *s, const char *name)
 	return 0;
 }
 
+/* A directory name of /proc that is a pid: 1 to 9 digits, no leading 0
+ * (pid_max is at most 2^22). */
 static bool is_pid(const char *s)
 {
-	if (!*s)
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 9 || s[0] == '0')
 		return false;
 	for (; *s; s++)
 		if (*s < '0' || *s > '9')
@@ -248,7 +252,7 @@ static int scan_procs(struct nsscan *s)
 	if (!d)
 		return -errno;
 	while ((e = readdir(d)) != NULL) {
-		if (!is_pid(e->d_name) || strlen(e->d_name) > 10)
+		if (!is_pid(e->d_name))
 			continue;
 		r = scan_one_proc(s, e->d_name);
 		if (r < 0)
@@ -358,22 +362,26 @@ static int scan_dir(struct nsscan *s, int dir, const char *dpath, unsigned long 
 	return r;
 }
 
+/* True when an earlier entry of dirs names the same directory. */
+static bool seen_before(const char *const *dirs, int i)
+{
+	struct stat a, b;
+
+	if (stat(dirs[i], &a) < 0)
+		return false;
+	for (int j = 0; j < i; j++)
+		if (stat(dirs[j], &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+			return true;
+	return false;
+}
+
 /* Each directory once, also when two names reach it (/var/run -> /run). */
 static int scan_dirs(struct nsscan *s, const char *const *dirs, unsigned long long nsfs_dev)
 {
-	struct stat st[16];
 	int r;
 
-	for (int i = 0; dirs && dirs[i] && i < 16; i++) {
-		bool seen = false;
-
-		if (stat(dirs[i], &st[i]) < 0) {
-			st[i].st_ino = 0;
-			st[i].st_dev = 0;
-		}
-		for (int j = 0; j < i && st[i].st_ino; j++)
-			seen |= st[j].st_ino == st[i].st_ino && st[j].st_dev == st[i].st_dev;
-		if (seen)
+	for (int i = 0; dirs && dirs[i]; i++) {
+		if (seen_before(dirs, i))
 			continue;
 		r = scan_dir(s, i, dirs[i], nsfs_dev);
 		if (r < 0)

@@ -5,7 +5,8 @@
  * device and inode) and the bind mounts in the given directories (`ip
  * netns add` names, CNI's cni-<uuid>, Docker's sandboxes). Memory grows
  * with the number of namespaces, not of processes: per namespace only the
- * first few processes (by pid) are kept, and a count.
+ * first few processes (by pid) are kept, and a count. Processes, not
+ * threads: a thread that setns()ed alone is not seen.
  */
 #ifndef TWTUNE_NSSCAN_H
 #define TWTUNE_NSSCAN_H

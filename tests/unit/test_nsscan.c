@@ -258,6 +258,7 @@ static void test_scan(void)
 	r = nsscan_run(&s, root, NULL);
 	TAP_OK(r == 0 && s.host_from_self && s.ns[0].host && s.ns[0].inode == ino("/proc/self/ns/net"),
 	       "scan: without PID 1 the caller's namespace is the host");
+	nsscan_free(&s);
 	r = nsscan_run(&s, "/nonexistent", NULL);
 	TAP_OK(r == -ENOENT, "scan: a missing proc root is an error (%d)", r);
 out:
