@@ -94,6 +94,13 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/flags
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LDLIBS_ALL)
 
+# Test tools that drive the library link its objects.
+LIB_TOOLS := $(BUILD)/tests/nsscan_tool
+$(LIB_TOOLS): $(BUILD)/tests/%: tests/%.c $(LIB_OBJS)
+	@mkdir -p $(BUILD)/tests
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -pthread -Isrc $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS_ALL)
+
 # libFuzzer harnesses (tests/fuzz/fuzz_*.c), built with clang and
 # sanitizers against their own copy of the library objects.
 FUZZ_CC      ?= clang

@@ -48,7 +48,7 @@ fuzz() {
 
 @test "every harness is built and has seeds and a regression directory" {
 	run -0 harnesses
-	assert_equal "${#lines[@]}" 4
+	assert_equal "${#lines[@]}" 5
 	for h in $(harnesses); do
 		[ -x "$FUZZ/$h" ]
 		[ -n "$(ls "$TOP/tests/fuzz/corpus/$h")" ]
@@ -60,8 +60,10 @@ fuzz() {
 @test "fuzz_value: seeds and reproducers run clean" { replay fuzz_value; }
 @test "fuzz_procnet: seeds and reproducers run clean" { replay fuzz_procnet; }
 @test "fuzz_diag: seeds and reproducers run clean" { replay fuzz_diag; }
+@test "fuzz_cgroup: seeds and reproducers run clean" { replay fuzz_cgroup; }
 
 @test "fuzz_profile: a short fuzz run finds nothing" { fuzz fuzz_profile; }
 @test "fuzz_value: a short fuzz run finds nothing" { fuzz fuzz_value; }
 @test "fuzz_procnet: a short fuzz run finds nothing" { fuzz fuzz_procnet; }
 @test "fuzz_diag: a short fuzz run finds nothing" { fuzz fuzz_diag; }
+@test "fuzz_cgroup: a short fuzz run finds nothing" { fuzz fuzz_cgroup; }
