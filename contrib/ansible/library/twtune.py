@@ -81,7 +81,7 @@ notes:
 requirements:
   - twtune on the managed host
 author:
-  - twtune developers
+  - twtune maintainers (!UNKNOWN)
 """
 
 EXAMPLES = r"""
