@@ -97,6 +97,11 @@ service_script() {
 	# Compiled for PREFIX=/usr: the profile directory it searches.
 	run -0 grep -c /usr/share/twtune/profiles "$PKG/x/usr/sbin/twtune"
 	run -1 grep /usr/local/share/twtune "$PKG/x/usr/sbin/twtune"
+	# Debian's build flags keep the hardening: PIE, full RELRO, FORTIFY.
+	run -0 readelf -d "$PKG/x/usr/sbin/twtune"
+	assert_line --regexp 'FLAGS_1.*NOW.*PIE|FLAGS_1.*PIE.*NOW'
+	run -0 readelf -sW --dyn-syms "$PKG/x/usr/sbin/twtune"
+	assert_line --regexp '__[a-z]+_chk'
 	run -0 dpkg-deb -f "$DEB" Package Version Architecture
 	assert_output "Package: twtune
 Version: ${VERSION}-1
