@@ -223,18 +223,18 @@ VERSION    := $(shell sed -n 's/^\#define TWTUNE_VERSION "\(.*\)"$$/\1/p' src/tw
 DEB_REVISION ?= 1
 DEB_BUILD  ?= $(BUILD)/deb
 DEBDIR     ?= .
-ifeq ($(origin SOURCE_DATE_EPOCH),undefined)
-SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || stat -c %Y src/twtune.h)
-endif
-export SOURCE_DATE_EPOCH
+DEB_EPOCH   = $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null || stat -c %Y src/twtune.h))
 
 deb:
 	@$(MAKE) --no-print-directory deps DEPS="build deb"
 	rm -rf $(DEB_BUILD)/root
-	$(MAKE) --no-print-directory BUILD=$(DEB_BUILD)/obj BIN=$(DEB_BUILD)/twtune PREFIX=/usr \
+	@# No sanitizer in a package, whatever the make that called this one had.
+	SOURCE_DATE_EPOCH=$(DEB_EPOCH) $(MAKE) --no-print-directory SANITIZE= \
+		BUILD=$(DEB_BUILD)/obj BIN=$(DEB_BUILD)/twtune PREFIX=/usr \
 		UNITDIR=/lib/systemd/system DESTDIR=$(abspath $(DEB_BUILD))/root \
 		CFLAGS="$$(dpkg-buildflags --get CFLAGS)" LDFLAGS="$$(dpkg-buildflags --get LDFLAGS)" install
-	sh contrib/debian/mkdeb $(DEB_BUILD)/root $(VERSION)-$(DEB_REVISION) $(DEBDIR)
+	SOURCE_DATE_EPOCH=$(DEB_EPOCH) sh contrib/debian/mkdeb $(DEB_BUILD)/root \
+		$(VERSION)-$(DEB_REVISION) $(DEBDIR)
 
 clean:
 	rm -rf $(BUILD) twtune twtune_*.deb
