@@ -6,6 +6,7 @@
 #   make bench      time twtune sockets against ss and a raw netlink floor
 #   make fuzz       run each libFuzzer harness FUZZ_SECONDS (60) seconds
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        build twtune_VERSION_ARCH.deb (Debian 12) in DEBDIR (.)
 
 CC       ?= cc
 PREFIX   ?= /usr/local
@@ -16,6 +17,13 @@ MANDIR   ?= $(DATADIR)/man
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
 FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+# systemd searches /usr/local/lib/systemd/system too; the Debian package
+# uses /lib/systemd/system, as Debian 12's packages do.
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+# ansible-core's default module path includes /usr/share/ansible/plugins/modules.
+ANSIBLEDIR ?= $(DATADIR)/ansible/plugins/modules
+# The binary; make deb links its own, built for PREFIX=/usr, in $(DEB_BUILD).
+BIN      ?= twtune
 BUILD    := build
 SANITIZE ?=
 V        ?=
@@ -55,14 +63,20 @@ BUILD_PKGS = gcc make pkg-config libc6-dev libnl-3-dev libiniparser-dev
 # libclang-rt-dev: libFuzzer, for clang -fsanitize=fuzzer (clang only recommends it).
 # valgrind: tests/valgrind.bats checks the commands under memcheck.
 # nginx, apache2-utils (ab), curl: the real proxy and client of tests/explain_prep.bats.
+# dpkg-dev, lintian, systemd (systemd-analyze), man-db: tests/deb.bats
+# builds, lints and verifies the package and its units (promtool: prometheus).
+# python3-voluptuous: ansible-test's validate-modules, run in tests/ansible.bats.
 TEST_PKGS  = bats bats-assert bats-support jq iproute2 procps util-linux clang prometheus \
              mandoc groff-base zsh fish bash-completion ansible-core python3 time valgrind \
-             libclang-rt-dev nginx apache2-utils curl
+             libclang-rt-dev dpkg-dev lintian systemd man-db python3-voluptuous \
+             nginx apache2-utils curl
 # make bench: ss to compare with, unshare for its namespace, time for peak RSS.
 BENCH_PKGS = iproute2 util-linux time
+# make deb: dpkg-deb, dpkg-shlibdeps and dpkg-buildflags.
+DEB_PKGS   = dpkg-dev
 DEPS ?= build
 
-all: twtune
+all: $(BIN)
 
 # Rebuild everything when the compiler or its flags change.
 $(BUILD)/flags: FORCE
@@ -74,7 +88,7 @@ $(BUILD)/%.o: src/%.c $(BUILD)/flags
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-twtune: $(OBJS)
+$(BIN): $(OBJS)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LDLIBS_ALL)
 
@@ -147,9 +161,9 @@ fuzz:
 		grep -E '^stat::(number_of_executed_units|new_units_added)' "$$scratch/$$h/log" | sed 's/^/    /'; \
 	done
 
-# Installs the missing Debian packages of $(DEPS) (build, test, bench); idempotent.
+# Installs the missing Debian packages of $(DEPS) (build, test, bench, deb); idempotent.
 deps:
-	@pkgs='$(BUILD_PKGS) $(if $(filter test,$(DEPS)),$(TEST_PKGS)) $(if $(filter bench,$(DEPS)),$(BENCH_PKGS))'; \
+	@pkgs='$(BUILD_PKGS) $(if $(filter test,$(DEPS)),$(TEST_PKGS)) $(if $(filter bench,$(DEPS)),$(BENCH_PKGS)) $(if $(filter deb,$(DEPS)),$(DEB_PKGS))'; \
 	missing=; for p in $$pkgs; do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' \
 			|| missing="$$missing $$p"; \
@@ -187,10 +201,13 @@ bench:
 	@$(MAKE) --no-print-directory twtune bench-tools
 	@TWTUNE=$(CURDIR)/twtune BENCH=$(CURDIR)/$(BUILD)/bench bash tests/bench/bench.sh $(BENCH_N)
 
-install: twtune
+UNITS = prometheus-node-exporter-twtune.service prometheus-node-exporter-twtune.timer
+
+install: $(BIN)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PROFILEDIR) $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
-	install -m 0755 twtune $(DESTDIR)$(SBINDIR)/twtune
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(ANSIBLEDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/twtune
 	install -m 0644 profiles/*.ini $(DESTDIR)$(PROFILEDIR)/
 	@# The man page names the profile directory this build searches.
 	sed 's|/usr/local/share/twtune/profiles|$(PROFILEDIR)|g' man/twtune.8 >$(DESTDIR)$(MANDIR)/man8/twtune.8
@@ -198,18 +215,46 @@ install: twtune
 	install -m 0644 completions/twtune.bash $(DESTDIR)$(BASHCOMPDIR)/twtune
 	install -m 0644 completions/_twtune $(DESTDIR)$(ZSHCOMPDIR)/_twtune
 	install -m 0644 completions/twtune.fish $(DESTDIR)$(FISHCOMPDIR)/twtune.fish
+	@# The units run the twtune of this SBINDIR.
+	for u in $(UNITS); do \
+		sed 's|/usr/sbin/twtune|$(SBINDIR)/twtune|g' contrib/systemd/$$u >$(DESTDIR)$(UNITDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	install -m 0644 contrib/ansible/library/twtune.py $(DESTDIR)$(ANSIBLEDIR)/twtune.py
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/twtune $(DESTDIR)$(MANDIR)/man8/twtune.8 \
 		$(DESTDIR)$(BASHCOMPDIR)/twtune $(DESTDIR)$(ZSHCOMPDIR)/_twtune \
-		$(DESTDIR)$(FISHCOMPDIR)/twtune.fish
+		$(DESTDIR)$(FISHCOMPDIR)/twtune.fish $(DESTDIR)$(ANSIBLEDIR)/twtune.py \
+		$(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))
 	for f in profiles/*.ini; do rm -f "$(DESTDIR)$(PROFILEDIR)/$${f##*/}"; done
 	-rmdir $(DESTDIR)$(PROFILEDIR) $(DESTDIR)$(DATADIR)/twtune 2>/dev/null
 
+# The Debian package: the binary compiled for PREFIX=/usr with Debian's
+# build flags in its own build directory (./twtune stays as it is), staged
+# by make install, then packed by contrib/debian/mkdeb (reproducible: every
+# date is SOURCE_DATE_EPOCH, the last commit's time).
+VERSION    := $(shell sed -n 's/^\#define TWTUNE_VERSION "\(.*\)"$$/\1/p' src/twtune.h)
+DEB_REVISION ?= 1
+DEB_BUILD  ?= $(BUILD)/deb
+DEBDIR     ?= .
+DEB_EPOCH   = $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null || stat -c %Y src/twtune.h))
+
+deb:
+	@$(MAKE) --no-print-directory deps DEPS="build deb"
+	rm -rf $(DEB_BUILD)/root
+	@# No sanitizer in a package, whatever the make that called this one had.
+	SOURCE_DATE_EPOCH=$(DEB_EPOCH) $(MAKE) --no-print-directory SANITIZE= \
+		BUILD=$(DEB_BUILD)/obj BIN=$(DEB_BUILD)/twtune PREFIX=/usr \
+		UNITDIR=/lib/systemd/system DESTDIR=$(abspath $(DEB_BUILD))/root \
+		CFLAGS="$$(dpkg-buildflags --get CFLAGS)" LDFLAGS="$$(dpkg-buildflags --get LDFLAGS)" install
+	SOURCE_DATE_EPOCH=$(DEB_EPOCH) sh contrib/debian/mkdeb $(DEB_BUILD)/root \
+		$(VERSION)-$(DEB_REVISION) $(DEBDIR)
+
 clean:
-	rm -rf $(BUILD) twtune
+	rm -rf $(BUILD) twtune twtune_*.deb
 
 FORCE:
-.PHONY: all deps audit test test-tools bench bench-tools fuzz fuzz-build install uninstall clean FORCE
+.PHONY: all deb deps audit test test-tools bench bench-tools fuzz fuzz-build install uninstall clean FORCE
 
 -include $(OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)

@@ -419,3 +419,54 @@ fleet_vars() {
 	assert_line 'after: 32768 60999'
 	[ ! -e "$PF" ]
 }
+
+@test "ansible: validate-modules, ansible-test's sanity check, passes on the module, run offline" {
+	# ansible-test sanity downloads pip into a venv first, which cannot work
+	# offline; its validate-modules script itself runs under Debian's
+	# python3 with python3-voluptuous, on the module laid out in a collection.
+	V=/usr/lib/python3/dist-packages/ansible_test/_util/controller/sanity/validate-modules/validate.py
+	[ -f "$V" ] || skip "ansible-test's validate-modules is missing (ansible-core)"
+	/usr/bin/python3 -c 'import voluptuous' 2>/dev/null || skip "python3-voluptuous is missing"
+	col=$T/ac/ansible_collections/twtune/twtune
+	mkdir -p "$col/plugins/modules"
+	cp "$TOP/contrib/ansible/library/twtune.py" "$col/plugins/modules/"
+	validate() {
+		cd "$col" && PYTHONPATH=$T/ac timeout 120 /usr/bin/python3 "$V" --format json --arg-spec \
+			--collection ansible_collections/twtune/twtune --collection-version 0.1.0 \
+			plugins/modules/twtune.py
+	}
+	run --separate-stderr validate
+	# The one error left: no GPLv3 header, as twtune has no license yet.
+	run -0 jq -c '[.[] | .errors[] | select(.code != "missing-gplv3-license")]' <<<"$output"
+	assert_output '[]'
+	# It does compare the argument spec with the documentation.
+	sed -i 's/^\( *\)netns=dict(type="str"),$/&\n\1extra=dict(type="int"),/' "$col/plugins/modules/twtune.py"
+	grep -q 'extra=dict' "$col/plugins/modules/twtune.py"
+	run --separate-stderr validate
+	run -0 jq -r '[.[] | .errors[] | .code] | join(" ")' <<<"$output"
+	assert_output --partial undocumented-parameter
+}
+
+@test "ansible: every value the module returns is documented in RETURN" {
+	run -0 --separate-stderr timeout 60 ansible-doc --json -t module twtune
+	documented=$(jq -c '.twtune.return | keys' <<<"$output")
+	playbook all <<-'EOF'
+	- name: audit
+	  twtune: {state: audit, fail_on: never}
+	- name: apply
+	  twtune: {name: proxy-profile, persist_file: "{{ pf }}"}
+	- name: rollback
+	  twtune: {state: rolled_back}
+	EOF
+	run -0 --separate-stderr scenario 'play all --diff'
+	echo "$output" >"$T/out.json"
+	for t in audit apply rollback; do
+		# Less what ansible adds to every result (status: the callback's).
+		run -0 jq -c --argjson doc "$documented" 'keys
+			| map(select(test("^_ansible_|^(invocation|warnings|deprecations|status)$") | not)) - $doc' \
+			<<<"$(task "$T/out.json" $t)"
+		assert_output '[]'
+	done
+	run -0 jq -r 'has("risk_after") and has("diff") and has("changes")' <<<"$(task "$T/out.json" apply)"
+	assert_output true
+}

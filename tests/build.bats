@@ -8,7 +8,7 @@ setup_file() {
 	export COPY="$BATS_FILE_TMPDIR/tree"
 	mkdir -p "$COPY"
 	cp -r "$BATS_TEST_DIRNAME/../src" "$BATS_TEST_DIRNAME/../profiles" "$BATS_TEST_DIRNAME/../man" \
-		"$BATS_TEST_DIRNAME/../completions" "$BATS_TEST_DIRNAME/../Makefile" "$COPY/"
+		"$BATS_TEST_DIRNAME/../completions" "$BATS_TEST_DIRNAME/../contrib" "$BATS_TEST_DIRNAME/../Makefile" "$COPY/"
 }
 
 setup() {
@@ -72,7 +72,10 @@ setup() {
 		usr/share/bash-completion/completions/twtune usr/share/zsh/site-functions/_twtune \
 		usr/share/fish/vendor_completions.d/twtune.fish \
 		usr/share/twtune/profiles/kernel-default.ini usr/share/twtune/profiles/proxy-profile.ini \
-		usr/share/twtune/profiles/web-server.ini usr/share/twtune/profiles/outbound-client.ini; do
+		usr/share/twtune/profiles/web-server.ini usr/share/twtune/profiles/outbound-client.ini \
+		usr/lib/systemd/system/prometheus-node-exporter-twtune.service \
+		usr/lib/systemd/system/prometheus-node-exporter-twtune.timer \
+		usr/share/ansible/plugins/modules/twtune.py; do
 		[ -f "$stage/$f" ] || { echo "missing $f"; return 1; }
 	done
 	run -0 stat -c %a "$stage/usr/sbin/twtune"; assert_output 755
@@ -82,6 +85,9 @@ setup() {
 	run -0 grep -c '/usr/share/twtune/profiles' "$stage/usr/share/man/man8/twtune.8"
 	refute_output 0
 	run -1 grep '/usr/local/share/twtune' "$stage/usr/share/man/man8/twtune.8"
+	# The service runs the twtune of this PREFIX.
+	run -0 grep -c ' /usr/sbin/twtune audit ' "$stage/usr/lib/systemd/system/prometheus-node-exporter-twtune.service"
+	assert_output 1
 	run -0 make -C "$COPY" -s BUILD=build-gcc uninstall DESTDIR="$stage" PREFIX=/usr
 	run -0 find "$stage" -type f
 	assert_output ''
@@ -94,4 +100,6 @@ setup() {
 	run -0 env -u TWTUNE_PROFILE_PATH "$prefix/sbin/twtune" profiles --json
 	run -0 jq -r '.[] | select(.name == "proxy-profile") | .path' <<<"$output"
 	assert_output "$prefix/share/twtune/profiles/proxy-profile.ini"
+	run -0 grep -c " $prefix/sbin/twtune audit " "$prefix/lib/systemd/system/prometheus-node-exporter-twtune.service"
+	assert_output 1
 }

@@ -82,7 +82,7 @@ notes:
 requirements:
   - twtune on the managed host
 author:
-  - twtune developers
+  - twtune maintainers (!UNKNOWN)
 """
 
 EXAMPLES = r"""
