@@ -334,12 +334,13 @@ static int do_apply(const struct apply_opts *o, struct profile *prof)
 	struct plan pl = { 0 };
 	struct journal j = { 0 };
 	struct write_report rep;
+	struct audit_ctx ctx;
 	struct audit a;
 	char err[600], *ptext = NULL;
 	bool persist_changes = false, have_audit = false;
 	int rc = EXIT_OK, lock = -1, r;
 
-	if (settings_read(&cur, err, sizeof(err)) < 0) {
+	if (settings_read(&cur, G.sysctl_root, err, sizeof(err)) < 0) {
 		errorf("apply: %s", err);
 		return EXIT_SYSTEM;
 	}
@@ -374,7 +375,8 @@ static int do_apply(const struct apply_opts *o, struct profile *prof)
 			goto out;
 		}
 	}
-	if (audit_run(&a, prof, 0, err, sizeof(err)) == 0) {
+	cmd_audit_ctx(&ctx);
+	if (audit_run(&a, &ctx, prof, 0, err, sizeof(err)) == 0) {
 		struct report rp;
 
 		have_audit = true;
@@ -428,7 +430,7 @@ static int do_apply(const struct apply_opts *o, struct profile *prof)
 	/* Another apply may have run while this one waited: plan again. */
 	plan_free(&pl);
 	settings_free(&cur);
-	if (settings_read(&cur, err, sizeof(err)) < 0 ||
+	if (settings_read(&cur, G.sysctl_root, err, sizeof(err)) < 0 ||
 	    plan_from_profile(prof, &cur, G.sysctl_root, &pl, err, sizeof(err)) < 0) {
 		errorf("apply: %s", err);
 		rc = EXIT_SYSTEM;
@@ -604,7 +606,7 @@ static int rollback_plan(const struct apply_opts *o, struct journal *j, struct s
 	}
 	if (r < 0)
 		return journal_error("rollback", o->state_dir, r, err);
-	if (settings_read(cur, err, sizeof(err)) < 0 ||
+	if (settings_read(cur, G.sysctl_root, err, sizeof(err)) < 0 ||
 	    plan_from_journal(j, cur, pl, err, sizeof(err)) < 0) {
 		errorf("rollback: %s", err);
 		return EXIT_SYSTEM;

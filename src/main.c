@@ -11,6 +11,7 @@
 #include "netns.h"
 #include "output.h"
 #include "sysctl.h"
+#include "testhook.h"
 #include "twtune.h"
 
 const struct command commands[] = {
@@ -207,6 +208,7 @@ int main(int argc, char **argv)
 	bool root_given = false;
 	int opt, r, idx;
 
+	testhook_init();
 	if (std_fds_check() < 0) {
 		errorf("cannot write output: standard output is closed; nothing was done");
 		return EXIT_SYSTEM;
@@ -253,6 +255,7 @@ int main(int argc, char **argv)
 		}
 	}
 	G.color = !no_color && isatty(STDOUT_FILENO);
+	output_init(&(struct output_opts){ .color = G.color, .verbosity = G.verbosity });
 	/* Test hook: counters from a fixture directory instead of /proc/net
 	 * (with TWTUNE_DIAG_REPLAY, an audit that does not depend on the host). */
 	if (getenv("TWTUNE_PROC_NET") && *getenv("TWTUNE_PROC_NET"))
