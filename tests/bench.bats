@@ -7,12 +7,11 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	load 'test_helper/common-setup'
+	load 'test_helper/scenario'
 	_common_setup
 	export BENCH="$BUILD/bench"
-}
-
-scenario() {
-	in_netns bash -c "source '$TOP/tests/test_helper/common-setup.bash'; set -e; sysctl -qw net.ipv4.ip_local_port_range='1024 65535'; $1"
+	# scenario (common-setup.bash): every port for the generators
+	SCENARIO_SETUP="sysctl -qw net.ipv4.ip_local_port_range='1024 65535'"
 }
 
 @test "twgen makes exactly N client-side TIME_WAIT sockets over 20 destinations" {
