@@ -33,6 +33,7 @@ int collect_sockets(struct sock_snapshot *s, const struct ephemeral *eph,
 		 * and not atomic either, but it is whole. */
 		if (r < 0 && res->diag.fault != DIAG_FAULT_NONE && o->source == COLLECT_AUTO) {
 			s->source = SOURCE_PROCFS;
+			res->fell_back = true;
 			r = sockets_reset(s);
 			if (r == 0)
 				r = procnet_sockets(s, o->proc_net);

@@ -32,6 +32,7 @@ struct collect_opts {
 /* How the collection went. */
 struct collect_result {
 	struct diag_status diag; /* what went wrong with sock_diag, when it did */
+	bool fell_back;          /* and /proc/net/tcp{,6} was read instead */
 };
 
 /* Reads every TCP socket into s (for the ephemeral ports eph) and the

@@ -49,8 +49,10 @@ const char *sockets_failure(const struct collect_result *res, int err, char *buf
 {
 	char why[160];
 
-	if (res && diag_problem(&res->diag, why, sizeof(why)))
+	if (res && res->fell_back && diag_problem(&res->diag, why, sizeof(why)))
 		snprintf(buf, len, "%s, and /proc/net/tcp: %s", why, strerror(-err));
+	else if (res && diag_problem(&res->diag, why, sizeof(why)))
+		snprintf(buf, len, "%s", why);
 	else
 		snprintf(buf, len, "%s", strerror(-err));
 	return buf;

@@ -20,7 +20,8 @@ const char *diag_problem(const struct diag_status *st, char *buf, size_t len);
 const char *sockets_note(const struct collect_result *res, char *buf, size_t len);
 
 /* Why collect_sockets() failed with err: what went wrong with sock_diag
- * and then with /proc/net/tcp, or err alone. Returns buf. */
+ * and then with /proc/net/tcp (when it was read instead), or err alone.
+ * Returns buf. */
 const char *sockets_failure(const struct collect_result *res, int err, char *buf, size_t len);
 
 /* key: the member name inside an object, or NULL at top level; res (may
