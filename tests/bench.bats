@@ -34,8 +34,9 @@ setup() {
 
 @test "nlfloor counts what ss lists, in every mode" {
 	run -0 scenario '
-		"$BENCH/twgen" --count 500 --v4 2 --v6 --ports 5001-5002
+		# the listener first: 7000 lies in the range twgen connects from
 		sockgen_hold --addr ::1 --port 7000 --established 3 --listen 80 --hold 20
+		"$BENCH/twgen" --count 500 --v4 2 --v6 --ports 5001-5002
 		ss -tanH | wc -l
 		for m in "" --threads --compat; do "$BENCH/nlfloor" $m; done
 		echo "sockets $(ss -tanH "( sport >= :7000 and sport <= :40000 )" | wc -l)"

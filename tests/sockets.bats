@@ -1,6 +1,10 @@
 #!/usr/bin/env bats
 # twtune sockets: exact counts against the real kernel, each test in its
 # own network namespace, compared with ss and with the /proc/net fallback.
+# A listener inside the ephemeral range starts before any client connects:
+# connect()'s port choice slides through the range from run to run (its
+# offset is a per-boot hash plus a host-wide counter), and a client's
+# TIME_WAIT on that port would make the listener's bind() fail.
 
 bats_require_minimum_version 1.5.0
 
@@ -13,10 +17,10 @@ setup() {
 
 @test "exact per-state and per-destination counts, IPv4 and IPv6" {
 	run -0 scenario '
+		sockgen_hold --port 9000 --established 5 --listen 45000 --hold 20
 		"$SG" --port 8080 --tw-client 30
 		"$SG" --addr ::1 --port 8081 --tw-client 20
 		"$SG" --port 8082 --tw-server 10
-		sockgen_hold --port 9000 --established 5 --listen 45000 --hold 20
 		"$TWTUNE" sockets --json > "$BATS_TEST_TMPDIR/s.json"
 		kernel_tw > "$BATS_TEST_TMPDIR/ktw"
 		kill $SOCKGEN_PID'
@@ -62,9 +66,9 @@ setup() {
 
 @test "the /proc/net fallback agrees with sock_diag" {
 	run -0 scenario '
+		sockgen_hold --port 9000 --established 4 --listen 45000 --hold 20
 		"$SG" --port 8080-8081 --tw-client 25
 		"$SG" --addr ::1 --port 8090 --tw-client 7 --tw-server 3
-		sockgen_hold --port 9000 --established 4 --listen 45000 --hold 20
 		"$TWTUNE" sockets --json > "$BATS_TEST_TMPDIR/n.json"
 		TWTUNE_FORCE_PROCFS=1 "$TWTUNE" sockets --json > "$BATS_TEST_TMPDIR/p.json"
 		kernel_tw > "$BATS_TEST_TMPDIR/ktw"
@@ -110,9 +114,9 @@ setup() {
 
 @test "the one-walk dump and the per-family dumps count the same" {
 	run -0 scenario '
+		sockgen_hold --addr ::1 --port 9000 --established 3 --listen 45000 --hold 20
 		"$SG" --port 8080-8081 --tw-client 30 --tw-server 4
 		"$SG" --addr ::1 --port 8082 --tw-client 12
-		sockgen_hold --addr ::1 --port 9000 --established 3 --listen 45000 --hold 20
 		"$TWTUNE" sockets --json > "$BATS_TEST_TMPDIR/one.json"
 		TWTUNE_DIAG_PER_FAMILY=1 "$TWTUNE" sockets --json > "$BATS_TEST_TMPDIR/two.json"
 		kernel_tw > "$BATS_TEST_TMPDIR/ktw"
