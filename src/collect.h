@@ -22,9 +22,8 @@ enum collect_source {
 struct collect_opts {
 	enum collect_source source;
 	const char *proc_net; /* the /proc/net directory: counters and tcp{,6} */
-	const char *replay;   /* a dump recorded with record, decoded instead of
-				 asking the kernel (NULL: ask it); any source but
-				 procfs: a broken recording falls back under auto */
+	const char *replay;   /* a dump saved by record, decoded instead of asking
+				 the kernel (NULL: ask it); not with procfs */
 	const char *record;   /* file to record the live dump's messages to, or NULL */
 	bool per_family;      /* one inet_diag_req_v2 dump per family, not the one walk */
 };
