@@ -7,11 +7,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "procnet.h"
+#include "collect.h"
 #include "sysctl.h"
-#include "twtune.h"
 
-int settings_read(struct settings *s, char *err, size_t errlen)
+int settings_read(struct settings *s, const char *sysctl_root, char *err, size_t errlen)
 {
 	struct sysctl_state st;
 	char buf[32];
@@ -20,7 +19,7 @@ int settings_read(struct settings *s, char *err, size_t errlen)
 	int firsterr = 0;
 
 	memset(s, 0, sizeof(*s));
-	sysctl_read_all(G.sysctl_root, &st);
+	sysctl_read_all(sysctl_root, &st);
 	for (size_t i = 0; i < sysctl_count; i++) {
 		s->have[i] = st.err[i] == 0;
 		if (s->have[i]) {
@@ -33,11 +32,11 @@ int settings_read(struct settings *s, char *err, size_t errlen)
 	}
 	sysctl_state_free(&st);
 	if (!have) {
-		snprintf(err, errlen, "cannot read %s/net/ipv4: %s", G.sysctl_root,
+		snprintf(err, errlen, "cannot read %s/net/ipv4: %s", sysctl_root,
 			 strerror(firsterr ? -firsterr : ENOENT));
 		return firsterr ? firsterr : -ENOENT;
 	}
-	def = sysctl_default(G.sysctl_root, sysctl_lookup("tcp_max_tw_buckets"), buf, sizeof(buf));
+	def = sysctl_default(sysctl_root, &sysctl_table[SYSCTL_TCP_MAX_TW_BUCKETS], buf, sizeof(buf));
 	s->max_tw_default = -1;
 	if (def)
 		parse_ll(def, 0, 1LL << 40, &s->max_tw_default);
@@ -53,13 +52,13 @@ static void netns_identity(char *buf, size_t len)
 	buf[n] = '\0';
 }
 
-static void measure_close_rate(struct audit *a, double interval)
+static void measure_close_rate(struct audit *a, const struct collect_opts *co, double interval)
 {
 	const struct sock_counters *c = &a->socks.counters;
 	struct observation *o = &a->obs;
 
 	o->overflow_delta = -1;
-	o->interval = 60;
+	o->interval = TCP_TIMEWAIT_SECONDS;
 	if (a->have_socks && interval > 0 && c->tw >= 0) {
 		struct sock_counters later;
 		struct timespec ts = { (time_t)interval,
@@ -67,7 +66,7 @@ static void measure_close_rate(struct audit *a, double interval)
 
 		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 			;
-		if (procnet_counters(G.proc_net, &later) == 0 && later.tw >= c->tw) {
+		if (collect_counters(co, &later) == 0 && later.tw >= c->tw) {
 			o->close_rate = (double)(later.tw - c->tw) / interval;
 			o->close_rate_measured = true;
 			o->interval = interval;
@@ -79,11 +78,13 @@ static void measure_close_rate(struct audit *a, double interval)
 	/* Every TIME_WAIT lives 60 s: the count now is about the closes of
 	 * the last minute. */
 	if (a->have_socks)
-		o->close_rate = (double)(c->sockstat_tw >= 0 ? (unsigned long long)c->sockstat_tw
-							      : a->socks.states[6]) / 60.0;
+		o->close_rate = (double)(c->sockstat_tw >= 0
+						 ? (unsigned long long)c->sockstat_tw
+						 : a->socks.states[TCP_STATE_TIME_WAIT]) /
+				TCP_TIMEWAIT_SECONDS;
 }
 
-static int make_target(struct audit *a, const struct profile *p)
+static int make_target(struct audit *a, const char *sysctl_root, const struct profile *p)
 {
 	size_t nun = 0;
 	int r;
@@ -102,7 +103,7 @@ static int make_target(struct audit *a, const struct profile *p)
 			a->unsupported[nun++] = sysctl_table[i].name;
 			continue;
 		}
-		r = profile_target(p, i, G.sysctl_root, &v);
+		r = profile_target(p, i, sysctl_root, &v);
 		if (r == -ENODATA)
 			continue;
 		if (r < 0)
@@ -113,14 +114,16 @@ static int make_target(struct audit *a, const struct profile *p)
 	return 0;
 }
 
-int audit_run(struct audit *a, const struct profile *p, double interval, char *err, size_t errlen)
+int audit_run(struct audit *a, const struct audit_ctx *ctx, const struct profile *p,
+	      double interval, char *err, size_t errlen)
 {
 	struct ephemeral eph;
 	struct utsname u;
 	int r;
 
 	memset(a, 0, sizeof(*a));
-	r = settings_read(&a->current, err, errlen);
+	a->netns = ctx->netns;
+	r = settings_read(&a->current, ctx->sysctl_root, err, errlen);
 	if (r < 0)
 		return r;
 	snprintf(a->kernel, sizeof(a->kernel), "%s", uname(&u) == 0 ? u.release : "unknown");
@@ -128,16 +131,14 @@ int audit_run(struct audit *a, const struct profile *p, double interval, char *e
 	for (size_t i = 0; i < THR_COUNT_; i++)
 		a->thresholds[i] = p ? p->thresholds[i] : threshold_table[i].def;
 	eph = settings_ephemeral(&a->current);
-	a->sock_err = sockets_collect(&a->socks, &eph, G.proc_net, 0);
+	a->sock_err = collect_sockets(&a->socks, &eph, &ctx->collect, &a->collected);
 	a->have_socks = a->sock_err == 0;
 	a->obs.socks = a->have_socks ? &a->socks : NULL;
-	{
-		int i = settings_index("tcp_max_tw_buckets");
-
-		a->obs.max_tw_observed = a->current.have[i] ? a->current.val[i].num : -1;
-	}
-	measure_close_rate(a, interval);
-	r = make_target(a, p);
+	a->obs.max_tw_observed = a->current.have[SYSCTL_TCP_MAX_TW_BUCKETS]
+					 ? a->current.val[SYSCTL_TCP_MAX_TW_BUCKETS].num
+					 : -1;
+	measure_close_rate(a, &ctx->collect, interval);
+	r = make_target(a, ctx->sysctl_root, p);
 	if (r < 0) {
 		snprintf(err, errlen, "cannot build the target values: %s", strerror(-r));
 		return r;
@@ -159,11 +160,12 @@ void audit_report(const struct audit *a, const char *profile, size_t top, struct
 {
 	memset(r, 0, sizeof(*r));
 	r->kernel = a->kernel;
-	r->netns = G.netns ? G.netns : "current";
+	r->netns = a->netns ? a->netns : "current";
 	r->netns_id = a->netns_id;
 	r->current = &a->current;
 	r->target = &a->target;
 	r->obs = &a->obs;
+	r->collected = a->have_socks ? &a->collected : NULL;
 	r->before = &a->before;
 	r->after = &a->after;
 	r->profile = profile;

@@ -5,16 +5,27 @@
 
 #include <sys/utsname.h>
 
+#include "collect.h"
 #include "profile.h"
 #include "report.h"
 #include "risk.h"
 #include "sockets.h"
 
+/* Where an audit reads from: filled by the command from the global
+ * options. */
+struct audit_ctx {
+	const char *sysctl_root;     /* usually /proc/sys */
+	const char *netns;           /* the --netns argument, or NULL for the current one */
+	struct collect_opts collect; /* the sockets and counters */
+};
+
 struct audit {
 	struct settings current, target;
 	struct sock_snapshot socks;
+	struct collect_result collected; /* how the sockets were read */
 	bool have_socks;
 	int sock_err;                /* why sockets could not be read */
+	const char *netns;           /* as in audit_ctx */
 	struct observation obs;
 	double thresholds[THR_COUNT_];
 	struct assessment before, after;
@@ -23,14 +34,16 @@ struct audit {
 	char netns_id[64];
 };
 
-/* The current values of every key under G.sysctl_root, and the computed
+/* The current values of every key under sysctl_root, and the computed
  * default of tcp_max_tw_buckets. 0 or -errno with err set. */
-int settings_read(struct settings *s, char *err, size_t errlen);
+int settings_read(struct settings *s, const char *sysctl_root, char *err, size_t errlen);
 
-/* Reads everything and assesses it. p (may be NULL) gives the target and
- * thresholds; without it the target is the suggestion. interval > 0
- * samples the close rate over that many seconds. 0 or -errno with err set. */
-int audit_run(struct audit *a, const struct profile *p, double interval, char *err, size_t errlen);
+/* Reads everything ctx names and assesses it. p (may be NULL) gives the
+ * target and thresholds; without it the target is the suggestion.
+ * interval > 0 samples the close rate over that many seconds. 0 or -errno
+ * with err set. */
+int audit_run(struct audit *a, const struct audit_ctx *ctx, const struct profile *p,
+	      double interval, char *err, size_t errlen);
 void audit_free(struct audit *a);
 /* The report of an audit, for report_*(). */
 void audit_report(const struct audit *a, const char *profile, size_t top, struct report *r);

@@ -108,18 +108,20 @@ struct apply_ctx {
 static int apply_prepare(struct apply_ctx *c)
 {
 	const struct settings *cur = &c->cur;
+	struct audit_ctx ctx;
 	char err[600];
 	int r;
 
 	/* Nothing is read from a state directory others could have written. */
 	if (!c->o->check && check_dir(c->o->state_dir, false, err, sizeof(err)) == 0)
 		c->have_gen = journal_generation(c->o->state_dir, &c->gen) == 0;
-	if (audit_run(&c->a, c->prof, 0, err, sizeof(err)) == 0) {
+	cmd_audit_ctx(&ctx);
+	if (audit_run(&c->a, &ctx, c->prof, 0, err, sizeof(err)) == 0) {
 		c->have_audit = true;
 		cur = &c->a.current;
 	} else {
 		audit_free(&c->a);
-		if (settings_read(&c->cur, err, sizeof(err)) < 0) {
+		if (settings_read(&c->cur, G.sysctl_root, err, sizeof(err)) < 0) {
 			errorf("apply: %s", err);
 			return EXIT_SYSTEM;
 		}
@@ -228,7 +230,7 @@ static int apply_commit(struct apply_ctx *c)
 	if (!c->have_gen || gen != c->gen) {
 		plan_free(&c->pl);
 		settings_free(&c->cur);
-		if (settings_read(&c->cur, err, sizeof(err)) < 0 ||
+		if (settings_read(&c->cur, G.sysctl_root, err, sizeof(err)) < 0 ||
 		    plan_from_profile(c->prof, &c->cur, G.sysctl_root, &c->pl, err, sizeof(err)) < 0) {
 			errorf("apply: %s", err);
 			goto out;

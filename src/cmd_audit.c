@@ -93,6 +93,7 @@ static int parse_opts(int argc, char **argv, bool is_diff, struct audit_opts *o)
 static int run(int argc, char **argv, bool is_diff)
 {
 	struct audit_opts o;
+	struct audit_ctx ctx;
 	struct profile prof;
 	struct audit a;
 	struct report r;
@@ -103,7 +104,8 @@ static int run(int argc, char **argv, bool is_diff)
 		return rc < 0 ? EXIT_OK : rc;
 	if (o.profile && (rc = cmd_load_profile(argv[0], o.profile, &prof)) != EXIT_OK)
 		return rc;
-	if (audit_run(&a, o.profile ? &prof : NULL, o.interval, err, sizeof(err)) < 0) {
+	cmd_audit_ctx(&ctx);
+	if (audit_run(&a, &ctx, o.profile ? &prof : NULL, o.interval, err, sizeof(err)) < 0) {
 		errorf("%s: %s", argv[0], err);
 		rc = EXIT_SYSTEM;
 		goto out;
@@ -112,7 +114,7 @@ static int run(int argc, char **argv, bool is_diff)
 		char why[300];
 
 		warnf("%s: cannot list sockets (%s); judging the settings only", argv[0],
-		      sockets_failure(&a.socks, a.sock_err, why, sizeof(why)));
+		      sockets_failure(&a.collected, a.sock_err, why, sizeof(why)));
 	}
 	audit_report(&a, o.profile ? prof.name : NULL, o.top, &r);
 	if (is_diff)

@@ -47,7 +47,7 @@ static int rollback_plan(struct rollback_ctx *c)
 	}
 	if (r < 0)
 		return txn_journal_error("rollback", dir, r, err);
-	if (settings_read(&c->cur, err, sizeof(err)) < 0 ||
+	if (settings_read(&c->cur, G.sysctl_root, err, sizeof(err)) < 0 ||
 	    plan_from_journal(&c->j, &c->cur, &c->pl, err, sizeof(err)) < 0) {
 		errorf("rollback: %s", err);
 		return EXIT_SYSTEM;

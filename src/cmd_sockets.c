@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "collect.h"
 #include "commands.h"
 #include "sockets.h"
 #include "sockets_render.h"
@@ -19,6 +20,8 @@ int cmd_sockets(int argc, char **argv)
 	};
 	struct sysval range, reserved;
 	struct ephemeral eph;
+	struct collect_opts co;
+	struct collect_result res;
 	struct sock_snapshot s;
 	long long top = 10;
 	bool json = false, have_res;
@@ -41,11 +44,12 @@ int cmd_sockets(int argc, char **argv)
 	}
 	have_res = sysctl_read(G.sysctl_root, sysctl_lookup("ip_local_reserved_ports"), &reserved) == 0;
 	eph = (struct ephemeral){ range.lo, range.hi, have_res ? reserved.ports : NULL };
-	r = sockets_collect(&s, &eph, G.proc_net, 0);
+	cmd_collect_opts(&co);
+	r = collect_sockets(&s, &eph, &co, &res);
 	if (r < 0) {
 		char why[300];
 
-		errorf("sockets: cannot list sockets: %s", sockets_failure(&s, r, why, sizeof(why)));
+		errorf("sockets: cannot list sockets: %s", sockets_failure(&res, r, why, sizeof(why)));
 		rc = EXIT_SYSTEM;
 		goto out;
 	}
@@ -53,10 +57,10 @@ int cmd_sockets(int argc, char **argv)
 		struct json j;
 
 		json_init(&j, stdout);
-		sockets_json(&j, NULL, &s, (size_t)top);
+		sockets_json(&j, NULL, &s, &res, (size_t)top);
 		json_end(&j);
 	} else {
-		sockets_text(stdout, &s, (size_t)top);
+		sockets_text(stdout, &s, &res, (size_t)top);
 	}
 	sockets_free(&s);
 out:

@@ -48,4 +48,12 @@ int cmd_load_profile(const char *cmd, const char *arg, struct profile *p);
 /* The search path of the global options. */
 void cmd_profile_search(struct profile_search *sp);
 
+struct collect_opts;
+struct audit_ctx;
+/* What library code reads from, filled from the global options and the
+ * test hooks (cmd_context.c): the collection options, and those plus the
+ * sysctl root and --netns for an audit. */
+void cmd_collect_opts(struct collect_opts *o);
+void cmd_audit_ctx(struct audit_ctx *ctx);
+
 #endif

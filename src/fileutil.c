@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,25 +14,6 @@
 #include "readfile.h"
 #include "trust.h"
 #include "value.h"
-
-void test_kill_point(const char *point)
-{
-	/* Test hook for the interruption tests only: see fileutil.h. */
-	static long reached;
-	const char *at = getenv("TWTUNE_TEST_KILL_AT");
-	long long n;
-
-	reached++;
-	if (getenv("TWTUNE_TEST_KILL_TRACE")) {
-		char line[256];
-		int len = snprintf(line, sizeof(line), "twtune: test hook: point %ld %s\n", reached, point);
-
-		if (len > 0 && (size_t)len < sizeof(line) && write(STDERR_FILENO, line, (size_t)len) < 0)
-			len = 0; /* nothing to do: stderr is the only place to say it */
-	}
-	if (at && (strcmp(at, point) == 0 || (parse_ll(at, 1, 100000, &n) == 0 && n == reached)))
-		raise(SIGKILL);
-}
 
 int sync_parent(const char *path)
 {

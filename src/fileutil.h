@@ -5,6 +5,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* test_kill_point(): atomic_write() and its callers name their kill
+ * points; the list is in testhook.h. */
+#include "testhook.h"
+
 /* Writes len bytes to path atomically: a temporary file ".NAME.tmp" in the
  * same directory (hidden, and never ending in ".conf", so systemd-sysctl
  * never loads a leftover), created with O_EXCL|O_NOFOLLOW|O_CLOEXEC and
@@ -44,28 +48,5 @@ int read_state_file(const char *path, size_t max, char **out, size_t *len);
 
 /* fsync of the directory holding path. */
 int sync_parent(const char *path);
-
-/* Test hook, for the interruption tests only (tests/interrupt.bats).
- *
- * apply and rollback call this at every point where being killed leaves a
- * different state on disk or in the kernel. When the environment variable
- * TWTUNE_TEST_KILL_AT names the point, or is a number N and this is the
- * N-th point the process reaches, the process sends SIGKILL to itself, as an
- * operator, a crash or the OOM killer might. With TWTUNE_TEST_KILL_TRACE set,
- * each point reached is written to stderr as "twtune: test hook: point N
- * NAME". It can do nothing else: no other process, file or setting.
- *
- * The points, in order (a point is reached only when its step happens):
- *   apply:    locked; persist.orig:STEP (copy of the old persisted file);
- *             journal:STEP; write-1 .. write-N (after each verified sysctl
- *             write); NAME:STEP (the persisted file NAME); done
- *   rollback: locked; write-1 .. write-N; NAME:STEP (persisted file put
- *             back) or NAME:removed (persisted file removed, before the
- *             directory fsync); journal:removed (before persist.orig goes);
- *             done
- * where STEP is, inside atomic_write: half-written (the temporary file holds
- * half the data), temp-written (all of it, synced, not yet renamed), renamed
- * (before the directory fsync), synced. */
-void test_kill_point(const char *point);
 
 #endif

@@ -11,6 +11,7 @@
 #include "netns.h"
 #include "output.h"
 #include "sysctl.h"
+#include "testhook.h"
 #include "twtune.h"
 
 const struct command commands[] = {
@@ -134,7 +135,9 @@ enum {
 	OPT_VERSION
 };
 
-int main(int argc, char **argv)
+/* The global options, into G. Returns -1 to go on with the command at
+ * argv[optind], or the exit code (--version, --help, a usage error). */
+static int parse_globals(int argc, char **argv, bool *root_given)
 {
 	static const struct option opts[] = {
 		{ "sysctl-root", required_argument, NULL, OPT_SYSCTL_ROOT },
@@ -148,22 +151,16 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct command *c;
 	const char *nc = getenv("NO_COLOR");
 	bool no_color = nc && *nc;
-	bool root_given = false;
-	int opt, r, idx;
+	int opt;
 
-	if (std_fds_check() < 0) {
-		errorf("cannot write output: standard output is closed; nothing was done");
-		return EXIT_SYSTEM;
-	}
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:qvh", opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_SYSCTL_ROOT:
 			G.sysctl_root = optarg;
-			root_given = true;
+			*root_given = true;
 			break;
 		case OPT_PROFILE_DIR:
 			if (G.nprofile_dirs == MAX_PROFILE_DIRS)
@@ -200,17 +197,20 @@ int main(int argc, char **argv)
 		}
 	}
 	G.color = !no_color && isatty(STDOUT_FILENO);
+	output_init(&(struct output_opts){ .color = G.color, .verbosity = G.verbosity });
 	/* Test hook: counters from a fixture directory instead of /proc/net
 	 * (with TWTUNE_DIAG_REPLAY, an audit that does not depend on the host). */
 	if (getenv("TWTUNE_PROC_NET") && *getenv("TWTUNE_PROC_NET"))
 		G.proc_net = getenv("TWTUNE_PROC_NET");
-	if (optind >= argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	c = command_find(argv[optind]);
-	if (!c)
-		return usage_error(NULL, "unknown command '%s'", argv[optind]);
+	return -1;
+}
+
+/* --netns, then --sysctl-root (which must be checked inside the
+ * namespace). EXIT_OK, or the exit code after one line on stderr. */
+static int enter_globals(bool root_given)
+{
+	int r;
+
 	if (G.netns) {
 		char path[4096];
 
@@ -230,6 +230,33 @@ int main(int argc, char **argv)
 		       strerror(-r));
 		return EXIT_USAGE;
 	}
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *c;
+	bool root_given = false;
+	int rc, idx;
+
+	testhook_init();
+	if (std_fds_check() < 0) {
+		errorf("cannot write output: standard output is closed; nothing was done");
+		return EXIT_SYSTEM;
+	}
+	rc = parse_globals(argc, argv, &root_given);
+	if (rc >= 0)
+		return rc;
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	c = command_find(argv[optind]);
+	if (!c)
+		return usage_error(NULL, "unknown command '%s'", argv[optind]);
+	rc = enter_globals(root_given);
+	if (rc != EXIT_OK)
+		return rc;
 	idx = optind;
 	optind = 0; /* commands parse their own options from scratch */
 	return finish_stdout(c->fn(argc - idx, argv + idx));

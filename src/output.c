@@ -9,6 +9,13 @@
 
 #include "twtune.h"
 
+static struct output_opts opts;
+
+void output_init(const struct output_opts *o)
+{
+	opts = *o;
+}
+
 const char *color(enum color c)
 {
 	static const char *const seq[] = {
@@ -17,7 +24,7 @@ const char *color(enum color c)
 		[C_CYAN] = "\033[36m",
 	};
 
-	return G.color ? seq[c] : "";
+	return opts.color ? seq[c] : "";
 }
 
 __attribute__((format(printf, 2, 0)))
@@ -41,7 +48,7 @@ void warnf(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (G.verbosity < 0)
+	if (opts.verbosity < 0)
 		return;
 	va_start(ap, fmt);
 	message("warning: ", fmt, ap);
@@ -52,7 +59,7 @@ void infof(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (G.verbosity < 1)
+	if (opts.verbosity < 1)
 		return;
 	va_start(ap, fmt);
 	message("", fmt, ap);

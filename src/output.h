@@ -4,7 +4,16 @@
 
 #include <stdio.h>
 
+#include <stdbool.h>
+
 enum color { C_RESET, C_BOLD, C_DIM, C_RED, C_YELLOW, C_GREEN, C_CYAN };
+
+/* How the output looks, set once by main() from the global options. */
+struct output_opts {
+	bool color;    /* colour on stdout */
+	int verbosity; /* -q: -1 (warnf is silent), default 0, -v: 1 and up (infof speaks) */
+};
+void output_init(const struct output_opts *o);
 
 /* The escape sequence for c when colour is on, else "". */
 const char *color(enum color c);

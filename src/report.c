@@ -186,7 +186,7 @@ static void text_header(FILE *f, const struct report *r)
 		}
 	}
 	fprintf(f, "\n");
-	if (s && sockets_note(s, note, sizeof(note)))
+	if (s && sockets_note(r->collected, note, sizeof(note)))
 		fprintf(f, "note: %s\n", note);
 	fprintf(f, "\n");
 }
@@ -421,7 +421,7 @@ void report_json(FILE *f, const struct report *r)
 	json_double(&j, "interval", r->obs->interval, 1);
 	json_obj_end(&j);
 	if (r->obs->socks)
-		sockets_json(&j, "sockets", r->obs->socks, r->top);
+		sockets_json(&j, "sockets", r->obs->socks, r->collected, r->top);
 	else
 		json_null(&j, "sockets");
 	json_findings(&j, r->before);
@@ -461,15 +461,8 @@ void report_prometheus(FILE *f, const struct report *r)
 	double worst = 0;
 	int count[4] = { 0 };
 
-	for (size_t i = 0; s && i < s->nslots; i++) {
-		const struct dest *d = &s->slots[i];
-
-		if (d->used && usable) {
-			double p = (double)dest_used_effective(r->current, d) / usable;
-
-			worst = p > worst ? p : worst;
-		}
-	}
+	if (s && usable)
+		worst_dest(r->current, s, usable, &worst);
 	metric(f, "risk_level", "gauge", "Highest finding severity: 0 ok, 1 info, 2 warn, 3 crit.");
 	fprintf(f, "twtune_risk_level %d\n", r->before->risk);
 	metric(f, "finding_severity", "gauge", "Severity of each rule: 0 ok, 1 info, 2 warn, 3 crit.");

@@ -6,6 +6,8 @@
 
 #include "risk.h"
 
+struct collect_result;
+
 #define REPORT_SCHEMA_VERSION 1
 
 struct report {
@@ -15,6 +17,7 @@ struct report {
 	const struct settings *current;
 	const struct settings *target;    /* suggested, or the profile's */
 	const struct observation *obs;
+	const struct collect_result *collected; /* how obs->socks were read, or NULL */
 	const struct assessment *before;  /* rules on current */
 	const struct assessment *after;   /* rules on target, same sockets */
 	const char *profile;              /* profile name, or NULL for the suggestion */

@@ -134,8 +134,8 @@ static void check_port_exhaustion(const struct settings *s, const struct observa
 {
 	struct ephemeral e = settings_ephemeral(s);
 	unsigned usable = ephemeral_usable(&e);
-	const struct dest *worst = NULL;
-	double worst_p = 0;
+	const struct dest *worst;
+	double worst_p;
 	size_t n = 0;
 	const struct dest **top;
 
@@ -143,20 +143,7 @@ static void check_port_exhaustion(const struct settings *s, const struct observa
 		title(f, "socket pressure not measured");
 		return;
 	}
-	/* The order by raw use is not the order by effective use when reuse
-	 * applies to some keys only: scan all of them. */
-	for (size_t i = 0; i < o->socks->nslots; i++) {
-		const struct dest *d = &o->socks->slots[i];
-		double p;
-
-		if (!d->used)
-			continue;
-		p = usable ? (double)dest_used_effective(s, d) / usable : 1;
-		if (!worst || p > worst_p) {
-			worst = d;
-			worst_p = p;
-		}
-	}
+	worst = worst_dest(s, o->socks, usable, &worst_p);
 	ev_num(f, "usable_ports", usable);
 	ev_num(f, "capacity_per_second", usable / (double)TCP_TIMEWAIT_SECONDS);
 	if (!worst) {
@@ -364,9 +351,7 @@ static double worst_dest_rate(const struct observation *o)
 
 	if (!o->socks)
 		return 0;
-	for (size_t i = 0; i < o->socks->nslots; i++) {
-		const struct dest *d = &o->socks->slots[i];
-
+	for (const struct dest *d = sockets_dests(o->socks, NULL); d; d = sockets_dests(o->socks, d)) {
 		total += d->time_wait;
 		worst = d->time_wait > worst ? d->time_wait : worst;
 	}

@@ -124,3 +124,22 @@ unsigned dest_used_effective(const struct settings *s, const struct dest *d)
 {
 	return reuse_applies(s, d) ? d->used - d->time_wait : d->used;
 }
+
+/* The order by raw use is not the order by effective use when reuse
+ * applies to some keys only: scan all of them. */
+const struct dest *worst_dest(const struct settings *s, const struct sock_snapshot *socks,
+			      unsigned usable, double *pressure)
+{
+	const struct dest *worst = NULL;
+
+	*pressure = 0;
+	for (const struct dest *d = sockets_dests(socks, NULL); d; d = sockets_dests(socks, d)) {
+		double p = usable ? (double)dest_used_effective(s, d) / usable : 1;
+
+		if (!worst || p > *pressure) {
+			worst = d;
+			*pressure = p;
+		}
+	}
+	return worst;
+}

@@ -42,5 +42,10 @@ const char *settings_default(const struct settings *s, enum sysctl_id id, char *
 struct ephemeral settings_ephemeral(const struct settings *s);
 bool reuse_applies(const struct settings *s, const struct dest *d);
 unsigned dest_used_effective(const struct settings *s, const struct dest *d);
+/* The destination whose effective use (dest_used_effective) is the
+ * highest share of usable ports, with that share in *pressure (1 when
+ * nothing is usable); NULL and 0 without destinations. */
+const struct dest *worst_dest(const struct settings *s, const struct sock_snapshot *socks,
+			      unsigned usable, double *pressure);
 
 #endif

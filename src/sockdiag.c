@@ -48,8 +48,8 @@ static bool unavailable(int err)
 
 static int fault(struct diag_dump *d, enum diag_fault why, int err)
 {
-	d->s->diag_fault = why;
-	d->s->diag_err = err;
+	d->st.fault = why;
+	d->st.err = err;
 	return err;
 }
 
@@ -84,10 +84,9 @@ static int dump_done(struct diag_dump *d)
 	}
 	/* An interrupted dump may count a socket twice or not at all:
 	 * start again from nothing. */
-	if (d->restarts == SOCKDIAG_MAX_RESTARTS)
+	if (d->st.restarts == SOCKDIAG_MAX_RESTARTS)
 		return fault(d, DIAG_FAULT_INTERRUPTED, -EAGAIN);
-	d->restarts++;
-	d->s->dump_restarts++;
+	d->st.restarts++;
 	r = sockets_reset(d->s);
 	if (r < 0)
 		return fault(d, DIAG_FAULT_NONE, r);
@@ -155,19 +154,21 @@ int sockdiag_feed(struct diag_dump *d, const void *msg, size_t len)
 	return r < 0 ? fault(d, DIAG_FAULT_NONE, r) : DIAG_MORE;
 }
 
-int sockdiag_parse_buffer(struct sock_snapshot *s, const void *buf, size_t len)
+int sockdiag_parse_buffer(struct sock_snapshot *s, const void *buf, size_t len,
+			  struct diag_status *st)
 {
 	const unsigned char *p = buf;
 	struct diag_dump d;
+	int r = 0;
 
 	sockdiag_dump_init(&d, s);
 	while (len > 0) {
 		const struct nlmsghdr *h = (const void *)p;
 		size_t step;
-		int r = sockdiag_feed(&d, p, len);
 
+		r = sockdiag_feed(&d, p, len);
 		if (r < 0)
-			return r;
+			goto out;
 		/* sockdiag_feed() checked sizeof(*h) <= nlmsg_len <= len */
 		step = ((size_t)h->nlmsg_len + NLMSG_ALIGNTO - 1) & ~(size_t)(NLMSG_ALIGNTO - 1);
 		if (step > len)
@@ -175,9 +176,10 @@ int sockdiag_parse_buffer(struct sock_snapshot *s, const void *buf, size_t len)
 		p += step;
 		len -= step;
 	}
-	if (d.family != 2)
-		return fault(&d, DIAG_FAULT_TRUNCATED, -ENODATA);
-	return 0;
+	r = d.family == 2 ? 0 : fault(&d, DIAG_FAULT_TRUNCATED, -ENODATA);
+out:
+	*st = d.st;
+	return r < 0 ? r : 0;
 }
 
 /* libnl's errors, back to errno at the boundary. */
@@ -321,9 +323,6 @@ static int per_family_from_scratch(struct live *L)
 	struct sock_snapshot *s = L->d.s;
 	int r;
 
-	s->diag_fault = DIAG_FAULT_NONE;
-	s->diag_err = 0;
-	s->dump_restarts = 0;
 	r = sockets_reset(s);
 	if (r < 0)
 		return r;
@@ -336,9 +335,9 @@ static int per_family_from_scratch(struct live *L)
 	return 0;
 }
 
-int sockdiag_dump(struct sock_snapshot *s, bool per_family)
+int sockdiag_dump(struct sock_snapshot *s, bool per_family, const char *rec,
+		  struct diag_status *st)
 {
-	const char *rec = getenv("TWTUNE_DIAG_RECORD");
 	struct live L = { .sk = NULL };
 	bool fell_back = per_family;
 	int r;
@@ -348,8 +347,11 @@ int sockdiag_dump(struct sock_snapshot *s, bool per_family)
 	L.d.one_walk = !per_family;
 	if (rec && *rec) {
 		L.record = fopen(rec, "we");
-		if (!L.record)
-			return -errno;
+		if (!L.record) {
+			r = -errno;
+			*st = L.d.st;
+			return r;
+		}
 	}
 	L.sk = nl_socket_alloc();
 	if (!L.sk) {
@@ -373,8 +375,8 @@ int sockdiag_dump(struct sock_snapshot *s, bool per_family)
 			break;
 		}
 		/* A kernel that refuses the one-walk request: per family. */
-		if (!fell_back && (s->diag_fault == DIAG_FAULT_KERNEL ||
-				   s->diag_fault == DIAG_FAULT_UNAVAILABLE)) {
+		if (!fell_back && (L.d.st.fault == DIAG_FAULT_KERNEL ||
+				   L.d.st.fault == DIAG_FAULT_UNAVAILABLE)) {
 			fell_back = true;
 			r = per_family_from_scratch(&L);
 			if (r == 0)
@@ -387,25 +389,28 @@ out:
 		if (fclose(L.record) != 0 && !L.record_err)
 			L.record_err = -errno;
 		if (L.record_err && r == 0) {
-			s->diag_fault = DIAG_FAULT_NONE;
+			L.d.st.fault = DIAG_FAULT_NONE;
 			r = L.record_err;
 		}
 	}
 	nl_socket_free(L.sk);
+	*st = L.d.st;
 	return r;
 }
 
 #define REPLAY_MAX (256u << 20) /* the largest recorded dump replayed */
 
-int sockdiag_replay(struct sock_snapshot *s, const char *path)
+int sockdiag_replay(struct sock_snapshot *s, const char *path, struct diag_status *st)
 {
 	char *buf;
 	size_t len;
-	int r = readfile(path, REPLAY_MAX, 0, &buf, &len);
+	int r;
 
+	*st = (struct diag_status){ DIAG_FAULT_NONE, 0, 0 };
+	r = readfile(path, REPLAY_MAX, 0, &buf, &len);
 	if (r < 0)
 		return r;
-	r = sockdiag_parse_buffer(s, buf, len);
+	r = sockdiag_parse_buffer(s, buf, len, st);
 	free(buf);
 	return r;
 }

@@ -10,16 +10,10 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
-#include "procnet.h"
-#include "sockdiag.h"
-
 const char *const tcp_state_names[TCP_NSTATES] = {
 	NULL,         "ESTABLISHED", "SYN_SENT",   "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT",
 	"CLOSE",      "CLOSE_WAIT",  "LAST_ACK",   "LISTEN",   "CLOSING",   "NEW_SYN_RECV",
 };
-
-#define STATE_TIME_WAIT 6
-#define STATE_LISTEN 10
 
 bool ephemeral_reserved(const struct ephemeral *e, unsigned port)
 {
@@ -145,7 +139,7 @@ int sockets_account(struct sock_snapshot *s, uint8_t family, const void *src, co
 		return 0;
 	s->total++;
 	s->states[state]++;
-	if (state == STATE_LISTEN) {
+	if (state == TCP_STATE_LISTEN) {
 		s->listen_ports[sport >> 3] |= (uint8_t)(1u << (sport & 7));
 		if (sport < s->eph.low || sport > s->eph.high)
 			return 0;
@@ -164,7 +158,7 @@ int sockets_account(struct sock_snapshot *s, uint8_t family, const void *src, co
 	if (!d)
 		return -ENOMEM;
 	d->used++;
-	if (state == STATE_TIME_WAIT)
+	if (state == TCP_STATE_TIME_WAIT)
 		d->time_wait++;
 	return 0;
 }
@@ -185,11 +179,11 @@ int sockets_reset(struct sock_snapshot *s)
 	return 0;
 }
 
-static bool env_on(const char *name)
+int sockets_init(struct sock_snapshot *s, const struct ephemeral *eph)
 {
-	const char *v = getenv(name);
-
-	return v && strcmp(v, "1") == 0;
+	memset(s, 0, sizeof(*s));
+	s->eph = *eph;
+	return sockets_reset(s);
 }
 
 static int listener_cmp(const void *pa, const void *pb)
@@ -203,43 +197,10 @@ static int listener_cmp(const void *pa, const void *pb)
 	return memcmp(a->addr.bytes, b->addr.bytes, 16);
 }
 
-int sockets_collect(struct sock_snapshot *s, const struct ephemeral *eph, const char *proc_net,
-		    unsigned flags)
+void sockets_finish(struct sock_snapshot *s)
 {
-	const char *replay = getenv("TWTUNE_DIAG_REPLAY");
-	int r;
-
-	memset(s, 0, sizeof(*s));
-	s->eph = *eph;
-	r = sockets_reset(s);
-	if (r < 0)
-		goto fail;
-	if (!(replay && *replay) &&
-	    ((flags & SOCKETS_FORCE_PROCFS) || env_on("TWTUNE_FORCE_PROCFS"))) {
-		s->source = SOURCE_PROCFS;
-		r = procnet_sockets(s, proc_net);
-	} else {
-		s->source = SOURCE_SOCK_DIAG;
-		r = replay && *replay ? sockdiag_replay(s, replay)
-				       : sockdiag_dump(s, env_on("TWTUNE_DIAG_PER_FAMILY"));
-		/* Whatever sock_diag got is thrown away: /proc/net/tcp is slower
-		 * and not atomic either, but it is whole. */
-		if (r < 0 && s->diag_fault != DIAG_FAULT_NONE) {
-			s->source = SOURCE_PROCFS;
-			r = sockets_reset(s);
-			if (r == 0)
-				r = procnet_sockets(s, proc_net);
-		}
-	}
-	if (r < 0)
-		goto fail;
 	if (s->nlisteners > 1)
 		qsort(s->listeners, s->nlisteners, sizeof(*s->listeners), listener_cmp);
-	procnet_counters(proc_net, &s->counters);
-	return 0;
-fail:
-	sockets_free(s);
-	return r;
 }
 
 void sockets_free(struct sock_snapshot *s)
@@ -253,34 +214,14 @@ void sockets_free(struct sock_snapshot *s)
 	s->nslots = s->ndests = s->nlisteners = s->listeners_cap = 0;
 }
 
-const char *sockets_diag_problem(const struct sock_snapshot *s, char *buf, size_t len)
+const struct dest *sockets_dests(const struct sock_snapshot *s, const struct dest *prev)
 {
-	const char *e = strerror(-s->diag_err);
+	size_t i = prev ? (size_t)(prev - s->slots) + 1 : 0;
 
-	switch (s->diag_fault) {
-	case DIAG_FAULT_NONE:
-		return NULL;
-	case DIAG_FAULT_UNAVAILABLE:
-		snprintf(buf, len, "sock_diag is not available (%s)", e);
-		break;
-	case DIAG_FAULT_SOCKET:
-		snprintf(buf, len, "the sock_diag netlink socket failed (%s)", e);
-		break;
-	case DIAG_FAULT_MALFORMED:
-		snprintf(buf, len, "the sock_diag dump held a malformed netlink message");
-		break;
-	case DIAG_FAULT_TRUNCATED:
-		snprintf(buf, len, "the sock_diag dump ended before its NLMSG_DONE");
-		break;
-	case DIAG_FAULT_KERNEL:
-		snprintf(buf, len, "the kernel failed the sock_diag dump (%s)", e);
-		break;
-	case DIAG_FAULT_INTERRUPTED:
-		snprintf(buf, len, "the sock_diag dump was interrupted (NLM_F_DUMP_INTR) on all %d attempts",
-			 s->dump_restarts + 1);
-		break;
-	}
-	return buf;
+	for (; i < s->nslots; i++)
+		if (s->slots[i].used)
+			return &s->slots[i];
+	return NULL;
 }
 
 static int dest_cmp(const struct dest *a, const struct dest *b)
@@ -301,12 +242,9 @@ size_t sockets_top(const struct sock_snapshot *s, const struct dest **out, size_
 {
 	size_t got = 0;
 
-	for (size_t i = 0; i < s->nslots && n; i++) {
-		const struct dest *d = &s->slots[i];
+	for (const struct dest *d = n ? sockets_dests(s, NULL) : NULL; d; d = sockets_dests(s, d)) {
 		size_t j;
 
-		if (!d->used)
-			continue;
 		if (got == n && dest_cmp(d, out[n - 1]) >= 0)
 			continue;
 		j = got < n ? got++ : n - 1;

@@ -1,9 +1,11 @@
-/* sockets.h: live TCP socket pressure, decoded into plain counters.
+/* sockets.h: live TCP socket pressure, decoded into plain counters: the
+ * socket model.
  *
  * The decoders (sockdiag.c over NETLINK_SOCK_DIAG, procnet.c over
  * /proc/net/tcp{,6}) stream every socket into these counters: counts per
  * state, one entry per destination key, listeners inside the ephemeral
- * range. Nothing is kept per socket; memory grows with destinations.
+ * range. Nothing is kept per socket; memory grows with destinations. The
+ * model knows no decoder: collect.c chooses one and fills a snapshot.
  */
 #ifndef TWTUNE_SOCKETS_H
 #define TWTUNE_SOCKETS_H
@@ -71,19 +73,8 @@ struct sock_counters {
 	long long curr_estab;                              /* Tcp */
 };
 
+/* Which decoder filled the snapshot: sock_diag, or /proc/net/tcp{,6}. */
 enum sock_source { SOURCE_SOCK_DIAG, SOURCE_PROCFS };
-
-/* Why a sock_diag dump failed; when it did, /proc/net is read instead and
- * the output says so. */
-enum diag_fault {
-	DIAG_FAULT_NONE,
-	DIAG_FAULT_UNAVAILABLE, /* no sock_diag here: permission, module, family */
-	DIAG_FAULT_SOCKET,      /* sending or receiving on the netlink socket failed */
-	DIAG_FAULT_MALFORMED,   /* a message that is not what the kernel sends */
-	DIAG_FAULT_TRUNCATED,   /* the dump ended before its last NLMSG_DONE */
-	DIAG_FAULT_KERNEL,      /* NLMSG_ERROR, or NLMSG_DONE carrying an error */
-	DIAG_FAULT_INTERRUPTED, /* NLM_F_DUMP_INTR on every attempt */
-};
 
 struct sock_snapshot {
 	enum sock_source source;
@@ -97,11 +88,11 @@ struct sock_snapshot {
 	struct sock_counters counters;
 	struct ephemeral eph;
 	uint8_t *listen_ports; /* bitmap: ports with a listener, any address */
-	int dump_restarts;     /* NLM_F_DUMP_INTR retries */
-	enum diag_fault diag_fault; /* why sock_diag failed, when it did */
-	int diag_err;               /* and its -errno */
 };
 
+/* An empty snapshot for the ports eph says (copied). 0 or -ENOMEM; free
+ * it with sockets_free() either way. */
+int sockets_init(struct sock_snapshot *s, const struct ephemeral *eph);
 /* The streaming entry point of both decoders: accounts one socket.
  * Addresses are 4 or 16 bytes in network order; ports in host order.
  * Returns 0 or -ENOMEM. */
@@ -109,22 +100,14 @@ int sockets_account(struct sock_snapshot *s, uint8_t family, const void *src, co
 		    uint16_t sport, uint16_t dport, uint8_t state);
 /* Empty counters for a (re)started dump; keeps eph. 0 or -ENOMEM. */
 int sockets_reset(struct sock_snapshot *s);
-
-/* Flags for sockets_collect(). */
-#define SOCKETS_FORCE_PROCFS 0x1 /* also forced by TWTUNE_FORCE_PROCFS=1 in the environment */
-
-/* Collect a snapshot. proc_net is the /proc/net directory to read (usually
- * "/proc/net"). When sock_diag fails (or a replayed dump is broken), reads
- * proc_net/tcp{,6} instead and says why in diag_fault. Returns 0 or -errno;
- * never prints. */
-int sockets_collect(struct sock_snapshot *s, const struct ephemeral *eph,
-		    const char *proc_net, unsigned flags);
+/* After the last socket: listeners in order of port and address. */
+void sockets_finish(struct sock_snapshot *s);
 void sockets_free(struct sock_snapshot *s);
 
-/* What went wrong with sock_diag, in a few words ("the sock_diag dump
- * ended before its NLMSG_DONE"), or NULL when nothing did. Still valid
- * after a failed sockets_collect(). */
-const char *sockets_diag_problem(const struct sock_snapshot *s, char *buf, size_t len);
+/* Every destination, in no particular order:
+ *	for (d = sockets_dests(s, NULL); d; d = sockets_dests(s, d))
+ * prev is NULL for the first, else the one returned last. */
+const struct dest *sockets_dests(const struct sock_snapshot *s, const struct dest *prev);
 
 /* The n fullest destinations, sorted by used (descending, ties broken by
  * key). Fills out[] with pointers into the snapshot and returns the count. */

@@ -15,22 +15,54 @@ static const char *source_name(const struct sock_snapshot *s)
 	return s->source == SOURCE_SOCK_DIAG ? "sock_diag" : "procfs";
 }
 
-const char *sockets_failure(const struct sock_snapshot *s, int err, char *buf, size_t len)
+const char *diag_problem(const struct diag_status *st, char *buf, size_t len)
+{
+	const char *e = strerror(-st->err);
+
+	switch (st->fault) {
+	case DIAG_FAULT_NONE:
+		return NULL;
+	case DIAG_FAULT_UNAVAILABLE:
+		snprintf(buf, len, "sock_diag is not available (%s)", e);
+		break;
+	case DIAG_FAULT_SOCKET:
+		snprintf(buf, len, "the sock_diag netlink socket failed (%s)", e);
+		break;
+	case DIAG_FAULT_MALFORMED:
+		snprintf(buf, len, "the sock_diag dump held a malformed netlink message");
+		break;
+	case DIAG_FAULT_TRUNCATED:
+		snprintf(buf, len, "the sock_diag dump ended before its NLMSG_DONE");
+		break;
+	case DIAG_FAULT_KERNEL:
+		snprintf(buf, len, "the kernel failed the sock_diag dump (%s)", e);
+		break;
+	case DIAG_FAULT_INTERRUPTED:
+		snprintf(buf, len, "the sock_diag dump was interrupted (NLM_F_DUMP_INTR) on all %d attempts",
+			 st->restarts + 1);
+		break;
+	}
+	return buf;
+}
+
+const char *sockets_failure(const struct collect_result *res, int err, char *buf, size_t len)
 {
 	char why[160];
 
-	if (sockets_diag_problem(s, why, sizeof(why)))
+	if (res && res->fell_back && diag_problem(&res->diag, why, sizeof(why)))
 		snprintf(buf, len, "%s, and /proc/net/tcp: %s", why, strerror(-err));
+	else if (res && diag_problem(&res->diag, why, sizeof(why)))
+		snprintf(buf, len, "%s", why);
 	else
 		snprintf(buf, len, "%s", strerror(-err));
 	return buf;
 }
 
-const char *sockets_note(const struct sock_snapshot *s, char *buf, size_t len)
+const char *sockets_note(const struct collect_result *res, char *buf, size_t len)
 {
 	char why[160];
 
-	if (!sockets_diag_problem(s, why, sizeof(why)))
+	if (!res || !diag_problem(&res->diag, why, sizeof(why)))
 		return NULL;
 	snprintf(buf, len, "%s; sockets counted from /proc/net/tcp instead", why);
 	return buf;
@@ -44,7 +76,8 @@ static void counter(struct json *j, const char *name, long long v)
 		json_int(j, name, v);
 }
 
-void sockets_json(struct json *j, const char *key, const struct sock_snapshot *s, size_t top)
+void sockets_json(struct json *j, const char *key, const struct sock_snapshot *s,
+		  const struct collect_result *res, size_t top)
 {
 	unsigned usable = ephemeral_usable(&s->eph);
 	const struct dest **d = top ? calloc(top, sizeof(*d)) : NULL;
@@ -53,7 +86,7 @@ void sockets_json(struct json *j, const char *key, const struct sock_snapshot *s
 
 	json_obj_begin(j, key);
 	json_str(j, "source", source_name(s));
-	if (sockets_note(s, note, sizeof(note)))
+	if (sockets_note(res, note, sizeof(note)))
 		json_str(j, "note", note);
 	json_uint(j, "total", s->total);
 	json_obj_begin(j, "states");
@@ -158,13 +191,14 @@ void sockets_text_destinations(FILE *f, const struct sock_snapshot *s, size_t to
 	free(d);
 }
 
-void sockets_text(FILE *f, const struct sock_snapshot *s, size_t top)
+void sockets_text(FILE *f, const struct sock_snapshot *s, const struct collect_result *res,
+		  size_t top)
 {
 	char a[INET6_ADDRSTRLEN], note[256];
 
 	fprintf(f, "%s%llu TCP sockets%s (source %s)\n", color(C_BOLD), s->total, color(C_RESET),
 		source_name(s));
-	if (sockets_note(s, note, sizeof(note)))
+	if (sockets_note(res, note, sizeof(note)))
 		fprintf(f, "note: %s\n", note);
 	for (int i = 1; i < TCP_NSTATES; i++)
 		if (s->states[i])

@@ -5,20 +5,31 @@
 
 #include <stdio.h>
 
+#include "collect.h"
 #include "json.h"
+#include "sockdiag.h"
 #include "sockets.h"
 
+/* What went wrong with sock_diag, in a few words ("the sock_diag dump
+ * ended before its NLMSG_DONE"), or NULL when nothing did. */
+const char *diag_problem(const struct diag_status *st, char *buf, size_t len);
+
 /* When sock_diag failed and /proc/net was read instead: one sentence
- * saying so, for the "note" of the output. NULL otherwise. */
-const char *sockets_note(const struct sock_snapshot *s, char *buf, size_t len);
+ * saying so, for the "note" of the output. NULL otherwise, and when res
+ * is NULL. */
+const char *sockets_note(const struct collect_result *res, char *buf, size_t len);
 
-/* Why sockets_collect() failed with err: what went wrong with sock_diag
- * and then with /proc/net/tcp, or err alone. Returns buf. */
-const char *sockets_failure(const struct sock_snapshot *s, int err, char *buf, size_t len);
+/* Why collect_sockets() failed with err: what went wrong with sock_diag
+ * and then with /proc/net/tcp (when it was read instead), or err alone.
+ * Returns buf. */
+const char *sockets_failure(const struct collect_result *res, int err, char *buf, size_t len);
 
-/* key: the member name inside an object, or NULL at top level. */
-void sockets_json(struct json *j, const char *key, const struct sock_snapshot *s, size_t top);
+/* key: the member name inside an object, or NULL at top level; res (may
+ * be NULL) gives the note. */
+void sockets_json(struct json *j, const char *key, const struct sock_snapshot *s,
+		  const struct collect_result *res, size_t top);
 void sockets_text_destinations(FILE *f, const struct sock_snapshot *s, size_t top);
-void sockets_text(FILE *f, const struct sock_snapshot *s, size_t top);
+void sockets_text(FILE *f, const struct sock_snapshot *s, const struct collect_result *res,
+		  size_t top);
 
 #endif

@@ -8,12 +8,9 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	load 'test_helper/common-setup'
+	load 'test_helper/scenario'
 	_common_setup
 	export SG="$BUILD/tests/sockgen"
-}
-
-scenario() {
-	in_netns bash -c "source '$TOP/tests/test_helper/common-setup.bash'; set -e; $1"
 }
 
 # severity of one rule in the audit JSON file $1
@@ -36,8 +33,10 @@ sev() {
 	run -1 scenario '
 		sysctl -qw net.ipv4.ip_local_port_range="40000 40999" net.ipv4.tcp_tw_reuse=0
 		"$SG" --port 8080 --tw-client 900
-		"$TWTUNE" audit --json'
+		rc=0; "$TWTUNE" audit --json || rc=$?
+		kernel_tw > "$BATS_TEST_TMPDIR/ktw"; exit $rc'
 	j="$BATS_TEST_TMPDIR/a.json"; echo "$output" >"$j"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/ktw")" 900
 	assert_equal "$(sev "$j" port-exhaustion)" crit
 	run -0 jq -r '.risk' "$j"; assert_output crit
 	run -0 jq -r '.findings[] | select(.id=="port-exhaustion") | .evidence.worst_pressure' "$j"

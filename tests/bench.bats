@@ -7,12 +7,11 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	load 'test_helper/common-setup'
+	load 'test_helper/scenario'
 	_common_setup
 	export BENCH="$BUILD/bench"
-}
-
-scenario() {
-	in_netns bash -c "source '$TOP/tests/test_helper/common-setup.bash'; set -e; sysctl -qw net.ipv4.ip_local_port_range='1024 65535'; $1"
+	# scenario (common-setup.bash): every port for the generators
+	SCENARIO_SETUP="sysctl -qw net.ipv4.ip_local_port_range='1024 65535'"
 }
 
 @test "twgen makes exactly N client-side TIME_WAIT sockets over 20 destinations" {
@@ -35,8 +34,9 @@ scenario() {
 
 @test "nlfloor counts what ss lists, in every mode" {
 	run -0 scenario '
-		"$BENCH/twgen" --count 500 --v4 2 --v6 --ports 5001-5002
+		# the listener first: 7000 lies in the range twgen connects from
 		sockgen_hold --addr ::1 --port 7000 --established 3 --listen 80 --hold 20
+		"$BENCH/twgen" --count 500 --v4 2 --v6 --ports 5001-5002
 		ss -tanH | wc -l
 		for m in "" --threads --compat; do "$BENCH/nlfloor" $m; done
 		echo "sockets $(ss -tanH "( sport >= :7000 and sport <= :40000 )" | wc -l)"

@@ -19,7 +19,7 @@ setup() {
 # per family (two NLMSG_DONE), or in one walk with PF=0 (one NLMSG_DONE).
 scenario() {
 	in_netns bash -c "
-		source '$TOP/tests/test_helper/common-setup.bash'; set -e
+		source '$TOP/tests/test_helper/common-setup.bash'; set -e; tw_keep
 		\"\$SG\" --port 8080 --tw-client 40
 		\"\$SG\" --addr ::1 --port 8081 --tw-client 6
 		TWTUNE_DIAG_PER_FAMILY=${PF:-1} TWTUNE_DIAG_RECORD=\"\$D/rec.bin\" \

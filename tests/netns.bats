@@ -17,8 +17,12 @@ teardown() {
 @test "--netns NAME reads a namespace made with ip netns add" {
 	ip netns add "$NS"
 	ip netns exec "$NS" ip link set lo up
-	ip netns exec "$NS" sysctl -qw net.ipv4.tcp_tw_reuse=0 net.ipv4.ip_local_port_range="40000 40999"
+	# tcp_rfc1337=1: no RST kills a TIME_WAIT socket before it is counted
+	ip netns exec "$NS" sysctl -qw net.ipv4.tcp_tw_reuse=0 net.ipv4.ip_local_port_range="40000 40999" \
+		net.ipv4.tcp_rfc1337=1
 	ip netns exec "$NS" "$BUILD/tests/sockgen" --port 8080 --tw-client 17
+	run -0 ip netns exec "$NS" ss -tanH state time-wait
+	assert_equal "${#lines[@]}" 17
 	run -0 "$TWTUNE" --netns "$NS" get tcp_tw_reuse ip_local_port_range
 	assert_output $'net.ipv4.tcp_tw_reuse = 0\nnet.ipv4.ip_local_port_range = 40000 40999'
 	run -0 "$TWTUNE" --netns "$NS" sockets --json

@@ -1,31 +1,33 @@
 #!/usr/bin/env bats
 # twtune sockets: exact counts against the real kernel, each test in its
 # own network namespace, compared with ss and with the /proc/net fallback.
+# A listener inside the ephemeral range starts before any client connects:
+# connect()'s port choice slides through the range from run to run (its
+# offset is a per-boot hash plus a host-wide counter), and a client's
+# TIME_WAIT on that port would make the listener's bind() fail.
 
 bats_require_minimum_version 1.5.0
 
 setup() {
 	load 'test_helper/common-setup'
+	load 'test_helper/scenario'
 	_common_setup
 	export SG="$BUILD/tests/sockgen"
 }
 
-# Runs a scenario script in a fresh namespace with the helpers loaded.
-scenario() {
-	in_netns bash -c "source '$TOP/tests/test_helper/common-setup.bash'; set -e; $1"
-}
-
 @test "exact per-state and per-destination counts, IPv4 and IPv6" {
 	run -0 scenario '
+		sockgen_hold --port 9000 --established 5 --listen 45000 --hold 20
 		"$SG" --port 8080 --tw-client 30
 		"$SG" --addr ::1 --port 8081 --tw-client 20
 		"$SG" --port 8082 --tw-server 10
-		sockgen_hold --port 9000 --established 5 --listen 45000 --hold 20
 		"$TWTUNE" sockets --json > "$BATS_TEST_TMPDIR/s.json"
+		kernel_tw > "$BATS_TEST_TMPDIR/ktw"
 		kill $SOCKGEN_PID'
 	j="$BATS_TEST_TMPDIR/s.json"
 	run -0 jq -r '.source' "$j"; assert_output sock_diag
 	run -0 jq -r '.states.TIME_WAIT' "$j"; assert_output 60
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/ktw")" 60
 	run -0 jq -r '.states.ESTABLISHED' "$j"; assert_output 10
 	run -0 jq -r '.states.LISTEN' "$j"; assert_output 2
 	run -0 jq -r '.total' "$j"; assert_output 72
@@ -64,16 +66,18 @@ scenario() {
 
 @test "the /proc/net fallback agrees with sock_diag" {
 	run -0 scenario '
+		sockgen_hold --port 9000 --established 4 --listen 45000 --hold 20
 		"$SG" --port 8080-8081 --tw-client 25
 		"$SG" --addr ::1 --port 8090 --tw-client 7 --tw-server 3
-		sockgen_hold --port 9000 --established 4 --listen 45000 --hold 20
 		"$TWTUNE" sockets --json > "$BATS_TEST_TMPDIR/n.json"
 		TWTUNE_FORCE_PROCFS=1 "$TWTUNE" sockets --json > "$BATS_TEST_TMPDIR/p.json"
+		kernel_tw > "$BATS_TEST_TMPDIR/ktw"
 		kill $SOCKGEN_PID'
 	run -0 jq -r .source "$BATS_TEST_TMPDIR/p.json"; assert_output procfs
 	run -0 diff <(jq -S 'del(.source, .counters)' "$BATS_TEST_TMPDIR/n.json") \
 		<(jq -S 'del(.source, .counters)' "$BATS_TEST_TMPDIR/p.json")
 	run -0 jq -r .states.TIME_WAIT "$BATS_TEST_TMPDIR/p.json"; assert_output 35
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/ktw")" 35
 }
 
 @test "server-side TIME_WAIT holds no ephemeral port" {
@@ -110,13 +114,20 @@ scenario() {
 
 @test "the one-walk dump and the per-family dumps count the same" {
 	run -0 scenario '
+		sockgen_hold --addr ::1 --port 9000 --established 3 --listen 45000 --hold 20
 		"$SG" --port 8080-8081 --tw-client 30 --tw-server 4
 		"$SG" --addr ::1 --port 8082 --tw-client 12
-		sockgen_hold --addr ::1 --port 9000 --established 3 --listen 45000 --hold 20
 		"$TWTUNE" sockets --json > "$BATS_TEST_TMPDIR/one.json"
 		TWTUNE_DIAG_PER_FAMILY=1 "$TWTUNE" sockets --json > "$BATS_TEST_TMPDIR/two.json"
+		kernel_tw > "$BATS_TEST_TMPDIR/ktw"
+		ss -tanH state time-wait | wc -l > "$BATS_TEST_TMPDIR/sstw"
 		kill $SOCKGEN_PID'
 	run -0 jq -r '.total' "$BATS_TEST_TMPDIR/one.json"
 	assert_output 54
+	# the generators' N, and the kernel's own count in the same namespace
+	run -0 jq -r '.states.TIME_WAIT' "$BATS_TEST_TMPDIR/one.json"
+	assert_output 46
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/ktw")" 46
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/sstw")" 46
 	run -0 cmp "$BATS_TEST_TMPDIR/one.json" "$BATS_TEST_TMPDIR/two.json"
 }

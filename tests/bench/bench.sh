@@ -63,8 +63,11 @@ one() {
 
 	mapfile -t cmds < <(commands "$group")
 	ip link set lo up
+	# tcp_rfc1337=1: an RST that reaches a TIME_WAIT socket does not kill
+	# it, so the kernel holds exactly the n twgen made
 	sysctl -qw net.ipv4.ip_local_port_range="$RANGE_LO $RANGE_HI" \
-		net.ipv4.tcp_max_tw_buckets=$((2 * n + 10000)) net.ipv4.tcp_tw_reuse=0
+		net.ipv4.tcp_max_tw_buckets=$((2 * n + 10000)) net.ipv4.tcp_tw_reuse=0 \
+		net.ipv4.tcp_rfc1337=1
 	start=$EPOCHREALTIME
 	"$BENCH/twgen" --count "$n" --v4 4 --v6 --ports 5001-5004 --workers 4 || die "twgen failed"
 	made=$EPOCHREALTIME

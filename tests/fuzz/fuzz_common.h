@@ -42,12 +42,11 @@ static inline void fuzz_check_snapshot(const struct sock_snapshot *s)
 	for (int i = 0; i < TCP_NSTATES; i++)
 		sum += s->states[i];
 	FUZZ_CHECK(sum == s->total && s->states[0] == 0);
-	for (size_t i = 0; i < s->nslots; i++)
-		if (s->slots[i].used) {
-			ndests++;
-			used += s->slots[i].used;
-			FUZZ_CHECK(s->slots[i].time_wait <= s->slots[i].used);
-		}
+	for (const struct dest *d = sockets_dests(s, NULL); d; d = sockets_dests(s, d)) {
+		ndests++;
+		used += d->used;
+		FUZZ_CHECK(d->used > 0 && d->time_wait <= d->used);
+	}
 	FUZZ_CHECK(ndests == s->ndests && used <= s->total);
 	for (size_t i = 0; i < s->nlisteners; i++)
 		FUZZ_CHECK(s->listeners[i].port >= s->eph.low && s->listeners[i].port <= s->eph.high);

@@ -21,7 +21,8 @@ static uint8_t reserved[65536 / 8];
 
 /* An accepted dump, counted again the plain way: the sockets of the last
  * attempt (after the last NLMSG_DONE that ended an interrupted family). */
-static void check_counts(const struct sock_snapshot *s, const uint8_t *p, size_t len)
+static void check_counts(const struct sock_snapshot *s, const struct diag_status *st,
+			 const uint8_t *p, size_t len)
 {
 	unsigned long long sockets = 0;
 	int restarts = 0;
@@ -55,7 +56,7 @@ static void check_counts(const struct sock_snapshot *s, const uint8_t *p, size_t
 		len -= step;
 	}
 	FUZZ_CHECK(s->total == sockets);
-	FUZZ_CHECK(s->dump_restarts == restarts);
+	FUZZ_CHECK(st->restarts == restarts);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -63,6 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const struct ephemeral eph = { 32768, 60999, reserved };
 	static FILE *devnull;
 	struct sock_snapshot s;
+	struct collect_result res;
 	int r;
 
 	if (!devnull) {
@@ -70,23 +72,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(devnull != NULL);
 		reserved[40000 >> 3] |= 1u << (40000 & 7);
 	}
-	memset(&s, 0, sizeof(s));
-	s.eph = eph;
-	if (sockets_reset(&s) < 0)
+	if (sockets_init(&s, &eph) < 0) {
+		sockets_free(&s);
 		return 0;
-	r = sockdiag_parse_buffer(&s, data, size);
+	}
+	r = sockdiag_parse_buffer(&s, data, size, &res.diag);
 	FUZZ_CHECK(r <= 0 && r > -4096);
 	/* a refusal always says why, so that the caller can fall back */
-	FUZZ_CHECK(r == 0 || r == -ENOMEM || s.diag_fault != DIAG_FAULT_NONE);
+	FUZZ_CHECK(r == 0 || r == -ENOMEM || res.diag.fault != DIAG_FAULT_NONE);
 	if (r == 0) {
 		struct json j;
 
 		fuzz_check_snapshot(&s);
-		check_counts(&s, data, size);
+		check_counts(&s, &res.diag, data, size);
 		json_init(&j, devnull);
-		sockets_json(&j, NULL, &s, 10);
+		sockets_json(&j, NULL, &s, &res, 10);
 		json_end(&j);
-		sockets_text(devnull, &s, 10);
+		sockets_text(devnull, &s, &res, 10);
 	}
 	sockets_free(&s);
 	return 0;

@@ -24,9 +24,7 @@ static void tcp_file(const uint8_t *data, size_t size, int family)
 	f = fmemopen((void *)data, size, "r");
 	if (!f)
 		return;
-	memset(&s, 0, sizeof(s));
-	s.eph = eph;
-	if (sockets_reset(&s) == 0) {
+	if (sockets_init(&s, &eph) == 0) {
 		int r = procnet_parse_tcp_file(&s, family, f);
 
 		FUZZ_CHECK(r == 0 || r == -ENOMEM);

@@ -25,6 +25,21 @@ in_netns() {
 	unshare -n -- bash -c 'ip link set lo up && "$@"' in_netns "$@"
 }
 
+# In a namespace that counts TIME_WAIT: keep every TIME_WAIT socket. With
+# net.ipv4.tcp_rfc1337=0 (the default) an RST that reaches a TIME_WAIT
+# socket kills it at once, silently, and the generators' close pattern makes
+# the kernel send a few: counts fell short of N now and then. With 1 the
+# kernel holds exactly N (measured: /work/shared/FACTS.md, turn 2).
+tw_keep() {
+	sysctl -qw net.ipv4.tcp_rfc1337=1
+}
+
+# The kernel's own TIME_WAIT count in this namespace: "tw" in
+# /proc/net/sockstat, what tcp_max_tw_buckets is checked against.
+kernel_tw() {
+	awk '/^TCP:/ { for (i = 2; i < NF; i++) if ($i == "tw") print $(i + 1) }' /proc/net/sockstat
+}
+
 # A fake sysctl tree holding every registry key with the given values.
 # usage: make_sysctl_root DIR [name=value...]
 make_sysctl_root() {

@@ -39,9 +39,7 @@ static void fresh(struct sock_snapshot *s)
 {
 	static const struct ephemeral eph = { 32768, 60999, NULL };
 
-	memset(s, 0, sizeof(*s));
-	s->eph = eph;
-	sockets_reset(s);
+	sockets_init(s, &eph);
 }
 
 static size_t make_done(struct msg *out, int err, uint16_t flags)
@@ -89,17 +87,18 @@ static void replay_file(const unsigned char *b, size_t len)
 {
 	char path[] = "/tmp/twtune-test-replay-XXXXXX";
 	struct sock_snapshot s;
+	struct diag_status st;
 	int fd = mkstemp(path);
 
 	TAP_OK(fd >= 0 && write(fd, b, len) == (ssize_t)len, "a recorded dump");
 	close(fd);
 	fresh(&s);
-	TAP_OK(sockdiag_replay(&s, path) == 0 && s.total == 5 && s.ndests == 1,
+	TAP_OK(sockdiag_replay(&s, path, &st) == 0 && s.total == 5 && s.ndests == 1,
 	       "the dump replayed from a file counts the same");
 	sockets_free(&s);
 	unlink(path);
 	fresh(&s);
-	TAP_OK(sockdiag_replay(&s, path) == -ENOENT, "a missing replay file is -ENOENT");
+	TAP_OK(sockdiag_replay(&s, path, &st) == -ENOENT, "a missing replay file is -ENOENT");
 	sockets_free(&s);
 }
 
@@ -125,6 +124,7 @@ static void counters_dir(void)
 static void test_sockdiag(void)
 {
 	struct sock_snapshot s;
+	struct diag_status st;
 	struct diag_dump dd;
 	struct dumpbuf d = { .len = 0 };
 	struct msg buf[1];
@@ -137,7 +137,7 @@ static void test_sockdiag(void)
 	put_done(&d, 0, 0);
 	put_sock(&d, AF_INET6, "::ffff:127.0.0.1", "::ffff:127.0.0.1", 40002, 8080, 1, 0);
 	put_done(&d, 0, 0);
-	TAP_OK(sockdiag_parse_buffer(&s, d.b, d.len) == 0, "a dump of both families parses");
+	TAP_OK(sockdiag_parse_buffer(&s, d.b, d.len, &st) == 0, "a dump of both families parses");
 	TAP_OK(s.total == 5 && s.states[6] == 2 && s.states[5] == 1 && s.states[10] == 1,
 	       "states counted, FIN_WAIT2 substate apart");
 	TAP_OK(s.ndests == 1, "v4-mapped IPv6 joins its IPv4 destination (got %zu)", s.ndests);
@@ -150,7 +150,7 @@ static void test_sockdiag(void)
 		TAP_OK(n == 1 && top[0]->local.family == AF_INET, "mapped address shown as IPv4");
 	}
 	TAP_OK(s.nlisteners == 0, "listener at 8080 is outside the range");
-	TAP_OK(s.diag_fault == DIAG_FAULT_NONE && s.dump_restarts == 0, "no fault, no restart");
+	TAP_OK(st.fault == DIAG_FAULT_NONE && st.restarts == 0, "no fault, no restart");
 	sockets_free(&s);
 	replay_file(d.b, d.len);
 
@@ -160,18 +160,18 @@ static void test_sockdiag(void)
 
 		for (size_t cut = 0; cut < d.len; cut++) {
 			fresh(&s);
-			bad += sockdiag_parse_buffer(&s, d.b, cut) < 0 && s.diag_fault != DIAG_FAULT_NONE;
+			bad += sockdiag_parse_buffer(&s, d.b, cut, &st) < 0 && st.fault != DIAG_FAULT_NONE;
 			sockets_free(&s);
 		}
 		TAP_OK(bad == d.len, "every truncation of the dump is refused (%zu of %zu)", bad, d.len);
 	}
 	fresh(&s);
-	TAP_OK(sockdiag_parse_buffer(&s, d.b, d.len - 20) == -ENODATA &&
-		       s.diag_fault == DIAG_FAULT_TRUNCATED,
+	TAP_OK(sockdiag_parse_buffer(&s, d.b, d.len - 20, &st) == -ENODATA &&
+		       st.fault == DIAG_FAULT_TRUNCATED,
 	       "a dump without its last NLMSG_DONE is truncated");
 	sockets_free(&s);
 	fresh(&s);
-	TAP_OK(sockdiag_parse_buffer(&s, d.b, 20) == -EBADMSG && s.diag_fault == DIAG_FAULT_MALFORMED,
+	TAP_OK(sockdiag_parse_buffer(&s, d.b, 20, &st) == -EBADMSG && st.fault == DIAG_FAULT_MALFORMED,
 	       "a message cut short is malformed");
 	sockets_free(&s);
 	{
@@ -180,7 +180,7 @@ static void test_sockdiag(void)
 		fresh(&s);
 		memcpy(e.b + e.len, d.b, 72);
 		e.len += 72;
-		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len) == -EBADMSG,
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len, &st) == -EBADMSG,
 		       "a message after the end of the dump is refused");
 		sockets_free(&s);
 	}
@@ -198,7 +198,7 @@ static void test_sockdiag(void)
 			((struct nlmsghdr *)(w.b + off))->nlmsg_type = TCPDIAG_GETSOCK;
 		put_done(&w, 0, 0);
 		fresh(&s);
-		TAP_OK(sockdiag_parse_buffer(&s, w.b, w.len) == 0 && s.total == 3 && s.ndests == 2 &&
+		TAP_OK(sockdiag_parse_buffer(&s, w.b, w.len, &st) == 0 && s.total == 3 && s.ndests == 2 &&
 			       s.states[6] == 2 && s.states[1] == 1,
 		       "a one-walk dump of both families parses");
 		sockets_free(&s);
@@ -207,8 +207,8 @@ static void test_sockdiag(void)
 		((struct nlmsghdr *)(e.b + NLMSG_ALIGN(sizeof(struct msg))))->nlmsg_type =
 			SOCK_DIAG_BY_FAMILY;
 		fresh(&s);
-		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len) == -EBADMSG &&
-			       s.diag_fault == DIAG_FAULT_MALFORMED,
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len, &st) == -EBADMSG &&
+			       st.fault == DIAG_FAULT_MALFORMED,
 		       "replies of both shapes in one dump are malformed");
 		sockets_free(&s);
 
@@ -221,11 +221,11 @@ static void test_sockdiag(void)
 		put(&e, &m, NLMSG_ALIGN(m.h.nlmsg_len));
 		put_done(&e, 0, 0);
 		fresh(&s);
-		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len) == 0 && s.total == 0,
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len, &st) == 0 && s.total == 0,
 		       "an empty one-walk dump after its recorded request is whole");
 		sockets_free(&s);
 		fresh(&s);
-		TAP_OK(sockdiag_parse_buffer(&s, e.b + NLMSG_ALIGN(m.h.nlmsg_len), NLMSG_LENGTH(sizeof(int))) ==
+		TAP_OK(sockdiag_parse_buffer(&s, e.b + NLMSG_ALIGN(m.h.nlmsg_len), NLMSG_LENGTH(sizeof(int)), &st) ==
 				   -ENODATA,
 		       "a lone NLMSG_DONE without its request is a truncated per-family dump");
 		sockets_free(&s);
@@ -234,7 +234,7 @@ static void test_sockdiag(void)
 		((struct nlmsghdr *)(e.b + e.len))->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 		memmove(e.b + NLMSG_ALIGN(m.h.nlmsg_len), e.b + e.len, NLMSG_ALIGN(m.h.nlmsg_len));
 		fresh(&s);
-		TAP_OK(sockdiag_parse_buffer(&s, e.b, 2 * NLMSG_ALIGN(m.h.nlmsg_len)) == -EBADMSG,
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, 2 * NLMSG_ALIGN(m.h.nlmsg_len), &st) == -EBADMSG,
 		       "requests of both shapes in one recording are malformed");
 		sockets_free(&s);
 	}
@@ -253,13 +253,13 @@ static void test_sockdiag(void)
 		put_done(&e, 0, 0);
 		put_done(&e, 0, 0);
 		fresh(&s);
-		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len) == -EPERM && s.diag_fault == DIAG_FAULT_UNAVAILABLE,
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len, &st) == -EPERM && st.fault == DIAG_FAULT_UNAVAILABLE,
 		       "NLMSG_ERROR with EPERM: sock_diag is not available");
 		sockets_free(&s);
 		err.e.error = -EIO;
 		memcpy(e.b + 88, &err, sizeof(err)); /* after the one socket */
 		fresh(&s);
-		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len) == -EIO && s.diag_fault == DIAG_FAULT_KERNEL,
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len, &st) == -EIO && st.fault == DIAG_FAULT_KERNEL,
 		       "NLMSG_ERROR mid-dump gives the kernel's errno");
 		sockets_free(&s);
 		e.len = 0;
@@ -267,7 +267,7 @@ static void test_sockdiag(void)
 		put_done(&e, -ENOBUFS, 0);
 		put_done(&e, 0, 0);
 		fresh(&s);
-		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len) == -ENOBUFS && s.diag_fault == DIAG_FAULT_KERNEL,
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len, &st) == -ENOBUFS && st.fault == DIAG_FAULT_KERNEL,
 		       "NLMSG_DONE with an error fails the dump");
 		sockets_free(&s);
 		err.h.nlmsg_len = NLMSG_LENGTH(2);
@@ -288,7 +288,7 @@ static void test_sockdiag(void)
 		put_done(&e, 0, 0);
 		put_done(&e, 0, 0);
 		fresh(&s);
-		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len) == 0 && s.total == 1 && s.dump_restarts == 1,
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len, &st) == 0 && s.total == 1 && st.restarts == 1,
 		       "an interrupted dump is counted again from nothing (total %llu)", s.total);
 		sockets_free(&s);
 		e.len = 0;
@@ -299,9 +299,9 @@ static void test_sockdiag(void)
 		put_done(&e, 0, 0);
 		put_done(&e, 0, 0);
 		fresh(&s);
-		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len) == -EAGAIN &&
-			       s.diag_fault == DIAG_FAULT_INTERRUPTED &&
-			       s.dump_restarts == SOCKDIAG_MAX_RESTARTS,
+		TAP_OK(sockdiag_parse_buffer(&s, e.b, e.len, &st) == -EAGAIN &&
+			       st.fault == DIAG_FAULT_INTERRUPTED &&
+			       st.restarts == SOCKDIAG_MAX_RESTARTS,
 		       "interrupted on every attempt: refused after %d restarts", SOCKDIAG_MAX_RESTARTS);
 		sockets_free(&s);
 	}

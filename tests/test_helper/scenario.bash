@@ -1,0 +1,12 @@
+# scenario SCRIPT, shared by the bats files that run scripts against real
+# sockets (load it after common-setup; apply, ansible and netlink keep
+# scenarios of their own).
+#
+# Runs a scenario script in a fresh namespace: loopback up,
+# common-setup.bash loaded, `set -e`, TIME_WAIT kept (tw_keep), then $SCENARIO_SETUP (a test
+# file's own set-up, if it sets one), then the script $1.
+scenario() {
+	in_netns bash -c "source '$TOP/tests/test_helper/common-setup.bash'; set -e; tw_keep
+${SCENARIO_SETUP:-}
+$1"
+}
