@@ -12,6 +12,7 @@
 #include "fileutil.h"
 #include "persist.h"
 #include "sysctl.h"
+#include "testhook.h"
 
 _Static_assert(sizeof(((struct plan *)0)->all) / sizeof(struct change) == SYSCTL_COUNT,
 	       "a plan holds each key once");
@@ -169,28 +170,19 @@ int plan_check_writable(const struct plan *pl, const char *root, char *err, size
 	return 0;
 }
 
-/* Test hooks, for the failure and interruption tests only. */
-static long test_number(const char *name)
-{
-	const char *v = getenv(name);
-	long long n;
-
-	return v && parse_ll(v, 0, 1000, &n) == 0 ? (long)n : 0;
-}
-
 /* TWTUNE_TEST_FAIL_AT=N: the N-th sysctl write of this run fails as if the
  * kernel refused it; the writes that put values back count too. */
 static bool test_write_fails(void)
 {
 	static long count;
-	long at = test_number("TWTUNE_TEST_FAIL_AT");
+	long at = testhooks()->fail_at;
 
 	return at && ++count == at;
 }
 
 static void test_pause_after(size_t nth)
 {
-	long pause_after = test_number("TWTUNE_TEST_PAUSE_AFTER");
+	long pause_after = testhooks()->pause_after;
 
 	if (pause_after && (long)nth == pause_after) {
 		struct timespec ts = { 30, 0 };
