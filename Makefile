@@ -58,7 +58,7 @@ ifeq ($(BPF),1)
 ALL_CFLAGS += -DTWTUNE_HAVE_BPF -I$(BUILD) $(shell pkg-config --cflags libbpf)
 LDLIBS_ALL += $(shell pkg-config --libs libbpf)
 else ifneq ($(filter-out clean deps,$(or $(MAKECMDGOALS),all)),)
-$(info twtune: building without eBPF (observe): missing $(or $(strip $(BPF_MISSING)),BPF=0); make deps installs clang bpftool libbpf-dev)
+$(info twtune: building without eBPF (observe): $(if $(strip $(BPF_MISSING)),missing $(strip $(BPF_MISSING)); make deps installs clang bpftool libbpf-dev,BPF=0 given))
 endif
 
 SRCS := $(filter-out %.bpf.c,$(wildcard src/*.c))
