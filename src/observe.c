@@ -77,6 +77,7 @@ struct observe_session {
 /* libbpf's own messages: kept, not printed (only cmd_* print). */
 static char libbpf_last[96];
 
+__attribute__((format(printf, 2, 0)))
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_WARN) {
@@ -161,7 +162,7 @@ static int attach_all(struct observe_session *s, struct obs_failure *why)
 
 static int load(struct observe_session *s, const struct observe_opts *o, struct obs_failure *why)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_path);
+	struct bpf_object_open_opts oo = { .sz = sizeof(oo), .btf_custom_path = o->btf_path };
 	int r;
 
 	libbpf_set_print(libbpf_quiet);
