@@ -39,7 +39,11 @@
 #define EINTR 4
 #define EADDRINUSE 98
 #define EADDRNOTAVAIL 99
+#define ECONNABORTED 103
+#define ECONNRESET 104
 #define EISCONN 106
+#define ETIMEDOUT 110
+#define ECONNREFUSED 111
 #define EALREADY 114
 #define EINPROGRESS 115
 #define ERESTARTSYS 512
@@ -292,19 +296,21 @@ static __always_inline void time_wait_entered(const struct sock *sk, struct sk_i
 	struct obs_proc *p;
 	struct obs_dest *d;
 	__u64 *n, zero = 0;
+	bool client;
 
 	if (!sk_key(sk, &k))
 		return;
-	if ((si && (si->flags & SK_CLIENT)) || (!si && port_from_connect(sk))) {
+	client = si && (si->flags & SK_CLIENT);
+	if (client || port_from_connect(sk)) {
 		k.port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-		d = dest_get(si ? &si->key : &k);
+		d = dest_get(client ? &si->key : &k);
 		if (d)
 			__sync_fetch_and_add(&d->time_wait, 1);
 		return;
 	}
 	/* The port as the socket had it when it closed (by now the kernel
 	 * may have handed it to the TIME_WAIT socket). */
-	if (si)
+	if (si && (si->flags & SK_CLOSER))
 		k = si->key;
 	else
 		k.port = bpf_ntohs(BPF_CORE_READ((const struct inet_sock *)sk, inet_sport));
@@ -312,7 +318,7 @@ static __always_inline void time_wait_entered(const struct sock *sk, struct sk_i
 	n = get_or_zero(&servers, &k, &zero);
 	if (n)
 		__sync_fetch_and_add(n, 1);
-	if (!si)
+	if (!si || !(si->flags & SK_CLOSER))
 		return;
 	p = proc_get(&server_procs, &k, si);
 	if (p)
@@ -458,9 +464,12 @@ static __always_inline void early_failure(const struct call *c, int err)
 	struct obs_dest *d;
 	struct obs_proc *p;
 
+	/* Not a new attempt: in progress, or the outcome of an earlier one
+	 * (counted when its socket closed) that connect() reports again. */
 	if (err == EINPROGRESS || err == EALREADY || err == EISCONN || err == EINTR ||
-	    err == ERESTARTSYS)
-		return; /* not a new attempt */
+	    err == ERESTARTSYS || err == ECONNREFUSED || err == ETIMEDOUT ||
+	    err == ECONNRESET || err == ECONNABORTED)
+		return;
 	sk = fd_tcp_sock(c->fd);
 	if (!sk || !sk_key(sk, &cur.key) || !user_addr(c->uaddr, &cur.key, true))
 		return;

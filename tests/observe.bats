@@ -109,12 +109,18 @@ dest() {
 	assert_output true
 }
 
-@test "observe: server-side TIME_WAIT, bind() failures on port 0, and a connect() with no local address" {
+@test "observe: server-side TIME_WAIT, bind() failures on port 0, refused and unroutable connect()s" {
 	observe_ns "$client
 		client b --bind 127.0.0.1 --count 13
 		\"\$BUILD/tests/sockgen\" --port 9100 --tw-server 4 >/dev/null
-		client u --to 10.9.9.9:80 --count 2" --json
+		client u --to 10.9.9.9:80 --count 2
+		client r --to 127.0.0.1:9999 --count 2" --json
 	assert_success
+	# refused (nothing listens): a failure after SYN_SENT, errno from the socket
+	assert_equal "$(counts r)" "2 0 0 0 2"
+	run -0 jq -c '.[] | [.local, .attempts, .successes, .failures.other, .failures.EADDRNOTAVAIL]' \
+		<<<"$(dest 9999)"
+	assert_output '["127.0.0.1",2,0,2,0]'
 	assert_equal "$(counts b)" "13 10 0 3 0"
 	assert_equal "$(counts u)" "2 0 0 0 2"
 	run -0 jq -c --argjson ns "$(cat "$T/ns")" '.bind_failures[] | select(.netns == $ns) |
