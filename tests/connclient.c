@@ -1,14 +1,15 @@
 /* connclient: a client for the observe tests. Run it inside a private
  * network namespace.
  *
- *   connclient --to ADDR:PORT --count N [--listen]
+ *   connclient --to ADDR:PORT --count N [--listen] [--nonblock]
  *   connclient --bind ADDR --count N
  *
  * --to: N blocking connect()s one after the other towards ADDR:PORT, each
  * closed by the client first once the server has accepted it (so the
  * client side enters TIME_WAIT); with --listen it listens on ADDR:PORT
  * itself, accepts each connection and closes it after the client. A
- * connect() that fails is not retried.
+ * connect() that fails is not retried. --nonblock: non-blocking connect()s,
+ * the outcome from poll() and SO_ERROR (at most 5 s each).
  * --bind: N sockets bound to ADDR port 0 and kept open until the end, so
  * that the ephemeral range runs out and bind() fails with EADDRINUSE.
  * Prints one line with its own counts:
@@ -19,6 +20,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,8 @@
 #include <unistd.h>
 
 #define MAX_COUNT 10000
+
+static bool nonblock;
 
 struct counts {
 	unsigned attempts, successes, eaddrnotavail, eaddrinuse, other;
@@ -85,16 +89,36 @@ static int listen_on(const struct sockaddr_in *sin)
 	return fd;
 }
 
+/* connect(), blocking or not: 0 or an errno. */
+static int do_connect(int fd, const struct sockaddr_in *to)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (connect(fd, (const struct sockaddr *)to, sizeof(*to)) == 0)
+		return 0;
+	if (!nonblock || errno != EINPROGRESS)
+		return errno;
+	if (poll(&p, 1, 5000) != 1)
+		return ETIMEDOUT;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		die("getsockopt");
+	return err;
+}
+
 /* One connection: connect, wait for the server to accept, close first. */
 static void one_connect(const struct sockaddr_in *to, int lfd, struct counts *c)
 {
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), s = -1;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0), 0);
+	int s = -1, err;
 	char b;
 
 	if (fd < 0)
 		die("socket");
 	c->attempts++;
-	if (connect(fd, (const struct sockaddr *)to, sizeof(*to)) < 0) {
+	if ((err = do_connect(fd, to)) != 0) {
+		errno = err;
 		count_error(c, errno);
 		close(fd);
 		return;
@@ -116,7 +140,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "to", required_argument, NULL, 't' },   { "bind", required_argument, NULL, 'b' },
 		{ "count", required_argument, NULL, 'c' }, { "listen", no_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 },
+		{ "nonblock", no_argument, NULL, 'n' },    { NULL, 0, NULL, 0 },
 	};
 	const char *to = NULL, *bindto = NULL;
 	struct sockaddr_in sin;
@@ -131,6 +155,7 @@ int main(int argc, char **argv)
 		case 't': to = optarg; break;
 		case 'b': bindto = optarg; break;
 		case 'l': listen_too = true; break;
+		case 'n': nonblock = true; break;
 		case 'c':
 			count = strtol(optarg, &end, 10);
 			if (*end || count < 1 || count > MAX_COUNT)
@@ -141,7 +166,7 @@ int main(int argc, char **argv)
 	}
 	if (count <= 0 || !to == !bindto ||
 	    parse_addr(to ? to : bindto, &sin, to != NULL) < 0 || optind < argc) {
-		fprintf(stderr, "usage: connclient --to ADDR:PORT --count N [--listen]\n"
+		fprintf(stderr, "usage: connclient --to ADDR:PORT --count N [--listen] [--nonblock]\n"
 				"       connclient --bind ADDR --count N\n");
 		return 2;
 	}

@@ -89,6 +89,20 @@ dest() {
 	assert_output 9000
 }
 
+@test "observe follows non-blocking connect()s to their outcome" {
+	observe_ns "$client
+		client n --to 127.0.0.1:9000 --count 12 --listen --nonblock
+		client r --to 127.0.0.1:9999 --count 3 --nonblock" --json
+	assert_success
+	assert_equal "$(counts n)" "12 10 2 0 0"
+	assert_equal "$(counts r)" "3 0 0 0 3"
+	run -0 jq -c '.[] | [.attempts, .successes, .failures.EADDRNOTAVAIL, .failures.other,
+		.time_wait_entered]' <<<"$(dest 9000)"
+	assert_output '[12,10,2,0,10]'
+	run -0 jq -c '.[] | [.attempts, .successes, .failures.other]' <<<"$(dest 9999)"
+	assert_output '[3,0,3]'
+}
+
 @test "observe --json has the documented shape" {
 	observe_ns "$client
 		client c --to 127.0.0.1:9000 --count 12 --listen
