@@ -16,6 +16,7 @@ setup() {
 }
 
 teardown() {
+	[ -z "${NS:-}" ] || ip netns del "$NS" 2>/dev/null || true
 	[ -z "${NB:-}" ] || rm -rf "$NB"
 }
 
@@ -176,6 +177,27 @@ dest() {
 	assert_output '[[9500,5,5]]'
 	run -0 jq --argjson ns "$(cat "$T/ns2")" '.namespaces | index($ns) != null' "$T/out"
 	assert_output true
+}
+
+@test "observe --netns counts the namespace it names" {
+	NS="twtune-observe-$$-${BATS_TEST_NUMBER}"
+	ip netns add "$NS"
+	ip -n "$NS" link set lo up
+	ip netns exec "$NS" sysctl -qw net.ipv4.ip_local_port_range="40000 40009" net.ipv4.tcp_tw_reuse=0
+	"$TWTUNE" --netns "$NS" observe --seconds 60 --json >"$T/out" 2>"$T/err" &
+	local obs=$! i
+	for ((i = 0; i < 300; i++)); do
+		grep -q "^twtune: observe: attached" "$T/err" && break
+		kill -0 "$obs" 2>/dev/null || break
+		sleep 0.1
+	done
+	run -0 ip netns exec "$NS" "$BUILD/tests/connclient" --to 127.0.0.1:9000 --count 12 --listen
+	assert_output "attempts 12 successes 10 EADDRNOTAVAIL 2 EADDRINUSE 0 other 0"
+	kill -INT "$obs"
+	run -0 wait "$obs"
+	ip netns exec "$NS" stat -L -c %i /proc/self/ns/net >"$T/ns"
+	run -0 jq -c '[.namespaces, [.destinations[] | [.port, .attempts, .successes, .failures.EADDRNOTAVAIL]]]' "$T/out"
+	assert_output "[[$(cat "$T/ns")],[[9000,12,10,2]]]"
 }
 
 @test "observe prints a table, and --seconds ends the window by itself" {
