@@ -24,7 +24,7 @@ static void on_signal(int sig)
 /* One line naming what is missing. */
 static void unavailable(const struct obs_failure *w)
 {
-	const char *e = strerror(w->err);
+	const char *e = w->reason;
 
 	switch (w->what) {
 	case OBS_NOT_BUILT:
@@ -47,7 +47,7 @@ static void unavailable(const struct obs_failure *w)
 		break;
 	case OBS_OPEN:
 	case OBS_LOAD:
-		errorf("observe: the kernel refused the eBPF program: %s%s%s", e,
+		errorf("observe: cannot load the eBPF program: %s%s%s", e,
 		       w->detail[0] ? ": " : "", w->detail);
 		break;
 	case OBS_ATTACH:

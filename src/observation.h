@@ -69,8 +69,9 @@ enum obs_missing {
 
 struct obs_failure {
 	enum obs_missing what;
-	int err;           /* errno, when there is one */
-	char detail[96];   /* the BTF path, or the program that failed */
+	int err;           /* errno (or libbpf's own error number) */
+	char reason[64];   /* err as text */
+	char detail[96];   /* the BTF path, the hook, or libbpf's first warning */
 };
 
 struct observe_opts {

@@ -3,6 +3,7 @@
 #include "observation.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@ int observe_start(const struct observe_opts *o, struct observe_session **out,
 	(void)o;
 	*out = NULL;
 	*why = (struct obs_failure){ .what = OBS_NOT_BUILT, .err = EOPNOTSUPP };
+	snprintf(why->reason, sizeof(why->reason), "%s", strerror(EOPNOTSUPP));
 	return -EOPNOTSUPP;
 }
 
@@ -74,16 +76,26 @@ struct observe_session {
 	uint32_t netns; /* 0: every namespace */
 };
 
-/* libbpf's own messages: kept, not printed (only cmd_* print). */
-static char libbpf_last[96];
+/* libbpf's first warning (it names the program and the cause; the later
+ * ones only that loading failed): kept, not printed (only cmd_* print). */
+static char libbpf_first[96];
 
 __attribute__((format(printf, 2, 0)))
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (level == LIBBPF_WARN) {
-		vsnprintf(libbpf_last, sizeof(libbpf_last), fmt, ap);
-		libbpf_last[strcspn(libbpf_last, "\n")] = '\0';
-	}
+	char line[160];
+	const char *p = line;
+	size_t n;
+
+	if (level != LIBBPF_WARN || libbpf_first[0])
+		return 0;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	if (!strncmp(p, "libbpf: ", 8))
+		p += 8;
+	n = strlen(p) < sizeof(libbpf_first) ? strlen(p) : sizeof(libbpf_first) - 1;
+	memcpy(libbpf_first, p, n);
+	libbpf_first[n] = '\0';
 	return 0;
 }
 
@@ -136,6 +148,9 @@ static int fail(struct obs_failure *why, enum obs_missing what, int err, const c
 {
 	why->what = what;
 	why->err = err;
+	/* libbpf's own error numbers (4000 and up) have their own texts */
+	if (libbpf_strerror(err, why->reason, sizeof(why->reason)) < 0)
+		snprintf(why->reason, sizeof(why->reason), "%s", strerror(err));
 	snprintf(why->detail, sizeof(why->detail), "%s", detail ? detail : "");
 	return -err;
 }
@@ -165,14 +180,15 @@ static int load(struct observe_session *s, const struct observe_opts *o, struct 
 	struct bpf_object_open_opts oo = { .sz = sizeof(oo), .btf_custom_path = o->btf_path };
 	int r;
 
+	libbpf_first[0] = '\0';
 	libbpf_set_print(libbpf_quiet);
 	s->skel = observe_bpf__open_opts(&oo);
 	if (!s->skel)
-		return fail(why, OBS_OPEN, errno ? errno : EINVAL, libbpf_last);
+		return fail(why, OBS_OPEN, errno ? errno : EINVAL, libbpf_first);
 	s->skel->rodata->target_netns = s->netns;
 	r = observe_bpf__load(s->skel);
 	if (r < 0)
-		return fail(why, OBS_LOAD, -r, libbpf_last);
+		return fail(why, OBS_LOAD, -r, libbpf_first);
 	return attach_all(s, why);
 }
 

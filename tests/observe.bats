@@ -226,6 +226,11 @@ dest() {
 	run -4 --separate-stderr env TWTUNE_TEST_BTF_PATH="$T/none" "$TWTUNE" observe --seconds 1
 	assert_equal "$stderr" "twtune: observe: no kernel BTF at $T/none (No such file or directory): the kernel needs CONFIG_DEBUG_INFO_BTF"
 	assert_output ""
+	# a file that is not BTF: nothing can be relocated, nothing is loaded
+	echo junk >"$T/junk"
+	run -4 --separate-stderr env TWTUNE_TEST_BTF_PATH="$T/junk" "$TWTUNE" observe --seconds 1
+	assert_equal "$stderr" "twtune: observe: cannot load the eBPF program: BPF object format invalid: failed to get EHDR from $T/junk"
+	assert_output ""
 	nobody_copy
 	run -4 --separate-stderr setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
 		"$NB/twtune" observe --seconds 1
