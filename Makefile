@@ -50,7 +50,7 @@ BPFTOOL     ?= $(or $(shell command -v bpftool 2>/dev/null),$(wildcard /usr/sbin
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 BPF_ARCH    := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/ppc64le/powerpc/')
 BPF_MISSING := $(if $(shell command -v $(BPF_CLANG) 2>/dev/null),,$(BPF_CLANG)) \
-               $(if $(BPFTOOL),,bpftool) \
+               $(if $(and $(BPFTOOL),$(shell command -v $(BPFTOOL) 2>/dev/null)),,bpftool) \
                $(if $(shell pkg-config --exists libbpf 2>/dev/null && echo y),,libbpf-dev) \
                $(if $(wildcard $(VMLINUX_BTF)),,$(VMLINUX_BTF))
 BPF ?= $(if $(strip $(BPF_MISSING)),0,1)
