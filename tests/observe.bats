@@ -191,10 +191,13 @@ dest() {
 		kill -0 "$obs" 2>/dev/null || break
 		sleep 0.1
 	done
+	grep -q "^twtune: observe: attached" "$T/err" || { kill "$obs"; cat "$T/err"; fail "not attached"; }
 	run -0 ip netns exec "$NS" "$BUILD/tests/connclient" --to 127.0.0.1:9000 --count 12 --listen
 	assert_output "attempts 12 successes 10 EADDRNOTAVAIL 2 EADDRINUSE 0 other 0"
 	kill -INT "$obs"
-	run -0 wait "$obs"
+	local rc=0
+	wait "$obs" || rc=$?
+	assert_equal "$rc" 0
 	ip netns exec "$NS" stat -L -c %i /proc/self/ns/net >"$T/ns"
 	run -0 jq -c '[.namespaces, [.destinations[] | [.port, .attempts, .successes, .failures.EADDRNOTAVAIL]]]' "$T/out"
 	assert_output "[[$(cat "$T/ns")],[[9000,12,10,2]]]"
