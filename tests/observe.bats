@@ -33,15 +33,19 @@ observe_ns() {
 		sysctl -qw net.ipv4.ip_local_port_range="40000 40009" net.ipv4.tcp_tw_reuse=0 \
 			net.ipv4.tcp_rfc1337=1 || exit 90
 		stat -L -c %i /proc/self/ns/net >"$T/ns"
+		rm -f "$T/err" "$T/out" # not the last run'"'"'s "attached"
 		$OBS_WRAP "$TWTUNE" observe --seconds 60 "$@" >"$T/out" 2>"$T/err" &
 		obs=$!
 		for ((i = 0; i < OBS_WAIT; i++)); do
-			grep -q "^twtune: observe: attached" "$T/err" && break
+			grep -q "^twtune: observe: attached" "$T/err" 2>/dev/null && break
 			kill -0 "$obs" 2>/dev/null || break
 			sleep 0.1
 		done
 		if ! grep -q "^twtune: observe: attached" "$T/err"; then
-			kill "$obs" 2>/dev/null; wait "$obs"; cat "$T/err" >&2; exit 91
+			alive=$(kill -0 "$obs" 2>/dev/null && echo running || echo exited)
+			kill "$obs" 2>/dev/null; wait "$obs"; rc=$?
+			echo "observe not attached after $i tenths of a second ($alive, status $rc)" >&2
+			cat "$T/err" >&2; exit 91
 		fi
 		eval "$SCENARIO" || { kill "$obs"; wait "$obs"; exit 92; }
 		kill -INT "$obs"
