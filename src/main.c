@@ -49,6 +49,12 @@ const struct command commands[] = {
 	  "show live TCP sockets: states, fullest destinations, listeners in the range, counters",
 	  "  --json               one JSON object (the one audit --json embeds as \"sockets\")\n"
 	  "  --top N              destinations to list (default 10)\n" },
+	{ "observe", cmd_observe, 0, "observe [--seconds N] [--json] [--top N] [--all-netns]",
+	  "count connect() failures, TIME_WAIT entered and bind() failures over eBPF",
+	  "  --seconds N          watch N seconds (default 10; Ctrl-C ends early and prints)\n"
+	  "  --json               {window_seconds, namespaces, destinations, server_side, bind_failures}\n"
+	  "  --top N              rows per section (default 10, 0: all)\n"
+	  "  --all-netns          count every network namespace, not only the current one\n" },
 	{ "get", cmd_get, 0, "get [--json | --list-keys] [KEY...]",
 	  "print the current values of the managed sysctls, like sysctl(8)",
 	  "  --json               one JSON object: key -> value (null where the kernel lacks the key)\n"
