@@ -63,7 +63,10 @@ BPF_MISSING := $(if $(shell command -v $(BPF_CLANG) 2>/dev/null),,$(BPF_CLANG)) 
                $(if $(wildcard $(VMLINUX_BTF)),,$(VMLINUX_BTF))
 BPF ?= $(if $(strip $(BPF_MISSING)),0,1)
 ifeq ($(BPF),1)
-ALL_CFLAGS += -DTWTUNE_HAVE_BPF -I$(BUILD) $(shell pkg-config --cflags libbpf)
+# The skeleton's directory by its absolute path, mapped to "build" in the
+# debug information: the binary's build-id is the same wherever it is built.
+ALL_CFLAGS += -DTWTUNE_HAVE_BPF -I$(abspath $(BUILD)) -ffile-prefix-map=$(abspath $(BUILD))=build \
+              $(shell pkg-config --cflags libbpf)
 LDLIBS_ALL += $(shell pkg-config --libs libbpf)
 else ifneq ($(filter-out clean deps,$(or $(MAKECMDGOALS),all)),)
 $(info twtune: building without eBPF (observe): $(if $(strip $(BPF_MISSING)),missing $(strip $(BPF_MISSING)); make deps installs clang bpftool libbpf-dev,BPF=0 given))
@@ -116,10 +119,11 @@ $(BUILD)/vmlinux.h:
 	@echo "  GEN     $@"
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c >$@.tmp && mv $@.tmp $@
 
-$(BUILD)/observe.bpf.o: src/observe.bpf.c src/observe.h $(BUILD)/vmlinux.h
+$(BUILD)/observe.bpf.o: src/observe.bpf.c src/observe.h $(BUILD)/vmlinux.h Makefile
 	@echo "  BPF     $<"
 	$(Q)$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
-		-I$(BUILD) -Isrc $(shell pkg-config --cflags libbpf) -c -o $@.full $<
+		-ffile-prefix-map=$(CURDIR)=. -ffile-prefix-map=$(abspath $(BUILD))=build \
+		-I$(abspath $(BUILD)) -Isrc $(shell pkg-config --cflags libbpf) -c -o $@.full $<
 	$(Q)$(BPFTOOL) gen object $@ $@.full && rm -f $@.full
 
 $(BUILD)/observe.skel.h: $(BUILD)/observe.bpf.o
