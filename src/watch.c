@@ -203,7 +203,8 @@ static int rows_build(struct watch *w, const struct watch_prev *prev)
 		dkey_of(&k, d);
 		before = prev_tw(prev, &k);
 		rows[n].d = d;
-		rows[n].rate = before >= 0 && dt > 0 ? ((double)d->time_wait - (double)before) / dt : 0;
+		/* a destination the last dump lacked made all its TIME_WAIT since */
+		rows[n].rate = prev && dt > 0 ? ((double)d->time_wait - (double)(before > 0 ? before : 0)) / dt : 0;
 		n++;
 	}
 	free(w->rows);

@@ -130,9 +130,10 @@ static int render_header(const struct watch *w, const struct watch_view *v, stru
 
 	lb_init(&l, v);
 	lb_put(&l, C_BOLD, "twtune watch");
-	lb_put(&l, sev_color(risk), "  risk %s %s", sev_symbol(risk), severity_name(risk));
-	lb_put(&l, C_RESET, "  host %s  kernel %s  netns %s %s", w->host, w->kernel,
-	       w->netns ? w->netns : "current", w->netns_id);
+	lb_put(&l, sev_color(risk), "  risk %s%s", risk > SEV_OK ? sev_symbol(risk) : "",
+	       severity_name(risk));
+	lb_put(&l, C_RESET, "  netns %s %s  host %s  kernel %s", w->netns ? w->netns : "current",
+	       w->netns_id, w->host, w->kernel);
 	if ((r = frame_add(f, &l)) < 0)
 		return r;
 	lb_init(&l, v);
@@ -260,7 +261,7 @@ static int render_dest(const struct watch *w, const struct watch_view *v,
 	addr_str(&d->remote, re, sizeof(re));
 	snprintf(label, sizeof(label), strchr(re, ':') ? "%s > [%s]:%u" : "%s > %s:%u",
 		 lo, re, d->rport);
-	snprintf(nums, sizeof(nums), " %5.1f%% used %u tw %u %+.0f/s%s%s", 100 * p, d->used,
+	snprintf(nums, sizeof(nums), " %5.1f%% used %5u tw %5u %+5.0f/s%s%s", 100 * p, d->used,
 		 d->time_wait, row->rate, proc ? " " : "", proc ? proc : "");
 	lb_init(&l, v);
 	lb_put(&l, sev_color(s), "%s ", sev_symbol(s));
@@ -286,8 +287,8 @@ static int render_dests(const struct watch *w, const struct watch_view *v, size_
 		lb_put(&l, C_RED, "!! sockets cannot be read: %s", strerror(-w->sock_err));
 		return frame_add(f, &l);
 	}
-	lb_put(&l, C_BOLD, "destinations %zu, by %s; ports %u-%u, %u usable; # TIME_WAIT = in use",
-	       w->nrows, watch_sort_name(w->sort), w->socks.eph.low, w->socks.eph.high, usable);
+	lb_put(&l, C_BOLD, "destinations %zu by %s, %u usable ports %u-%u  # tw = used", w->nrows,
+	       watch_sort_name(w->sort), usable, w->socks.eph.low, w->socks.eph.high);
 	if ((r = frame_add(f, &l)) < 0)
 		return r;
 	for (size_t i = 0; i < rows && i < w->nrows; i++)
@@ -363,9 +364,10 @@ static int render_footer(const struct watch *w, const struct watch_view *v, stru
 	lb_init(&l, v);
 	if (v->paused)
 		lb_put(&l, C_YELLOW, "PAUSED  ");
-	lb_put(&l, C_DIM, "sort %s  every %gs  dump %.0f ms cpu, %llu made  ", watch_sort_name(w->sort),
+	lb_put(&l, C_DIM, "sort %s  every %gs  dump %.0f ms x%llu  ", watch_sort_name(w->sort),
 	       v->interval, w->dump_cpu * 1000, w->ndumps);
-	lb_put(&l, C_RESET, "q quit  p pause  s sort  +/- interval");
+	if (v->height) /* live: the keys */
+		lb_put(&l, C_RESET, "q quit p pause s sort +/- interval");
 	return frame_add(f, &l);
 }
 
