@@ -251,6 +251,8 @@ static int dump(struct watch *w, double now)
 		w->have_settings = true;
 	}
 	eph = settings_ephemeral(&w->cur);
+	/* the rates are against the previous dump: its keys, counts and time */
+	prev = w->have_socks ? prev_save(w) : NULL;
 	c0 = cpu_clock();
 	r = collect_sockets(&snap, &eph, &w->collect, &res);
 	w->dump_cpu = cpu_clock() - c0;
@@ -259,9 +261,10 @@ static int dump(struct watch *w, double now)
 	w->ndumps++;
 	w->collected = res;
 	w->sock_err = r;
-	if (r < 0)
+	if (r < 0) {
+		prev_free(prev);
 		return r;
-	prev = w->have_socks ? prev_save(w) : NULL;
+	}
 	if (w->have_socks)
 		sockets_free(&w->socks);
 	w->socks = snap;
