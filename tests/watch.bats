@@ -79,7 +79,7 @@ widest() {
 	# more TIME_WAIT from outside the pane, in its namespace
 	in_pane_ns "$SG" --port 8081 --tw-client 500
 	wait_screen '^TIME_WAIT +800 '
-	wait_screen '127\.0\.0\.1 > 127\.0\.0\.1:8081 .* used +500 tw +500'
+	wait_screen '127\.0\.0\.1 > 127\.0\.0\.1:8081 .* used +500 tw +500 +\+[1-9][0-9]*/s'
 	run -0 screen
 	assert_line --regexp '^destinations 2 by used'
 	# sorted by used: 8081 above 8080
