@@ -136,7 +136,7 @@ static struct watch_prev *prev_save(const struct watch *w)
 	}
 	qsort(p->e, n, sizeof(*p->e), pentry_cmp);
 	p->n = n;
-	p->at = w->dump_at;
+	p->at = w->snap_at;
 	return p;
 }
 
@@ -190,7 +190,7 @@ void watch_set_sort(struct watch *w, enum watch_sort s)
 static int rows_build(struct watch *w, const struct watch_prev *prev)
 {
 	struct watch_row *rows = calloc(w->socks.ndests ? w->socks.ndests : 1, sizeof(*rows));
-	double dt = prev ? w->dump_at - prev->at : 0;
+	double dt = prev ? w->snap_at - prev->at : 0;
 	size_t n = 0;
 
 	if (!rows)
@@ -220,56 +220,30 @@ static bool counters_moved(const struct sock_counters *a, const struct sock_coun
 	       a->sockstat_tw != b->sockstat_tw || a->tw != b->tw || a->curr_estab != b->curr_estab;
 }
 
-/* A dump is due when the counters moved or WATCH_DUMP_EVERY frames went
- * by, and the last dump's CPU time fits the budget since. */
-static bool dump_due(const struct watch *w, double now)
+/* A dump is due when the counters c moved since the last one or
+ * WATCH_DUMP_EVERY frames went by, and the last dump's CPU time fits the
+ * budget since. */
+static bool dump_due(const struct watch *w, const struct sock_counters *c, double now)
 {
 	if (now - w->dump_at < w->dump_cpu / WATCH_DUMP_BUDGET)
 		return false;
 	if (!w->have_socks)
 		return true;
-	return counters_moved(&w->counters, &w->dumped) || w->frames_since_dump >= WATCH_DUMP_EVERY;
+	return counters_moved(c, &w->dumped) || w->frames_since_dump + 1 >= WATCH_DUMP_EVERY;
 }
 
-/* The sysctls again, then the sockets. The last good snapshot stays
- * when the dump fails (sock_err says why). */
-static int dump(struct watch *w, double now)
+/* snap becomes the latest dump; the rates are against the one before. */
+static int take_snapshot(struct watch *w, struct sock_snapshot *snap, double now)
 {
-	struct sock_snapshot snap;
-	struct collect_result res;
-	struct watch_prev *prev;
-	struct ephemeral eph;
-	struct settings s;
-	char err[300];
-	double c0;
+	struct watch_prev *prev = w->have_socks ? prev_save(w) : NULL;
 	int r;
 
-	if (settings_read(&s, w->sysctl_root, err, sizeof(err)) == 0) {
-		if (w->have_settings)
-			settings_free(&w->cur);
-		w->cur = s;
-		w->have_settings = true;
-	}
-	eph = settings_ephemeral(&w->cur);
-	/* the rates are against the previous dump: its keys, counts and time */
-	prev = w->have_socks ? prev_save(w) : NULL;
-	c0 = cpu_clock();
-	r = collect_sockets(&snap, &eph, &w->collect, &res);
-	w->dump_cpu = cpu_clock() - c0;
-	w->dump_at = now;
-	w->frames_since_dump = 0;
-	w->ndumps++;
-	w->collected = res;
-	w->sock_err = r;
-	if (r < 0) {
-		prev_free(prev);
-		return r;
-	}
 	if (w->have_socks)
 		sockets_free(&w->socks);
-	w->socks = snap;
+	w->socks = *snap;
+	memset(snap, 0, sizeof(*snap));
 	w->have_socks = true;
-	w->dumped = w->counters;
+	w->snap_at = now;
 	r = rows_build(w, prev);
 	prev_free(prev);
 	return r;
@@ -290,36 +264,79 @@ static void assess(struct watch *w, double interval, long long overflow_delta)
 	risk_assess(&w->cur, &w->obs, w->thresholds, &w->now);
 }
 
-int watch_sample(struct watch *w, double now)
+int watch_step(struct watch *w, const struct sock_counters *c, struct sock_snapshot *snap,
+	       double now)
 {
-	struct sock_counters c;
 	long long overflow = -1;
 	double interval = 0;
+	int r = 0;
+
+	w->close_rate = -1;
+	if (w->have_counters && c->tw >= 0 && w->counters.tw >= 0 && c->tw >= w->counters.tw &&
+	    now > w->counters_at) {
+		interval = now - w->counters_at;
+		w->close_rate = (double)(c->tw - w->counters.tw) / interval;
+		if (c->tw_overflow >= 0 && w->counters.tw_overflow >= 0)
+			overflow = c->tw_overflow - w->counters.tw_overflow;
+	}
+	w->counters = *c;
+	w->counters_at = now;
+	w->have_counters = true;
+	w->frames_since_dump++;
+	if (snap) {
+		w->dumped = *c;
+		w->frames_since_dump = 0;
+		r = take_snapshot(w, snap, now);
+	}
+	w->tw_now = c->sockstat_tw >= 0 ? c->sockstat_tw
+		    : w->have_socks    ? (long long)w->socks.states[TCP_STATE_TIME_WAIT]
+				       : -1;
+	ring_push(w, w->tw_now, w->close_rate);
+	if (w->have_settings)
+		assess(w, interval, overflow);
+	return r;
+}
+
+/* The sysctls again, then the sockets into snap. The last good
+ * snapshot stays when the dump fails (sock_err says why). */
+static int dump(struct watch *w, struct sock_snapshot *snap, double now)
+{
+	struct collect_result res;
+	struct ephemeral eph;
+	struct settings s;
+	char err[300];
+	double c0;
+	int r;
+
+	if (settings_read(&s, w->sysctl_root, err, sizeof(err)) == 0) {
+		if (w->have_settings)
+			settings_free(&w->cur);
+		w->cur = s;
+		w->have_settings = true;
+	}
+	eph = settings_ephemeral(&w->cur);
+	c0 = cpu_clock();
+	r = collect_sockets(snap, &eph, &w->collect, &res);
+	w->dump_cpu = cpu_clock() - c0;
+	w->dump_at = now;
+	w->ndumps++;
+	w->collected = res;
+	w->sock_err = r;
+	return r;
+}
+
+int watch_sample(struct watch *w, double now)
+{
+	struct sock_snapshot snap;
+	struct sock_counters c;
+	bool dumped = false;
 	int r = collect_counters(&w->collect, &c);
 
 	if (r < 0)
 		return r;
-	w->close_rate = -1;
-	if (w->have_counters && c.tw >= 0 && w->counters.tw >= 0 && c.tw >= w->counters.tw &&
-	    now > w->counters_at) {
-		interval = now - w->counters_at;
-		w->close_rate = (double)(c.tw - w->counters.tw) / interval;
-		if (c.tw_overflow >= 0 && w->counters.tw_overflow >= 0)
-			overflow = c.tw_overflow - w->counters.tw_overflow;
-	}
-	w->counters = c;
-	w->counters_at = now;
-	w->have_counters = true;
-	w->frames_since_dump++;
-	if (dump_due(w, now))
-		dump(w, now);
-	w->tw_now = c.sockstat_tw >= 0 ? c.sockstat_tw
-		    : w->have_socks   ? (long long)w->socks.states[TCP_STATE_TIME_WAIT]
-				      : -1;
-	ring_push(w, w->tw_now, w->close_rate);
-	if (w->have_settings)
-		assess(w, interval, overflow);
-	return 0;
+	if (dump_due(w, &c, now))
+		dumped = dump(w, &snap, now) == 0;
+	return watch_step(w, &c, dumped ? &snap : NULL, now);
 }
 
 static void netns_identity(char *buf, size_t len)

@@ -68,7 +68,8 @@ struct watch {
 	bool have_socks;
 	int sock_err;                 /* why the last dump failed, or 0 */
 	struct sock_counters dumped;  /* the counters when it was made */
-	double dump_at, dump_cpu;     /* when (monotonic s), and its CPU seconds */
+	double snap_at;               /* when the snapshot in use was made */
+	double dump_at, dump_cpu;     /* when the last dump ran, and its CPU seconds */
 	unsigned frames_since_dump;
 	unsigned long long ndumps;
 	struct watch_row *rows;       /* every destination, sorted by `sort` */
@@ -89,6 +90,12 @@ void watch_free(struct watch *w);
  * when it is due. 0, or -errno when the counters cannot be read (the
  * model keeps the last frame's). */
 int watch_sample(struct watch *w, double now);
+
+/* The pure part of a frame, for watch_sample and the unit tests: the
+ * counters c read at now and, when a dump was made, its snapshot (moved
+ * into the model: snap is left empty). 0 or -ENOMEM. */
+int watch_step(struct watch *w, const struct sock_counters *c, struct sock_snapshot *snap,
+	       double now);
 
 /* Sorts the rows by s (descending, ties by key order of the dump). */
 void watch_set_sort(struct watch *w, enum watch_sort s);
