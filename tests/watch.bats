@@ -25,18 +25,20 @@ teardown() {
 # shell, in a new namespace, makes 300 TIME_WAIT towards 127.0.0.1:8080,
 # prints a marker, runs watch, prints its exit code and stays. Sets PANE
 # (the pane's shell, which holds the namespace) and waits for the first
-# frame.
+# frame. The terminal's settings (stty -g) are saved before and after.
 start_watch() {
-	local envs=() script="$BATS_TEST_TMPDIR/pane.sh" i
+	local envs=() script="$BATS_TEST_TMPDIR/pane.sh"
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
 	shift
 	{
 		echo 'ip link set lo up && sysctl -qw net.ipv4.tcp_rfc1337=1 || exit 1'
 		printf '%q --port 8080 --tw-client 300 || exit 1\n' "$SG"
+		printf 'stty -g >%q\n' "$BATS_TEST_TMPDIR/stty.before"
 		echo 'echo before-watch'
 		printf 'env %s %q watch' "${envs[*]:-}" "$TWTUNE"
 		[ $# -eq 0 ] || printf ' %q' "$@"
-		printf '\necho "watch-exit=$?"\nexec sleep 600\n'
+		printf '\nrc=$?; stty -g >%q; echo "watch-exit=$rc"\nexec sleep 600\n' \
+			"$BATS_TEST_TMPDIR/stty.after"
 	} >"$script"
 	tmux -L "$SOCK" -f /dev/null new-session -d -x 120 -y 40 "exec unshare -n bash $script"
 	PANE=$(tmux -L "$SOCK" display -p '#{pane_pid}')
@@ -57,6 +59,14 @@ wait_screen() {
 	echo "screen never showed '$1':" >&2
 	screen >&2
 	return 1
+}
+
+# The terminal settings after watch are those before it.
+same_stty() {
+	[ -s "$BATS_TEST_TMPDIR/stty.before" ] || return 1
+	run -0 cat "$BATS_TEST_TMPDIR/stty.after"
+	assert_output "$(cat "$BATS_TEST_TMPDIR/stty.before")"
+	rm -f "$BATS_TEST_TMPDIR/stty.before" "$BATS_TEST_TMPDIR/stty.after"
 }
 
 in_pane_ns() {
@@ -133,7 +143,7 @@ widest() {
 	wait_screen ' every 0\.5s '
 }
 
-@test "q exits 0 and restores the screen" {
+@test "q exits 0 and restores the screen and the terminal settings" {
 	start_watch --
 	run -0 tmux -L "$SOCK" display -p '#{alternate_on} #{cursor_flag}'
 	assert_output '1 0'
@@ -144,6 +154,7 @@ widest() {
 	refute_output --partial 'twtune watch'
 	run -0 tmux -L "$SOCK" display -p '#{alternate_on} #{cursor_flag}'
 	assert_output '0 1'
+	same_stty
 }
 
 @test "Ctrl-C exits 0 and SIGTERM dies of the signal, both restoring the screen" {
@@ -152,6 +163,7 @@ widest() {
 	wait_screen '^watch-exit=0$'
 	run -0 tmux -L "$SOCK" display -p '#{alternate_on} #{cursor_flag}'
 	assert_output '0 1'
+	same_stty
 	tmux -L "$SOCK" kill-server
 	start_watch --
 	pid=$(pgrep -P "$PANE" -x twtune)
@@ -162,6 +174,7 @@ widest() {
 	refute_output --partial 'twtune watch'
 	run -0 tmux -L "$SOCK" display -p '#{alternate_on} #{cursor_flag}'
 	assert_output '0 1'
+	same_stty
 }
 
 @test "colour carries nothing the symbols do not" {
