@@ -177,18 +177,24 @@ static double step_interval(double cur, int dir)
 	return cur;
 }
 
-/* Keys waiting on stdin: true when one of them quits. */
-static bool read_keys(struct watch *w, struct watch_view *v)
+/* Keys waiting on stdin: 1 when one of them quits, or the terminal's
+ * input ended (readable and nothing to read), else 0; -errno when it
+ * cannot be read. */
+static int read_keys(struct watch *w, struct watch_view *v)
 {
 	char k[64];
 	ssize_t n = read(STDIN_FILENO, k, sizeof(k));
 
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? 0 : -errno;
+	if (n == 0)
+		return 1;
 	for (ssize_t i = 0; i < n; i++) {
 		switch (k[i]) {
 		case 'q':
 		case 'Q':
 		case 3: /* Ctrl-C: ISIG is off in raw mode */
-			return true;
+			return 1;
 		case 'p':
 		case 'P':
 			v->paused = !v->paused;
@@ -207,7 +213,7 @@ static bool read_keys(struct watch *w, struct watch_view *v)
 			break;
 		}
 	}
-	return false;
+	return 0;
 }
 
 static int render_draw(struct watch *w, struct watch_view *v, struct watch_frame *f)
@@ -249,8 +255,12 @@ static int live(struct watch *w, struct watch_view *v, const sigset_t *waitmask)
 		if (n > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
 			break;
 		if (n > 0) {
-			if (read_keys(w, v))
+			double was = v->interval;
+
+			if ((r = read_keys(w, v)) != 0)
 				break;
+			if (v->interval != was)
+				next = watch_clock() + v->interval;
 			redraw = true;
 		}
 		if (!v->paused && watch_clock() >= next) {
@@ -266,7 +276,7 @@ static int live(struct watch *w, struct watch_view *v, const sigset_t *waitmask)
 			r = render_draw(w, v, &f);
 	}
 	watch_frame_free(&f);
-	return r;
+	return r < 0 ? r : 0;
 }
 
 static int parse_opts(int argc, char **argv, struct watch_opts *o, int *rc)

@@ -289,6 +289,10 @@ static int render_dests(const struct watch *w, const struct watch_view *v, size_
 	}
 	lb_put(&l, C_BOLD, "destinations %zu by %s, %u usable ports %u-%u  # tw = used", w->nrows,
 	       watch_sort_name(w->sort), usable, w->socks.eph.low, w->socks.eph.high);
+	if (w->socks.source == SOURCE_PROCFS)
+		lb_put(&l, C_YELLOW, "  from /proc/net/tcp");
+	if (w->sock_err < 0)
+		lb_put(&l, C_RED, "  !! the last dump failed (%s): older counts", strerror(-w->sock_err));
 	if ((r = frame_add(f, &l)) < 0)
 		return r;
 	for (size_t i = 0; i < rows && i < w->nrows; i++)

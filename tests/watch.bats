@@ -191,7 +191,8 @@ widest() {
 		"$SG" --addr ::1 --port 8443 --tw-client 120
 		LC_ALL=C "$TWTUNE" watch --once --interval 0.2 > "$BATS_TEST_TMPDIR/100"
 		COLUMNS=60 "$TWTUNE" watch --once --interval 0.2 --top 1 > "$BATS_TEST_TMPDIR/60"
-		LC_ALL=C.UTF-8 "$TWTUNE" watch --once --interval 0.2 > "$BATS_TEST_TMPDIR/utf8"'
+		LC_ALL=C.UTF-8 "$TWTUNE" watch --once --interval 0.2 > "$BATS_TEST_TMPDIR/utf8"
+		TWTUNE_FORCE_PROCFS=1 "$TWTUNE" watch --once --interval 0.2 > "$BATS_TEST_TMPDIR/procfs"'
 	f=$BATS_TEST_TMPDIR/100
 	run -1 grep -c $'\033' "$f"
 	assert_output 0
@@ -213,6 +214,9 @@ widest() {
 	[ "$output" -le 60 ]
 	run -0 grep -c ' > ' "$BATS_TEST_TMPDIR/60"
 	assert_output 1
+	# the /proc/net fallback says so, and counts the same
+	run -0 grep -E '^destinations 2 by used, .*  from /proc/net/tcp' "$BATS_TEST_TMPDIR/procfs"
+	run -0 grep -E '127\.0\.0\.1:8080 .* used +300 tw +300' "$BATS_TEST_TMPDIR/procfs"
 }
 
 @test "--once with --netns reads that namespace" {
