@@ -59,7 +59,7 @@ _twtune()
     fi
 
     local global_opts="--sysctl-root --profile-dir --netns --allow-insecure-profiles --no-color --quiet --verbose --version --help -q -v -h"
-    local commands="audit diff apply rollback sockets observe get profiles show help"
+    local commands="audit diff apply rollback sockets observe watch get profiles show help"
 
     # The command, the --profile-dir options before it, and how many
     # arguments (not options or their values) it already has.
@@ -144,6 +144,7 @@ _twtune()
     rollback) opts="--check --yes --json --state-dir --wait --help -h" ;;
     sockets) opts="--json --top --help -h" ;;
     observe) opts="--seconds --json --top --all-netns --help -h" ;;
+    watch) opts="--interval --top --observe --once --help -h" ;;
     get) opts="--json --list-keys --help -h" ;;
     profiles) opts="--json --names --help -h" ;;
     show) opts="--json --help -h" ;;

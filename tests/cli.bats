@@ -24,7 +24,7 @@ setup() {
 
 @test "help lists every command of the table and the exit codes" {
 	run -0 "$TWTUNE" help
-	for c in audit diff apply rollback sockets get profiles show help; do
+	for c in audit diff apply rollback sockets watch get profiles show help; do
 		assert_line --regexp "^  $c +"
 	done
 	assert_line '  0  ok (audit: highest risk below --fail-on)'
@@ -33,7 +33,7 @@ setup() {
 }
 
 @test "every command takes -h and --help, and help COMMAND says the same" {
-	for c in audit diff apply rollback sockets get profiles show help; do
+	for c in audit diff apply rollback sockets watch get profiles show help; do
 		run -0 "$TWTUNE" "$c" --help
 		[[ ${lines[0]} == "usage: twtune [GLOBAL OPTIONS] $c"* ]]
 		long=$output

@@ -160,7 +160,7 @@ same() {
 
 @test "the help itself: a command table, global options, and options for every command" {
 	run -0 from_help
-	assert_equal "$(tr '\n' ' ' <<<"$COMMANDS")" "audit diff apply rollback sockets observe get profiles show help "
+	assert_equal "$(tr '\n' ' ' <<<"$COMMANDS")" "audit diff apply rollback sockets observe watch get profiles show help "
 	assert_line "global --sysctl-root"
 	assert_line "global -q"
 	assert_line "audit --fail-on"
@@ -376,7 +376,8 @@ try_option() {
 		env && tag { tag = 0; if ($1 == ".B") print (kind ? kind : "user") " " $2 }' "$MAN"
 	assert_equal "$(sed 's/^[a-z]* //' <<<"$output" | sort -u)" "$(cat "$BATS_TEST_TMPDIR/src")"
 	# the ones for users first; the test hooks in the paragraph for tests
-	assert_equal "$(grep '^user ' <<<"$output" | sort)" "user NO_COLOR
+	assert_equal "$(grep '^user ' <<<"$output" | sort)" "user COLUMNS
+user NO_COLOR
 user TWTUNE_PROFILE_PATH"
-	assert_equal "$(grep -c '^test ' <<<"$output")" "$(($(wc -l <"$BATS_TEST_TMPDIR/src") - 2))"
+	assert_equal "$(grep -c '^test ' <<<"$output")" "$(($(wc -l <"$BATS_TEST_TMPDIR/src") - 3))"
 }

@@ -71,6 +71,13 @@ memcheck() {
 	[ "$output" -ge 40 ]
 }
 
+@test "memcheck: watch --once" {
+	memcheck watch --once --interval 0.2
+	assert_success
+	assert_line --regexp '^TIME_WAIT +[1-9][0-9]* '
+	assert_line --regexp '127\.0\.0\.1 > 127\.0\.0\.1:808[0-3] '
+}
+
 @test "memcheck: audit" {
 	memcheck audit --fail-on never
 	assert_success

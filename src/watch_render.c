@@ -1,0 +1,440 @@
+/* watch_render.c: one frame of `twtune watch` from the model, as lines
+ * no wider than the view. The live view and --once both print what this
+ * returns; symbols carry what colour does (`!!` crit, `! ` warn, `i `
+ * info), so the frame reads the same without colour. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+#include "registry.h"
+#include "watch.h"
+
+#define LINE_BYTES 2048
+
+/* A line being built: text that stops at the view's width. */
+struct lb {
+	char buf[LINE_BYTES];
+	size_t len;
+	unsigned cols, width;
+	bool color;
+};
+
+static void lb_init(struct lb *l, const struct watch_view *v)
+{
+	l->len = 0;
+	l->cols = 0;
+	l->width = v->width;
+	l->color = v->color;
+	l->buf[0] = '\0';
+}
+
+static void lb_raw(struct lb *l, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (l->len + n < LINE_BYTES) {
+		memcpy(l->buf + l->len, s, n + 1);
+		l->len += n;
+	}
+}
+
+/* Appends s, whole UTF-8 characters only, while they fit the width. */
+static void lb_text(struct lb *l, const char *s)
+{
+	while (*s && l->cols < l->width) {
+		size_t n = 1;
+
+		while ((s[n] & 0xC0) == 0x80)
+			n++;
+		if (l->len + n >= LINE_BYTES)
+			break;
+		memcpy(l->buf + l->len, s, n);
+		l->len += n;
+		l->cols++;
+		s += n;
+	}
+	l->buf[l->len] = '\0';
+}
+
+static void lb_put(struct lb *l, enum color c, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void lb_put(struct lb *l, enum color c, const char *fmt, ...)
+{
+	char tmp[LINE_BYTES];
+	bool paint = l->color && c != C_RESET && l->cols < l->width;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (paint)
+		lb_raw(l, color(c));
+	lb_text(l, tmp);
+	if (paint)
+		lb_raw(l, color(C_RESET));
+}
+
+static unsigned lb_room(const struct lb *l)
+{
+	return l->width > l->cols ? l->width - l->cols : 0;
+}
+
+static int frame_add(struct watch_frame *f, const struct lb *l)
+{
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 64;
+		struct watch_line *n = realloc(f->lines, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		f->lines = n;
+		f->cap = cap;
+	}
+	f->lines[f->n].text = strdup(l->buf);
+	if (!f->lines[f->n].text)
+		return -ENOMEM;
+	f->lines[f->n++].cols = l->cols;
+	return 0;
+}
+
+void watch_frame_free(struct watch_frame *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		free(f->lines[i].text);
+	free(f->lines);
+	*f = (struct watch_frame){ 0 };
+}
+
+static const char *sev_symbol(enum severity s)
+{
+	static const char *const sym[] = { "  ", "i ", "! ", "!!" };
+
+	return sym[s <= SEV_CRIT ? s : SEV_CRIT];
+}
+
+static enum color sev_color(enum severity s)
+{
+	return s == SEV_CRIT ? C_RED : s == SEV_WARN ? C_YELLOW : s == SEV_INFO ? C_CYAN : C_GREEN;
+}
+
+/* Host, kernel, namespace and risk; then the managed sysctls, wrapped
+ * onto a second line and cut there. */
+static int render_header(const struct watch *w, const struct watch_view *v, struct watch_frame *f)
+{
+	enum severity risk = w->have_settings ? w->now.risk : SEV_OK;
+	struct lb l;
+	int r;
+
+	lb_init(&l, v);
+	lb_put(&l, C_BOLD, "twtune watch");
+	lb_put(&l, sev_color(risk), "  risk %s%s", risk > SEV_OK ? sev_symbol(risk) : "",
+	       severity_name(risk));
+	lb_put(&l, C_RESET, "  netns %s %s  host %s  kernel %s", w->netns ? w->netns : "current",
+	       w->netns_id, w->host, w->kernel);
+	if ((r = frame_add(f, &l)) < 0)
+		return r;
+	lb_init(&l, v);
+	for (size_t i = 0, line = 0; i < SYSCTL_COUNT && line < 2; i++) {
+		char item[300];
+		int n;
+
+		if (!w->cur.have[i])
+			continue;
+		n = snprintf(item, sizeof(item), "%s%s %s", l.cols ? "  " : "", sysctl_table[i].name,
+			     w->cur.val[i].text && *w->cur.val[i].text ? w->cur.val[i].text : "-");
+		if (l.cols && (unsigned)n > lb_room(&l)) {
+			if ((r = frame_add(f, &l)) < 0)
+				return r;
+			lb_init(&l, v);
+			if (++line == 2)
+				break;
+			memmove(item, item + 2, strlen(item + 2) + 1);
+		}
+		lb_put(&l, C_DIM, "%s", item);
+	}
+	return l.cols ? frame_add(f, &l) : 0;
+}
+
+/* The last samples that fit in room columns, newest on the right, scaled
+ * from 0 to their largest. Rate samples below 0 (not measured) are blank. */
+static void sparkline(struct lb *l, const struct watch *w, bool rate, unsigned room, bool utf8)
+{
+	static const char *const blocks[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	static const char ascii[] = "_.-:=+*#";
+	size_t n = w->nhist < room ? w->nhist : room, first = w->nhist - n;
+	double max = 0;
+
+	for (size_t i = first; i < w->nhist; i++) {
+		double x = rate ? watch_rate_at(w, i) : (double)watch_tw_at(w, i);
+
+		if (x > max)
+			max = x;
+	}
+	for (size_t i = first; i < w->nhist; i++) {
+		double x = rate ? watch_rate_at(w, i) : (double)watch_tw_at(w, i);
+		int lv = max > 0 && x > 0 ? (int)(x / max * 7 + 0.5) : 0;
+		char one[2] = { ascii[lv], '\0' };
+
+		lb_text(l, x < 0 ? " " : utf8 ? blocks[lv] : one);
+	}
+}
+
+static int render_timewait(const struct watch *w, const struct watch_view *v,
+			   struct watch_frame *f)
+{
+	long long buckets = settings_num(&w->cur, SYSCTL_TCP_MAX_TW_BUCKETS, -1);
+	char head[200];
+	struct lb l;
+	int r;
+
+	if (w->tw_now < 0)
+		snprintf(head, sizeof(head), "TIME_WAIT       ?");
+	else if (buckets > 0)
+		snprintf(head, sizeof(head), "TIME_WAIT %7lld  %3.0f%% of %lld buckets", w->tw_now,
+			 100.0 * (double)w->tw_now / (double)buckets, buckets);
+	else
+		snprintf(head, sizeof(head), "TIME_WAIT %7lld", w->tw_now);
+	lb_init(&l, v);
+	lb_put(&l, C_BOLD, "%-40s", head);
+	lb_text(&l, " ");
+	sparkline(&l, w, false, lb_room(&l), v->utf8);
+	if ((r = frame_add(f, &l)) < 0)
+		return r;
+	lb_init(&l, v);
+	if (w->close_rate >= 0)
+		snprintf(head, sizeof(head), "closes/s  %7.0f  (TcpExt TW over %.1f s)", w->close_rate,
+			 v->interval);
+	else
+		snprintf(head, sizeof(head), "closes/s        ?  (measured from the second frame)");
+	lb_put(&l, C_BOLD, "%-40s", head);
+	lb_text(&l, " ");
+	sparkline(&l, w, true, lb_room(&l), v->utf8);
+	return frame_add(f, &l);
+}
+
+/* The process that holds most sockets towards d, when the model knows
+ * it. Plug point: the explain work adds processes to the socket model
+ * (src/sockets.c); return its name here and the destination line shows
+ * it. Until then: NULL, and the line shows no process column. */
+static const char *dest_process(const struct watch *w, const struct dest *d)
+{
+	(void)w;
+	(void)d;
+	return NULL;
+}
+
+/* [####===......]: TIME_WAIT (#), other sockets in use (=), free (.). */
+static void bar(struct lb *l, const struct dest *d, unsigned usable, unsigned width)
+{
+	double u = usable ? (double)d->used / usable : 1, t = usable ? (double)d->time_wait / usable : 1;
+	unsigned nu = (unsigned)(u * width + 0.5), nt = (unsigned)(t * width + 0.5);
+	char b[256];
+
+	width = width < sizeof(b) - 3 ? width : (unsigned)sizeof(b) - 3;
+	nu = nu > width ? width : nu;
+	nt = nt > nu ? nu : nt;
+	b[0] = '[';
+	for (unsigned i = 0; i < width; i++)
+		b[1 + i] = i < nt ? '#' : i < nu ? '=' : '.';
+	b[1 + width] = ']';
+	b[2 + width] = '\0';
+	lb_text(l, b);
+}
+
+static int render_dest(const struct watch *w, const struct watch_view *v,
+		       const struct watch_row *row, unsigned usable, struct watch_frame *f)
+{
+	const struct dest *d = row->d;
+	char lo[64], re[64], label[160], nums[160];
+	double p = usable ? (double)d->used / usable : 1;
+	enum severity s = p >= w->thresholds[THR_PORT_PRESSURE_CRIT]   ? SEV_CRIT
+			  : p >= w->thresholds[THR_PORT_PRESSURE_WARN] ? SEV_WARN
+								       : SEV_OK;
+	const char *proc = dest_process(w, d);
+	unsigned labelw = v->width >= 100 ? 36 : 28, barw;
+	struct lb l;
+
+	addr_str(&d->local, lo, sizeof(lo));
+	addr_str(&d->remote, re, sizeof(re));
+	snprintf(label, sizeof(label), strchr(re, ':') ? "%s > [%s]:%u" : "%s > %s:%u",
+		 lo, re, d->rport);
+	snprintf(nums, sizeof(nums), " %5.1f%% used %5u tw %5u %+5.0f/s%s%s", 100 * p, d->used,
+		 d->time_wait, row->rate, proc ? " " : "", proc ? proc : "");
+	lb_init(&l, v);
+	lb_put(&l, sev_color(s), "%s ", sev_symbol(s));
+	lb_put(&l, C_RESET, "%-*.*s ", (int)labelw, (int)labelw, label);
+	barw = lb_room(&l) > strlen(nums) + 2 ? lb_room(&l) - (unsigned)strlen(nums) - 2 : 0;
+	if (barw > 40)
+		barw = 40;
+	if (barw >= 8)
+		bar(&l, d, usable, barw);
+	lb_put(&l, sev_color(s), "%s", nums);
+	return frame_add(f, &l);
+}
+
+static int render_dests(const struct watch *w, const struct watch_view *v, size_t rows,
+			struct watch_frame *f)
+{
+	unsigned usable = ephemeral_usable(&w->socks.eph);
+	struct lb l;
+	int r;
+
+	lb_init(&l, v);
+	if (!w->have_socks) {
+		lb_put(&l, C_RED, "!! sockets cannot be read: %s", strerror(-w->sock_err));
+		return frame_add(f, &l);
+	}
+	lb_put(&l, C_BOLD, "destinations %zu by %s, %u usable ports %u-%u  # tw = used", w->nrows,
+	       watch_sort_name(w->sort), usable, w->socks.eph.low, w->socks.eph.high);
+	if (w->socks.source == SOURCE_PROCFS)
+		lb_put(&l, C_YELLOW, "  from /proc/net/tcp");
+	if (w->sock_err < 0)
+		lb_put(&l, C_RED, "  !! the last dump failed (%s): older counts", strerror(-w->sock_err));
+	if ((r = frame_add(f, &l)) < 0)
+		return r;
+	for (size_t i = 0; i < rows && i < w->nrows; i++)
+		if ((r = render_dest(w, v, &w->rows[i], usable, f)) < 0)
+			return r;
+	return 0;
+}
+
+/* Server-side TIME_WAIT per local port. Plug point: the explain work
+ * adds server-side counters to the socket model (src/sockets.c); render
+ * one line per local port here ("port 443  tw 1200"), at most `rows`
+ * lines, and count them in server_lines(). Until the model has them:
+ * nothing. */
+static size_t server_lines(const struct watch *w)
+{
+	(void)w;
+	return 0;
+}
+
+static int render_server(const struct watch *w, const struct watch_view *v, size_t rows,
+			 struct watch_frame *f)
+{
+	(void)w;
+	(void)v;
+	(void)rows;
+	(void)f;
+	return 0;
+}
+
+static size_t nfindings(const struct watch *w)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; w->have_settings && i < w->now.n; i++)
+		n += w->now.f[i].sev > SEV_OK;
+	return n;
+}
+
+/* The findings active now, the most severe first, at most rows lines
+ * after the heading. */
+static int render_findings(const struct watch *w, const struct watch_view *v, size_t rows,
+			   struct watch_frame *f)
+{
+	size_t shown = 0, n = nfindings(w);
+	struct lb l;
+	int r;
+
+	lb_init(&l, v);
+	lb_put(&l, C_BOLD, n ? "findings %zu" : "findings none: no rule fires", n);
+	if ((r = frame_add(f, &l)) < 0)
+		return r;
+	for (int sev = SEV_CRIT; sev > SEV_OK; sev--)
+		for (size_t i = 0; i < w->now.n && shown < rows; i++) {
+			const struct finding *x = &w->now.f[i];
+
+			if (x->sev != (enum severity)sev)
+				continue;
+			lb_init(&l, v);
+			lb_put(&l, sev_color(x->sev), "%s %-4s %s", sev_symbol(x->sev),
+			       severity_name(x->sev), x->id);
+			lb_put(&l, C_RESET, "  %s", x->title);
+			if ((r = frame_add(f, &l)) < 0)
+				return r;
+			shown++;
+		}
+	return 0;
+}
+
+static int render_footer(const struct watch *w, const struct watch_view *v, struct watch_frame *f)
+{
+	struct lb l;
+
+	lb_init(&l, v);
+	if (v->paused)
+		lb_put(&l, C_YELLOW, "PAUSED  ");
+	lb_put(&l, C_DIM, "sort %s  every %gs  dump %.0f ms x%llu  ", watch_sort_name(w->sort),
+	       v->interval, w->dump_cpu * 1000, w->ndumps);
+	if (v->height) /* live: the keys */
+		lb_put(&l, C_RESET, "q quit p pause s sort +/- interval");
+	return frame_add(f, &l);
+}
+
+static int pad_to(struct watch_frame *f, const struct watch_view *v, size_t n)
+{
+	struct lb l;
+	int r;
+
+	lb_init(&l, v);
+	while (f->n < n)
+		if ((r = frame_add(f, &l)) < 0)
+			return r;
+	return 0;
+}
+
+/* Rows for the lists when the height is bounded: every destination and
+ * finding that fits, the findings keeping at least a third. */
+static void fit(size_t avail, size_t *dests, size_t *server, size_t *finds)
+{
+	size_t want = *finds, keep;
+
+	if (*dests + *server + *finds <= avail)
+		return;
+	keep = avail / 3 < want ? avail / 3 : want;
+	avail -= keep;
+	*server = *server < avail / 2 ? *server : avail / 2;
+	avail -= *server;
+	*dests = *dests < avail ? *dests : avail;
+	avail -= *dests;
+	*finds = keep + avail < want ? keep + avail : want;
+}
+
+int watch_render(const struct watch *w, const struct watch_view *v, struct watch_frame *f)
+{
+	size_t dests = w->nrows < v->top ? w->nrows : v->top, server = server_lines(w);
+	size_t finds = nfindings(w);
+	int r;
+
+	for (size_t i = 0; i < f->n; i++)
+		free(f->lines[i].text);
+	f->n = 0;
+	if ((r = render_header(w, v, f)) < 0 || (r = render_timewait(w, v, f)) < 0)
+		return r;
+	if (v->height) {
+		/* the list headings and the footer */
+		size_t fixed = f->n + 2 + 1, avail = v->height > fixed ? v->height - fixed : 0;
+
+		fit(avail, &dests, &server, &finds);
+	}
+	if ((r = render_dests(w, v, dests, f)) < 0 || (r = render_server(w, v, server, f)) < 0 ||
+	    (r = render_findings(w, v, finds, f)) < 0)
+		return r;
+	if (v->height && (r = pad_to(f, v, v->height - 1)) < 0)
+		return r;
+	if ((r = render_footer(w, v, f)) < 0)
+		return r;
+	/* a terminal too small even for the header: the first rows and the footer */
+	if (v->height && f->n > v->height) {
+		struct watch_line footer = f->lines[--f->n];
+
+		while (f->n > v->height - 1)
+			free(f->lines[--f->n].text);
+		f->lines[f->n++] = footer;
+	}
+	return 0;
+}
