@@ -16,17 +16,22 @@
 
 const struct command commands[] = {
 	{ "audit", cmd_audit, CMD_ALL_NETNS,
-	  "audit [--json | --format text|json|prometheus] [--fail-on info|warn|crit|never] [--interval SEC] [--top N] [PROFILE]",
+	  "audit [--json | --format text|json|prometheus|k8s|docker] [--fail-on info|warn|crit|never] [--interval SEC] [--top N] [PROFILE]",
 	  "judge TIME_WAIT pressure: findings, suggested change and its predicted effect",
 	  "  --json               one JSON object (same as --format json)\n"
-	  "  --format FMT         text (default), json, or prometheus (node_exporter textfile)\n"
+	  "  --format FMT         text (default), json, prometheus (node_exporter textfile),\n"
+	  "                       k8s (the change as a pod's securityContext.sysctls) or\n"
+	  "                       docker (the change as docker run --sysctl flags)\n"
 	  "  --fail-on SEV        exit 1 when the risk reaches SEV: info, warn, crit (default), never\n"
 	  "  --interval SEC       sample the close rate over SEC seconds (default 0: estimate)\n"
 	  "  --top N              destinations to list (default 5)\n"
 	  "  PROFILE              judge the change to PROFILE instead of the suggestion\n" },
-	{ "diff", cmd_diff, CMD_ALL_NETNS, "diff [--json] [--interval SEC] PROFILE",
+	{ "diff", cmd_diff, CMD_ALL_NETNS,
+	  "diff [--json | --format text|json|k8s|docker] [--interval SEC] PROFILE",
 	  "show what PROFILE would change and the predicted effect, nothing else",
 	  "  --json               {profile, risk, diff, prediction, predicted_risk}\n"
+	  "  --format FMT         text (default), json, k8s (pod securityContext.sysctls)\n"
+	  "                       or docker (docker run --sysctl flags)\n"
 	  "  --interval SEC       sample the close rate over SEC seconds\n" },
 	{ "apply", cmd_apply, CMD_WRITES_KERNEL,
 	  "apply [--check] [--yes] [--json] [--persist[=FILE]] [--state-dir DIR] [--wait SEC] PROFILE",
