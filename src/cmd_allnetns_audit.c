@@ -39,6 +39,7 @@ struct audit_all {
 	size_t nrows, cap;
 	int worst;             /* highest risk of the namespaces read, -1 before */
 	int err;               /* -ENOMEM while collecting the rows */
+	bool host_from_self;   /* PID 1's namespace could not be read */
 };
 
 static void summarize(struct ns_row *row, const struct audit *a, const struct report *r)
@@ -194,6 +195,7 @@ static void audit_visit(struct ns_visit *v, void *arg)
 		A->err = -ENOMEM;
 		return;
 	}
+	A->host_from_self = v->scan->host_from_self;
 	if (v->status == NS_READ) {
 		cmd_audit_ctx(&ctx);
 		ctx.netns = v->ns->label;
@@ -230,8 +232,12 @@ static void print_summary(const struct audit_all *A)
 		nread += A->rows[i].status == NS_READ;
 		ncounters += A->rows[i].from_counters;
 	}
-	printf("twtune %s --all-netns: %zu network namespaces, %zu read\n\n",
+	printf("twtune %s --all-netns: %zu network namespaces, %zu read\n",
 	       A->is_diff ? "diff" : "audit", A->nrows, nread);
+	if (A->host_from_self)
+		printf("note: /proc/1/ns/net cannot be read here: \"host\" is the namespace twtune "
+		       "runs in\n");
+	printf("\n");
 	printf("%-20s %-11s %8s %9s %8s %-6s %-8s %s\n", "LABEL", "INODE", "SOCKETS", "TIME_WAIT",
 	       "PRESSURE", "RISK", "JUDGED", "TOP FINDING");
 	for (size_t i = 0; i < A->nrows; i++) {
