@@ -249,7 +249,8 @@ static void print_summary(const struct audit_all *A)
 			       "-", "-", ns_status_name(w->status), "-", w->why);
 			continue;
 		}
-		snprintf(pressure, sizeof(pressure), "%s%.0f%%", w->from_counters ? "<" : "",
+		snprintf(pressure, sizeof(pressure), "%s%.0f%%",
+			 w->from_counters && w->sockets > 0 ? "<" : "",
 			 w->pressure * 100 + (w->from_counters ? 0.5 : 0));
 		printf("%-20.20s %-11llu %8lld %9lld %8s %-6s %-8s %s\n", w->label, w->inode,
 		       w->sockets, w->tw, pressure, severity_name(w->risk),
