@@ -250,21 +250,22 @@ struct sockets_all {
 static void sockets_visit(struct ns_visit *v, void *arg)
 {
 	struct sockets_all *sa = arg;
-	struct settings cur;
+	struct settings cur; /* its reserved ports are the snapshot's: freed last */
 	struct ephemeral eph;
 	struct collect_opts co;
 	struct collect_result res;
 	struct sock_snapshot s;
 	char err[512];
+	bool have_cur = false;
 	int r = -1;
 
 	if (v->status == NS_READ && settings_read(&cur, G.sysctl_root, err, sizeof(err)) == 0) {
+		have_cur = true;
 		eph = settings_ephemeral(&cur);
 		cmd_collect_opts(&co);
 		r = collect_sockets(&s, &eph, &co, &res);
 		if (r < 0)
 			sockets_failure(&res, r, err, sizeof(err));
-		settings_free(&cur);
 	}
 	if (v->status == NS_READ && r < 0) {
 		v->status = NS_FAILED;
@@ -287,6 +288,8 @@ static void sockets_visit(struct ns_visit *v, void *arg)
 	sa->first = false;
 	if (r == 0)
 		sockets_free(&s);
+	if (have_cur)
+		settings_free(&cur);
 }
 
 static int all_sockets(int argc, char **argv)
