@@ -50,16 +50,40 @@ ALL_CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-reco
 ALL_LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-SRCS := $(wildcard src/*.c)
+# eBPF for twtune observe: built when clang, bpftool, libbpf-dev and the
+# running kernel's BTF are there (make deps installs the packages); else
+# twtune is built without it and observe says so. BPF=0 leaves it out.
+BPF_CLANG   ?= clang
+BPFTOOL     ?= $(or $(shell command -v bpftool 2>/dev/null),$(wildcard /usr/sbin/bpftool))
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+BPF_ARCH    := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/ppc64le/powerpc/')
+BPF_MISSING := $(if $(shell command -v $(BPF_CLANG) 2>/dev/null),,$(BPF_CLANG)) \
+               $(if $(and $(BPFTOOL),$(shell command -v $(BPFTOOL) 2>/dev/null)),,bpftool) \
+               $(if $(shell pkg-config --exists libbpf 2>/dev/null && echo y),,libbpf-dev) \
+               $(if $(wildcard $(VMLINUX_BTF)),,$(VMLINUX_BTF))
+BPF ?= $(if $(strip $(BPF_MISSING)),0,1)
+ifeq ($(BPF),1)
+# The skeleton's directory by its absolute path, mapped to "build" in the
+# debug information: the binary's build-id is the same wherever it is built.
+ALL_CFLAGS += -DTWTUNE_HAVE_BPF -I$(abspath $(BUILD)) -ffile-prefix-map=$(abspath $(BUILD))=build \
+              $(shell pkg-config --cflags libbpf)
+LDLIBS_ALL += $(shell pkg-config --libs libbpf)
+else ifneq ($(filter-out clean deps,$(or $(MAKECMDGOALS),all)),)
+$(info twtune: building without eBPF (observe): $(if $(strip $(BPF_MISSING)),missing $(strip $(BPF_MISSING)); make deps installs clang bpftool libbpf-dev,BPF=0 given))
+endif
+
+SRCS := $(filter-out %.bpf.c,$(wildcard src/*.c))
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
-LIB_OBJS := $(filter-out $(BUILD)/main.o $(BUILD)/cmd_%.o,$(OBJS))
+# observe.o needs libbpf and the skeleton: only the binary links it.
+LIB_OBJS := $(filter-out $(BUILD)/main.o $(BUILD)/cmd_%.o $(BUILD)/observe.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_TOOLS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/*.c))
 BENCH_TOOLS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
 
 # Debian packages: what building needs, and what the test suite needs on top.
-BUILD_PKGS = gcc make pkg-config libc6-dev libnl-3-dev libiniparser-dev
+# clang, bpftool, libbpf-dev: the eBPF side of twtune observe.
+BUILD_PKGS = gcc make pkg-config libc6-dev libnl-3-dev libiniparser-dev clang bpftool libbpf-dev
 # libclang-rt-dev: libFuzzer, for clang -fsanitize=fuzzer (clang only recommends it).
 # valgrind: tests/valgrind.bats checks the commands under memcheck.
 # nginx, apache2-utils (ab), curl: the real proxy and client of tests/explain_prep.bats.
@@ -87,6 +111,28 @@ $(BUILD)/%.o: src/%.c $(BUILD)/flags
 	@mkdir -p $(BUILD)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The kernel side of observe: vmlinux.h from the running kernel's BTF, the
+# BPF object (CO-RE), its skeleton; all generated, never committed.
+$(BUILD)/vmlinux.h:
+	@mkdir -p $(BUILD)
+	@echo "  GEN     $@"
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/observe.bpf.o: src/observe.bpf.c src/observe.h $(BUILD)/vmlinux.h Makefile
+	@echo "  BPF     $<"
+	$(Q)$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
+		-ffile-prefix-map=$(CURDIR)=. -ffile-prefix-map=$(abspath $(BUILD))=build \
+		-I$(abspath $(BUILD)) -Isrc $(shell pkg-config --cflags libbpf) -c -o $@.full $<
+	$(Q)$(BPFTOOL) gen object $@ $@.full && rm -f $@.full
+
+$(BUILD)/observe.skel.h: $(BUILD)/observe.bpf.o
+	@echo "  GEN     $@"
+	$(Q)$(BPFTOOL) gen skeleton $< name observe_bpf >$@.tmp && mv $@.tmp $@
+
+ifeq ($(BPF),1)
+$(BUILD)/observe.o: $(BUILD)/observe.skel.h
+endif
 
 $(BIN): $(OBJS)
 	@echo "  LINK    $@"

@@ -59,7 +59,7 @@ _twtune()
     fi
 
     local global_opts="--sysctl-root --profile-dir --netns --all-netns --allow-insecure-profiles --no-color --quiet --verbose --version --help -q -v -h"
-    local commands="audit diff apply rollback sockets get profiles show help"
+    local commands="audit diff apply rollback sockets observe get profiles show help"
 
     # The command, the --profile-dir options before it, and how many
     # arguments (not options or their values) it already has.
@@ -82,7 +82,7 @@ _twtune()
             [[ -n $d ]] && pdirs+=(--profile-dir "$d")
         else
             case $w in
-            --format | --fail-on | --interval | --top | --state-dir | --wait) ((i++)) ;;
+            --format | --fail-on | --interval | --top | --seconds | --state-dir | --wait) ((i++)) ;;
             -*) ;;
             *) ((npos++)) ;;
             esac
@@ -125,7 +125,7 @@ _twtune()
         mapfile -t COMPREPLY < <(compgen -W "info warn crit never" -- "$cur")
         return
         ;;
-    --interval | --top | --wait)
+    --interval | --top | --seconds | --wait)
         return
         ;;
     esac
@@ -147,6 +147,7 @@ _twtune()
     apply) opts="--check --yes --json --persist --persist= --state-dir --wait --help -h" ;;
     rollback) opts="--check --yes --json --state-dir --wait --help -h" ;;
     sockets) opts="--json --top --help -h" ;;
+    observe) opts="--seconds --json --top --all-netns --help -h" ;;
     get) opts="--json --list-keys --help -h" ;;
     profiles) opts="--json --names --help -h" ;;
     show) opts="--json --help -h" ;;

@@ -3,7 +3,7 @@
 # come from `twtune profiles --names`, given the --profile-dir options
 # already on the line; keys from `twtune get --list-keys`.
 
-set -l commands audit diff apply rollback sockets get profiles show help
+set -l commands audit diff apply rollback sockets observe get profiles show help
 
 # The --profile-dir options before the command, for `profiles --names`.
 function __twtune_profiles
@@ -106,6 +106,7 @@ complete -c twtune -n "not __fish_seen_subcommand_from $commands" -a diff -d 'wh
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -a apply -d 'apply a profile safely'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -a rollback -d 'restore the values before the first apply since the last rollback'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -a sockets -d 'live socket pressure'
+complete -c twtune -n "not __fish_seen_subcommand_from $commands" -a observe -d 'connect() failures and TIME_WAIT over eBPF'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -a get -d 'current sysctl values'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -a profiles -d 'list profiles'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -a show -d 'show a profile'
@@ -115,12 +116,14 @@ complete -c twtune -n "__twtune_first_arg audit diff apply show" -a '(__twtune_p
 complete -c twtune -n "__fish_seen_subcommand_from get" -a '(__twtune_keys)' -d key
 complete -c twtune -n "__twtune_first_arg help" -a "$commands"
 
-complete -c twtune -n "__fish_seen_subcommand_from audit diff apply rollback sockets get profiles show" -l json -d 'JSON output'
+complete -c twtune -n "__fish_seen_subcommand_from audit diff apply rollback sockets observe get profiles show" -l json -d 'JSON output'
 complete -c twtune -n "__fish_seen_subcommand_from audit" -l format -x -a 'text json prometheus k8s docker' -d 'output format'
 complete -c twtune -n "__fish_seen_subcommand_from diff" -l format -x -a 'text json k8s docker' -d 'output format'
 complete -c twtune -n "__fish_seen_subcommand_from audit" -l fail-on -x -a 'info warn crit never' -d 'exit 1 at this severity'
 complete -c twtune -n "__fish_seen_subcommand_from audit diff" -l interval -x -d 'sample the close rate for SEC seconds'
-complete -c twtune -n "__fish_seen_subcommand_from audit sockets" -l top -x -d 'destinations to list'
+complete -c twtune -n "__fish_seen_subcommand_from audit sockets observe" -l top -x -d 'destinations to list'
+complete -c twtune -n "__fish_seen_subcommand_from observe" -l seconds -x -d 'seconds to watch'
+complete -c twtune -n "__fish_seen_subcommand_from observe" -l all-netns -d 'every network namespace'
 complete -c twtune -n "__fish_seen_subcommand_from apply rollback" -l check -d 'show, write nothing'
 complete -c twtune -n "__fish_seen_subcommand_from apply rollback" -l yes -d 'do not ask'
 complete -c twtune -n "__fish_seen_subcommand_from apply" -l persist -d 'also write a sysctl.d file (--persist=FILE)'

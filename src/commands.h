@@ -37,6 +37,7 @@ int cmd_show(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_sockets(int argc, char **argv);
+int cmd_observe(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_help(int argc, char **argv);

@@ -54,6 +54,12 @@ const struct command commands[] = {
 	  "show live TCP sockets: states, fullest destinations, listeners in the range, counters",
 	  "  --json               one JSON object (the one audit --json embeds as \"sockets\")\n"
 	  "  --top N              destinations to list (default 10)\n" },
+	{ "observe", cmd_observe, 0, "observe [--seconds N] [--json] [--top N] [--all-netns]",
+	  "count connect() failures, TIME_WAIT entered and bind() failures over eBPF",
+	  "  --seconds N          watch N seconds (default 10; Ctrl-C ends early and prints)\n"
+	  "  --json               {window_seconds, namespaces, destinations, server_side, bind_failures}\n"
+	  "  --top N              rows per section (default 10, 0: all)\n"
+	  "  --all-netns          count every network namespace, not only the current one\n" },
 	{ "get", cmd_get, CMD_ALL_NETNS, "get [--json | --list-keys] [KEY...]",
 	  "print the current values of the managed sysctls, like sysctl(8)",
 	  "  --json               one JSON object: key -> value (null where the kernel lacks the key)\n"
@@ -250,6 +256,9 @@ static int all_netns_check(const struct command *c, bool root_given)
 	if (c->flags & CMD_WRITES_KERNEL)
 		return usage_error(NULL, "--all-netns: %s works on one namespace: use --netns NAME|PATH",
 				   c->name);
+	if (!strcmp(c->name, "observe"))
+		return usage_error(NULL, "--all-netns: observe has an option of its own: "
+					 "twtune observe --all-netns");
 	if (!(c->flags & CMD_ALL_NETNS))
 		return usage_error(NULL, "--all-netns works with get, sockets, audit and diff, not %s",
 				   c->name);

@@ -364,5 +364,7 @@ row() {
 	run -2 "$TWTUNE" --all-netns --netns "$T-1" audit
 	assert_output --partial "exclude each other"
 	run -2 "$TWTUNE" --all-netns profiles
+	run -2 "$TWTUNE" --all-netns observe
+	assert_output --partial "twtune observe --all-netns"
 	run -2 "$TWTUNE" --all-netns audit --format yaml
 }

@@ -34,7 +34,7 @@ expect() {
 }
 
 @test "bash: commands" {
-	expect "twtune " apply audit diff get help profiles rollback show sockets
+	expect "twtune " apply audit diff get help observe profiles rollback show sockets
 	expect "twtune s" show sockets
 	expect "twtune ro" rollback
 	# after global options and their values
@@ -55,6 +55,8 @@ expect() {
 	expect "twtune apply -" --check --yes --json --persist --persist= --state-dir --wait --help -h
 	expect "twtune rollback -" --check --yes --json --state-dir --wait --help -h
 	expect "twtune sockets -" --json --top --help -h
+	expect "twtune observe -" --seconds --json --top --all-netns --help -h
+	expect "twtune observe --seconds "
 	expect "twtune get -" --json --list-keys --help -h
 	expect "twtune profiles -" --json --names --help -h
 	expect "twtune show -" --json --help -h
@@ -180,7 +182,7 @@ green"
 }
 
 @test "bash: help COMMAND" {
-	expect "twtune help " apply audit diff get help profiles rollback show sockets
+	expect "twtune help " apply audit diff get help observe profiles rollback show sockets
 	expect "twtune help a" apply audit
 	expect "twtune help audit "
 	expect "twtune sockets "
@@ -211,10 +213,11 @@ fish_expect() {
 
 @test "fish: commands, options, values, profiles and keys through complete -C" {
 	fish_expect "twtune au" audit
-	fish_expect "twtune " apply audit diff get help profiles rollback show sockets
+	fish_expect "twtune " apply audit diff get help observe profiles rollback show sockets
 	fish_expect "twtune -" --sysctl-root --profile-dir --netns --all-netns --allow-insecure-profiles --no-color --quiet --verbose \
 		--version --help -q -v -h
 	fish_expect "twtune audit --" --json --format --fail-on --interval --top --help
+	fish_expect "twtune observe --" --seconds --json --top --all-netns --help
 	fish_expect "twtune apply --" --check --yes --json --persist --state-dir --wait --help
 	fish_expect "twtune rollback --" --check --yes --json --state-dir --wait --help
 	fish_expect "twtune audit --fail-on " crit info never warn
@@ -249,10 +252,11 @@ zsh_case() {
 @test "zsh: commands, options, values, profiles and keys in a real zsh" {
 	ZSH_LINES=() ZSH_WANT=
 	zsh_case "twtune au" audit
-	zsh_case "twtune " apply audit diff get help profiles rollback show sockets
+	zsh_case "twtune " apply audit diff get help observe profiles rollback show sockets
 	zsh_case "twtune --" --sysctl-root --profile-dir --netns --all-netns --allow-insecure-profiles --no-color --quiet --verbose \
 		--version --help
 	zsh_case "twtune audit --" --json --format --fail-on --interval --top --help
+	zsh_case "twtune observe --" --seconds --json --top --all-netns --help
 	zsh_case "twtune audit --fail-on " crit info never warn
 	zsh_case "twtune audit --format " docker json k8s prometheus text
 	zsh_case "twtune diff --format " docker json k8s text

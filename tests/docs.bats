@@ -160,7 +160,7 @@ same() {
 
 @test "the help itself: a command table, global options, and options for every command" {
 	run -0 from_help
-	assert_equal "$(tr '\n' ' ' <<<"$COMMANDS")" "audit diff apply rollback sockets get profiles show help "
+	assert_equal "$(tr '\n' ' ' <<<"$COMMANDS")" "audit diff apply rollback sockets observe get profiles show help "
 	assert_line "global --sysctl-root"
 	assert_line "global -q"
 	assert_line "audit --fail-on"
