@@ -58,7 +58,7 @@ _twtune()
         _twtune_init
     fi
 
-    local global_opts="--sysctl-root --profile-dir --netns --allow-insecure-profiles --no-color --quiet --verbose --version --help -q -v -h"
+    local global_opts="--sysctl-root --profile-dir --netns --all-netns --allow-insecure-profiles --no-color --quiet --verbose --version --help -q -v -h"
     local commands="audit diff apply rollback sockets observe watch get profiles show help"
 
     # The command, the --profile-dir options before it, and how many
@@ -114,7 +114,11 @@ _twtune()
         return
         ;;
     --format)
-        mapfile -t COMPREPLY < <(compgen -W "text json prometheus" -- "$cur")
+        if [[ $cmd == diff ]]; then
+            mapfile -t COMPREPLY < <(compgen -W "text json k8s docker" -- "$cur")
+        else
+            mapfile -t COMPREPLY < <(compgen -W "text json prometheus k8s docker" -- "$cur")
+        fi
         return
         ;;
     --fail-on)
@@ -139,7 +143,7 @@ _twtune()
     local opts=
     case $cmd in
     audit) opts="--json --format --fail-on --interval --top --help -h" ;;
-    diff) opts="--json --interval --help -h" ;;
+    diff) opts="--json --format --interval --help -h" ;;
     apply) opts="--check --yes --json --persist --persist= --state-dir --wait --help -h" ;;
     rollback) opts="--check --yes --json --state-dir --wait --help -h" ;;
     sockets) opts="--json --top --help -h" ;;

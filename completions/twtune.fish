@@ -93,6 +93,7 @@ complete -c twtune -f
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l sysctl-root -x -a '(__fish_complete_directories)' -d 'read and write sysctls under DIR'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l profile-dir -x -a '(__fish_complete_directories)' -d 'search DIR for profiles first'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l netns -r -a '(__twtune_netns)' -d 'network namespace NAME or PATH'
+complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l all-netns -d 'get, sockets, audit, diff: once per network namespace'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l allow-insecure-profiles -d 'as root, read profiles others can write'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l no-color -d 'no colour'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -s q -l quiet -d 'only errors'
@@ -117,7 +118,8 @@ complete -c twtune -n "__fish_seen_subcommand_from get" -a '(__twtune_keys)' -d 
 complete -c twtune -n "__twtune_first_arg help" -a "$commands"
 
 complete -c twtune -n "__fish_seen_subcommand_from audit diff apply rollback sockets observe get profiles show" -l json -d 'JSON output'
-complete -c twtune -n "__fish_seen_subcommand_from audit" -l format -x -a 'text json prometheus' -d 'output format'
+complete -c twtune -n "__fish_seen_subcommand_from audit" -l format -x -a 'text json prometheus k8s docker' -d 'output format'
+complete -c twtune -n "__fish_seen_subcommand_from diff" -l format -x -a 'text json k8s docker' -d 'output format'
 complete -c twtune -n "__fish_seen_subcommand_from audit" -l fail-on -x -a 'info warn crit never' -d 'exit 1 at this severity'
 complete -c twtune -n "__fish_seen_subcommand_from audit diff" -l interval -x -d 'sample the close rate for SEC seconds'
 complete -c twtune -n "__fish_seen_subcommand_from audit sockets observe watch" -l top -x -d 'destinations to list'

@@ -114,10 +114,47 @@ static int make_target(struct audit *a, const char *sysctl_root, const struct pr
 	return 0;
 }
 
+bool audit_counters_idle(const struct sock_counters *c, const struct settings *s,
+			 const double *thr)
+{
+	struct ephemeral e = settings_ephemeral(s);
+	unsigned usable = ephemeral_usable(&e);
+	long long max = settings_num(s, SYSCTL_TCP_MAX_TW_BUCKETS, -1);
+	double bound;
+
+	if (c->sockstat_tw < 0 || c->sockstat_inuse < 0 || c->sockstat6_inuse < 0 || max <= 0 ||
+	    usable == 0)
+		return false;
+	/* every socket a destination or a state could count is one of these;
+	 * what the TIME_WAIT buckets rule reads (the counters) is read anyway */
+	bound = (double)(c->sockstat_tw + c->sockstat_inuse + c->sockstat6_inuse);
+	return bound < thr[THR_PORT_PRESSURE_WARN] * usable &&
+	       (double)c->sockstat_tw < thr[THR_TW_BUCKETS_WARN] * (double)max &&
+	       (double)(c->sockstat_inuse + c->sockstat6_inuse) < thr[THR_CLOSE_WAIT_WARN] &&
+	       bound < (double)usable; /* check_narrow: no destination closes faster */
+}
+
+/* The collection options: listeners only when the counters say the
+ * namespace is idle (and the live kernel is asked). */
+static void collect_plan(struct audit *a, const struct audit_ctx *ctx, struct collect_opts *co)
+{
+	struct sock_counters c;
+
+	*co = ctx->collect;
+	if (!ctx->cheap_idle || co->source == COLLECT_PROCFS || (co->replay && *co->replay) ||
+	    co->record)
+		return;
+	if (collect_counters(co, &c) == 0 && audit_counters_idle(&c, &a->current, a->thresholds)) {
+		co->listeners_only = true;
+		a->from_counters = true;
+	}
+}
+
 int audit_run(struct audit *a, const struct audit_ctx *ctx, const struct profile *p,
 	      double interval, char *err, size_t errlen)
 {
 	struct ephemeral eph;
+	struct collect_opts co;
 	struct utsname u;
 	int r;
 
@@ -131,7 +168,8 @@ int audit_run(struct audit *a, const struct audit_ctx *ctx, const struct profile
 	for (size_t i = 0; i < THR_COUNT_; i++)
 		a->thresholds[i] = p ? p->thresholds[i] : threshold_table[i].def;
 	eph = settings_ephemeral(&a->current);
-	a->sock_err = collect_sockets(&a->socks, &eph, &ctx->collect, &a->collected);
+	collect_plan(a, ctx, &co);
+	a->sock_err = collect_sockets(&a->socks, &eph, &co, &a->collected);
 	a->have_socks = a->sock_err == 0;
 	a->obs.socks = a->have_socks ? &a->socks : NULL;
 	a->obs.max_tw_observed = a->current.have[SYSCTL_TCP_MAX_TW_BUCKETS]

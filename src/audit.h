@@ -17,6 +17,10 @@ struct audit_ctx {
 	const char *sysctl_root;     /* usually /proc/sys */
 	const char *netns;           /* the --netns argument, or NULL for the current one */
 	struct collect_opts collect; /* the sockets and counters */
+	/* Judge an idle namespace from its counters: when TIME_WAIT plus the
+	 * sockets in use (sockstat, sockstat6) cannot reach any warn
+	 * threshold, dump the listeners only (collect.listeners_only). */
+	bool cheap_idle;
 };
 
 struct audit {
@@ -32,7 +36,15 @@ struct audit {
 	const char *unsupported[17]; /* NULL-terminated */
 	char kernel[sizeof(((struct utsname *)0)->release)];
 	char netns_id[64];
+	bool from_counters;          /* cheap_idle took: only listeners were dumped */
 };
+
+/* True when the counters C bound every socket count the rules judge below
+ * its warn threshold THR for the settings S: TIME_WAIT plus sockets in
+ * use cannot fill any destination's ports, the TIME_WAIT buckets or the
+ * CLOSE_WAIT limit. False when a counter is missing. */
+bool audit_counters_idle(const struct sock_counters *c, const struct settings *s,
+			 const double *thr);
 
 /* The current values of every key under sysctl_root, and the computed
  * default of tcp_max_tw_buckets. 0 or -errno with err set. */

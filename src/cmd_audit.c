@@ -6,22 +6,28 @@
 #include <string.h>
 
 #include "audit.h"
+#include "cmd_audit.h"
 #include "commands.h"
+#include "k8s.h"
 #include "report.h"
 #include "sockets_render.h"
 #include "twtune.h"
 
-enum format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
+static int parse_format(const char *cmd, const char *arg, bool is_diff, enum format *fmt)
+{
+	static const char *const names[] = { "text", "json", "prometheus", "k8s", "docker" };
 
-struct audit_opts {
-	enum format format;
-	int fail_on; /* severity, or 4 for never */
-	double interval;
-	size_t top;
-	const char *profile;
-};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(arg, names[i]) && !(is_diff && i == FMT_PROMETHEUS)) {
+			*fmt = (enum format)i;
+			return EXIT_OK;
+		}
+	return usage_error(cmd, "--format '%s': use %s", arg,
+			   is_diff ? "text, json, k8s or docker"
+				   : "text, json, prometheus, k8s or docker");
+}
 
-static int parse_opts(int argc, char **argv, bool is_diff, struct audit_opts *o)
+int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o)
 {
 	static const struct option audit_opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -33,6 +39,7 @@ static int parse_opts(int argc, char **argv, bool is_diff, struct audit_opts *o)
 	};
 	static const struct option diff_opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -49,15 +56,9 @@ static int parse_opts(int argc, char **argv, bool is_diff, struct audit_opts *o)
 			o->format = FMT_JSON;
 			break;
 		case 'f':
-			if (!strcmp(optarg, "text"))
-				o->format = FMT_TEXT;
-			else if (!strcmp(optarg, "json"))
-				o->format = FMT_JSON;
-			else if (!strcmp(optarg, "prometheus"))
-				o->format = FMT_PROMETHEUS;
-			else
-				return usage_error(cmd, "--format '%s': use text, json or prometheus",
-						   optarg);
+			rc = parse_format(cmd, optarg, is_diff, &o->format);
+			if (rc != EXIT_OK)
+				return rc;
 			break;
 		case 'F':
 			if (!strcmp(optarg, "never"))
@@ -90,6 +91,29 @@ static int parse_opts(int argc, char **argv, bool is_diff, struct audit_opts *o)
 	return EXIT_OK;
 }
 
+int cmd_audit_snippet(FILE *f, const struct report *r, enum format fmt)
+{
+	struct k8s_change c[SYSCTL_COUNT];
+	char names[SYSCTL_COUNT][96];
+	size_t n = k8s_changes(r->current, r->target, c, names);
+
+	return fmt == FMT_DOCKER ? k8s_render_docker(f, c, n) : k8s_render_pod(f, c, n);
+}
+
+static void render(const struct report *r, const struct audit_opts *o, bool is_diff)
+{
+	if (o->format == FMT_K8S || o->format == FMT_DOCKER)
+		cmd_audit_snippet(stdout, r, o->format);
+	else if (is_diff)
+		(o->format == FMT_JSON ? report_diff_json : report_diff_text)(stdout, r);
+	else if (o->format == FMT_JSON)
+		report_json(stdout, r);
+	else if (o->format == FMT_PROMETHEUS)
+		report_prometheus(stdout, r);
+	else
+		report_text(stdout, r);
+}
+
 static int run(int argc, char **argv, bool is_diff)
 {
 	struct audit_opts o;
@@ -98,7 +122,7 @@ static int run(int argc, char **argv, bool is_diff)
 	struct audit a;
 	struct report r;
 	char err[512];
-	int rc = parse_opts(argc, argv, is_diff, &o);
+	int rc = cmd_audit_parse(argc, argv, is_diff, &o);
 
 	if (rc != EXIT_OK)
 		return rc < 0 ? EXIT_OK : rc;
@@ -117,14 +141,7 @@ static int run(int argc, char **argv, bool is_diff)
 		      sockets_failure(&a.collected, a.sock_err, why, sizeof(why)));
 	}
 	audit_report(&a, o.profile ? prof.name : NULL, o.top, &r);
-	if (is_diff)
-		(o.format == FMT_JSON ? report_diff_json : report_diff_text)(stdout, &r);
-	else if (o.format == FMT_JSON)
-		report_json(stdout, &r);
-	else if (o.format == FMT_PROMETHEUS)
-		report_prometheus(stdout, &r);
-	else
-		report_text(stdout, &r);
+	render(&r, &o, is_diff);
 	if (!is_diff && (int)a.before.risk >= o.fail_on)
 		rc = EXIT_RISK;
 	audit_free(&a);

@@ -22,7 +22,6 @@ void cmd_collect_opts(struct collect_opts *o)
 
 void cmd_audit_ctx(struct audit_ctx *ctx)
 {
-	ctx->sysctl_root = G.sysctl_root;
-	ctx->netns = G.netns;
+	*ctx = (struct audit_ctx){ .sysctl_root = G.sysctl_root, .netns = G.netns };
 	cmd_collect_opts(&ctx->collect);
 }

@@ -11,6 +11,8 @@ static int from_sock_diag(struct sock_snapshot *s, const struct collect_opts *o,
 {
 	if (o->replay && *o->replay)
 		return sockdiag_replay(s, o->replay, st);
+	if (o->listeners_only)
+		return sockdiag_dump_states(s, o->per_family, 1U << TCP_STATE_LISTEN, o->record, st);
 	return sockdiag_dump(s, o->per_family, o->record, st);
 }
 

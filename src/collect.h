@@ -26,6 +26,8 @@ struct collect_opts {
 				 the kernel (NULL: ask it); not with procfs */
 	const char *record;   /* file to record the live dump's messages to, or NULL */
 	bool per_family;      /* one inet_diag_req_v2 dump per family, not the one walk */
+	bool listeners_only;  /* sock_diag: only LISTEN sockets (the established table
+				 is not walked); procfs and a replay read all */
 };
 
 /* How the collection went. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #define CMD_WRITES_KERNEL 0x1 /* writes sysctls: needs privilege checks first */
+#define CMD_ALL_NETNS 0x2     /* runs once per namespace with --all-netns */
 
 struct command {
 	const char *name;
@@ -41,6 +42,8 @@ int cmd_watch(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+/* --all-netns: the command c once per network namespace (cmd_allnetns.c). */
+int cmd_all_netns(const struct command *c, int argc, char **argv);
 
 struct profile;
 struct profile_search;

@@ -3,27 +3,15 @@
 
 #include <string.h>
 
-/* To be replaced by the registry column (src/registry.h, Kubernetes
- * safety) once it is merged. From Kubernetes pkg/kubelet/sysctl/
- * safe_sysctls.go, see /work/shared/FACTS.md "Containers and Kubernetes".
- * Every other sysctl, tcp_tw_reuse, tcp_max_tw_buckets and tcp_timestamps
- * among them, is unsafe: the kubelet must allow it with
- * --allowed-unsafe-sysctls. */
-static const struct {
-	const char *name, *since;
-} safe[] = {
-	{ "net.ipv4.ip_local_port_range", NULL },
-	{ "net.ipv4.tcp_syncookies", NULL },
-	{ "net.ipv4.ping_group_range", "1.18" },
-	{ "net.ipv4.ip_unprivileged_port_start", "1.22" },
-	{ "net.ipv4.ip_local_reserved_ports", "1.27" },
-	{ "net.ipv4.tcp_keepalive_time", "1.29" },
-	{ "net.ipv4.tcp_fin_timeout", "1.29" },
-	{ "net.ipv4.tcp_keepalive_intvl", "1.29" },
-	{ "net.ipv4.tcp_keepalive_probes", "1.29" },
-	{ "net.ipv4.tcp_rmem", "1.32" },
-	{ "net.ipv4.tcp_wmem", "1.32" },
-};
+#include "registry.h"
+#include "settings.h"
+
+/* The safety of a key is the registry's k8s_safe_since column (src/registry.h,
+ * from Kubernetes pkg/kubelet/sysctl/safe_sysctls.go): every other key,
+ * tcp_tw_reuse, tcp_max_tw_buckets and tcp_timestamps among them, is
+ * unsafe, and the kubelet must allow it with --allowed-unsafe-sysctls.
+ * "1.4" is the first list (every version with pod sysctls). */
+#define K8S_FIRST_LIST "1.4"
 
 bool k8s_name_valid(const char *name)
 {
@@ -47,13 +35,33 @@ static bool same_name(const char *a, const char *b)
 
 bool k8s_sysctl_safe(const char *name, const char **since)
 {
-	for (size_t i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
-		if (same_name(name, safe[i].name)) {
-			if (since)
-				*since = safe[i].since;
-			return true;
-		}
+	const struct sysctl_def *d = NULL;
+	char full[96];
+
 	if (since)
 		*since = NULL;
-	return false;
+	/* full names only: the registry also knows the short ones */
+	if (strncmp(name, "net.ipv4.", 9) && strncmp(name, "net/ipv4/", 9))
+		return false;
+	d = sysctl_lookup(name);
+	if (!d || !d->k8s_safe_since || !same_name(name, sysctl_fullname(d, full, sizeof(full))))
+		return false;
+	if (since && strcmp(d->k8s_safe_since, K8S_FIRST_LIST))
+		*since = d->k8s_safe_since;
+	return true;
+}
+
+size_t k8s_changes(const struct settings *cur, const struct settings *tgt,
+		   struct k8s_change *c, char (*names)[96])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sysctl_count; i++) {
+		if (!tgt->have[i] || (cur->have[i] && sysval_equal(&cur->val[i], &tgt->val[i])))
+			continue;
+		c[n].name = sysctl_fullname(&sysctl_table[i], names[n], sizeof(names[n]));
+		c[n].value = tgt->val[i].text;
+		n++;
+	}
+	return n;
 }

@@ -18,6 +18,13 @@ struct k8s_change {
  * or NULL when every version with pod sysctls does. */
 bool k8s_sysctl_safe(const char *name, const char **since);
 
+struct settings;
+/* The keys TGT changes from CUR, in registry order, into C (room for
+ * SYSCTL_COUNT), their full names kept in NAMES (as many rows). Returns
+ * how many. */
+size_t k8s_changes(const struct settings *cur, const struct settings *tgt,
+		   struct k8s_change *c, char (*names)[96]);
+
 /* A name that can be written into YAML and a shell line unquoted:
  * [A-Za-z0-9_./-], not empty. */
 bool k8s_name_valid(const char *name);

@@ -15,18 +15,23 @@
 #include "twtune.h"
 
 const struct command commands[] = {
-	{ "audit", cmd_audit, 0,
-	  "audit [--json | --format text|json|prometheus] [--fail-on info|warn|crit|never] [--interval SEC] [--top N] [PROFILE]",
+	{ "audit", cmd_audit, CMD_ALL_NETNS,
+	  "audit [--json | --format text|json|prometheus|k8s|docker] [--fail-on info|warn|crit|never] [--interval SEC] [--top N] [PROFILE]",
 	  "judge TIME_WAIT pressure: findings, suggested change and its predicted effect",
 	  "  --json               one JSON object (same as --format json)\n"
-	  "  --format FMT         text (default), json, or prometheus (node_exporter textfile)\n"
+	  "  --format FMT         text (default), json, prometheus (node_exporter textfile),\n"
+	  "                       k8s (the change as a pod's securityContext.sysctls) or\n"
+	  "                       docker (the change as docker run --sysctl flags)\n"
 	  "  --fail-on SEV        exit 1 when the risk reaches SEV: info, warn, crit (default), never\n"
 	  "  --interval SEC       sample the close rate over SEC seconds (default 0: estimate)\n"
 	  "  --top N              destinations to list (default 5)\n"
 	  "  PROFILE              judge the change to PROFILE instead of the suggestion\n" },
-	{ "diff", cmd_diff, 0, "diff [--json] [--interval SEC] PROFILE",
+	{ "diff", cmd_diff, CMD_ALL_NETNS,
+	  "diff [--json | --format text|json|k8s|docker] [--interval SEC] PROFILE",
 	  "show what PROFILE would change and the predicted effect, nothing else",
 	  "  --json               {profile, risk, diff, prediction, predicted_risk}\n"
+	  "  --format FMT         text (default), json, k8s (pod securityContext.sysctls)\n"
+	  "                       or docker (docker run --sysctl flags)\n"
 	  "  --interval SEC       sample the close rate over SEC seconds\n" },
 	{ "apply", cmd_apply, CMD_WRITES_KERNEL,
 	  "apply [--check] [--yes] [--json] [--persist[=FILE]] [--state-dir DIR] [--wait SEC] PROFILE",
@@ -45,7 +50,7 @@ const struct command commands[] = {
 	  "  --json               apply --json's object; each change also has from {profile, time}\n"
 	  "  --state-dir DIR      journal and lock (default /var/lib/twtune)\n"
 	  "  --wait SEC           wait up to SEC for another apply or rollback (default 10)\n" },
-	{ "sockets", cmd_sockets, 0, "sockets [--json] [--top N]",
+	{ "sockets", cmd_sockets, CMD_ALL_NETNS, "sockets [--json] [--top N]",
 	  "show live TCP sockets: states, fullest destinations, listeners in the range, counters",
 	  "  --json               one JSON object (the one audit --json embeds as \"sockets\")\n"
 	  "  --top N              destinations to list (default 10)\n" },
@@ -61,7 +66,7 @@ const struct command commands[] = {
 	  "  --top N              destinations to list (default 10)\n"
 	  "  --observe            connects and failures per destination (needs eBPF observe)\n"
 	  "  --once               print one frame as plain text and exit (no terminal needed)\n" },
-	{ "get", cmd_get, 0, "get [--json | --list-keys] [KEY...]",
+	{ "get", cmd_get, CMD_ALL_NETNS, "get [--json | --list-keys] [KEY...]",
 	  "print the current values of the managed sysctls, like sysctl(8)",
 	  "  --json               one JSON object: key -> value (null where the kernel lacks the key)\n"
 	  "  --list-keys          the full names of the managed keys (or of each KEY), one per line\n" },
@@ -88,6 +93,7 @@ static const char global_options[] =
 	"  --sysctl-root DIR     read and write sysctls under DIR (default /proc/sys)\n"
 	"  --profile-dir DIR     search DIR for profiles first (repeatable)\n"
 	"  --netns NAME|PATH     work in network namespace /run/netns/NAME or PATH\n"
+	"  --all-netns           get, sockets, audit, diff: once per network namespace\n"
 	"  --allow-insecure-profiles\n"
 	"                        as root, read profiles that others can write\n"
 	"  --no-color            no colour (also when NO_COLOR is set)\n"
@@ -142,6 +148,7 @@ enum {
 	OPT_SYSCTL_ROOT = 256,
 	OPT_PROFILE_DIR,
 	OPT_NETNS,
+	OPT_ALL_NETNS,
 	OPT_ALLOW_INSECURE,
 	OPT_NO_COLOR,
 	OPT_VERSION
@@ -155,6 +162,7 @@ static int parse_globals(int argc, char **argv, bool *root_given)
 		{ "sysctl-root", required_argument, NULL, OPT_SYSCTL_ROOT },
 		{ "profile-dir", required_argument, NULL, OPT_PROFILE_DIR },
 		{ "netns", required_argument, NULL, OPT_NETNS },
+		{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
 		{ "allow-insecure-profiles", no_argument, NULL, OPT_ALLOW_INSECURE },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -182,6 +190,9 @@ static int parse_globals(int argc, char **argv, bool *root_given)
 			break;
 		case OPT_NETNS:
 			G.netns = optarg;
+			break;
+		case OPT_ALL_NETNS:
+			G.all_netns = true;
 			break;
 		case OPT_ALLOW_INSECURE:
 			G.allow_insecure_profiles = true;
@@ -245,6 +256,26 @@ static int enter_globals(bool root_given)
 	return EXIT_OK;
 }
 
+/* --all-netns: only with the commands that read, alone. */
+static int all_netns_check(const struct command *c, bool root_given)
+{
+	if (c->flags & CMD_WRITES_KERNEL)
+		return usage_error(NULL, "--all-netns: %s works on one namespace: use --netns NAME|PATH",
+				   c->name);
+	if (!strcmp(c->name, "observe"))
+		return usage_error(NULL, "--all-netns: observe has an option of its own: "
+					 "twtune observe --all-netns");
+	if (!(c->flags & CMD_ALL_NETNS))
+		return usage_error(NULL, "--all-netns works with get, sockets, audit and diff, not %s",
+				   c->name);
+	if (G.netns)
+		return usage_error(NULL, "--all-netns and --netns exclude each other");
+	if (root_given)
+		return usage_error(NULL, "--all-netns reads /proc/sys of each namespace: "
+					 "not with --sysctl-root");
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	const struct command *c;
@@ -266,10 +297,17 @@ int main(int argc, char **argv)
 	c = command_find(argv[optind]);
 	if (!c)
 		return usage_error(NULL, "unknown command '%s'", argv[optind]);
+	idx = optind;
+	if (G.all_netns) {
+		rc = all_netns_check(c, root_given);
+		if (rc != EXIT_OK)
+			return rc;
+		optind = 0;
+		return finish_stdout(cmd_all_netns(c, argc - idx, argv + idx));
+	}
 	rc = enter_globals(root_given);
 	if (rc != EXIT_OK)
 		return rc;
-	idx = optind;
 	optind = 0; /* commands parse their own options from scratch */
 	return finish_stdout(c->fn(argc - idx, argv + idx));
 }

@@ -374,68 +374,79 @@ static void json_diff(struct json *j, const struct report *r)
 	json_arr_end(j);
 }
 
+void report_diff_json_member(struct json *j, const char *key, const struct report *r)
+{
+	json_obj_begin(j, key);
+	json_int(j, "schema_version", REPORT_SCHEMA_VERSION);
+	json_str(j, "profile", r->profile);
+	json_str(j, "risk", severity_name(r->before->risk));
+	json_diff(j, r);
+	json_obj_end(j);
+}
+
 void report_diff_json(FILE *f, const struct report *r)
 {
 	struct json j;
 
 	json_init(&j, f);
-	json_obj_begin(&j, NULL);
-	json_int(&j, "schema_version", REPORT_SCHEMA_VERSION);
-	json_str(&j, "profile", r->profile);
-	json_str(&j, "risk", severity_name(r->before->risk));
-	json_diff(&j, r);
-	json_obj_end(&j);
+	report_diff_json_member(&j, NULL, r);
 	json_end(&j);
 }
 
 void report_json(FILE *f, const struct report *r)
 {
-	struct ephemeral e = settings_ephemeral(r->current);
-	unsigned usable = ephemeral_usable(&e);
-	char name[96];
 	struct json j;
 
 	json_init(&j, f);
-	json_obj_begin(&j, NULL);
-	json_int(&j, "schema_version", REPORT_SCHEMA_VERSION);
-	json_str(&j, "kernel", r->kernel);
-	json_obj_begin(&j, "netns");
-	json_str(&j, "name", r->netns);
-	json_str(&j, "id", r->netns_id);
-	json_obj_end(&j);
-	json_obj_begin(&j, "sysctl");
+	report_json_member(&j, NULL, r);
+	json_end(&j);
+}
+
+void report_json_member(struct json *j, const char *key, const struct report *r)
+{
+	struct ephemeral e = settings_ephemeral(r->current);
+	unsigned usable = ephemeral_usable(&e);
+	char name[96];
+
+	json_obj_begin(j, key);
+	json_int(j, "schema_version", REPORT_SCHEMA_VERSION);
+	json_str(j, "kernel", r->kernel);
+	json_obj_begin(j, "netns");
+	json_str(j, "name", r->netns);
+	json_str(j, "id", r->netns_id);
+	json_obj_end(j);
+	json_obj_begin(j, "sysctl");
 	for (size_t i = 0; i < sysctl_count; i++)
-		json_sysval(&j, sysctl_fullname(&sysctl_table[i], name, sizeof(name)),
+		json_sysval(j, sysctl_fullname(&sysctl_table[i], name, sizeof(name)),
 			    r->current->have[i] ? &r->current->val[i] : NULL);
-	json_obj_end(&j);
-	json_obj_begin(&j, "ephemeral");
-	json_uint(&j, "low", e.low);
-	json_uint(&j, "high", e.high);
-	json_uint(&j, "reserved_in_range", e.high - e.low + 1 - usable);
-	json_uint(&j, "usable", usable);
-	json_double(&j, "capacity_per_second", usable / 60.0, 2);
-	json_obj_end(&j);
-	json_obj_begin(&j, "close_rate");
-	json_double(&j, "per_second", r->obs->close_rate, 2);
-	json_bool(&j, "measured", r->obs->close_rate_measured);
-	json_double(&j, "interval", r->obs->interval, 1);
-	json_obj_end(&j);
+	json_obj_end(j);
+	json_obj_begin(j, "ephemeral");
+	json_uint(j, "low", e.low);
+	json_uint(j, "high", e.high);
+	json_uint(j, "reserved_in_range", e.high - e.low + 1 - usable);
+	json_uint(j, "usable", usable);
+	json_double(j, "capacity_per_second", usable / 60.0, 2);
+	json_obj_end(j);
+	json_obj_begin(j, "close_rate");
+	json_double(j, "per_second", r->obs->close_rate, 2);
+	json_bool(j, "measured", r->obs->close_rate_measured);
+	json_double(j, "interval", r->obs->interval, 1);
+	json_obj_end(j);
 	if (r->obs->socks)
-		sockets_json(&j, "sockets", r->obs->socks, r->collected, r->top);
+		sockets_json(j, "sockets", r->obs->socks, r->collected, r->top);
 	else
-		json_null(&j, "sockets");
-	json_findings(&j, r->before);
-	json_str(&j, "risk", severity_name(r->before->risk));
-	json_obj_begin(&j, "suggested");
+		json_null(j, "sockets");
+	json_findings(j, r->before);
+	json_str(j, "risk", severity_name(r->before->risk));
+	json_obj_begin(j, "suggested");
 	for (size_t i = 0; i < sysctl_count && !r->profile; i++)
 		if (differs(r, i))
-			json_str(&j, sysctl_fullname(&sysctl_table[i], name, sizeof(name)),
+			json_str(j, sysctl_fullname(&sysctl_table[i], name, sizeof(name)),
 				 r->target->val[i].text);
-	json_obj_end(&j);
-	json_str(&j, "profile", r->profile);
-	json_diff(&j, r);
-	json_obj_end(&j);
-	json_end(&j);
+	json_obj_end(j);
+	json_str(j, "profile", r->profile);
+	json_diff(j, r);
+	json_obj_end(j);
 }
 
 /* ---- Prometheus text format 0.0.4 ---- */

@@ -28,6 +28,11 @@ struct report {
 void report_text(FILE *f, const struct report *r);
 void report_json(FILE *f, const struct report *r);
 void report_prometheus(FILE *f, const struct report *r);
+struct json;
+/* The object report_json() (report_diff_json()) prints, written into J as
+ * member KEY (NULL: an array element or the top level). */
+void report_json_member(struct json *j, const char *key, const struct report *r);
+void report_diff_json_member(struct json *j, const char *key, const struct report *r);
 /* Only the diff and the predicted effect (twtune diff). */
 void report_diff_text(FILE *f, const struct report *r);
 void report_diff_json(FILE *f, const struct report *r);

@@ -215,6 +215,7 @@ struct live {
 	struct diag_dump d;
 	FILE *record;
 	int record_err;
+	uint32_t states; /* idiag_states of the requests */
 };
 
 /* Writes one message, padded as the kernel lays it out, to the recording. */
@@ -236,12 +237,12 @@ static int send_request(struct live *L, uint32_t *seq)
 {
 	struct inet_diag_req legacy = {
 		.idiag_family = AF_INET, /* the kernel answers for both */
-		.idiag_states = ~0U,
+		.idiag_states = L->states,
 	};
 	struct inet_diag_req_v2 v2 = {
 		.sdiag_family = families[L->d.family],
 		.sdiag_protocol = IPPROTO_TCP,
-		.idiag_states = ~0U,
+		.idiag_states = L->states,
 	};
 	struct nl_msg *msg =
 		nlmsg_alloc_simple(L->d.one_walk ? TCPDIAG_GETSOCK : SOCK_DIAG_BY_FAMILY, NLM_F_DUMP);
@@ -338,7 +339,13 @@ static int per_family_from_scratch(struct live *L)
 int sockdiag_dump(struct sock_snapshot *s, bool per_family, const char *rec,
 		  struct diag_status *st)
 {
-	struct live L = { .sk = NULL };
+	return sockdiag_dump_states(s, per_family, ~0U, rec, st);
+}
+
+int sockdiag_dump_states(struct sock_snapshot *s, bool per_family, uint32_t states,
+			 const char *rec, struct diag_status *st)
+{
+	struct live L = { .sk = NULL, .states = states };
 	bool fell_back = per_family;
 	int r;
 

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sockets.h"
 
@@ -80,6 +81,14 @@ int sockdiag_parse_buffer(struct sock_snapshot *s, const void *buf, size_t len,
  * message sent and received to the file record, unless it is NULL. */
 int sockdiag_dump(struct sock_snapshot *s, bool per_family, const char *record,
 		  struct diag_status *st);
+
+/* sockdiag_dump() for the sockets in STATES only (a mask of 1 << kernel
+ * TCP state). 1 << TCP_LISTEN alone is the cheap request: the kernel
+ * walks its listening hash and skips the established table
+ * (inet_diag_dump_icsk), which every namespace shares unless
+ * tcp_child_ehash_entries gives it its own. */
+int sockdiag_dump_states(struct sock_snapshot *s, bool per_family, uint32_t states,
+			 const char *record, struct diag_status *st);
 
 /* Replays a recorded dump from a file, exactly as sockdiag_dump() would
  * have seen it. 0 or -errno, with st set as above. */

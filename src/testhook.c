@@ -41,6 +41,7 @@ void testhook_init(void)
 		.diag_record = env_str(getenv("TWTUNE_DIAG_RECORD")),
 		.force_procfs = env_on("TWTUNE_FORCE_PROCFS"),
 		.diag_per_family = env_on("TWTUNE_DIAG_PER_FAMILY"),
+		.netns_pause = number(getenv("TWTUNE_TEST_NETNS_PAUSE")),
 	};
 }
 

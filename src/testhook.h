@@ -17,6 +17,9 @@
  *   TWTUNE_FORCE_PROCFS=1        read /proc/net/tcp{,6}, not sock_diag
  *                                (ignored with TWTUNE_DIAG_REPLAY)
  *   TWTUNE_DIAG_PER_FAMILY=1     one sock_diag dump per address family
+ *   TWTUNE_TEST_NETNS_PAUSE=SEC  --all-netns: a pause of SEC seconds after
+ *                                the first namespace (the host's), named
+ *                                on stderr, so that a test can end one
  *   TWTUNE_PROC_NET=DIR          read the counters (and tcp{,6}) under DIR
  *                                instead of /proc/net (read by main.c, as
  *                                the default of the proc_net directory)
@@ -39,6 +42,7 @@ struct testhooks {
 	const char *diag_record; /* TWTUNE_DIAG_RECORD, NULL when unset or empty */
 	bool force_procfs;      /* TWTUNE_FORCE_PROCFS=1 */
 	bool diag_per_family;   /* TWTUNE_DIAG_PER_FAMILY=1 */
+	long netns_pause;       /* TWTUNE_TEST_NETNS_PAUSE, 0 when unset or bad */
 };
 
 /* Reads every hook from the environment; once, at the start of main(). */

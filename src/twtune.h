@@ -23,6 +23,7 @@ struct globals {
 	const char *sysctl_root;  /* default /proc/sys */
 	const char *proc_net;     /* default /proc/net (follows --netns) */
 	const char *netns;        /* --netns NAME|PATH, or NULL */
+	bool all_netns;           /* --all-netns */
 	const char *profile_dirs[MAX_PROFILE_DIRS];
 	size_t nprofile_dirs;
 	bool allow_insecure_profiles; /* as root, read profiles others can write */

@@ -45,6 +45,11 @@ setup() {
 	EOF
 }
 
+teardown() {
+	local n
+	for n in ${NSDEL:-}; do ip netns del "$n" 2>/dev/null || true; done
+}
+
 # Writes $T/NAME.yml: the common play head, then the tasks on stdin.
 playbook() {
 	{ cat "$T/head.yml"; sed 's/^/    /'; } >"$T/$1.yml"
@@ -317,6 +322,47 @@ stats() {
 	assert_output 1
 }
 
+@test "ansible: all_netns audits every namespace: facts per namespace, fails on the highest risk" {
+	N="twtune-a-$$"
+	ip netns add "$N-1"
+	ip netns add "$N-2"
+	NSDEL="$N-1 $N-2"
+	ip netns exec "$N-2" sh -c 'ip link set lo up && sysctl -qw net.ipv4.tcp_rfc1337=1 net.ipv4.tcp_max_tw_buckets=10'
+	ip netns exec "$N-2" "$SG" --port 8080 --tw-client 20 >/dev/null
+	i1=$(stat -Lc %i "/run/netns/$N-1") i2=$(stat -Lc %i "/run/netns/$N-2")
+	playbook all <<-'EOF'
+	- name: audit
+	  twtune: {state: audit, all_netns: true, fail_on: "{{ fail_on }}"}
+	EOF
+	playbook bad <<-'EOF'
+	- name: apply
+	  twtune: {name: proxy-profile, all_netns: true}
+	EOF
+	run -0 scenario '
+		play all -e fail_on=crit >"$T/crit.json" || echo "crit: $?"
+		play all -e fail_on=never >"$T/never.json"
+		play bad >"$T/bad.json" || echo "bad: $?"'
+	assert_output $'crit: 2\nbad: 2'
+	r=$(task "$T/crit.json" audit)
+	run -0 jq -r '"\(.status) \(.rc) \(.risk)"' <<<"$r"; assert_output 'failed 1 crit'
+	run -0 jq -r .msg <<<"$r"
+	assert_output --regexp '^twtune audit: risk crit in netns .+ \(inode [0-9]+\) reaches fail_on=crit: '
+	for f in crit never; do
+		r=$(task "$T/$f.json" audit)
+		run -0 jq -r --argjson i "$i2" '.ansible_facts.twtune_netns[] | select(.netns.inode == $i) |
+			"\(.netns.label) \(.status) \(.audit.risk) \(.audit.sysctl["net.ipv4.tcp_max_tw_buckets"])"' <<<"$r"
+		assert_output "$N-2 read crit 10"
+		run -0 jq -r --argjson i "$i1" '.ansible_facts.twtune_netns[] | select(.netns.inode == $i) |
+			"\(.netns.label) \(.status) \(.judged_from_counters) \(.audit.risk)"' <<<"$r"
+		assert_output "$N-1 read true ok"
+	done
+	r=$(task "$T/never.json" audit)
+	run -0 jq -r '"\(.status) \(.risk) \(.worst_netns.risk) \(.ansible_facts.twtune_audit.risk)"' <<<"$r"
+	assert_output 'ok crit crit crit'
+	run -0 jq -r .msg <<<"$(task "$T/bad.json" apply)"
+	assert_output --partial 'all_netns goes with state=audit only'
+}
+
 @test "ansible: twtune's errors fail the task with its own line, and change nothing" {
 	playbook bad <<-'EOF'
 	- name: unknown profile
@@ -376,9 +422,9 @@ fleet_vars() {
 		ANSIBLE_STDOUT_CALLBACK=default timeout 120 ansible-playbook -e "@$T/fleet.json" \
 			--check "$TOP/contrib/ansible/fleet.yml"
 		echo "after: $(rv ip_local_port_range)"'
-	assert_line --partial '"msg": "localhost: risk ok, proxy-profile would make 2 change(s), predicted risk ok; fullest destination 127.0.0.1:8080 5/28232 ports"'
+	assert_line --regexp '"msg": "localhost: risk ok, proxy-profile would make 2 change\(s\), predicted risk ok; fullest destination 127.0.0.1:8080 5/28232 ports; worst namespace .+ \(inode [0-9]+\) risk (ok|info|warn|crit)'
 	assert_line 'after: 32768 60999'
-	assert_line --regexp '^localhost +: ok=3 +changed=1 +unreachable=0 +failed=0'
+	assert_line --regexp '^localhost +: ok=4 +changed=1 +unreachable=0 +failed=0'
 	[ ! -e "$PF" ]
 	[ ! -e "$S" ]
 }
@@ -390,9 +436,9 @@ fleet_vars() {
 		ANSIBLE_STDOUT_CALLBACK=default timeout 120 ansible-playbook -i "$T/plain" -e "@$T/fleet.json" \
 			"$TOP/contrib/ansible/fleet.yml"
 		echo "after: $(rv ip_local_port_range)"'
-	assert_line --partial '"msg": "localhost: risk ok, not a proxy, untouched; fullest destination none"'
+	assert_line --regexp '"msg": "localhost: risk ok, not a proxy, untouched; fullest destination none; worst namespace .+ \(inode [0-9]+\) risk '
 	assert_line 'after: 32768 60999'
-	assert_line --regexp '^localhost +: ok=2 +changed=0 +unreachable=0 +failed=0 +skipped=1'
+	assert_line --regexp '^localhost +: ok=3 +changed=0 +unreachable=0 +failed=0 +skipped=1'
 	[ ! -e "$PF" ]
 	[ ! -e "$S" ]
 }
@@ -403,7 +449,7 @@ fleet_vars() {
 		ANSIBLE_STDOUT_CALLBACK=default timeout 120 ansible-playbook -e "@$T/fleet.json" \
 			"$TOP/contrib/ansible/fleet.yml"
 		echo "after: $(rv ip_local_port_range)"'
-	assert_line --partial '"msg": "localhost: risk ok, proxy-profile made 2 change(s), predicted risk ok; fullest destination none"'
+	assert_line --partial '"msg": "localhost: risk ok, proxy-profile made 2 change(s), predicted risk ok; fullest destination none; worst namespace '
 	assert_line 'after: 16384 65535'
 	run -0 grep -x 'net.ipv4.ip_local_port_range = 16384 65535' "$PF"
 	rm -rf "$S" "$PF"

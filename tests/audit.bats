@@ -220,13 +220,38 @@ sev() {
 
 @test "audit rejects bad options with one line" {
 	run -2 --separate-stderr "$TWTUNE" audit --format xml
-	assert_equal "$stderr" "twtune: audit: --format 'xml': use text, json or prometheus; see 'twtune audit --help'"
+	assert_equal "$stderr" "twtune: audit: --format 'xml': use text, json, prometheus, k8s or docker; see 'twtune audit --help'"
+	run -2 --separate-stderr "$TWTUNE" diff --format prometheus "$TOP/profiles/web-server.ini"
+	assert_equal "$stderr" "twtune: diff: --format 'prometheus': use text, json, k8s or docker; see 'twtune diff --help'"
 	run -2 --separate-stderr "$TWTUNE" audit --fail-on sometimes
 	assert_equal "${#stderr_lines[@]}" 1
 	run -2 --separate-stderr "$TWTUNE" audit --interval -1
 	assert_equal "${#stderr_lines[@]}" 1
 	run -3 --separate-stderr "$TWTUNE" audit no-such-profile
 	[[ $stderr == "twtune: audit: profile 'no-such-profile' not found (looked in "* ]]
+}
+
+@test "--format k8s and docker: the suggestion and a profile's diff as pod sysctls and docker flags" {
+	run -1 scenario '
+		sysctl -qw net.ipv4.ip_local_port_range="40000 40999" net.ipv4.tcp_tw_reuse=0
+		"$SG" --port 8080 --tw-client 900
+		"$TWTUNE" audit --format k8s || echo "exit $?"
+		"$TWTUNE" audit --format docker --fail-on never
+		"$TWTUNE" diff --format k8s "$TOP/profiles/web-server.ini"
+		"$TWTUNE" diff --format docker "$TOP/profiles/web-server.ini"
+		exit 1'
+	# the suggestion: a wider range (safe, a string), tcp_tw_reuse (unsafe)
+	assert_line '        value: "40000 65535"'
+	assert_line '#   --allowed-unsafe-sysctls=net.ipv4.tcp_tw_reuse'
+	assert_line '#        value: "1"'
+	assert_line 'exit 1'
+	assert_line "--sysctl 'net.ipv4.ip_local_port_range=40000 65535' --sysctl net.ipv4.tcp_tw_reuse=1"
+	# web-server: the range back to the default; tcp_tw_reuse and the buckets unsafe
+	assert_line '        value: "32768 60999"'
+	assert_line '#   --allowed-unsafe-sysctls=net.ipv4.tcp_tw_reuse,net.ipv4.tcp_max_tw_buckets'
+	assert_line '#        value: "524288"'
+	assert_line "--sysctl 'net.ipv4.ip_local_port_range=32768 60999' --sysctl net.ipv4.tcp_tw_reuse=2 --sysctl net.ipv4.tcp_max_tw_buckets=524288"
+	[ "$(grep -c '^spec:$' <<<"$output")" -eq 2 ]
 }
 
 @test "text output fits 100 columns: long IPv6 destinations, reserved lists, profile" {

@@ -60,8 +60,9 @@ setup() {
 	run -2 "$BENCH/nlfloor" --bogus
 }
 
-@test "bench.sh prints both tables for a small N" {
-	run env ROUNDS=3 TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/bench.sh" 2000
+@test "bench.sh prints every table for a small N" {
+	run env ROUNDS=3 ALLNETNS_N=2000 IDLE=3 TWTUNE="$TWTUNE" BENCH="$BENCH" \
+		bash "$TOP/tests/bench/bench.sh" 2000
 	assert_success # prints bench.sh's output when it fails
 	assert_output --partial '### 2000 TIME_WAIT sockets, twtune against ss and the floor (20 destinations;'
 	assert_output --partial '### 2000 TIME_WAIT sockets, beating the floor'
@@ -69,6 +70,10 @@ setup() {
 	assert_output --regexp '\| floor-1walk-sport \| [0-9.]+ '
 	assert_output --partial '3 rounds; 2000 still held'
 	assert_output --partial '- ss -tanH state time-wait / twtune: '
-	run -1 env TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/bench.sh" 12x
+	assert_output --partial '### 2000 TIME_WAIT sockets, --all-netns with 3 idle namespaces'
+	assert_output --regexp '\| all-netns \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9]+ \|'
+	assert_output --regexp '- --all-netns audit / --netns BUSY audit: [0-9.]+ \(target at most 1.5\)'
+	assert_output --regexp '- per other namespace: -?[0-9.]+ ms \(\(all-netns - netns-busy\) / [0-9]+: the 3 idle ones'
+	run -1 env ALLNETNS_N=0 TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/bench.sh" 12x
 	assert_output "bench: N '12x': use a number of sockets"
 }

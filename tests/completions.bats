@@ -43,7 +43,7 @@ expect() {
 }
 
 @test "bash: global options" {
-	expect "twtune -" --sysctl-root --profile-dir --netns --allow-insecure-profiles --no-color --quiet --verbose \
+	expect "twtune -" --sysctl-root --profile-dir --netns --all-netns --allow-insecure-profiles --no-color --quiet --verbose \
 		--version --help -q -v -h
 	expect "twtune --n" --netns --no-color
 	expect "twtune -v --ver" --verbose --version
@@ -51,7 +51,7 @@ expect() {
 
 @test "bash: the options of every command" {
 	expect "twtune audit -" --json --format --fail-on --interval --top --help -h
-	expect "twtune diff -" --json --interval --help -h
+	expect "twtune diff -" --json --format --interval --help -h
 	expect "twtune apply -" --check --yes --json --persist --persist= --state-dir --wait --help -h
 	expect "twtune rollback -" --check --yes --json --state-dir --wait --help -h
 	expect "twtune sockets -" --json --top --help -h
@@ -140,7 +140,9 @@ net.ipv4.ip_local_port_range"
 	expect "twtune audit --fail-on " crit info never warn
 	expect "twtune audit --fail-on w" warn
 	expect "twtune audit --fail-on=c" crit
-	expect "twtune audit --format " json prometheus text
+	expect "twtune audit --format " docker json k8s prometheus text
+	expect "twtune diff --format " docker json k8s text
+	expect "twtune audit --format k" k8s
 	expect "twtune audit --json --format p" prometheus
 	expect "twtune audit --format=j" json
 	# numbers: nothing to offer, and no profile names either
@@ -214,7 +216,7 @@ fish_expect() {
 @test "fish: commands, options, values, profiles and keys through complete -C" {
 	fish_expect "twtune au" audit
 	fish_expect "twtune " apply audit diff get help observe profiles rollback show sockets watch
-	fish_expect "twtune -" --sysctl-root --profile-dir --netns --allow-insecure-profiles --no-color --quiet --verbose \
+	fish_expect "twtune -" --sysctl-root --profile-dir --netns --all-netns --allow-insecure-profiles --no-color --quiet --verbose \
 		--version --help -q -v -h
 	fish_expect "twtune audit --" --json --format --fail-on --interval --top --help
 	fish_expect "twtune observe --" --seconds --json --top --all-netns --help
@@ -222,7 +224,8 @@ fish_expect() {
 	fish_expect "twtune rollback --" --check --yes --json --state-dir --wait --help
 	fish_expect "twtune watch --" --interval --top --observe --once --help
 	fish_expect "twtune audit --fail-on " crit info never warn
-	fish_expect "twtune audit --format " json prometheus text
+	fish_expect "twtune audit --format " docker json k8s prometheus text
+	fish_expect "twtune diff --format " docker json k8s text
 	fish_expect "twtune show " $SHIPPED
 	fish_expect "twtune show proxy-profile "
 	fish_expect "twtune --profile-dir $BATS_TEST_TMPDIR/pd show only" only-in-dir
@@ -253,13 +256,14 @@ zsh_case() {
 	ZSH_LINES=() ZSH_WANT=
 	zsh_case "twtune au" audit
 	zsh_case "twtune " apply audit diff get help observe profiles rollback show sockets watch
-	zsh_case "twtune --" --sysctl-root --profile-dir --netns --allow-insecure-profiles --no-color --quiet --verbose \
+	zsh_case "twtune --" --sysctl-root --profile-dir --netns --all-netns --allow-insecure-profiles --no-color --quiet --verbose \
 		--version --help
 	zsh_case "twtune audit --" --json --format --fail-on --interval --top --help
 	zsh_case "twtune observe --" --seconds --json --top --all-netns --help
 	zsh_case "twtune watch --" --interval --top --observe --once --help
 	zsh_case "twtune audit --fail-on " crit info never warn
-	zsh_case "twtune audit --format " json prometheus text
+	zsh_case "twtune audit --format " docker json k8s prometheus text
+	zsh_case "twtune diff --format " docker json k8s text
 	zsh_case "twtune show " $SHIPPED
 	zsh_case "twtune show proxy-profile " --help --json -h
 	zsh_case "twtune --profile-dir $BATS_TEST_TMPDIR/pd show only" only-in-dir

@@ -14,14 +14,19 @@
 # sockets will outlive it. Each N runs twice, once per group of commands
 # (see commands()), in a namespace of its own. Exits 1 when the
 # kernel did not hold exactly N TIME_WAIT sockets from first run to last,
-# or when fewer than 3 rounds fit.
+# or when fewer than 3 rounds fit. Then, once, ALLNETNS_N (default 200000)
+# TIME_WAIT sockets in one namespace beside IDLE (default 49) idle ones:
+# `twtune --all-netns audit` against `twtune --netns BUSY audit`, the time
+# per idle namespace and both peak RSS (ALLNETNS_N=0 skips it).
 set -euo pipefail
 
 TWTUNE=${TWTUNE:-./twtune}
 BENCH=${BENCH:-build/bench}
 ROUNDS=${ROUNDS:-9}
+IDLE=${IDLE:-49}
+ALLNETNS_N=${ALLNETNS_N:-200000} # 0: no --all-netns case
 NICE=${NICE:--10}
-export TWTUNE BENCH ROUNDS
+export TWTUNE BENCH ROUNDS IDLE
 RANGE_LO=1024
 RANGE_HI=65535
 
@@ -29,6 +34,12 @@ RANGE_HI=65535
 # of commands that shares one namespace's 60 s: "issue", the comparison the
 # issue asks for, and "further", the ways to beat the floor.
 commands() {
+	if [ "$1" = allnetns ]; then
+		echo "floor||$BENCH/nlfloor"
+		echo "netns-busy||$TWTUNE --netns /proc/self/ns/net audit --fail-on never"
+		echo "all-netns||$TWTUNE --all-netns audit --fail-on never"
+		return
+	fi
 	echo "twtune||$TWTUNE sockets --json"
 	if [ "$1" = issue ]; then
 		echo "ss-tw||ss -tanH state time-wait"
@@ -49,6 +60,26 @@ die() {
 	exit 1
 }
 
+# The allnetns group: IDLE (49) idle namespaces beside the busy one, each
+# held by a sleep made with unshare -n, gone with the run.
+idle_namespaces() {
+	local i k pid
+	IDLE_PIDS=()
+	for ((i = 0; i < IDLE; i++)); do
+		unshare -n sleep 300 </dev/null >/dev/null 2>&1 &
+		pid=$!
+		IDLE_PIDS+=("$pid")
+		for ((k = 0; k < 50; k++)); do
+			[ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" != "$(readlink /proc/self/ns/net)" ] && break
+			sleep 0.02
+		done
+	done
+	trap 'kill "${IDLE_PIDS[@]}" 2>/dev/null || true' EXIT
+	echo "I idle $IDLE"
+	# all of them: other namespaces of the machine are visited too
+	echo "I namespaces $("$TWTUNE" --all-netns audit --fail-on never | awk 'NR == 1 { print $4 }')"
+}
+
 tw_count() {
 	awk '/^TCP:/ { for (i = 2; i < NF; i++) if ($i == "tw") print $(i + 1) }' /proc/net/sockstat
 }
@@ -62,6 +93,7 @@ one() {
 	local -a cmds
 
 	mapfile -t cmds < <(commands "$group")
+	[ "$group" != allnetns ] || idle_namespaces
 	ip link set lo up
 	# tcp_rfc1337=1: an RST that reaches a TIME_WAIT socket does not kill
 	# it, so the kernel holds exactly the n twgen made
@@ -143,7 +175,9 @@ table() {
 	$1 == "M" { rss[$2] = $3 }
 	END {
 		printf "\n### %d TIME_WAIT sockets, %s (%d destinations; made in %s s; %d rounds; %s still held %s s after the first)\n\n", \
-			n, group == "issue" ? "twtune against ss and the floor" : "beating the floor", \
+			n, group == "issue" ? "twtune against ss and the floor" : \
+			   group == "allnetns" ? "--all-netns with " info["idle"] " idle namespaces (and any others of the machine) against --netns BUSY" : \
+			   "beating the floor", \
 			info["destinations"], info["made_s"], info["rounds"], info["tw_end"], info["elapsed_s"]
 		printf "| command | median ms | min ms | max ms | / floor (median of rounds) | peak RSS KiB |\n"
 		printf "|---|---:|---:|---:|---:|---:|\n"
@@ -160,7 +194,20 @@ table() {
 			delete a
 		}
 		printf "\nPairs (median of per-round ratios):\n"
-		if (group == "issue") {
+		if (group == "allnetns") {
+			printf "- --all-netns audit / --netns BUSY audit: %.2f (target at most 1.5)\n", ratio("all-netns", "netns-busy")
+			for (i = 1; i <= nl; i++) {
+				l = order[i]; k = 0
+				for (r = 1; r <= rounds; r++)
+					if ((l, r) in t)
+						a[++k] = t[l, r]
+				med[l] = median(a, k)
+				delete a
+			}
+			printf "- per other namespace: %.2f ms ((all-netns - netns-busy) / %d: the %d idle ones and the machine'"'"'s others)\n", \
+				1000 * (med["all-netns"] - med["netns-busy"]) / (info["namespaces"] - 1), \
+				info["namespaces"] - 1, info["idle"]
+		} else if (group == "issue") {
 			printf "- twtune / floor: %.2f (target at most 1.2)\n", ratio("twtune", "floor")
 			printf "- ss -tanH state time-wait / twtune: %.2f (target at least 3)\n", ratio("ss-tw", "twtune")
 			printf "- ss -tan / twtune: %.2f\n", ratio("ss-all", "twtune")
@@ -212,3 +259,9 @@ for n in "$@"; do
 		table "$n" "$group" < "$out/$n.$group"
 	done
 done
+if [ "$ALLNETNS_N" != 0 ]; then
+	echo "bench: $ALLNETNS_N TIME_WAIT sockets and $IDLE idle namespaces, --all-netns ..." >&2
+	nice -n "$NICE" unshare -n bash "$0" --one "$ALLNETNS_N" allnetns > "$out/allnetns" ||
+		die "the --all-netns run failed"
+	table "$ALLNETNS_N" allnetns < "$out/allnetns"
+fi

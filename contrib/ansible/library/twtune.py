@@ -25,6 +25,12 @@ description:
     the fact C(twtune_audit). The task fails when the risk reaches I(fail_on)
     (twtune's exit code 1); with I(fail_on=never) it never fails on risk. An
     audit writes nothing, so it runs in check mode too.
+  - With I(state=audit) and I(all_netns=true), runs C(twtune --all-netns audit
+    --json), which audits every network namespace of the host, the host's first. The fact
+    C(twtune_netns) is the list of namespaces (each C(netns), C(status),
+    C(reason), C(judged_from_counters) and C(audit)); C(twtune_audit) is the
+    audit of the worst one, and C(worst_netns) says which. The task fails when
+    the highest risk of them reaches I(fail_on).
   - With I(state=rolled_back), runs C(twtune rollback --json --yes), which puts
     back the values (and the persisted file) from before the first apply
     since the last rollback (the journal keeps the originals).
@@ -71,6 +77,13 @@ options:
   netns:
     description: Network namespace to work in (a name under C(/run/netns) or a path).
     type: str
+  all_netns:
+    description:
+      - With I(state=audit), audit every network namespace of the host (C(--all-netns)).
+      - Not with I(netns), nor with I(state=applied) or I(state=rolled_back), which work
+        on one namespace.
+    type: bool
+    default: false
   binary:
     description: The twtune executable, a path or a name looked up in C(PATH) and the sbin directories.
     type: path
@@ -100,6 +113,12 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "worst risk {{ twtune_audit.risk }}"
   when: twtune_audit.risk != 'ok'
+
+- name: Audit every container's and pod's network namespace too
+  twtune:
+    state: audit
+    all_netns: true
+    fail_on: crit
 
 - name: Back to the values from before twtune's applies
   twtune:
@@ -139,15 +158,22 @@ risk_after:
   type: str
   returned: state=applied, when twtune could audit
 risk:
-  description: Highest severity found by the audit (ok, info, warn, crit).
+  description: Highest severity found by the audit (ok, info, warn, crit); with I(all_netns), of all namespaces read.
   type: str
   returned: state=audit
+worst_netns:
+  description: The namespace with the highest risk (the first of them), with C(inode), C(label), C(risk) and C(top) (its highest finding, or null).
+  type: dict
+  returned: state=audit with all_netns
+  sample: {"inode": 4026532611, "label": "pod 4c1a9e02", "risk": "crit", "top": "port-exhaustion: 127.0.0.1 -> 127.0.0.1:8080 uses 900 of 1000 usable ports (90%)"}
 diff:
   description: The managed keys as sysctl.conf text before and after.
   type: dict
   returned: diff mode, state=applied or state=rolled_back
 ansible_facts:
-  description: C(twtune_audit), the whole audit report (twtune audit --json).
+  description:
+    - C(twtune_audit), the whole audit report (twtune audit --json); with I(all_netns), the worst namespace's.
+    - With I(all_netns), also C(twtune_netns), the namespaces of twtune --all-netns audit --json.
   type: dict
   returned: state=audit
 """
@@ -190,7 +216,29 @@ def global_options(module):
         cmd += ["--profile-dir", d]
     if p["netns"]:
         cmd += ["--netns", p["netns"]]
+    if p["all_netns"]:
+        cmd.append("--all-netns")
     return cmd
+
+
+def top_finding(report):
+    """The first finding at the report's risk, as "id: title", or None."""
+    for f in report.get("findings", []):
+        if f.get("severity") == report.get("risk") and f.get("severity") != "ok":
+            return "%s: %s" % (f.get("id"), f.get("title"))
+    return None
+
+
+def worst_namespace(doc):
+    """The first namespace read with the highest risk, or None."""
+    worst = None
+    for ns in doc.get("namespaces") or []:
+        a = ns.get("audit")
+        if ns.get("status") != "read" or not isinstance(a, dict) or a.get("risk") not in SEVERITIES:
+            continue
+        if worst is None or SEVERITIES.index(a["risk"]) > SEVERITIES.index(worst["audit"]["risk"]):
+            worst = ns
+    return worst
 
 
 def audit(module, cmd):
@@ -200,8 +248,20 @@ def audit(module, cmd):
         cmd.append(p["name"])
     # 1 is twtune saying the risk reached --fail-on: a finding, not an error.
     rc, report, err = run_twtune(module, cmd, ok_codes=(0, 1))
-    risk = report.get("risk")
-    result = dict(changed=False, risk=risk, ansible_facts=dict(twtune_audit=report))
+    where = ""
+    if p["all_netns"]:
+        doc, worst = report, worst_namespace(report)
+        report = worst["audit"] if worst else {}
+        result = dict(changed=False, risk=report.get("risk"),
+                      ansible_facts=dict(twtune_audit=report, twtune_netns=doc.get("namespaces") or []))
+        if worst:
+            result["worst_netns"] = dict(inode=worst["netns"].get("inode"),
+                                         label=worst["netns"].get("label"),
+                                         risk=report.get("risk"), top=top_finding(report))
+            where = " in netns %s (inode %s)" % (worst["netns"].get("label"), worst["netns"].get("inode"))
+    else:
+        result = dict(changed=False, risk=report.get("risk"), ansible_facts=dict(twtune_audit=report))
+    risk = result["risk"]
     if rc == 1:
         floor = SEVERITIES.index(p["fail_on"])
         worst = [
@@ -210,8 +270,8 @@ def audit(module, cmd):
             if f.get("severity") in SEVERITIES and SEVERITIES.index(f["severity"]) >= floor
         ]
         module.fail_json(
-            msg="twtune audit: risk %s reaches fail_on=%s%s"
-            % (risk, p["fail_on"], (": " + "; ".join(worst)) if worst else ""),
+            msg="twtune audit: risk %s%s reaches fail_on=%s%s"
+            % (risk, where, p["fail_on"], (": " + "; ".join(worst)) if worst else ""),
             rc=rc, **result
         )
     module.exit_json(**result)
@@ -276,6 +336,7 @@ def main():
             fail_on=dict(type="str", default="crit", choices=["info", "warn", "crit", "never"]),
             profile_dirs=dict(type="list", elements="path", default=[]),
             netns=dict(type="str"),
+            all_netns=dict(type="bool", default=False),
             binary=dict(type="path", default="twtune"),
         ),
         required_if=[("state", "applied", ["name"])],
@@ -287,6 +348,11 @@ def main():
     if p["state"] != "applied" and (p["persist"] or p["persist_file"]):
         module.fail_json(msg="persist and persist_file go with state=applied only; "
                          "a rollback restores the persisted file from the journal")
+    if p["all_netns"] and p["netns"]:
+        module.fail_json(msg="netns and all_netns exclude each other")
+    if p["all_netns"] and p["state"] != "audit":
+        module.fail_json(msg="all_netns goes with state=audit only; applied and rolled_back "
+                         "work on one namespace: use netns")
     cmd = global_options(module)
     if p["state"] == "audit":
         audit(module, cmd)
