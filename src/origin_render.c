@@ -71,7 +71,7 @@ static void key_client(const struct dest *d, char *buf, size_t len)
 static void row(FILE *f, const char *side, const char *key, unsigned long long tw,
 		unsigned long long all, double rate, const char *procs)
 {
-	enum { KEY = 36 };
+	enum { KEY = 32 };
 	int col;
 
 	if ((int)strlen(key) > KEY) {
@@ -152,7 +152,7 @@ void sockets_text_origin(FILE *f, const struct sock_snapshot *s, double close_ra
 		color(C_BOLD), color(C_RESET), all, s->tw_server, s->tw_client, s->tw_other);
 	if (!all)
 		return;
-	fprintf(f, "  %-6s  %-36s %9s %7s %8s  %s\n", "side", "key", "TIME_WAIT", "share",
+	fprintf(f, "  %-6s  %-32s %9s %7s %8s  %s\n", "side", "key", "TIME_WAIT", "share",
 		"closes/s", s->procs_asked ? "processes" : "");
 	text_servers(f, s, close_rate, top, &sampled);
 	text_clients(f, s, close_rate, top, &sampled);

@@ -114,12 +114,12 @@ const char *owners_str(const struct owners *o, char *buf, size_t len)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s (pid %d", used ? "; " : "",
 					 o->v[i].comm ? o->v[i].comm : "?", o->v[i].pid);
 		if (same && used < len)
-			used += (size_t)snprintf(buf + used, len - used, " and %zu more", same);
+			used += (size_t)snprintf(buf + used, len - used, " +%zu", same);
 		if (used < len)
 			used += (size_t)snprintf(buf + used, len - used, ")");
 	}
 	if (o->more && used < len)
-		snprintf(buf + used, len - used, " and %zu more", o->more);
+		snprintf(buf + used, len - used, " +%zu more", o->more);
 	if (!buf[0])
 		snprintf(buf, len, "-");
 	return buf;

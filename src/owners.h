@@ -38,7 +38,7 @@ void owners_server(const struct sock_snapshot *s, const struct port_entry *e, st
 /* "nginx" (the first process's comm), or NULL when none. */
 const char *owners_program(const struct owners *o);
 
-/* "nginx (pid 10 and 2 more)" or "twtune-churn (pid 7)", several programs
+/* "nginx (pid 10 +2)" (two more nginx processes) or "twtune-churn (pid 7)", several programs
  * separated by "; ", "-" when none. Returns buf. */
 const char *owners_str(const struct owners *o, char *buf, size_t len);
 

@@ -246,22 +246,36 @@ static int account_listener(struct sock_snapshot *s, uint8_t family, const void 
 	return add_listener(s, &l, sport);
 }
 
+/* Both ends on this host: a loopback peer, or the local address itself. */
+static bool peer_local(const struct addr *l, const struct addr *r)
+{
+	static const uint8_t v6lo[16] = { [15] = 1 };
+
+	if (r->family == AF_INET && r->bytes[0] == 127)
+		return true;
+	if (r->family == AF_INET6 && memcmp(r->bytes, v6lo, 16) == 0)
+		return true;
+	return l->family == r->family && memcmp(l->bytes, r->bytes, 16) == 0;
+}
+
 /* A socket on a non-ephemeral or listening local port. */
-static int account_port(struct sock_snapshot *s, uint8_t family, const void *src, uint16_t sport,
-			uint8_t state, struct sock_ref ref)
+static int account_port(struct sock_snapshot *s, uint8_t family, const void *src, const void *dst,
+			uint16_t sport, uint8_t state, struct sock_ref ref)
 {
 	struct port_entry *e;
-	struct addr l;
+	struct addr l, r;
 
 	set_addr(&l, family, src);
 	e = port_get(s, &l, sport);
 	if (!e)
 		return -ENOMEM;
-	if (state == TCP_STATE_TIME_WAIT)
+	if (state == TCP_STATE_TIME_WAIT) {
 		e->time_wait++;
-	else if (closing_state(state))
+		set_addr(&r, family, dst);
+		e->from_local += peer_local(&l, &r);
+	} else if (closing_state(state)) {
 		e->closing++;
-	else if (state == TCP_STATE_ESTABLISHED || state == TCP_STATE_SYN_RECV) {
+	} else if (state == TCP_STATE_ESTABLISHED || state == TCP_STATE_SYN_RECV) {
 		e->live++;
 		return sample_add(&e->sample, &e->nsample, ref);
 	}
@@ -286,7 +300,7 @@ int sockets_account_ref(struct sock_snapshot *s, uint8_t family, const void *src
 	 * ports; the rest (and the listening port of an accepted connection,
 	 * when its listener came first in the dump) are keyed by local port. */
 	if (sport < s->eph.low || sport > s->eph.high || listening_port(s, sport))
-		return account_port(s, family, src, sport, state, ref);
+		return account_port(s, family, src, dst, sport, state, ref);
 	set_addr(&l, family, src);
 	set_addr(&r, family, dst);
 	d = dest_get(s, &l, &r, dport);
@@ -382,6 +396,7 @@ static void move_to_server(struct sock_snapshot *s, struct dest *d)
 	if (!e)
 		return; /* out of memory: they stay client side, still counted */
 	e->time_wait += d->sport_tw;
+	e->from_local += peer_local(&d->local, &d->remote) ? d->sport_tw : 0;
 	e->closing += d->sport_closing;
 	e->live += d->sport_live;
 	d->used -= d->sport_used;

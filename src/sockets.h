@@ -92,6 +92,8 @@ struct port_entry {
 	uint32_t time_wait; /* in TIME_WAIT */
 	uint32_t closing;   /* FIN_WAIT1/2, CLOSE_WAIT, LAST_ACK, CLOSING */
 	uint32_t live;      /* ESTABLISHED, SYN_RECV */
+	uint32_t from_local; /* TIME_WAIT whose peer is on this host (loopback, or
+			      * the local address itself) */
 	uint8_t nsample;
 	struct sock_ref *sample; /* up to SOCKETS_SAMPLE live sockets, or NULL */
 };
