@@ -119,6 +119,7 @@ complete -c twtune -n "__fish_seen_subcommand_from audit" -l format -x -a 'text 
 complete -c twtune -n "__fish_seen_subcommand_from audit" -l fail-on -x -a 'info warn crit never' -d 'exit 1 at this severity'
 complete -c twtune -n "__fish_seen_subcommand_from audit diff" -l interval -x -d 'sample the close rate for SEC seconds'
 complete -c twtune -n "__fish_seen_subcommand_from audit sockets" -l top -x -d 'destinations to list'
+complete -c twtune -n "__fish_seen_subcommand_from audit sockets" -l no-processes -d 'do not name the processes'
 complete -c twtune -n "__fish_seen_subcommand_from apply rollback" -l check -d 'show, write nothing'
 complete -c twtune -n "__fish_seen_subcommand_from apply rollback" -l yes -d 'do not ask'
 complete -c twtune -n "__fish_seen_subcommand_from apply" -l persist -d 'also write a sysctl.d file (--persist=FILE)'

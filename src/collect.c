@@ -114,7 +114,8 @@ int collect_sockets(struct sock_snapshot *s, const struct ephemeral *eph,
 		goto fail;
 	sockets_finish(s);
 	procnet_counters(o->proc_net, &s->counters);
-	if (o->processes) {
+	/* A recording's sockets are not this moment's processes. */
+	if (o->processes && !(o->source != COLLECT_PROCFS && o->replay && *o->replay)) {
 		s->procs_asked = true;
 		s->procs_err = scan_owners(s, o);
 	}

@@ -16,13 +16,14 @@
 
 const struct command commands[] = {
 	{ "audit", cmd_audit, 0,
-	  "audit [--json | --format text|json|prometheus] [--fail-on info|warn|crit|never] [--interval SEC] [--top N] [PROFILE]",
-	  "judge TIME_WAIT pressure: findings, suggested change and its predicted effect",
+	  "audit [--json | --format text|json|prometheus] [--fail-on info|warn|crit|never] [--interval SEC] [--top N] [--no-processes] [PROFILE]",
+	  "judge TIME_WAIT pressure: where it comes from, findings, suggested change and its predicted effect",
 	  "  --json               one JSON object (same as --format json)\n"
 	  "  --format FMT         text (default), json, or prometheus (node_exporter textfile)\n"
 	  "  --fail-on SEV        exit 1 when the risk reaches SEV: info, warn, crit (default), never\n"
 	  "  --interval SEC       sample the close rate over SEC seconds (default 0: estimate)\n"
-	  "  --top N              destinations to list (default 5)\n"
+	  "  --top N              destinations and server ports to list (default 5)\n"
+	  "  --no-processes       do not scan /proc to name the processes behind them\n"
 	  "  PROFILE              judge the change to PROFILE instead of the suggestion\n" },
 	{ "diff", cmd_diff, 0, "diff [--json] [--interval SEC] PROFILE",
 	  "show what PROFILE would change and the predicted effect, nothing else",
@@ -45,10 +46,11 @@ const struct command commands[] = {
 	  "  --json               apply --json's object; each change also has from {profile, time}\n"
 	  "  --state-dir DIR      journal and lock (default /var/lib/twtune)\n"
 	  "  --wait SEC           wait up to SEC for another apply or rollback (default 10)\n" },
-	{ "sockets", cmd_sockets, 0, "sockets [--json] [--top N]",
-	  "show live TCP sockets: states, fullest destinations, listeners in the range, counters",
+	{ "sockets", cmd_sockets, 0, "sockets [--json] [--top N] [--no-processes]",
+	  "show live TCP sockets: states, fullest destinations, where TIME_WAIT comes from, listeners in the range, counters",
 	  "  --json               one JSON object (the one audit --json embeds as \"sockets\")\n"
-	  "  --top N              destinations to list (default 10)\n" },
+	  "  --top N              destinations and server ports to list (default 10)\n"
+	  "  --no-processes       do not scan /proc to name the processes behind them\n" },
 	{ "get", cmd_get, 0, "get [--json | --list-keys] [KEY...]",
 	  "print the current values of the managed sysctls, like sysctl(8)",
 	  "  --json               one JSON object: key -> value (null where the kernel lacks the key)\n"

@@ -152,8 +152,8 @@ void sockets_text_origin(FILE *f, const struct sock_snapshot *s, double close_ra
 		color(C_BOLD), color(C_RESET), all, s->tw_server, s->tw_client, s->tw_other);
 	if (!all)
 		return;
-	fprintf(f, "  %-6s  %-32s %9s %7s %8s  %s\n", "side", "key", "TIME_WAIT", "share",
-		"closes/s", s->procs_asked ? "processes" : "");
+	fprintf(f, "  %-6s  %-32s %9s %7s %8s%s\n", "side", "key", "TIME_WAIT", "share",
+		"closes/s", s->procs_asked ? "  processes" : "");
 	text_servers(f, s, close_rate, top, &sampled);
 	text_clients(f, s, close_rate, top, &sampled);
 	if (s->tw_other)
