@@ -62,7 +62,7 @@ BENCH_TOOLS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/benc
 BUILD_PKGS = gcc make pkg-config libc6-dev libnl-3-dev libiniparser-dev
 # libclang-rt-dev: libFuzzer, for clang -fsanitize=fuzzer (clang only recommends it).
 # valgrind: tests/valgrind.bats checks the commands under memcheck.
-# nginx, apache2-utils (ab), curl: the real proxy and client of tests/explain_prep.bats.
+# nginx, apache2-utils (ab), curl: the real proxy and client of tests/explain.bats and tests/procscan.bats.
 # dpkg-dev, lintian, systemd (systemd-analyze), man-db: tests/deb.bats
 # builds, lints and verifies the package and its units (promtool: prometheus).
 # python3-voluptuous: ansible-test's validate-modules, run in tests/ansible.bats.
