@@ -37,16 +37,18 @@ static void app_fix(struct finding *f, const struct owners *w, const struct advi
 		    const char *tail)
 {
 	const struct advice_text *t = advice_for_side(a, side);
-	char who[200], effect[300];
+	char who[220], procs[200], effect[300];
 	size_t used, len = sizeof(f->app_fix);
 
 	if (advice_effect(effect, sizeof(effect), side, rate, what) < 0)
 		effect[0] = '\0';
 	if (w && w->n)
-		owners_str(w, who, sizeof(who));
+		snprintf(who, sizeof(who), "%s: ", owners_str(w, procs, sizeof(procs)));
+	else if (!lead[0] && strcmp(a->id, "generic") != 0)
+		snprintf(who, sizeof(who), "%s: ", a->program);
 	else
-		snprintf(who, sizeof(who), "%s", a->program);
-	used = (size_t)snprintf(f->app_fix, len, "%s%s: %s (in %s)", lead, who, t->fix, t->where);
+		who[0] = '\0';
+	used = (size_t)snprintf(f->app_fix, len, "%s%s%s (in %s)", lead, who, t->fix, t->where);
 	if (effect[0] && used < len)
 		used += (size_t)snprintf(f->app_fix + used, len - used, "; %s", effect);
 	if (a->note && used < len)
@@ -115,8 +117,10 @@ void check_server_closes_first(const struct settings *s, const struct observatio
 	risk_ev_num(f, "share", share);
 	risk_ev_num(f, "rate_per_second", rate);
 	risk_ev_text(f, "port", "local %s", key);
-	if (w.asked)
+	if (w.asked && w.n)
 		risk_ev_text(f, "process", "%s", owners_str(&w, procs, sizeof(procs)));
+	else if (w.asked)
+		risk_ev_text(f, "process", "none found: its listeners' owners could not be read");
 	if (e->from_local)
 		risk_ev_text(f, "clients", "%u of its TIME_WAIT came from clients on this host",
 			     e->from_local);
@@ -136,7 +140,7 @@ void check_server_closes_first(const struct settings *s, const struct observatio
 		const struct advice *a = advice_of(&w);
 
 		snprintf(procs, sizeof(procs), "its clients are on this host (none connected now to "
-			 "name them): fix the client that connects to %s; if it is %s too, ", key,
+			 "name them): fix the client that connects to %s; if it is %s too: ", key,
 			 a->program);
 		app_fix(f, NULL, a, ADVICE_CLIENT, rate, key, procs, no_sysctl);
 	} else {
@@ -163,10 +167,12 @@ void risk_dest_application(const struct observation *o, const struct dest *d, do
 	struct owners w;
 
 	owners_dest(o->socks, d, &w);
-	if (w.asked) {
+	if (w.asked && w.n)
 		risk_ev_text(f, "process", "%s%s", owners_str(&w, procs, sizeof(procs)),
 			     w.live > w.sampled ? " (from a sample of its live sockets)" : "");
-	}
+	else if (w.asked)
+		risk_ev_text(f, "process", "none found: no live socket towards it%s",
+			     w.unresolved ? " whose owner could be read" : " now");
 	key_str(&d->remote, d->rport, key, sizeof(key));
 	if (rate > 0)
 		app_fix(f, w.asked ? &w : NULL, advice_of(&w), ADVICE_CLIENT, rate, key, "", NULL);
