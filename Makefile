@@ -193,7 +193,7 @@ $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/flags
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -pthread $(ALL_LDFLAGS) -o $@ $<
 
-bench-tools: $(BENCH_TOOLS)
+bench-tools: $(BENCH_TOOLS) $(BUILD)/tests/sockgen
 
 # Timings need a quiet machine: BENCH_N="100000 400000" sets the socket counts.
 bench:

@@ -60,8 +60,9 @@ setup() {
 	run -2 "$BENCH/nlfloor" --bogus
 }
 
-@test "bench.sh prints both tables for a small N" {
-	run env ROUNDS=3 TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/bench.sh" 2000
+@test "bench.sh prints its three tables for a small N" {
+	run env ROUNDS=3 HOLD_SOCKETS=32 FDS=400 TWTUNE="$TWTUNE" BENCH="$BENCH" \
+		bash "$TOP/tests/bench/bench.sh" 2000
 	assert_success # prints bench.sh's output when it fails
 	assert_output --partial '### 2000 TIME_WAIT sockets, twtune against ss and the floor (20 destinations;'
 	assert_output --partial '### 2000 TIME_WAIT sockets, beating the floor'
@@ -69,6 +70,11 @@ setup() {
 	assert_output --regexp '\| floor-1walk-sport \| [0-9.]+ '
 	assert_output --partial '3 rounds; 2000 still held'
 	assert_output --partial '- ss -tanH state time-wait / twtune: '
+	# audit with and without naming the processes, with the holders up
+	assert_output --partial '### 2000 TIME_WAIT sockets, audit naming the processes, and not'
+	assert_output --regexp '\| audit-no-processes \| [0-9.]+ '
+	assert_output --partial '- 32 open sockets in 8 processes, 400 descriptors in 4 other processes'
+	assert_output --regexp '- audit / audit --no-processes: [0-9.]+ \(target at most 1\.25\)'
 	run -1 env TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/bench.sh" 12x
 	assert_output "bench: N '12x': use a number of sockets"
 }
