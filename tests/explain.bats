@@ -170,6 +170,15 @@ assert_sides_add_up() {
 	[ "$(jq '.time_wait_sides.client' <<<"$j")" -eq "$(tw_client)" ]
 	run -0 jq -c '.destinations[] | select(.remote == "127.0.0.1" and .port == 8081) | [.time_wait, .live, (.processes | map([.pid, .comm, .user, .established]))]' <<<"$j"
 	assert_output "[$towards,5,[[$CHURN_PID,\"twtune-churn\",\"root\",5]]]"
+	# the same from /proc/net/tcp (its uid and inode columns) and from
+	# per-family dumps (IPv4 before IPv6 listeners)
+	for hook in TWTUNE_FORCE_PROCFS TWTUNE_DIAG_PER_FAMILY; do
+		run -0 in_ns env "$hook=1" "$TWTUNE" sockets --json
+		[ "$(jq -c '.destinations[] | select(.remote == "127.0.0.1" and .port == 8081) | [.time_wait, .live, (.processes | map([.pid, .comm, .established]))]' <<<"$output")" = "[$towards,5,[[$CHURN_PID,\"twtune-churn\",5]]]" ]
+		[ "$(jq -c '[.time_wait_sides.client, .time_wait_sides.server, .time_wait_sides.other]' <<<"$output")" = "$(jq -c '[.time_wait_sides.client, .time_wait_sides.server, .time_wait_sides.other]' <<<"$j")" ]
+	done
+	run -0 in_ns env TWTUNE_FORCE_PROCFS=1 "$TWTUNE" sockets --json
+	[ "$(jq -r .source <<<"$output")" = procfs ]
 	# below client_churn_info (50/s by default: 500 / 60 s is about 8/s)
 	run -0 tw_ns audit --json --fail-on never
 	run -0 jq -r '.findings[] | select(.id == "client-churn") | .severity' <<<"$output"
