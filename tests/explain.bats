@@ -234,6 +234,15 @@ assert_sides_add_up() {
 	run -0 in_ns setpriv --reuid=nobody --regid=nogroup --clear-groups "$NB/twtune" audit --fail-on never
 	assert_line --regexp "^  not all processes resolved: [0-9]+ of [0-9]+ sockets have no owner found: other users' /proc/PID/fd are not readable without root$"
 	assert_line --regexp "^  server  local 127\.0\.0\.1:8081 +[0-9]+ +[0-9.]+% +[0-9.]+  -$"
+	# under hidepid=invisible (a private mount namespace with its own /proc)
+	run -0 in_ns unshare -m --propagation private -- sh -c '
+		mount -t proc -o hidepid=invisible proc /proc &&
+		setpriv --reuid=nobody --regid=nogroup --clear-groups "$1/twtune" sockets --json' sh "$NB"
+	j=$output
+	run -0 jq -r '.process_scan | "\(.complete) \(.why)"' <<<"$j"
+	assert_output "false /proc hides other users' processes (hidepid)"
+	run -0 jq -c '.destinations[] | select(.port == 8081 and .live == 3) | .processes | map([.pid, .comm])' <<<"$j"
+	assert_output "[[$CHURN_PID,\"twtune-churn\"]]"
 }
 
 @test "TIME_WAIT on a fixed local port without a listener is other, and the sides still add up" {
