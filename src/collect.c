@@ -114,8 +114,9 @@ int collect_sockets(struct sock_snapshot *s, const struct ephemeral *eph,
 		goto fail;
 	sockets_finish(s);
 	procnet_counters(o->proc_net, &s->counters);
-	/* A recording's sockets are not this moment's processes. */
-	if (o->processes && !(o->source != COLLECT_PROCFS && o->replay && *o->replay)) {
+	/* A replay's inodes are looked up too: a recording made moments
+	 * ago names the same processes as the live dump, an old one none. */
+	if (o->processes) {
 		s->procs_asked = true;
 		s->procs_err = scan_owners(s, o);
 	}
