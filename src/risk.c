@@ -429,40 +429,40 @@ const struct rule rule_table[RULE_COUNT] = {
 	  "Each (local IP, remote IP, remote port) has its own pool of usable ports; the side that "
 	  "closes first holds its port in TIME_WAIT for 60 s, and connect() fails with "
 	  "EADDRNOTAVAIL when the pool is empty.",
-	  check_port_exhaustion },
+	  check_port_exhaustion, false },
 	[RULE_TW_BUCKET_PRESSURE] = { "tw-bucket-pressure",
 	  "Above tcp_max_tw_buckets a closing socket skips TIME_WAIT silently; only TcpExt "
 	  "TCPTimeWaitOverflow counts it, and the connection loses TIME_WAIT's protection.",
-	  check_tw_buckets },
+	  check_tw_buckets, false },
 	[RULE_TW_BUCKETS_LOWERED] = { "tw-buckets-lowered",
 	  "Lowering tcp_max_tw_buckets does not make TIME_WAIT shorter: it hides exhaustion by "
 	  "dropping TIME_WAIT, at the cost of the protection against old duplicate segments.",
-	  check_tw_lowered },
+	  check_tw_lowered, false },
 	[RULE_TW_REUSE_NEEDS_TIMESTAMPS] = { "tw-reuse-needs-timestamps",
 	  "tcp_twsk_unique() reuses a TIME_WAIT port only when the old connection carried TCP "
 	  "timestamps; with tcp_timestamps = 0 reuse never happens.",
-	  check_reuse_timestamps },
+	  check_reuse_timestamps, false },
 	[RULE_PORT_RANGE_PARITY] = { "port-range-parity",
 	  "connect() tries ports of the low end's parity first and bind() the other half; "
 	  "same-parity ends make them share a half, and the kernel warns about it.",
-	  check_parity },
+	  check_parity, false },
 	[RULE_LISTENER_IN_EPHEMERAL_RANGE] = { "listener-in-ephemeral-range",
 	  "An outgoing connection may take a port inside ip_local_port_range before a service "
 	  "binds it, and the service fails to start with EADDRINUSE; reserved ports are never "
 	  "handed out.",
-	  check_listeners },
+	  check_listeners, false },
 	[RULE_PORT_RANGE_NARROW] = { "port-range-narrow",
 	  "Without reuse one destination sustains about usable / 60 new connections per second, "
 	  "since each closed connection keeps its port for 60 s.",
-	  check_narrow },
+	  check_narrow, false },
 	[RULE_FIN_TIMEOUT_MYTH] = { "fin-timeout-myth",
 	  "tcp_fin_timeout bounds orphaned FIN_WAIT_2 sockets only; TIME_WAIT lasts 60 s "
 	  "(TCP_TIMEWAIT_LEN) whatever it says, and very low values cut off slow peers.",
-	  check_fin_timeout },
+	  check_fin_timeout, false },
 	[RULE_CLOSE_WAIT_LEAK] = { "close-wait-leak",
 	  "CLOSE_WAIT means the peer has closed and the local application has not: no sysctl "
 	  "ends it, only the application closing its sockets.",
-	  check_close_wait },
+	  check_close_wait, false },
 	[RULE_SERVER_CLOSES_FIRST] = { "server-closes-first",
 	  "A local service that closes its connections first keeps the TIME_WAIT on its own "
 	  "listening port, 60 s for each connection; it uses none of the ephemeral ports, but "
