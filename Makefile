@@ -86,7 +86,7 @@ BENCH_TOOLS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/benc
 BUILD_PKGS = gcc make pkg-config libc6-dev libnl-3-dev libiniparser-dev clang bpftool libbpf-dev
 # libclang-rt-dev: libFuzzer, for clang -fsanitize=fuzzer (clang only recommends it).
 # valgrind: tests/valgrind.bats checks the commands under memcheck.
-# nginx, apache2-utils (ab), curl: the real proxy and client of tests/explain_prep.bats.
+# nginx, apache2-utils (ab), curl: the real proxy and client of tests/explain.bats and tests/procscan.bats.
 # tmux: the real terminal of tests/watch.bats.
 # dpkg-dev, lintian, systemd (systemd-analyze), man-db: tests/deb.bats
 # builds, lints and verifies the package and its units (promtool: prometheus).
@@ -240,7 +240,7 @@ $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/flags
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -pthread $(ALL_LDFLAGS) -o $@ $<
 
-bench-tools: $(BENCH_TOOLS)
+bench-tools: $(BENCH_TOOLS) $(BUILD)/tests/sockgen
 
 # Timings need a quiet machine: BENCH_N="100000 400000" sets the socket counts.
 bench:

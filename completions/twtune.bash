@@ -142,11 +142,11 @@ _twtune()
 
     local opts=
     case $cmd in
-    audit) opts="--json --format --fail-on --interval --top --help -h" ;;
+    audit) opts="--json --format --fail-on --interval --top --no-processes --help -h" ;;
     diff) opts="--json --format --interval --help -h" ;;
     apply) opts="--check --yes --json --persist --persist= --state-dir --wait --help -h" ;;
     rollback) opts="--check --yes --json --state-dir --wait --help -h" ;;
-    sockets) opts="--json --top --help -h" ;;
+    sockets) opts="--json --top --no-processes --help -h" ;;
     observe) opts="--seconds --json --top --all-netns --help -h" ;;
     watch) opts="--interval --top --observe --once --help -h" ;;
     get) opts="--json --list-keys --help -h" ;;

@@ -1,5 +1,5 @@
 /* cmd_audit.c: twtune audit [--json | --format FMT] [--fail-on SEV] [--interval SEC]
- * [--top N] [PROFILE], and twtune diff [--json] PROFILE */
+ * [--top N] [--no-processes] [PROFILE], and twtune diff [--json] PROFILE */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -35,6 +35,7 @@ int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o)
 		{ "fail-on", required_argument, NULL, 'F' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "top", required_argument, NULL, 't' },
+		{ "no-processes", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct option diff_opts[] = {
@@ -47,7 +48,8 @@ int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o)
 	int opt, rc = EXIT_OK;
 	long long n;
 
-	*o = (struct audit_opts){ .format = FMT_TEXT, .fail_on = SEV_CRIT, .top = 5 };
+	*o = (struct audit_opts){ .format = FMT_TEXT, .fail_on = SEV_CRIT, .top = 5,
+				   .processes = !is_diff };
 	while ((opt = cmd_next_opt(argc, argv, is_diff ? diff_opts : audit_opts, &rc)) != -1) {
 		switch (opt) {
 		case CMD_DONE:
@@ -75,6 +77,9 @@ int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o)
 				return usage_error(cmd, "--interval '%s': use whole seconds 0..3600",
 						   optarg);
 			o->interval = (double)n;
+			break;
+		case 'P':
+			o->processes = false;
 			break;
 		case 't':
 			if (parse_ll(optarg, 0, 10000, &n) < 0)
@@ -129,6 +134,8 @@ static int run(int argc, char **argv, bool is_diff)
 	if (o.profile && (rc = cmd_load_profile(argv[0], o.profile, &prof)) != EXIT_OK)
 		return rc;
 	cmd_audit_ctx(&ctx);
+	ctx.collect.processes = o.processes;
+	ctx.collect.show = o.top;
 	if (audit_run(&a, &ctx, o.profile ? &prof : NULL, o.interval, err, sizeof(err)) < 0) {
 		errorf("%s: %s", argv[0], err);
 		rc = EXIT_SYSTEM;

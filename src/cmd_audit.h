@@ -14,6 +14,7 @@ struct audit_opts {
 	int fail_on; /* severity, or 4 for never */
 	double interval;
 	size_t top;
+	bool processes; /* name the processes behind the sockets (--no-processes: false) */
 	const char *profile;
 };
 

@@ -6,6 +6,11 @@
 #include "testhook.h"
 #include "twtune.h"
 
+/* The bounds of the one /proc scan that names processes: 20,000
+ * descriptors cost 35-90 ms (procscan.h). */
+#define PROCESS_SCAN_MS 1000
+#define PROCESS_SCAN_FDS 1000000UL
+
 void cmd_collect_opts(struct collect_opts *o)
 {
 	const struct testhooks *t = testhooks();
@@ -17,6 +22,13 @@ void cmd_collect_opts(struct collect_opts *o)
 		.replay = t->diag_replay,
 		.record = t->diag_record,
 		.per_family = t->diag_per_family,
+		/* the commands turn it off (--no-processes) and say how many
+		 * entries they show */
+		.processes = true,
+		.proc_root = "/proc",
+		.show = 5,
+		.time_budget_ms = PROCESS_SCAN_MS,
+		.fd_budget = PROCESS_SCAN_FDS,
 	};
 }
 

@@ -1,4 +1,4 @@
-/* cmd_sockets.c: twtune sockets [--json] [--top N] */
+/* cmd_sockets.c: twtune sockets [--json] [--top N] [--no-processes] */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -16,6 +16,7 @@ int cmd_sockets(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "top", required_argument, NULL, 't' },
+		{ "no-processes", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sysval range, reserved;
@@ -24,7 +25,7 @@ int cmd_sockets(int argc, char **argv)
 	struct collect_result res;
 	struct sock_snapshot s;
 	long long top = 10;
-	bool json = false, have_res;
+	bool json = false, have_res, processes = true;
 	int opt, rc = EXIT_OK, r;
 
 	while ((opt = cmd_next_opt(argc, argv, opts, &rc)) != -1) {
@@ -32,6 +33,8 @@ int cmd_sockets(int argc, char **argv)
 			return rc;
 		if (opt == 'j')
 			json = true;
+		else if (opt == 'P')
+			processes = false;
 		else if (parse_ll(optarg, 0, 100000, &top) < 0)
 			return usage_error("sockets", "--top '%s': use a number 0..100000", optarg);
 	}
@@ -45,6 +48,8 @@ int cmd_sockets(int argc, char **argv)
 	have_res = sysctl_read(G.sysctl_root, sysctl_lookup("ip_local_reserved_ports"), &reserved) == 0;
 	eph = (struct ephemeral){ range.lo, range.hi, have_res ? reserved.ports : NULL };
 	cmd_collect_opts(&co);
+	co.processes = processes;
+	co.show = (size_t)top;
 	r = collect_sockets(&s, &eph, &co, &res);
 	if (r < 0) {
 		char why[300];

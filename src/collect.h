@@ -28,6 +28,14 @@ struct collect_opts {
 	bool per_family;      /* one inet_diag_req_v2 dump per family, not the one walk */
 	bool listeners_only;  /* sock_diag: only LISTEN sockets (the established table
 				 is not walked); procfs and a replay read all */
+	/* Naming the processes behind the sockets (procscan.h): the owners
+	 * of the listeners of the server ports and of the sampled live
+	 * sockets of the `show` busiest destinations and server ports. */
+	bool processes;
+	const char *proc_root;   /* "/proc"; its self/ns/net is the namespace dumped */
+	size_t show;             /* entries of each side that will be shown */
+	unsigned time_budget_ms; /* of the scan; 0: no limit */
+	unsigned long fd_budget; /* fd links read at most; 0: no limit */
 };
 
 /* How the collection went. */
@@ -37,7 +45,9 @@ struct collect_result {
 };
 
 /* Reads every TCP socket into s (for the ephemeral ports eph) and the
- * kernel's counters under o->proc_net. 0, or -errno with s freed; res
+ * kernel's counters under o->proc_net; with o->processes, then scans
+ * /proc once for the owners (s->procs, or s->procs_err: a failed scan is
+ * not an error of the collection). 0, or -errno with s freed; res
  * says what sock_diag did either way (the fallback to /proc/net/tcp is
  * not an error: s->source says it was taken and res->diag why). */
 int collect_sockets(struct sock_snapshot *s, const struct ephemeral *eph,

@@ -16,15 +16,16 @@
 
 const struct command commands[] = {
 	{ "audit", cmd_audit, CMD_ALL_NETNS,
-	  "audit [--json | --format text|json|prometheus|k8s|docker] [--fail-on info|warn|crit|never] [--interval SEC] [--top N] [PROFILE]",
-	  "judge TIME_WAIT pressure: findings, suggested change and its predicted effect",
+	  "audit [--json | --format text|json|prometheus|k8s|docker] [--fail-on info|warn|crit|never] [--interval SEC] [--top N] [--no-processes] [PROFILE]",
+	  "judge TIME_WAIT pressure: where it comes from, findings, suggested change and its predicted effect",
 	  "  --json               one JSON object (same as --format json)\n"
 	  "  --format FMT         text (default), json, prometheus (node_exporter textfile),\n"
 	  "                       k8s (the change as a pod's securityContext.sysctls) or\n"
 	  "                       docker (the change as docker run --sysctl flags)\n"
 	  "  --fail-on SEV        exit 1 when the risk reaches SEV: info, warn, crit (default), never\n"
 	  "  --interval SEC       sample the close rate over SEC seconds (default 0: estimate)\n"
-	  "  --top N              destinations to list (default 5)\n"
+	  "  --top N              destinations and server ports to list (default 5)\n"
+	  "  --no-processes       do not scan /proc to name the processes behind them\n"
 	  "  PROFILE              judge the change to PROFILE instead of the suggestion\n" },
 	{ "diff", cmd_diff, CMD_ALL_NETNS,
 	  "diff [--json | --format text|json|k8s|docker] [--interval SEC] PROFILE",
@@ -50,10 +51,11 @@ const struct command commands[] = {
 	  "  --json               apply --json's object; each change also has from {profile, time}\n"
 	  "  --state-dir DIR      journal and lock (default /var/lib/twtune)\n"
 	  "  --wait SEC           wait up to SEC for another apply or rollback (default 10)\n" },
-	{ "sockets", cmd_sockets, CMD_ALL_NETNS, "sockets [--json] [--top N]",
-	  "show live TCP sockets: states, fullest destinations, listeners in the range, counters",
+	{ "sockets", cmd_sockets, CMD_ALL_NETNS, "sockets [--json] [--top N] [--no-processes]",
+	  "show live TCP sockets: states, fullest destinations, where TIME_WAIT comes from, listeners in the range, counters",
 	  "  --json               one JSON object (the one audit --json embeds as \"sockets\")\n"
-	  "  --top N              destinations to list (default 10)\n" },
+	  "  --top N              destinations and server ports to list (default 10)\n"
+	  "  --no-processes       do not scan /proc to name the processes behind them\n" },
 	{ "observe", cmd_observe, 0, "observe [--seconds N] [--json] [--top N] [--all-netns]",
 	  "count connect() failures, TIME_WAIT entered and bind() failures over eBPF",
 	  "  --seconds N          watch N seconds (default 10; Ctrl-C ends early and prints)\n"

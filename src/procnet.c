@@ -239,7 +239,20 @@ int procnet_parse_tcp_line(struct sock_snapshot *s, int family, const char *line
 	st = hexnum(p, 2);
 	if (st < 0 || p[2] != ' ')
 		return -EINVAL;
-	return sockets_account(s, (uint8_t)family, src, dst, sport, dport, (uint8_t)st);
+	/* then "tx:rx tr:when retrnsmt uid timeout inode": the owner, when
+	 * the line has it (0 for TIME_WAIT) */
+	{
+		unsigned long long ino = 0;
+		unsigned uid = 0;
+		struct sock_ref ref = { 0, 0 };
+
+		if (sscanf(p + 2, " %*x:%*x %*x:%*x %*x %u %*d %llu", &uid, &ino) == 2) {
+			ref.inode = ino;
+			ref.uid = uid;
+		}
+		return sockets_account_ref(s, (uint8_t)family, src, dst, sport, dport, (uint8_t)st,
+					   ref);
+	}
 }
 
 int procnet_parse_tcp_file(struct sock_snapshot *s, int family, FILE *f)

@@ -148,6 +148,8 @@ static void text_findings(FILE *f, const struct report *r)
 			wrap(f, 8, "", fd->title);
 			text_evidence(f, fd);
 			wrap(f, 13, "why: ", fd->why);
+			if (fd->app_fix[0])
+				wrap(f, 13, "fix first: ", fd->app_fix);
 			if (fd->advice)
 				wrap(f, 13, "also: ", fd->advice);
 		}
@@ -204,6 +206,8 @@ static void text_pressure(FILE *f, const struct report *r)
 		r->obs->close_rate_measured ? "measured" : "estimated from TIME_WAIT / 60 s");
 	if (s && s->ndests)
 		sockets_text_destinations(f, s, r->top);
+	if (s)
+		sockets_text_origin(f, s, r->obs->close_rate, r->top);
 }
 
 void report_diff_line(FILE *f, enum sysctl_id key, const char *before, const char *after)
@@ -233,9 +237,10 @@ static void text_prediction(FILE *f, const struct report *r)
 
 		if (a == SEV_OK && b == SEV_OK)
 			continue;
-		fprintf(f, "  %-28s %s%s%s -> %s%s%s\n", r->before->f[i].id, color(sev_color[a]),
+		fprintf(f, "  %-28s %s%s%s -> %s%s%s%s\n", r->before->f[i].id, color(sev_color[a]),
 			severity_name(a), color(C_RESET), color(sev_color[b]), severity_name(b),
-			color(C_RESET));
+			color(C_RESET),
+			rule_table[i].app_only && a == b ? "  (only the application fix changes it)" : "");
 	}
 	fprintf(f, "  %-28s %s%s%s -> %s%s%s\n", "risk", color(sev_color[r->before->risk]),
 		severity_name(r->before->risk), color(C_RESET), color(sev_color[r->after->risk]),
@@ -331,6 +336,7 @@ static void json_findings(struct json *j, const struct assessment *a)
 			json_evidence(j, fd);
 			json_str(j, "why", fd->why);
 			json_str(j, "advice", fd->advice);
+			json_str(j, "application_fix", fd->app_fix[0] ? fd->app_fix : NULL);
 			json_obj_begin(j, "fix");
 			for (size_t k = 0; k < fd->nfix; k++)
 				if (fd->fix[k].key >= 0)
@@ -364,6 +370,7 @@ static void json_diff(struct json *j, const struct report *r)
 		json_str(j, "id", r->before->f[i].id);
 		json_str(j, "before", severity_name(r->before->f[i].sev));
 		json_str(j, "after", severity_name(r->after->f[i].sev));
+		json_bool(j, "application_fix_only", rule_table[i].app_only);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -433,7 +440,8 @@ void report_json_member(struct json *j, const char *key, const struct report *r)
 	json_double(j, "interval", r->obs->interval, 1);
 	json_obj_end(j);
 	if (r->obs->socks)
-		sockets_json(j, "sockets", r->obs->socks, r->collected, r->top);
+		sockets_json_rate(j, "sockets", r->obs->socks, r->collected, r->top,
+				  r->obs->close_rate);
 	else
 		json_null(j, "sockets");
 	json_findings(j, r->before);
@@ -462,6 +470,14 @@ static void prom_number(FILE *f, double v)
 		fprintf(f, "%.6g\n", v);
 	else
 		fprintf(f, "NaN\n");
+}
+
+/* The sides of TIME_WAIT, labelled, beside the unlabelled total. */
+static void prom_sides(FILE *f, const struct sock_snapshot *s)
+{
+	fprintf(f, "twtune_time_wait{side=\"server\"} %llu\n", s->tw_server);
+	fprintf(f, "twtune_time_wait{side=\"client\"} %llu\n", s->tw_client);
+	fprintf(f, "twtune_time_wait{side=\"other\"} %llu\n", s->tw_other);
 }
 
 void report_prometheus(FILE *f, const struct report *r)
@@ -506,8 +522,11 @@ void report_prometheus(FILE *f, const struct report *r)
 	if (s->counters.sockstat_tw >= 0) {
 		long long max = settings_num(r->current, SYSCTL_TCP_MAX_TW_BUCKETS, -1);
 
-		metric(f, "time_wait", "gauge", "TIME_WAIT sockets counted against tcp_max_tw_buckets.");
+		metric(f, "time_wait", "gauge",
+		       "TIME_WAIT sockets counted against tcp_max_tw_buckets; by side (server: on a "
+		       "listening port, client: towards a destination, other) in the dump.");
 		fprintf(f, "twtune_time_wait %lld\n", s->counters.sockstat_tw);
+		prom_sides(f, s);
 		metric(f, "tw_buckets_ratio", "gauge", "TIME_WAIT sockets / tcp_max_tw_buckets.");
 		fprintf(f, "twtune_tw_buckets_ratio ");
 		prom_number(f, max > 0 ? (double)s->counters.sockstat_tw / (double)max : NAN);

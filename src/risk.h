@@ -46,6 +46,7 @@ struct finding {
 	char title[200];
 	const char *why;
 	const char *advice; /* what no sysctl does, or NULL */
+	char app_fix[1400];  /* the application fix, named for its process; "" if none */
 	struct evidence ev[EVIDENCE_MAX];
 	size_t nev;
 	struct {
@@ -66,6 +67,8 @@ enum rule_id {
 	RULE_PORT_RANGE_NARROW,
 	RULE_FIN_TIMEOUT_MYTH,
 	RULE_CLOSE_WAIT_LEAK,
+	RULE_SERVER_CLOSES_FIRST,
+	RULE_CLIENT_CHURN,
 	RULE_COUNT
 };
 
@@ -74,6 +77,7 @@ struct rule {
 	const char *why;
 	void (*check)(const struct settings *, const struct observation *, const double *thr,
 		      struct finding *);
+	bool app_only; /* no sysctl changes what it measures: only the application fix */
 };
 extern const struct rule rule_table[RULE_COUNT]; /* rule_table[RULE_x] is rule x */
 extern const size_t nrules;                      /* RULE_COUNT */

@@ -149,8 +149,9 @@ int sockdiag_feed(struct diag_dump *d, const void *msg, size_t len)
 	if (d->one_walk ? m->idiag_family != AF_INET && m->idiag_family != AF_INET6
 			: m->idiag_family != families[d->family])
 		return fault(d, DIAG_FAULT_MALFORMED, -EBADMSG);
-	r = sockets_account(d->s, m->idiag_family, m->id.idiag_src, m->id.idiag_dst,
-			    ntohs(m->id.idiag_sport), ntohs(m->id.idiag_dport), m->idiag_state);
+	r = sockets_account_ref(d->s, m->idiag_family, m->id.idiag_src, m->id.idiag_dst,
+				ntohs(m->id.idiag_sport), ntohs(m->id.idiag_dport), m->idiag_state,
+				(struct sock_ref){ m->idiag_inode, m->idiag_uid });
 	return r < 0 ? fault(d, DIAG_FAULT_NONE, r) : DIAG_MORE;
 }
 

@@ -10,6 +10,8 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "procscan.h"
+
 const char *const tcp_state_names[TCP_NSTATES] = {
 	NULL,         "ESTABLISHED", "SYN_SENT",   "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT",
 	"CLOSE",      "CLOSE_WAIT",  "LAST_ACK",   "LISTEN",   "CLOSING",   "NEW_SYN_RECV",
@@ -108,6 +110,65 @@ static struct dest *dest_get(struct sock_snapshot *s, const struct addr *l, cons
 	return &s->slots[j];
 }
 
+static uint64_t port_hash(const struct addr *l, uint16_t port)
+{
+	uint64_t h = 1469598103934665603ULL ^ port ^ ((uint64_t)l->family << 20);
+
+	for (size_t i = 0; i < (l->family == AF_INET ? 4u : 16u); i++)
+		h = (h ^ l->bytes[i]) * 1099511628211ULL;
+	return h ^ (h >> 29);
+}
+
+static bool port_used(const struct port_entry *e)
+{
+	return e->local.family != 0;
+}
+
+static int grow_ports(struct sock_snapshot *s)
+{
+	size_t n = s->nports_slots ? s->nports_slots * 2 : 64;
+	struct port_entry *slots = calloc(n, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->nports_slots; i++) {
+		const struct port_entry *e = &s->ports[i];
+		size_t j;
+
+		if (!port_used(e))
+			continue;
+		j = port_hash(&e->local, e->port) & (n - 1);
+		while (port_used(&slots[j]))
+			j = (j + 1) & (n - 1);
+		slots[j] = *e;
+	}
+	free(s->ports);
+	s->ports = slots;
+	s->nports_slots = n;
+	return 0;
+}
+
+static struct port_entry *port_get(struct sock_snapshot *s, const struct addr *l, uint16_t port)
+{
+	size_t j;
+
+	if ((s->nports + 1) * 10 >= s->nports_slots * 7 && grow_ports(s) < 0)
+		return NULL;
+	j = port_hash(l, port) & (s->nports_slots - 1);
+	while (port_used(&s->ports[j])) {
+		const struct port_entry *e = &s->ports[j];
+
+		if (e->port == port && e->local.family == l->family &&
+		    memcmp(e->local.bytes, l->bytes, 16) == 0)
+			return &s->ports[j];
+		j = (j + 1) & (s->nports_slots - 1);
+	}
+	s->ports[j].local = *l;
+	s->ports[j].port = port;
+	s->nports++;
+	return &s->ports[j];
+}
+
 static int add_listener(struct sock_snapshot *s, const struct addr *a, uint16_t port)
 {
 	for (size_t i = 0; i < s->nlisteners; i++)
@@ -129,48 +190,166 @@ static int add_listener(struct sock_snapshot *s, const struct addr *a, uint16_t 
 	return 0;
 }
 
-int sockets_account(struct sock_snapshot *s, uint8_t family, const void *src, const void *dst,
-		    uint16_t sport, uint16_t dport, uint8_t state)
+static bool closing_state(uint8_t state)
+{
+	return state == TCP_STATE_FIN_WAIT1 || state == TCP_STATE_FIN_WAIT2 ||
+	       state == TCP_STATE_CLOSE_WAIT || state == TCP_STATE_LAST_ACK ||
+	       state == TCP_STATE_CLOSING;
+}
+
+static bool listening_port(const struct sock_snapshot *s, uint16_t port)
+{
+	return (s->listen_ports[port >> 3] >> (port & 7)) & 1;
+}
+
+/* Keeps ref in a sample of at most SOCKETS_SAMPLE, allocated on first use. */
+static int sample_add(struct sock_ref **sample, uint8_t *n, struct sock_ref ref)
+{
+	if (!ref.inode || *n == SOCKETS_SAMPLE)
+		return 0;
+	if (!*sample) {
+		*sample = calloc(SOCKETS_SAMPLE, sizeof(**sample));
+		if (!*sample)
+			return -ENOMEM;
+	}
+	(*sample)[(*n)++] = ref;
+	return 0;
+}
+
+static int add_lsock(struct sock_snapshot *s, const struct addr *a, uint16_t port,
+		     struct sock_ref ref)
+{
+	if (s->nlsocks == s->lsocks_cap) {
+		size_t cap = s->lsocks_cap ? s->lsocks_cap * 2 : 16;
+		struct listen_sock *t = realloc(s->lsocks, cap * sizeof(*t));
+
+		if (!t)
+			return -ENOMEM;
+		s->lsocks = t;
+		s->lsocks_cap = cap;
+	}
+	s->lsocks[s->nlsocks++] = (struct listen_sock){ *a, port, ref };
+	return 0;
+}
+
+static int account_listener(struct sock_snapshot *s, uint8_t family, const void *src,
+			    uint16_t sport, struct sock_ref ref)
+{
+	struct addr l;
+	int r;
+
+	s->listen_ports[sport >> 3] |= (uint8_t)(1u << (sport & 7));
+	set_addr(&l, family, src);
+	r = add_lsock(s, &l, sport, ref);
+	if (r < 0 || sport < s->eph.low || sport > s->eph.high)
+		return r;
+	return add_listener(s, &l, sport);
+}
+
+/* Both ends on this host: a loopback peer, or the local address itself. */
+static bool peer_local(const struct addr *l, const struct addr *r)
+{
+	static const uint8_t v6lo[16] = { [15] = 1 };
+
+	if (r->family == AF_INET && r->bytes[0] == 127)
+		return true;
+	if (r->family == AF_INET6 && memcmp(r->bytes, v6lo, 16) == 0)
+		return true;
+	return l->family == r->family && memcmp(l->bytes, r->bytes, 16) == 0;
+}
+
+/* A socket on a non-ephemeral or listening local port. */
+static int account_port(struct sock_snapshot *s, uint8_t family, const void *src, const void *dst,
+			uint16_t sport, uint8_t state, struct sock_ref ref)
+{
+	struct port_entry *e;
+	struct addr l, r;
+
+	set_addr(&l, family, src);
+	e = port_get(s, &l, sport);
+	if (!e)
+		return -ENOMEM;
+	if (state == TCP_STATE_TIME_WAIT) {
+		e->time_wait++;
+		set_addr(&r, family, dst);
+		e->from_local += peer_local(&l, &r);
+	} else if (closing_state(state)) {
+		e->closing++;
+	} else if (state == TCP_STATE_ESTABLISHED || state == TCP_STATE_SYN_RECV) {
+		e->live++;
+		return sample_add(&e->sample, &e->nsample, ref);
+	}
+	return 0;
+}
+
+int sockets_account_ref(struct sock_snapshot *s, uint8_t family, const void *src,
+			const void *dst, uint16_t sport, uint16_t dport, uint8_t state,
+			struct sock_ref ref)
 {
 	struct addr l, r;
 	struct dest *d;
+	bool first;
 
 	if (state == 0 || state >= TCP_NSTATES || (family != AF_INET && family != AF_INET6))
 		return 0;
 	s->total++;
 	s->states[state]++;
-	if (state == TCP_STATE_LISTEN) {
-		s->listen_ports[sport >> 3] |= (uint8_t)(1u << (sport & 7));
-		if (sport < s->eph.low || sport > s->eph.high)
-			return 0;
-		set_addr(&l, family, src);
-		return add_listener(s, &l, sport);
-	}
-	/* Only a port the kernel could have handed out counts, and not the
-	 * listening port of an accepted connection: the kernel lists
-	 * listeners before the rest, so the bitmap is complete by now. */
-	if (sport < s->eph.low || sport > s->eph.high ||
-	    (s->listen_ports[sport >> 3] >> (sport & 7)) & 1)
-		return 0;
+	if (state == TCP_STATE_LISTEN)
+		return account_listener(s, family, src, sport, ref);
+	/* Only a port the kernel could have handed out holds one of K's
+	 * ports; the rest (and the listening port of an accepted connection,
+	 * when its listener came first in the dump) are keyed by local port. */
+	if (sport < s->eph.low || sport > s->eph.high || listening_port(s, sport))
+		return account_port(s, family, src, dst, sport, state, ref);
 	set_addr(&l, family, src);
 	set_addr(&r, family, dst);
 	d = dest_get(s, &l, &r, dport);
 	if (!d)
 		return -ENOMEM;
-	d->used++;
+	first = d->used++ == 0;
+	if (first)
+		d->sport = sport;
+	if (d->sport == sport) {
+		d->sport_used++;
+		d->sport_tw += state == TCP_STATE_TIME_WAIT;
+		d->sport_closing += closing_state(state);
+	}
 	if (state == TCP_STATE_TIME_WAIT)
 		d->time_wait++;
+	if (state == TCP_STATE_ESTABLISHED || state == TCP_STATE_SYN_SENT) {
+		d->live++;
+		d->sport_live += d->sport == sport;
+		return sample_add(&d->sample, &d->nsample, ref);
+	}
 	return 0;
+}
+
+int sockets_account(struct sock_snapshot *s, uint8_t family, const void *src, const void *dst,
+		    uint16_t sport, uint16_t dport, uint8_t state)
+{
+	return sockets_account_ref(s, family, src, dst, sport, dport, state, (struct sock_ref){ 0, 0 });
+}
+
+static void free_samples(struct sock_snapshot *s)
+{
+	for (size_t i = 0; i < s->nslots; i++)
+		free(s->slots[i].sample);
+	for (size_t i = 0; i < s->nports_slots; i++)
+		free(s->ports[i].sample);
 }
 
 int sockets_reset(struct sock_snapshot *s)
 {
+	free_samples(s);
 	s->total = 0;
 	memset(s->states, 0, sizeof(s->states));
 	if (s->slots)
 		memset(s->slots, 0, s->nslots * sizeof(*s->slots));
-	s->ndests = 0;
-	s->nlisteners = 0;
+	if (s->ports)
+		memset(s->ports, 0, s->nports_slots * sizeof(*s->ports));
+	s->ndests = s->nports = s->nservers = 0;
+	s->nlisteners = s->nlsocks = 0;
+	s->tw_client = s->tw_server = s->tw_other = 0;
 	if (!s->listen_ports)
 		s->listen_ports = malloc(65536 / 8);
 	if (!s->listen_ports)
@@ -197,21 +376,129 @@ static int listener_cmp(const void *pa, const void *pb)
 	return memcmp(a->addr.bytes, b->addr.bytes, 16);
 }
 
+static int lsock_cmp(const void *pa, const void *pb)
+{
+	const struct listen_sock *a = pa, *b = pb;
+
+	return (int)a->port - (int)b->port;
+}
+
+/* A destination whose first local port is a listening port listed after
+ * it: those sockets are the server side of that port (FACTS: server-side
+ * sockets use none of K's ports). */
+static void move_to_server(struct sock_snapshot *s, struct dest *d)
+{
+	struct port_entry *e;
+
+	if (!listening_port(s, d->sport) || !d->sport_used)
+		return;
+	e = port_get(s, &d->local, d->sport);
+	if (!e)
+		return; /* out of memory: they stay client side, still counted */
+	e->time_wait += d->sport_tw;
+	e->from_local += peer_local(&d->local, &d->remote) ? d->sport_tw : 0;
+	e->closing += d->sport_closing;
+	e->live += d->sport_live;
+	d->used -= d->sport_used;
+	d->time_wait -= d->sport_tw;
+	d->live -= d->sport_live;
+	d->sport_used = d->sport_tw = d->sport_closing = d->sport_live = 0;
+	if (!d->used) { /* no lookups follow: the slot may go empty */
+		free(d->sample);
+		memset(d, 0, sizeof(*d));
+		s->ndests--;
+	}
+}
+
 void sockets_finish(struct sock_snapshot *s)
 {
 	if (s->nlisteners > 1)
 		qsort(s->listeners, s->nlisteners, sizeof(*s->listeners), listener_cmp);
+	if (s->nlsocks > 1)
+		qsort(s->lsocks, s->nlsocks, sizeof(*s->lsocks), lsock_cmp);
+	if (s->listen_ports)
+		for (size_t i = 0; i < s->nslots; i++)
+			if (s->slots[i].used)
+				move_to_server(s, &s->slots[i]);
+	s->tw_client = s->tw_server = s->tw_other = 0;
+	s->nservers = 0;
+	for (size_t i = 0; i < s->nslots; i++)
+		s->tw_client += s->slots[i].time_wait;
+	for (size_t i = 0; i < s->nports_slots; i++) {
+		struct port_entry *e = &s->ports[i];
+
+		if (!port_used(e))
+			continue;
+		e->server = s->listen_ports && listening_port(s, e->port);
+		if (e->server)
+			s->tw_server += e->time_wait;
+		else
+			s->tw_other += e->time_wait;
+		s->nservers += e->server && e->time_wait;
+	}
 }
 
 void sockets_free(struct sock_snapshot *s)
 {
+	if (s->slots || s->ports)
+		free_samples(s);
 	free(s->slots);
 	free(s->listeners);
 	free(s->listen_ports);
+	free(s->ports);
+	free(s->lsocks);
+	procscan_free(s->procs);
+	s->procs = NULL;
 	s->slots = NULL;
 	s->listeners = NULL;
 	s->listen_ports = NULL;
+	s->ports = NULL;
+	s->lsocks = NULL;
 	s->nslots = s->ndests = s->nlisteners = s->listeners_cap = 0;
+	s->nports_slots = s->nports = s->nlsocks = s->lsocks_cap = s->nservers = 0;
+}
+
+const struct port_entry *sockets_ports(const struct sock_snapshot *s,
+				       const struct port_entry *prev)
+{
+	size_t i = prev ? (size_t)(prev - s->ports) + 1 : 0;
+
+	for (; i < s->nports_slots; i++)
+		if (port_used(&s->ports[i]))
+			return &s->ports[i];
+	return NULL;
+}
+
+static int server_cmp(const struct port_entry *a, const struct port_entry *b)
+{
+	if (a->time_wait != b->time_wait)
+		return a->time_wait > b->time_wait ? -1 : 1;
+	if (a->port != b->port)
+		return (int)a->port - (int)b->port;
+	if (a->local.family != b->local.family)
+		return a->local.family - b->local.family;
+	return memcmp(a->local.bytes, b->local.bytes, 16);
+}
+
+size_t sockets_top_servers(const struct sock_snapshot *s, const struct port_entry **out,
+			   size_t n)
+{
+	size_t got = 0;
+
+	for (const struct port_entry *e = n ? sockets_ports(s, NULL) : NULL; e;
+	     e = sockets_ports(s, e)) {
+		size_t j;
+
+		if (!e->server || !e->time_wait || (got == n && server_cmp(e, out[n - 1]) >= 0))
+			continue;
+		j = got < n ? got++ : n - 1;
+		while (j > 0 && server_cmp(e, out[j - 1]) < 0) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = e;
+	}
+	return got;
 }
 
 const struct dest *sockets_dests(const struct sock_snapshot *s, const struct dest *prev)

@@ -79,6 +79,12 @@ static void counter(struct json *j, const char *name, long long v)
 void sockets_json(struct json *j, const char *key, const struct sock_snapshot *s,
 		  const struct collect_result *res, size_t top)
 {
+	sockets_json_rate(j, key, s, res, top, -1);
+}
+
+void sockets_json_rate(struct json *j, const char *key, const struct sock_snapshot *s,
+		       const struct collect_result *res, size_t top, double close_rate)
+{
 	unsigned usable = ephemeral_usable(&s->eph);
 	const struct dest **d = top ? calloc(top, sizeof(*d)) : NULL;
 	size_t n = d ? sockets_top(s, d, top) : 0;
@@ -109,9 +115,11 @@ void sockets_json(struct json *j, const char *key, const struct sock_snapshot *s
 		json_uint(j, "time_wait", d[i]->time_wait);
 		json_uint(j, "usable", usable);
 		json_double(j, "pressure", usable ? (double)d[i]->used / usable : 1.0, 4);
+		sockets_json_dest_owners(j, s, d[i], close_rate);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
+	sockets_json_origin(j, s, close_rate, top);
 	json_arr_begin(j, "listeners_in_range");
 	for (size_t i = 0; i < s->nlisteners; i++) {
 		json_obj_begin(j, NULL);
@@ -206,6 +214,7 @@ void sockets_text(FILE *f, const struct sock_snapshot *s, const struct collect_r
 	fprintf(f, "\nephemeral ports %u-%u: %u usable; %zu destination%s hold some\n", s->eph.low,
 		s->eph.high, ephemeral_usable(&s->eph), s->ndests, s->ndests == 1 ? "" : "s");
 	sockets_text_destinations(f, s, top);
+	sockets_text_origin(f, s, -1, top);
 	if (s->nlisteners) {
 		fprintf(f, "\n%slisteners inside the ephemeral range%s\n", color(C_BOLD),
 			color(C_RESET));

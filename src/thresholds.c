@@ -18,6 +18,8 @@ const struct threshold_def threshold_table[THR_COUNT_] = {
 	{ "close_wait_warn", THR_COUNT, 100, "CLOSE_WAIT sockets that warn of an application not closing" },
 	{ "close_wait_crit", THR_COUNT, 1000, "CLOSE_WAIT sockets that are critical" },
 	{ "min_usable_ports", THR_COUNT, 16384, "fewest usable ephemeral ports before the range counts as narrow" },
+	{ "server_tw_info", THR_COUNT, 1000, "TIME_WAIT on one local server port (the service closes first) that is reported" },
+	{ "client_churn_info", THR_COUNT, 50, "closes per second towards one destination (the client closes first) that are reported" },
 };
 
 const struct threshold_def *threshold_lookup(const char *name)

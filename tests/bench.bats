@@ -61,7 +61,7 @@ setup() {
 }
 
 @test "bench.sh prints every table for a small N" {
-	run env ROUNDS=3 ALLNETNS_N=2000 IDLE=3 TWTUNE="$TWTUNE" BENCH="$BENCH" \
+	run env ROUNDS=3 ALLNETNS_N=2000 IDLE=3 HOLD_SOCKETS=32 FDS=400 TWTUNE="$TWTUNE" BENCH="$BENCH" \
 		bash "$TOP/tests/bench/bench.sh" 2000
 	assert_success # prints bench.sh's output when it fails
 	assert_output --partial '### 2000 TIME_WAIT sockets, twtune against ss and the floor (20 destinations;'
@@ -74,6 +74,11 @@ setup() {
 	assert_output --regexp '\| all-netns \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9]+ \|'
 	assert_output --regexp '- --all-netns audit / --netns BUSY audit: [0-9.]+ \(target at most 1.5\)'
 	assert_output --regexp '- per other namespace: -?[0-9.]+ ms \(\(all-netns - netns-busy\) / [0-9]+: the 3 idle ones'
-	run -1 env ALLNETNS_N=0 TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/bench.sh" 12x
+	# audit with and without naming the processes, with the holders up
+	assert_output --partial '### 2000 TIME_WAIT sockets, audit naming the processes, and not'
+	assert_output --regexp '\| audit-no-processes \| [0-9.]+ '
+	assert_output --partial '- 32 open sockets in 8 processes, 400 descriptors in 4 other processes'
+	assert_output --regexp '- audit / audit --no-processes: [0-9.]+ \(target at most 1\.25\)'
+	run -1 env TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/bench.sh" 12x
 	assert_output "bench: N '12x': use a number of sockets"
 }

@@ -23,12 +23,12 @@ scenario() {
 		\"\$SG\" --port 8080 --tw-client 40
 		\"\$SG\" --addr ::1 --port 8081 --tw-client 6
 		TWTUNE_DIAG_PER_FAMILY=${PF:-1} TWTUNE_DIAG_RECORD=\"\$D/rec.bin\" \
-			\"\$TWTUNE\" sockets --json > \"\$D/live.json\"
+			\"\$TWTUNE\" sockets --json --no-processes > \"\$D/live.json\"
 		$1"
 }
 
 # replay NAME: twtune sockets --json over the dump $D/NAME.bin, into $D/NAME.json
-replay_cmd='replay() { TWTUNE_DIAG_REPLAY="$D/$1.bin" "$TWTUNE" sockets --json >"$D/$1.json"; }'
+replay_cmd='replay() { TWTUNE_DIAG_REPLAY="$D/$1.bin" "$TWTUNE" sockets --json --no-processes >"$D/$1.json"; }'
 
 @test "a recording holds both families' NLMSG_DONE and replays to the live result" {
 	run -0 scenario "$replay_cmd; replay rec"
@@ -144,7 +144,7 @@ replay_cmd='replay() { TWTUNE_DIAG_REPLAY="$D/$1.bin" "$TWTUNE" sockets --json >
 @test "a live dump across many receive buffers is whole, and replays the same" {
 	run -0 scenario "$replay_cmd
 		\"\$SG\" --port 9000 --tw-client 1000
-		TWTUNE_DIAG_RECORD=\"\$D/big.bin\" \"\$TWTUNE\" sockets --json > \"\$D/big-live.json\"
+		TWTUNE_DIAG_RECORD=\"\$D/big.bin\" \"\$TWTUNE\" sockets --json --no-processes > \"\$D/big-live.json\"
 		ss -tanH | wc -l > \"\$D/ss.count\"
 		replay big"
 	run -0 jq -r '[.source, .note, .total] | @csv' "$D/big-live.json"

@@ -1,5 +1,5 @@
 /* procscan_tool: runs the library's process scan (src/procscan.c) for the
- * socket inodes given, for tests/explain_prep.bats and manual timing.
+ * socket inodes given, for tests/procscan.bats and manual timing.
  *
  *   procscan_tool [-p PROC] [-N NETNS_PATH] [-f FD_BUDGET] [-m MS_BUDGET] [-o] [-s] INODE[:UID]...
  *     -o  also open a TCP socket of its own (not bound) and ask for its inode

@@ -9,6 +9,7 @@
 #
 #   TWTUNE=./twtune BENCH=build/bench bash tests/bench/bench.sh [N...]
 #
+# GROUPS_RUN (default "issue further attribution") chooses the groups.
 # It runs at nice NICE (default -10), so that other work on the machine
 # disturbs it less. ROUNDS (default 9) caps the timed rounds; a round starts only while the
 # sockets will outlive it. Each N runs twice, once per group of commands
@@ -32,7 +33,10 @@ RANGE_HI=65535
 
 # label|environment|command, in the order of each round, for each group
 # of commands that shares one namespace's 60 s: "issue", the comparison the
-# issue asks for, and "further", the ways to beat the floor.
+# issue asks for, "further", the ways to beat the floor, and "attribution",
+# audit with and without naming the processes (issue 11) while 8 processes
+# hold 2,000 open sockets and 4 others hold 20,000 descriptors. ss lists
+# no processes here, so neither does twtune sockets (--no-processes).
 commands() {
 	if [ "$1" = allnetns ]; then
 		echo "floor||$BENCH/nlfloor"
@@ -40,14 +44,20 @@ commands() {
 		echo "all-netns||$TWTUNE --all-netns audit --fail-on never"
 		return
 	fi
-	echo "twtune||$TWTUNE sockets --json"
+	if [ "$1" = attribution ]; then
+		echo "floor||$BENCH/nlfloor"
+		echo "audit||$TWTUNE audit --fail-on never"
+		echo "audit-no-processes||$TWTUNE audit --fail-on never --no-processes"
+		return
+	fi
+	echo "twtune||$TWTUNE sockets --json --no-processes"
 	if [ "$1" = issue ]; then
 		echo "ss-tw||ss -tanH state time-wait"
 		echo "ss-all||ss -tan"
 		echo "floor||$BENCH/nlfloor"
 	else
 		echo "floor||$BENCH/nlfloor"
-		echo "twtune-2walk|TWTUNE_DIAG_PER_FAMILY=1|$TWTUNE sockets --json"
+		echo "twtune-2walk|TWTUNE_DIAG_PER_FAMILY=1|$TWTUNE sockets --json --no-processes"
 		echo "floor-threads||$BENCH/nlfloor --threads"
 		echo "floor-1walk||$BENCH/nlfloor --compat"
 		echo "floor-sport||$BENCH/nlfloor --sport $RANGE_LO-$RANGE_HI"
@@ -80,6 +90,47 @@ idle_namespaces() {
 	echo "I namespaces $("$TWTUNE" --all-netns audit --fail-on never | awk 'NR == 1 { print $4 }')"
 }
 
+# The attribution group's processes: HOLDERS sockgen processes holding
+# HOLD_SOCKETS open sockets between them (half of them client side, towards
+# one destination each), FD_PROCS fdhold processes holding FDS descriptors.
+# Scaled down for a quick check with HOLD_SOCKETS= and FDS=.
+HOLDERS=${HOLDERS:-8}
+HOLD_SOCKETS=${HOLD_SOCKETS:-2000}
+FD_PROCS=${FD_PROCS:-4}
+FDS=${FDS:-20000}
+HELD=()
+
+# Starts the holders in the namespace; waits for each (10 s at most).
+start_holders() {
+	local i k out pairs=$((HOLD_SOCKETS / HOLDERS / 2))
+	out=$(mktemp -d)
+	for ((i = 1; i <= HOLDERS; i++)); do
+		"$BENCH/../tests/sockgen" --port $((7000 + i)) --established "$pairs" --hold 120 \
+			>"$out/s$i" 2>&1 &
+		HELD+=($!)
+	done
+	for ((i = 1; i <= FD_PROCS; i++)); do
+		"$BENCH/fdhold" $((FDS / FD_PROCS)) 120 >"$out/f$i" 2>&1 &
+		HELD+=($!)
+	done
+	for ((k = 0; k < 100; k++)); do
+		[ "$(cat "$out"/s* "$out"/f* | grep -c '^ready\|^holding')" -eq $((HOLDERS + FD_PROCS)) ] && break
+		sleep 0.1
+	done
+	[ "$k" -lt 100 ] || { cat "$out"/* >&2; die "the holders did not get ready"; }
+	rm -rf "$out"
+	echo "I held_sockets $((pairs * 2 * HOLDERS)) open sockets in $HOLDERS processes, $FDS descriptors in $FD_PROCS other processes"
+}
+
+stop_holders() {
+	local p
+	for p in "${HELD[@]}"; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	HELD=()
+}
+
 tw_count() {
 	awk '/^TCP:/ { for (i = 2; i < NF; i++) if ($i == "tw") print $(i + 1) }' /proc/net/sockstat
 }
@@ -100,6 +151,11 @@ one() {
 	sysctl -qw net.ipv4.ip_local_port_range="$RANGE_LO $RANGE_HI" \
 		net.ipv4.tcp_max_tw_buckets=$((2 * n + 10000)) net.ipv4.tcp_tw_reuse=0 \
 		net.ipv4.tcp_rfc1337=1
+	if [ "$group" = attribution ]; then
+		# before twgen: their ports lie in the range it connects from
+		trap stop_holders EXIT
+		start_holders
+	fi
 	start=$EPOCHREALTIME
 	"$BENCH/twgen" --count "$n" --v4 4 --v6 --ports 5001-5004 --workers 4 || die "twgen failed"
 	made=$EPOCHREALTIME
@@ -167,6 +223,7 @@ table() {
 				a[++k] = t[x, r] / t[y, r]
 		return k ? median(a, k) : 0
 	}
+	$1 == "I" && $2 == "held_sockets" { held = substr($0, 16); next }
 	$1 == "I" { info[$2] = $3 }
 	$1 == "R" {
 		if (!($2 in seen)) { seen[$2] = 1; order[++nl] = $2 }
@@ -177,7 +234,7 @@ table() {
 		printf "\n### %d TIME_WAIT sockets, %s (%d destinations; made in %s s; %d rounds; %s still held %s s after the first)\n\n", \
 			n, group == "issue" ? "twtune against ss and the floor" : \
 			   group == "allnetns" ? "--all-netns with " info["idle"] " idle namespaces (and any others of the machine) against --netns BUSY" : \
-			   "beating the floor", \
+			   group == "attribution" ? "audit naming the processes, and not" : "beating the floor", \
 			info["destinations"], info["made_s"], info["rounds"], info["tw_end"], info["elapsed_s"]
 		printf "| command | median ms | min ms | max ms | / floor (median of rounds) | peak RSS KiB |\n"
 		printf "|---|---:|---:|---:|---:|---:|\n"
@@ -207,6 +264,9 @@ table() {
 			printf "- per other namespace: %.2f ms ((all-netns - netns-busy) / %d: the %d idle ones and the machine'"'"'s others)\n", \
 				1000 * (med["all-netns"] - med["netns-busy"]) / (info["namespaces"] - 1), \
 				info["namespaces"] - 1, info["idle"]
+		} else if (group == "attribution") {
+			printf "- %s\n", held
+			printf "- audit / audit --no-processes: %.2f (target at most 1.25)\n", ratio("audit", "audit-no-processes")
 		} else if (group == "issue") {
 			printf "- twtune / floor: %.2f (target at most 1.2)\n", ratio("twtune", "floor")
 			printf "- ss -tanH state time-wait / twtune: %.2f (target at least 3)\n", ratio("ss-tw", "twtune")
@@ -247,7 +307,7 @@ echo "Machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /p
 	"$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM," \
 	"kernel $(uname -r), $(ss -V)"
 for n in "$@"; do
-	for group in issue further; do
+	for group in ${GROUPS_RUN:-issue further attribution}; do
 		echo "bench: $n TIME_WAIT sockets, $group ..." >&2
 		# Once more in a new namespace when a run fails: on a busy machine
 		# the generator has come up a few dozen TIME_WAIT short of N.

@@ -52,4 +52,16 @@ static inline void fuzz_check_snapshot(const struct sock_snapshot *s)
 		FUZZ_CHECK(s->listeners[i].port >= s->eph.low && s->listeners[i].port <= s->eph.high);
 }
 
+/* After sockets_finish(): the sides of TIME_WAIT add up, every entry's
+ * sample is bounded by its live count. */
+static inline void fuzz_check_sides(struct sock_snapshot *s)
+{
+	sockets_finish(s);
+	FUZZ_CHECK(s->tw_client + s->tw_server + s->tw_other == s->states[TCP_STATE_TIME_WAIT]);
+	for (const struct dest *d = sockets_dests(s, NULL); d; d = sockets_dests(s, d))
+		FUZZ_CHECK(d->used > 0 && d->nsample <= d->live && d->nsample <= SOCKETS_SAMPLE);
+	for (const struct port_entry *e = sockets_ports(s, NULL); e; e = sockets_ports(s, e))
+		FUZZ_CHECK(e->nsample <= e->live && e->nsample <= SOCKETS_SAMPLE);
+}
+
 #endif

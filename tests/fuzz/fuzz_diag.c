@@ -85,6 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		fuzz_check_snapshot(&s);
 		check_counts(&s, &res.diag, data, size);
+		fuzz_check_sides(&s);
 		json_init(&j, devnull);
 		sockets_json(&j, NULL, &s, &res, 10);
 		json_end(&j);

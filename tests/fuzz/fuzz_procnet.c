@@ -29,6 +29,7 @@ static void tcp_file(const uint8_t *data, size_t size, int family)
 
 		FUZZ_CHECK(r == 0 || r == -ENOMEM);
 		fuzz_check_snapshot(&s);
+		fuzz_check_sides(&s);
 	}
 	sockets_free(&s);
 	fclose(f);

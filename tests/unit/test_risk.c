@@ -215,6 +215,8 @@ static void test_rule_ids(void)
 		{ RULE_PORT_RANGE_NARROW, "port-range-narrow" },
 		{ RULE_FIN_TIMEOUT_MYTH, "fin-timeout-myth" },
 		{ RULE_CLOSE_WAIT_LEAK, "close-wait-leak" },
+		{ RULE_SERVER_CLOSES_FIRST, "server-closes-first" },
+		{ RULE_CLIENT_CHURN, "client-churn" },
 	};
 	struct settings s;
 	struct observation o = { .overflow_delta = -1, .interval = 60, .max_tw_observed = -1 };

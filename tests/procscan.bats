@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
-# The kernel facts the "where TIME_WAIT comes from" feature (issue 11) will
-# stand on, checked with Debian's real nginx as proxy and upstream, ab, our
-# own client (churn) and the library's process scan (procscan_tool), each
-# test in a private network namespace held by a process of its own.
+# The process scan (src/procscan.c, through tests/procscan_tool) against
+# Debian's real nginx and ss -p, as root, as nobody, under hidepid and with
+# a budget, each test in a private network namespace held by a process of
+# its own. The kernel facts about where TIME_WAIT lands, and the attribution
+# twtune builds on this scan, are in explain.bats.
 
 bats_require_minimum_version 1.5.0
 
@@ -11,12 +12,10 @@ setup() {
 	_common_setup
 	load 'test_helper/nginx'
 	PST="$BUILD/tests/procscan_tool"
-	CHURN="$BUILD/tests/churn"
 	netns_hold
 }
 
 teardown() {
-	[ -n "${CHURN_PID:-}" ] && kill "$CHURN_PID" 2>/dev/null
 	nginx_stop
 	[ -n "${NB:-}" ] && rm -rf "$NB"
 	return 0
@@ -30,40 +29,6 @@ ss_pids() {
 # The pids procscan_tool names on its "ino" lines, sorted.
 scan_pids() {
 	grep '^ino ' <<<"$1" | awk '{print $8}' | tr ',' '\n' | cut -d/ -f1 | sort -un
-}
-
-@test "no upstream keep-alive: the upstream closes first, TIME_WAIT sits on local port 8081" {
-	nginx_start no-keepalive.conf
-	nginx_load 3000 20
-	total=$(tw_count)
-	upstream=$(tw_count '( sport = :8081 )')
-	proxy=$(tw_count '( sport = :8080 )')
-	echo "total $total on-8081 $upstream on-8080 $proxy rps $AB_RPS"
-	# Every count asserted is the kernel's: ss against sockstat's tw.
-	[ "$total" -eq "$(sockstat_tw)" ]
-	# Most proxied requests leave one TIME_WAIT on the upstream's port (the
-	# rest on the proxy's side, when its close crosses the upstream's); the
-	# proxy keeps its clients (ab -k) alive, so none on 8080.
-	[ "$upstream" -ge 1500 ] && [ "$upstream" -le 3001 ]
-	[ "$((upstream * 2))" -gt "$total" ]
-	[ "$proxy" -eq 0 ]
-}
-
-@test "upstream keep-alive: far less TIME_WAIT, and none on local port 8081" {
-	nginx_start keepalive.conf
-	nginx_load 3000 20
-	total=$(tw_count)
-	upstream=$(tw_count '( sport = :8081 )')
-	echo "total $total on-8081 $upstream rps $AB_RPS"
-	[ "$total" -eq "$(sockstat_tw)" ]
-	[ "$upstream" -le 150 ]
-	[ "$total" -le 1500 ]
-	# The proxy keeps live connections towards the upstream: ESTABLISHED
-	# sockets with a real inode (what client-side attribution will scan).
-	run -0 in_ns ss -tanHe state established '( dport = :8081 )'
-	[ "${#lines[@]}" -ge 1 ]
-	[ "${#lines[@]}" -le 40 ]
-	assert_output --regexp 'ino:[1-9][0-9]*'
 }
 
 @test "procscan names nginx as the owner of the 8080 and 8081 listeners, as ss -p does" {
@@ -94,35 +59,6 @@ scan_pids() {
 	assert_line --regexp '^complete 0 inodes 1 resolved 0 unresolved 1 why (notfound|denied) '
 	other=$(awk '/^complete/ {for (i = 1; i < NF; i++) if ($i == "other_netns") print $(i + 1)}' <<<"$output")
 	[ "$other" -ge 3 ]
-}
-
-@test "churn: the client closes first, so its TIME_WAIT lands towards the destination; its live sockets name it" {
-	nginx_start no-keepalive.conf
-	before=$(tw_count '( dport = :8081 )')
-	out=$BATS_TEST_TMPDIR/churn.out
-	in_ns "$CHURN" -n 500 -k 5 -t 30 127.0.0.1 8081 >"$out" 3>&- &
-	for ((i = 0; i < 100; i++)); do
-		grep -q '^holding' "$out" && break
-		sleep 0.1
-	done
-	run -0 cat "$out"
-	assert_line 'closed 500 failed 0'
-	assert_line --regexp '^holding 5 pid [0-9]+$'
-	CHURN_PID=$(awk '/^holding/ {print $4}' "$out")
-	after=$(tw_count '( dport = :8081 )')
-	echo "towards 8081: before $before after $after"
-	[ "$((after - before))" -eq 500 ]
-	[ "$(tw_count)" -eq "$(sockstat_tw)" ]
-	# Client-side attribution: the ESTABLISHED sockets towards 8081 on the
-	# client's side (local port ephemeral) belong to churn.
-	inos=$(in_ns ss -tanHe state established '( dport = :8081 )' | grep -o 'ino:[0-9]*' | cut -d: -f2)
-	[ "$(wc -w <<<"$inos")" -eq 5 ]
-	# shellcheck disable=SC2086
-	run -0 "$PST" -N "/proc/$NS_PID/ns/net" $inos
-	echo "$output"
-	assert_line --regexp '^complete 1 inodes 5 resolved 5 '
-	[ "$(grep -c "^ino [0-9]* user root holders 1 procs [0-9]*/twtune-churn/churn cgroup " <<<"$output")" -eq 5 ]
-	assert_line --regexp " procs $CHURN_PID/twtune-churn/churn "
 }
 
 @test "as user nobody: its own socket resolves, nginx's do not, and it says why" {
