@@ -6,6 +6,7 @@
 #include <sys/utsname.h>
 
 #include "collect.h"
+#include "observation.h"
 #include "profile.h"
 #include "report.h"
 #include "risk.h"
@@ -17,6 +18,7 @@ struct audit_ctx {
 	const char *sysctl_root;     /* usually /proc/sys */
 	const char *netns;           /* the --netns argument, or NULL for the current one */
 	struct collect_opts collect; /* the sockets and counters */
+	const struct obs_window *observed; /* audit --observe: the eBPF window, or NULL */
 };
 
 struct audit {

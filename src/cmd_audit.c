@@ -1,12 +1,14 @@
 /* cmd_audit.c: twtune audit [--json | --format FMT] [--fail-on SEV] [--interval SEC]
- * [--top N] [PROFILE], and twtune diff [--json] PROFILE */
+ * [--observe SEC] [--top N] [PROFILE], and twtune diff [--json] PROFILE */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "audit.h"
 #include "commands.h"
+#include "observation.h"
 #include "report.h"
 #include "sockets_render.h"
 #include "twtune.h"
@@ -17,6 +19,7 @@ struct audit_opts {
 	enum format format;
 	int fail_on; /* severity, or 4 for never */
 	double interval;
+	long long observe; /* seconds, 0: no eBPF */
 	size_t top;
 	const char *profile;
 };
@@ -28,6 +31,7 @@ static int parse_opts(int argc, char **argv, bool is_diff, struct audit_opts *o)
 		{ "format", required_argument, NULL, 'f' },
 		{ "fail-on", required_argument, NULL, 'F' },
 		{ "interval", required_argument, NULL, 'i' },
+		{ "observe", required_argument, NULL, 'o' },
 		{ "top", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -75,6 +79,11 @@ static int parse_opts(int argc, char **argv, bool is_diff, struct audit_opts *o)
 						   optarg);
 			o->interval = (double)n;
 			break;
+		case 'o':
+			if (parse_ll(optarg, 1, 86400, &o->observe) < 0)
+				return usage_error(cmd, "--observe '%s': use whole seconds 1..86400",
+						   optarg);
+			break;
 		case 't':
 			if (parse_ll(optarg, 0, 10000, &n) < 0)
 				return usage_error(cmd, "--top '%s': use a number 0..10000", optarg);
@@ -90,6 +99,48 @@ static int parse_opts(int argc, char **argv, bool is_diff, struct audit_opts *o)
 	return EXIT_OK;
 }
 
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* --observe: the eBPF window before the snapshot. 0 with *w filled, or
+ * -1 with why[] saying what is missing (the audit goes on without it). */
+static int observe_window(const struct audit_opts *o, struct obs_window *w, char *why,
+			  size_t len)
+{
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	struct observe_opts oo = { .btf_path = observe_test_btf() };
+	struct observe_session *s;
+	struct obs_failure f;
+	int r;
+
+	if (observe_start(&oo, &s, &f) < 0) {
+		observe_failure_text(&f, why, len);
+		return -1;
+	}
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	/* Said once attached (tests wait for it); -q silences it. */
+	if (G.verbosity >= 0)
+		fprintf(stderr, "twtune: audit: observe: attached; watching for %lld s (Ctrl-C ends "
+				"early)\n", o->observe);
+	observe_wait(s, (double)o->observe, &stop_requested);
+	r = observe_collect(s, w);
+	observe_stop(s);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (r < 0) {
+		snprintf(why, len, "cannot read the eBPF maps: %s", strerror(-r));
+		return -1;
+	}
+	return 0;
+}
+
 static int run(int argc, char **argv, bool is_diff)
 {
 	struct audit_opts o;
@@ -97,7 +148,9 @@ static int run(int argc, char **argv, bool is_diff)
 	struct profile prof;
 	struct audit a;
 	struct report r;
-	char err[512];
+	struct obs_window win;
+	char err[512], skipped[300] = "";
+	bool observed = false;
 	int rc = parse_opts(argc, argv, is_diff, &o);
 
 	if (rc != EXIT_OK)
@@ -105,6 +158,13 @@ static int run(int argc, char **argv, bool is_diff)
 	if (o.profile && (rc = cmd_load_profile(argv[0], o.profile, &prof)) != EXIT_OK)
 		return rc;
 	cmd_audit_ctx(&ctx);
+	if (o.observe) {
+		observed = observe_window(&o, &win, skipped, sizeof(skipped)) == 0;
+		if (observed)
+			ctx.observed = &win;
+		else
+			warnf("%s: observation skipped: %s", argv[0], skipped);
+	}
 	if (audit_run(&a, &ctx, o.profile ? &prof : NULL, o.interval, err, sizeof(err)) < 0) {
 		errorf("%s: %s", argv[0], err);
 		rc = EXIT_SYSTEM;
@@ -117,6 +177,7 @@ static int run(int argc, char **argv, bool is_diff)
 		      sockets_failure(&a.collected, a.sock_err, why, sizeof(why)));
 	}
 	audit_report(&a, o.profile ? prof.name : NULL, o.top, &r);
+	r.observe_skipped = o.observe && !observed ? skipped : NULL;
 	if (is_diff)
 		(o.format == FMT_JSON ? report_diff_json : report_diff_text)(stdout, &r);
 	else if (o.format == FMT_JSON)
@@ -129,6 +190,8 @@ static int run(int argc, char **argv, bool is_diff)
 		rc = EXIT_RISK;
 	audit_free(&a);
 out:
+	if (observed)
+		observation_free(&win);
 	if (o.profile)
 		profile_free(&prof);
 	return rc;

@@ -106,6 +106,11 @@ static void wider_range(const struct settings *s, unsigned need, unsigned *lo, u
 	*hi = 65535;
 }
 
+void risk_wider_range(const struct settings *s, unsigned need, unsigned *lo, unsigned *hi)
+{
+	wider_range(s, need, lo, hi);
+}
+
 static const struct dest **top_dests(const struct observation *o, size_t n, size_t *got)
 {
 	const struct dest **top;
@@ -429,6 +434,11 @@ const struct rule rule_table[RULE_COUNT] = {
 	  "closes first holds its port in TIME_WAIT for 60 s, and connect() fails with "
 	  "EADDRNOTAVAIL when the pool is empty.",
 	  check_port_exhaustion },
+	[RULE_CONNECT_FAILURES] = { "connect-failures",
+	  "connect() fails with EADDRNOTAVAIL, and bind() to port 0 with EADDRINUSE, when no "
+	  "ephemeral port is free for the destination (or the source address): observed over eBPF "
+	  "with audit --observe, this is exhaustion happening, not a prediction.",
+	  check_connect_failures },
 	[RULE_TW_BUCKET_PRESSURE] = { "tw-bucket-pressure",
 	  "Above tcp_max_tw_buckets a closing socket skips TIME_WAIT silently; only TcpExt "
 	  "TCPTimeWaitOverflow counts it, and the connection loses TIME_WAIT's protection.",
@@ -481,7 +491,9 @@ void risk_assess(const struct settings *s, const struct observation *o, const do
 		f->id = rule_table[i].id;
 		f->why = rule_table[i].why;
 		rule_table[i].check(s, o, thr, f);
-		if (i == RULE_PORT_EXHAUSTION && f->sev >= SEV_WARN)
+		if (i == RULE_CONNECT_FAILURES && f->sev >= SEV_WARN)
+			risk_link_fixes(f, &a->f[RULE_PORT_EXHAUSTION]);
+		if ((i == RULE_PORT_EXHAUSTION || i == RULE_CONNECT_FAILURES) && f->sev >= SEV_WARN)
 			f->advice = exhaustion_advice;
 		else if (i == RULE_CLOSE_WAIT_LEAK && f->sev >= SEV_WARN)
 			f->advice = "find the process with ss -tanp state close-wait and fix its close()";
