@@ -86,6 +86,7 @@ BENCH_TOOLS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/benc
 BUILD_PKGS = gcc make pkg-config libc6-dev libnl-3-dev libiniparser-dev clang bpftool libbpf-dev
 # libclang-rt-dev: libFuzzer, for clang -fsanitize=fuzzer (clang only recommends it).
 # valgrind: tests/valgrind.bats checks the commands under memcheck.
+# strace: tests/audit_observe.bats checks that audit without --observe makes no bpf() call.
 # nginx, apache2-utils (ab), curl: the real proxy and client of tests/explain_prep.bats.
 # dpkg-dev, lintian, systemd (systemd-analyze), man-db: tests/deb.bats
 # builds, lints and verifies the package and its units (promtool: prometheus).
@@ -93,7 +94,7 @@ BUILD_PKGS = gcc make pkg-config libc6-dev libnl-3-dev libiniparser-dev clang bp
 TEST_PKGS  = bats bats-assert bats-support jq iproute2 procps util-linux clang prometheus \
              mandoc groff-base zsh fish bash-completion ansible-core python3 time valgrind \
              libclang-rt-dev dpkg-dev lintian systemd man-db python3-voluptuous \
-             nginx apache2-utils curl
+             nginx apache2-utils curl strace
 # make bench: ss to compare with, unshare for its namespace, time for peak RSS.
 BENCH_PKGS = iproute2 util-linux time
 # make deb: dpkg-deb, dpkg-shlibdeps and dpkg-buildflags.
