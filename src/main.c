@@ -16,13 +16,16 @@
 
 const struct command commands[] = {
 	{ "audit", cmd_audit, 0,
-	  "audit [--json | --format text|json|prometheus] [--fail-on info|warn|crit|never] [--interval SEC] [--top N] [PROFILE]",
+	  "audit [--json | --format text|json|prometheus] [--fail-on info|warn|crit|never] [--interval SEC] [--observe SEC] [--top N] [PROFILE]",
 	  "judge TIME_WAIT pressure: findings, suggested change and its predicted effect",
 	  "  --json               one JSON object (same as --format json)\n"
 	  "  --format FMT         text (default), json, or prometheus (node_exporter textfile)\n"
 	  "  --fail-on SEV        exit 1 when the risk reaches SEV: info, warn, crit (default), never\n"
 	  "  --interval SEC       sample the close rate over SEC seconds (default 0: estimate)\n"
-	  "  --top N              destinations to list (default 5)\n"
+	  "  --observe SEC        first count connect() failures and TIME_WAIT over eBPF for SEC\n"
+	  "                       seconds (observe's object, as \"observed\"; skipped, saying why,\n"
+	  "                       where eBPF cannot run)\n"
+	  "  --top N              destinations to list, and rows per observed section (default 5)\n"
 	  "  PROFILE              judge the change to PROFILE instead of the suggestion\n" },
 	{ "diff", cmd_diff, 0, "diff [--json] [--interval SEC] PROFILE",
 	  "show what PROFILE would change and the predicted effect, nothing else",

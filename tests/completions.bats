@@ -50,7 +50,7 @@ expect() {
 }
 
 @test "bash: the options of every command" {
-	expect "twtune audit -" --json --format --fail-on --interval --top --help -h
+	expect "twtune audit -" --json --format --fail-on --interval --observe --top --help -h
 	expect "twtune diff -" --json --interval --help -h
 	expect "twtune apply -" --check --yes --json --persist --persist= --state-dir --wait --help -h
 	expect "twtune rollback -" --check --yes --json --state-dir --wait --help -h
@@ -214,7 +214,7 @@ fish_expect() {
 	fish_expect "twtune " apply audit diff get help observe profiles rollback show sockets
 	fish_expect "twtune -" --sysctl-root --profile-dir --netns --allow-insecure-profiles --no-color --quiet --verbose \
 		--version --help -q -v -h
-	fish_expect "twtune audit --" --json --format --fail-on --interval --top --help
+	fish_expect "twtune audit --" --json --format --fail-on --interval --observe --top --help
 	fish_expect "twtune observe --" --seconds --json --top --all-netns --help
 	fish_expect "twtune apply --" --check --yes --json --persist --state-dir --wait --help
 	fish_expect "twtune rollback --" --check --yes --json --state-dir --wait --help
@@ -252,7 +252,7 @@ zsh_case() {
 	zsh_case "twtune " apply audit diff get help observe profiles rollback show sockets
 	zsh_case "twtune --" --sysctl-root --profile-dir --netns --allow-insecure-profiles --no-color --quiet --verbose \
 		--version --help
-	zsh_case "twtune audit --" --json --format --fail-on --interval --top --help
+	zsh_case "twtune audit --" --json --format --fail-on --interval --observe --top --help
 	zsh_case "twtune observe --" --seconds --json --top --all-netns --help
 	zsh_case "twtune audit --fail-on " crit info never warn
 	zsh_case "twtune audit --format " json prometheus text
