@@ -88,13 +88,14 @@ BUILD_PKGS = gcc make pkg-config libc6-dev libnl-3-dev libiniparser-dev clang bp
 # valgrind: tests/valgrind.bats checks the commands under memcheck.
 # nginx, apache2-utils (ab), curl: the real proxy and client of tests/explain.bats and tests/procscan.bats.
 # tmux: the real terminal of tests/watch.bats.
+# strace: tests/audit_observe.bats checks that audit without --observe makes no bpf() call.
 # dpkg-dev, lintian, systemd (systemd-analyze), man-db: tests/deb.bats
 # builds, lints and verifies the package and its units (promtool: prometheus).
 # python3-voluptuous: ansible-test's validate-modules, run in tests/ansible.bats.
 TEST_PKGS  = bats bats-assert bats-support jq iproute2 procps util-linux clang prometheus \
              mandoc groff-base zsh fish bash-completion ansible-core python3 time valgrind \
              libclang-rt-dev dpkg-dev lintian systemd man-db python3-voluptuous \
-             nginx apache2-utils curl tmux
+             nginx apache2-utils curl tmux strace
 # make bench: ss to compare with, unshare for its namespace, time for peak RSS.
 BENCH_PKGS = iproute2 util-linux time
 # make deb: dpkg-deb, dpkg-shlibdeps and dpkg-buildflags.

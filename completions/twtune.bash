@@ -82,7 +82,7 @@ _twtune()
             [[ -n $d ]] && pdirs+=(--profile-dir "$d")
         else
             case $w in
-            --format | --fail-on | --interval | --top | --seconds | --state-dir | --wait) ((i++)) ;;
+            --format | --fail-on | --interval | --observe | --top | --seconds | --state-dir | --wait) ((i++)) ;;
             -*) ;;
             *) ((npos++)) ;;
             esac
@@ -125,7 +125,7 @@ _twtune()
         mapfile -t COMPREPLY < <(compgen -W "info warn crit never" -- "$cur")
         return
         ;;
-    --interval | --top | --seconds | --wait)
+    --interval | --observe | --top | --seconds | --wait)
         return
         ;;
     esac
@@ -142,7 +142,7 @@ _twtune()
 
     local opts=
     case $cmd in
-    audit) opts="--json --format --fail-on --interval --top --no-processes --help -h" ;;
+    audit) opts="--json --format --fail-on --interval --observe --top --no-processes --help -h" ;;
     diff) opts="--json --format --interval --help -h" ;;
     apply) opts="--check --yes --json --persist --persist= --state-dir --wait --help -h" ;;
     rollback) opts="--check --yes --json --state-dir --wait --help -h" ;;

@@ -77,7 +77,7 @@ function __twtune_first_arg
             end
         else
             switch $t
-                case --format --fail-on --interval --top --state-dir --wait
+                case --format --fail-on --interval --observe --top --state-dir --wait
                     set i (math $i + 1)
                 case '-*'
                 case '*'
@@ -122,6 +122,7 @@ complete -c twtune -n "__fish_seen_subcommand_from audit" -l format -x -a 'text 
 complete -c twtune -n "__fish_seen_subcommand_from diff" -l format -x -a 'text json k8s docker' -d 'output format'
 complete -c twtune -n "__fish_seen_subcommand_from audit" -l fail-on -x -a 'info warn crit never' -d 'exit 1 at this severity'
 complete -c twtune -n "__fish_seen_subcommand_from audit diff" -l interval -x -d 'sample the close rate for SEC seconds'
+complete -c twtune -n "__fish_seen_subcommand_from audit" -l observe -x -d 'count connect() failures over eBPF first'
 complete -c twtune -n "__fish_seen_subcommand_from audit sockets observe watch" -l top -x -d 'destinations to list'
 complete -c twtune -n "__fish_seen_subcommand_from observe" -l seconds -x -d 'seconds to watch'
 complete -c twtune -n "__fish_seen_subcommand_from observe" -l all-netns -d 'every network namespace'

@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "collect.h"
 #include "sysctl.h"
 
@@ -52,6 +54,27 @@ static void netns_identity(char *buf, size_t len)
 	buf[n] = '\0';
 }
 
+/* TIME_WAIT entered in the audited namespace during the eBPF window, both
+ * sides: every close that made one, counted. */
+static bool observed_close_rate(struct observation *o)
+{
+	const struct obs_window *w = o->observed;
+	uint64_t n = 0;
+
+	if (!w || w->window_seconds <= 0)
+		return false;
+	for (size_t i = 0; i < w->ndests + w->nservers; i++) {
+		const struct obs_row *r = i < w->ndests ? &w->dests[i] : &w->servers[i - w->ndests];
+
+		if (!o->observed_netns || r->netns == o->observed_netns)
+			n += r->time_wait;
+	}
+	o->close_rate = (double)n / w->window_seconds;
+	o->close_rate_measured = true;
+	o->interval = w->window_seconds;
+	return true;
+}
+
 static void measure_close_rate(struct audit *a, const struct collect_opts *co, double interval)
 {
 	const struct sock_counters *c = &a->socks.counters;
@@ -59,6 +82,8 @@ static void measure_close_rate(struct audit *a, const struct collect_opts *co, d
 
 	o->overflow_delta = -1;
 	o->interval = TCP_TIMEWAIT_SECONDS;
+	if (interval <= 0 && observed_close_rate(o))
+		return;
 	if (a->have_socks && interval > 0 && c->tw >= 0) {
 		struct sock_counters later;
 		struct timespec ts = { (time_t)interval,
@@ -175,6 +200,13 @@ int audit_run(struct audit *a, const struct audit_ctx *ctx, const struct profile
 	a->obs.max_tw_observed = a->current.have[SYSCTL_TCP_MAX_TW_BUCKETS]
 					 ? a->current.val[SYSCTL_TCP_MAX_TW_BUCKETS].num
 					 : -1;
+	if (ctx->observed) {
+		struct stat st;
+
+		a->obs.observed = ctx->observed;
+		a->obs.observed_under = &a->current;
+		a->obs.observed_netns = stat("/proc/self/ns/net", &st) == 0 ? (uint32_t)st.st_ino : 0;
+	}
 	measure_close_rate(a, &ctx->collect, interval);
 	r = make_target(a, ctx->sysctl_root, p);
 	if (r < 0) {
@@ -203,6 +235,7 @@ void audit_report(const struct audit *a, const char *profile, size_t top, struct
 	r->current = &a->current;
 	r->target = &a->target;
 	r->obs = &a->obs;
+	r->observed = a->obs.observed;
 	r->collected = a->have_socks ? &a->collected : NULL;
 	r->before = &a->before;
 	r->after = &a->after;

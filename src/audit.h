@@ -6,6 +6,7 @@
 #include <sys/utsname.h>
 
 #include "collect.h"
+#include "observation.h"
 #include "profile.h"
 #include "report.h"
 #include "risk.h"
@@ -21,6 +22,7 @@ struct audit_ctx {
 	 * sockets in use (sockstat, sockstat6) cannot reach any warn
 	 * threshold, dump the listeners only (collect.listeners_only). */
 	bool cheap_idle;
+	const struct obs_window *observed; /* audit --observe: the eBPF window, or NULL */
 };
 
 struct audit {

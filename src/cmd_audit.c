@@ -1,7 +1,8 @@
 /* cmd_audit.c: twtune audit [--json | --format FMT] [--fail-on SEV] [--interval SEC]
- * [--top N] [--no-processes] [PROFILE], and twtune diff [--json] PROFILE */
+ * [--observe SEC] [--top N] [--no-processes] [PROFILE], and twtune diff [--json] PROFILE */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "cmd_audit.h"
 #include "commands.h"
 #include "k8s.h"
+#include "observation.h"
 #include "report.h"
 #include "sockets_render.h"
 #include "twtune.h"
@@ -34,6 +36,7 @@ int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o)
 		{ "format", required_argument, NULL, 'f' },
 		{ "fail-on", required_argument, NULL, 'F' },
 		{ "interval", required_argument, NULL, 'i' },
+		{ "observe", required_argument, NULL, 'o' },
 		{ "top", required_argument, NULL, 't' },
 		{ "no-processes", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
@@ -81,6 +84,11 @@ int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o)
 		case 'P':
 			o->processes = false;
 			break;
+		case 'o':
+			if (parse_ll(optarg, 1, 86400, &o->observe) < 0)
+				return usage_error(cmd, "--observe '%s': use whole seconds 1..86400",
+						   optarg);
+			break;
 		case 't':
 			if (parse_ll(optarg, 0, 10000, &n) < 0)
 				return usage_error(cmd, "--top '%s': use a number 0..10000", optarg);
@@ -119,6 +127,48 @@ static void render(const struct report *r, const struct audit_opts *o, bool is_d
 		report_text(stdout, r);
 }
 
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* --observe: the eBPF window before the snapshot. 0 with *w filled, or
+ * -1 with why[] saying what is missing (the audit goes on without it). */
+static int observe_window(const struct audit_opts *o, struct obs_window *w, char *why,
+			  size_t len)
+{
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	struct observe_opts oo = { .btf_path = observe_test_btf() };
+	struct observe_session *s;
+	struct obs_failure f;
+	int r;
+
+	if (observe_start(&oo, &s, &f) < 0) {
+		observe_failure_text(&f, why, len);
+		return -1;
+	}
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	/* Said once attached (tests wait for it); -q silences it. */
+	if (G.verbosity >= 0)
+		fprintf(stderr, "twtune: audit: observe: attached; watching for %lld s (Ctrl-C ends "
+				"early)\n", o->observe);
+	observe_wait(s, (double)o->observe, &stop_requested);
+	r = observe_collect(s, w);
+	observe_stop(s);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (r < 0) {
+		snprintf(why, len, "cannot read the eBPF maps: %s", strerror(-r));
+		return -1;
+	}
+	return 0;
+}
+
 static int run(int argc, char **argv, bool is_diff)
 {
 	struct audit_opts o;
@@ -126,7 +176,9 @@ static int run(int argc, char **argv, bool is_diff)
 	struct profile prof;
 	struct audit a;
 	struct report r;
-	char err[512];
+	struct obs_window win;
+	char err[512], skipped[300] = "";
+	bool observed = false;
 	int rc = cmd_audit_parse(argc, argv, is_diff, &o);
 
 	if (rc != EXIT_OK)
@@ -136,6 +188,13 @@ static int run(int argc, char **argv, bool is_diff)
 	cmd_audit_ctx(&ctx);
 	ctx.collect.processes = o.processes;
 	ctx.collect.show = o.top;
+	if (o.observe) {
+		observed = observe_window(&o, &win, skipped, sizeof(skipped)) == 0;
+		if (observed)
+			ctx.observed = &win;
+		else
+			warnf("%s: observation skipped: %s", argv[0], skipped);
+	}
 	if (audit_run(&a, &ctx, o.profile ? &prof : NULL, o.interval, err, sizeof(err)) < 0) {
 		errorf("%s: %s", argv[0], err);
 		rc = EXIT_SYSTEM;
@@ -148,11 +207,14 @@ static int run(int argc, char **argv, bool is_diff)
 		      sockets_failure(&a.collected, a.sock_err, why, sizeof(why)));
 	}
 	audit_report(&a, o.profile ? prof.name : NULL, o.top, &r);
+	r.observe_skipped = o.observe && !observed ? skipped : NULL;
 	render(&r, &o, is_diff);
 	if (!is_diff && (int)a.before.risk >= o.fail_on)
 		rc = EXIT_RISK;
 	audit_free(&a);
 out:
+	if (observed)
+		observation_free(&win);
 	if (o.profile)
 		profile_free(&prof);
 	return rc;

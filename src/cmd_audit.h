@@ -13,6 +13,7 @@ struct audit_opts {
 	enum format format;
 	int fail_on; /* severity, or 4 for never */
 	double interval;
+	long long observe; /* --observe seconds, 0: no eBPF */
 	size_t top;
 	bool processes; /* name the processes behind the sockets (--no-processes: false) */
 	const char *profile;

@@ -21,39 +21,49 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-/* One line naming what is missing. */
-static void unavailable(const struct obs_failure *w)
+const char *observe_failure_text(const struct obs_failure *w, char *buf, size_t len)
 {
 	const char *e = w->reason;
 
 	switch (w->what) {
 	case OBS_NOT_BUILT:
-		errorf("observe: twtune was built without eBPF (clang, bpftool or libbpf-dev were "
-		       "missing): run 'make deps' and rebuild");
+		snprintf(buf, len, "twtune was built without eBPF (clang, bpftool or libbpf-dev were "
+				   "missing): run 'make deps' and rebuild");
 		break;
 	case OBS_NO_BTF:
-		errorf("observe: no kernel BTF at %s (%s): the kernel needs CONFIG_DEBUG_INFO_BTF",
-		       w->detail, e);
+		snprintf(buf, len, "no kernel BTF at %s (%s): the kernel needs CONFIG_DEBUG_INFO_BTF",
+			 w->detail, e);
 		break;
 	case OBS_NO_PRIV:
-		errorf("observe: loading eBPF needs root, or CAP_BPF and CAP_PERFMON");
+		snprintf(buf, len, "loading eBPF needs root, or CAP_BPF and CAP_PERFMON");
 		break;
 	case OBS_LOCKDOWN:
-		errorf("observe: the kernel is locked down (confidentiality): eBPF tracing is "
-		       "not allowed");
+		snprintf(buf, len, "the kernel is locked down (confidentiality): eBPF tracing is "
+				   "not allowed");
 		break;
 	case OBS_NO_NETNS:
-		errorf("observe: cannot tell the network namespace: %s: %s", w->detail, e);
+		snprintf(buf, len, "cannot tell the network namespace: %s: %s", w->detail, e);
 		break;
 	case OBS_OPEN:
 	case OBS_LOAD:
-		errorf("observe: cannot load the eBPF program: %s%s%s", e,
-		       w->detail[0] ? ": " : "", w->detail);
+		snprintf(buf, len, "cannot load the eBPF program: %s%s%s", e, w->detail[0] ? ": " : "",
+			 w->detail);
 		break;
 	case OBS_ATTACH:
-		errorf("observe: cannot attach eBPF hook %s: %s", w->detail, e);
+		snprintf(buf, len, "cannot attach eBPF hook %s: %s", w->detail, e);
 		break;
+	default:
+		snprintf(buf, len, "%s", e);
 	}
+	return buf;
+}
+
+const char *observe_test_btf(void)
+{
+	/* Test hook: a kernel BTF file that is not there, or another one. */
+	const char *p = getenv("TWTUNE_TEST_BTF_PATH");
+
+	return p && *p ? p : NULL;
 }
 
 static int parse_args(int argc, char **argv, long long *seconds, long long *top, bool *json,
@@ -90,7 +100,7 @@ int cmd_observe(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct observe_opts o = { 0 };
 	struct observe_session *s;
-	struct observation obs;
+	struct obs_window obs;
 	struct obs_failure why;
 	long long seconds = 10, top = 10;
 	bool json = false;
@@ -98,11 +108,11 @@ int cmd_observe(int argc, char **argv)
 
 	if ((r = parse_args(argc, argv, &seconds, &top, &json, &o.all_netns)) >= 0)
 		return r;
-	/* Test hook: a kernel BTF file that is not there, or another one. */
-	if (getenv("TWTUNE_TEST_BTF_PATH") && *getenv("TWTUNE_TEST_BTF_PATH"))
-		o.btf_path = getenv("TWTUNE_TEST_BTF_PATH");
+	o.btf_path = observe_test_btf();
 	if (observe_start(&o, &s, &why) < 0) {
-		unavailable(&why);
+		char msg[256];
+
+		errorf("observe: %s", observe_failure_text(&why, msg, sizeof(msg)));
 		return EXIT_SYSTEM;
 	}
 	sigemptyset(&sa.sa_mask);

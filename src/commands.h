@@ -53,6 +53,12 @@ int cmd_load_profile(const char *cmd, const char *arg, struct profile *p);
 /* The search path of the global options. */
 void cmd_profile_search(struct profile_search *sp);
 
+struct obs_failure;
+/* cmd_observe.c: why observation cannot run, as one line (no prefix); and
+ * the BTF file the test hook TWTUNE_TEST_BTF_PATH names, or NULL. */
+const char *observe_failure_text(const struct obs_failure *w, char *buf, size_t len);
+const char *observe_test_btf(void);
+
 struct collect_opts;
 struct audit_ctx;
 /* What library code reads from, filled from the global options and the

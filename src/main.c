@@ -16,7 +16,7 @@
 
 const struct command commands[] = {
 	{ "audit", cmd_audit, CMD_ALL_NETNS,
-	  "audit [--json | --format text|json|prometheus|k8s|docker] [--fail-on info|warn|crit|never] [--interval SEC] [--top N] [--no-processes] [PROFILE]",
+	  "audit [--json | --format text|json|prometheus|k8s|docker] [--fail-on info|warn|crit|never] [--interval SEC] [--observe SEC] [--top N] [--no-processes] [PROFILE]",
 	  "judge TIME_WAIT pressure: where it comes from, findings, suggested change and its predicted effect",
 	  "  --json               one JSON object (same as --format json)\n"
 	  "  --format FMT         text (default), json, prometheus (node_exporter textfile),\n"
@@ -24,7 +24,11 @@ const struct command commands[] = {
 	  "                       docker (the change as docker run --sysctl flags)\n"
 	  "  --fail-on SEV        exit 1 when the risk reaches SEV: info, warn, crit (default), never\n"
 	  "  --interval SEC       sample the close rate over SEC seconds (default 0: estimate)\n"
-	  "  --top N              destinations and server ports to list (default 5)\n"
+	  "  --observe SEC        first count connect() failures and TIME_WAIT over eBPF for SEC\n"
+	  "                       seconds (observe's object, as \"observed\"; skipped, saying why,\n"
+	  "                       where eBPF cannot run)\n"
+	  "  --top N              destinations and server ports to list, and rows per observed\n"
+	  "                       section (default 5)\n"
 	  "  --no-processes       do not scan /proc to name the processes behind them\n"
 	  "  PROFILE              judge the change to PROFILE instead of the suggestion\n" },
 	{ "diff", cmd_diff, CMD_ALL_NETNS,

@@ -80,7 +80,7 @@ static void sort_rows(struct obs_row *r, size_t n, int (*cmp)(const void *, cons
 			qsort(r[i].procs, r[i].nprocs, sizeof(*r[i].procs), cmp_proc);
 }
 
-void observation_sort(struct observation *obs)
+void observation_sort(struct obs_window *obs)
 {
 	sort_rows(obs->dests, obs->ndests, cmp_dest);
 	sort_rows(obs->servers, obs->nservers, cmp_server);
@@ -97,7 +97,7 @@ static void free_rows(struct obs_row *r, size_t n)
 	free(r);
 }
 
-void observation_free(struct observation *obs)
+void observation_free(struct obs_window *obs)
 {
 	if (!obs)
 		return;

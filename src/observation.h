@@ -37,7 +37,7 @@ struct obs_row {
 	size_t nprocs;
 };
 
-struct observation {
+struct obs_window {
 	double window_seconds;
 	uint32_t *namespaces; /* inodes, ascending */
 	size_t nnamespaces;
@@ -88,12 +88,12 @@ int observe_start(const struct observe_opts *o, struct observe_session **out,
 /* Sleeps until `seconds` have passed since observe_start or *stop is set. */
 void observe_wait(struct observe_session *s, double seconds, volatile sig_atomic_t *stop);
 /* Reads what was counted so far into obs (observation_free it). 0 or -errno. */
-int observe_collect(struct observe_session *s, struct observation *obs);
+int observe_collect(struct observe_session *s, struct obs_window *obs);
 /* Detaches and unloads; accepts NULL. */
 void observe_stop(struct observe_session *s);
-void observation_free(struct observation *obs);
+void observation_free(struct obs_window *obs);
 
 /* Sorts the rows and their processes as the fields above say. */
-void observation_sort(struct observation *obs);
+void observation_sort(struct obs_window *obs);
 
 #endif

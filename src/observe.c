@@ -1,5 +1,5 @@
 /* observe.c: loads observe.bpf.c through its skeleton, attaches it, and
- * reads its maps into a struct observation. Never prints. */
+ * reads its maps into a struct obs_window. Never prints. */
 #include "observation.h"
 
 #include <errno.h>
@@ -25,7 +25,7 @@ void observe_wait(struct observe_session *s, double seconds, volatile sig_atomic
 	(void)s, (void)seconds, (void)stop;
 }
 
-int observe_collect(struct observe_session *s, struct observation *obs)
+int observe_collect(struct observe_session *s, struct obs_window *obs)
 {
 	(void)s;
 	memset(obs, 0, sizeof(*obs));
@@ -407,7 +407,7 @@ static int read_procs(int fd, struct obs_row *rows, size_t n)
 	return 0;
 }
 
-static int add_ns(struct observation *obs, uint32_t ns)
+static int add_ns(struct obs_window *obs, uint32_t ns)
 {
 	uint32_t *p;
 	size_t i = 0;
@@ -426,7 +426,7 @@ static int add_ns(struct observation *obs, uint32_t ns)
 	return 0;
 }
 
-static int namespaces(struct observation *obs, uint32_t only)
+static int namespaces(struct obs_window *obs, uint32_t only)
 {
 	const struct obs_row *sets[] = { obs->dests, obs->servers, obs->binds };
 	size_t ns[] = { obs->ndests, obs->nservers, obs->nbinds };
@@ -440,7 +440,7 @@ static int namespaces(struct observation *obs, uint32_t only)
 	return r;
 }
 
-int observe_collect(struct observe_session *s, struct observation *obs)
+int observe_collect(struct observe_session *s, struct obs_window *obs)
 {
 	struct observe_bpf *k = s->skel;
 	int r;

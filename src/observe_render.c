@@ -85,7 +85,7 @@ static void rows_json(struct json *j, const char *key, const struct obs_row *r, 
 	json_arr_end(j);
 }
 
-void observe_json(struct json *j, const char *key, const struct observation *obs, size_t top)
+void observe_json(struct json *j, const char *key, const struct obs_window *obs, size_t top)
 {
 	json_obj_begin(j, key);
 	json_double(j, "window_seconds", obs->window_seconds, 3);
@@ -130,13 +130,13 @@ static void procs_text(FILE *f, const struct obs_row *r, enum section sec)
 	}
 }
 
-static void netns_col(FILE *f, const struct observation *obs, const struct obs_row *r)
+static void netns_col(FILE *f, const struct obs_window *obs, const struct obs_row *r)
 {
 	if (obs->nnamespaces > 1)
 		fprintf(f, "  netns %" PRIu32 "\n", r->netns);
 }
 
-static void dests_text(FILE *f, const struct observation *obs, size_t top)
+static void dests_text(FILE *f, const struct obs_window *obs, size_t top)
 {
 	char a[64], l[INET6_ADDRSTRLEN];
 
@@ -162,7 +162,7 @@ static void dests_text(FILE *f, const struct observation *obs, size_t top)
 	}
 }
 
-static void others_text(FILE *f, const struct observation *obs, size_t top, enum section sec)
+static void others_text(FILE *f, const struct obs_window *obs, size_t top, enum section sec)
 {
 	const struct obs_row *rows = sec == SEC_SERVER ? obs->servers : obs->binds;
 	size_t n = sec == SEC_SERVER ? obs->nservers : obs->nbinds;
@@ -190,7 +190,7 @@ static void others_text(FILE *f, const struct observation *obs, size_t top, enum
 	}
 }
 
-void observe_text(FILE *f, const struct observation *obs, size_t top)
+void observe_text(FILE *f, const struct obs_window *obs, size_t top)
 {
 	fprintf(f, "observed %.1f s", obs->window_seconds);
 	if (obs->nnamespaces == 1)

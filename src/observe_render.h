@@ -8,9 +8,9 @@
 #include "observation.h"
 
 /* At most `top` rows per section (0: all), OBS_TOP_PROCS processes each. */
-void observe_text(FILE *f, const struct observation *obs, size_t top);
+void observe_text(FILE *f, const struct obs_window *obs, size_t top);
 /* The object under `key` (NULL at top level): window_seconds, namespaces,
  * destinations, server_side, bind_failures. */
-void observe_json(struct json *j, const char *key, const struct observation *obs, size_t top);
+void observe_json(struct json *j, const char *key, const struct obs_window *obs, size_t top);
 
 #endif

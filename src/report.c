@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "json.h"
+#include "observe_render.h"
 #include "output.h"
 #include "sockets_render.h"
 
@@ -190,6 +191,8 @@ static void text_header(FILE *f, const struct report *r)
 	fprintf(f, "\n");
 	if (s && sockets_note(r->collected, note, sizeof(note)))
 		fprintf(f, "note: %s\n", note);
+	if (r->observe_skipped)
+		fprintf(f, "note: observation skipped: %s\n", r->observe_skipped);
 	fprintf(f, "\n");
 }
 
@@ -241,6 +244,8 @@ static void text_prediction(FILE *f, const struct report *r)
 			severity_name(a), color(C_RESET), color(sev_color[b]), severity_name(b),
 			color(C_RESET),
 			rule_table[i].app_only && a == b ? "  (only the application fix changes it)" : "");
+		if (r->after->f[i].effect[0])
+			wrap(f, 4, "", r->after->f[i].effect);
 	}
 	fprintf(f, "  %-28s %s%s%s -> %s%s%s\n", "risk", color(sev_color[r->before->risk]),
 		severity_name(r->before->risk), color(C_RESET), color(sev_color[r->after->risk]),
@@ -274,6 +279,10 @@ void report_text(FILE *f, const struct report *r)
 	text_header(f, r);
 	text_sysctls(f, r);
 	text_pressure(f, r);
+	if (r->observed) {
+		fprintf(f, "\n%seBPF%s ", color(C_BOLD), color(C_RESET));
+		observe_text(f, r->observed, r->top);
+	}
 	text_findings(f, r);
 	if (report_ndiff(r) || r->profile) {
 		fprintf(f, "\n");
@@ -371,6 +380,7 @@ static void json_diff(struct json *j, const struct report *r)
 		json_str(j, "before", severity_name(r->before->f[i].sev));
 		json_str(j, "after", severity_name(r->after->f[i].sev));
 		json_bool(j, "application_fix_only", rule_table[i].app_only);
+		json_str(j, "effect", r->after->f[i].effect[0] ? r->after->f[i].effect : NULL);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -444,6 +454,11 @@ void report_json_member(struct json *j, const char *key, const struct report *r)
 				  r->obs->close_rate);
 	else
 		json_null(j, "sockets");
+	if (r->observed)
+		observe_json(j, "observed", r->observed, r->top);
+	else
+		json_null(j, "observed");
+	json_str(j, "observed_skipped", r->observe_skipped);
 	json_findings(j, r->before);
 	json_str(j, "risk", severity_name(r->before->risk));
 	json_obj_begin(j, "suggested");

@@ -23,6 +23,8 @@ struct report {
 	const char *profile;              /* profile name, or NULL for the suggestion */
 	const char *const *unsupported;   /* keys the profile sets that this kernel lacks */
 	size_t top;                       /* destinations to list */
+	const struct obs_window *observed; /* audit --observe: the eBPF window, or NULL */
+	const char *observe_skipped;      /* --observe given, but why it could not run */
 };
 
 void report_text(FILE *f, const struct report *r);

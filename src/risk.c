@@ -105,6 +105,11 @@ static void wider_range(const struct settings *s, unsigned need, unsigned *lo, u
 	*hi = 65535;
 }
 
+void risk_wider_range(const struct settings *s, unsigned need, unsigned *lo, unsigned *hi)
+{
+	wider_range(s, need, lo, hi);
+}
+
 static const struct dest **top_dests(const struct observation *o, size_t n, size_t *got)
 {
 	const struct dest **top;
@@ -430,6 +435,11 @@ const struct rule rule_table[RULE_COUNT] = {
 	  "closes first holds its port in TIME_WAIT for 60 s, and connect() fails with "
 	  "EADDRNOTAVAIL when the pool is empty.",
 	  check_port_exhaustion, false },
+	[RULE_CONNECT_FAILURES] = { "connect-failures",
+	  "connect() fails with EADDRNOTAVAIL, and bind() to port 0 with EADDRINUSE, when no "
+	  "ephemeral port is free for the destination (or the source address): observed over eBPF "
+	  "with audit --observe, this is exhaustion happening, not a prediction.",
+	  check_connect_failures, false },
 	[RULE_TW_BUCKET_PRESSURE] = { "tw-bucket-pressure",
 	  "Above tcp_max_tw_buckets a closing socket skips TIME_WAIT silently; only TcpExt "
 	  "TCPTimeWaitOverflow counts it, and the connection loses TIME_WAIT's protection.",
@@ -497,7 +507,9 @@ void risk_assess(const struct settings *s, const struct observation *o, const do
 		f->id = rule_table[i].id;
 		f->why = rule_table[i].why;
 		rule_table[i].check(s, o, thr, f);
-		if (i == RULE_PORT_EXHAUSTION && f->sev >= SEV_WARN)
+		if (i == RULE_CONNECT_FAILURES && f->sev >= SEV_WARN)
+			risk_link_fixes(f, &a->f[RULE_PORT_EXHAUSTION]);
+		if ((i == RULE_PORT_EXHAUSTION || i == RULE_CONNECT_FAILURES) && f->sev >= SEV_WARN)
 			f->advice = exhaustion_advice;
 		else if ((i == RULE_SERVER_CLOSES_FIRST || i == RULE_CLIENT_CHURN) && f->sev >= SEV_INFO)
 			f->advice = i == RULE_CLIENT_CHURN ? client_churn_sysctl : NULL;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "profile.h"
 #include "registry.h"
@@ -20,6 +21,8 @@ const char *severity_name(enum severity s);
 /* "ok", "info", "warn", "crit"; -1 when unknown. */
 int severity_parse(const char *s);
 
+struct obs_window;
+
 /* What the socket dump and the counters say; fixed while predicting. */
 struct observation {
 	const struct sock_snapshot *socks; /* NULL when sockets could not be read */
@@ -28,7 +31,22 @@ struct observation {
 	double interval;        /* seconds between the samples */
 	long long overflow_delta; /* TCPTimeWaitOverflow growth during the interval, or -1 */
 	long long max_tw_observed; /* tcp_max_tw_buckets when the counters were read */
+	/* audit --observe: what the eBPF window counted (observation.h), or
+	 * NULL; the settings it was counted under; its namespace (0: rows
+	 * of every namespace count). Read it through the observed_*()
+	 * helpers below. */
+	const struct obs_window *observed;
+	const struct settings *observed_under;
+	uint32_t observed_netns;
 };
+
+/* risk_observed.c: TIME_WAIT entered per second during the observation
+ * window, measured (not a count / 60 s): on the client side towards d,
+ * and on the server side on local port `port` (local NULL: any local
+ * address). -1 when nothing was observed (no --observe). */
+double observed_dest_tw_rate(const struct observation *o, const struct dest *d);
+double observed_port_tw_rate(const struct observation *o, const struct addr *local,
+			     uint16_t port);
 
 #define EVIDENCE_MAX 8
 #define FIX_MAX 3
@@ -44,6 +62,7 @@ struct finding {
 	const char *id;
 	enum severity sev;
 	char title[200];
+	char effect[240]; /* in the prediction: what these values would have done, or "" */
 	const char *why;
 	const char *advice; /* what no sysctl does, or NULL */
 	char app_fix[1400];  /* the application fix, named for its process; "" if none */
@@ -59,6 +78,7 @@ struct finding {
 /* The rules, in rule_table order (the order of findings). */
 enum rule_id {
 	RULE_PORT_EXHAUSTION,
+	RULE_CONNECT_FAILURES,
 	RULE_TW_BUCKET_PRESSURE,
 	RULE_TW_BUCKETS_LOWERED,
 	RULE_TW_REUSE_NEEDS_TIMESTAMPS,
@@ -81,6 +101,14 @@ struct rule {
 };
 extern const struct rule rule_table[RULE_COUNT]; /* rule_table[RULE_x] is rule x */
 extern const size_t nrules;                      /* RULE_COUNT */
+/* risk_observed.c: connect-failures. */
+void check_connect_failures(const struct settings *s, const struct observation *o,
+			    const double *thr, struct finding *f);
+/* Adds from's fixes (when it is warn or worse) to f's, once per key. */
+void risk_link_fixes(struct finding *f, const struct finding *from);
+/* risk.c: a range with different-parity ends and at least `need` usable
+ * ports, ending at 65535, never narrower than s's. */
+void risk_wider_range(const struct settings *s, unsigned need, unsigned *lo, unsigned *hi);
 
 struct assessment {
 	struct finding f[RULE_COUNT]; /* one per rule: f[RULE_x] */

@@ -110,7 +110,11 @@ void check_server_closes_first(const struct settings *s, const struct observatio
 		return;
 	}
 	key_str(&e->local, e->port, key, sizeof(key));
-	rate = side_rate(o, e->time_wait);
+	rate = observed_port_tw_rate(o, &e->local, e->port);
+	if (rate >= 0)
+		risk_ev_text(f, "rate_source", "observed: TIME_WAIT entered over eBPF");
+	else
+		rate = side_rate(o, e->time_wait);
 	share = tw_all(o->socks) ? (double)e->time_wait / (double)tw_all(o->socks) : 0;
 	owners_server(o->socks, e, &w);
 	risk_ev_num(f, "time_wait", e->time_wait);
@@ -196,7 +200,11 @@ void check_client_churn(const struct settings *s, const struct observation *o, c
 		risk_title(f, "no local client closes first");
 		return;
 	}
-	rate = side_rate(o, d->time_wait);
+	rate = observed_dest_tw_rate(o, d);
+	if (rate >= 0)
+		risk_ev_text(f, "rate_source", "observed: TIME_WAIT entered over eBPF");
+	else
+		rate = side_rate(o, d->time_wait);
 	key_str(&d->remote, d->rport, key, sizeof(key));
 	snprintf(name, sizeof(name), "%s -> %s", addr_str(&d->local, l, sizeof(l)), key);
 	risk_ev_num(f, "time_wait", d->time_wait);

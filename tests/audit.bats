@@ -25,7 +25,7 @@ sev() {
 	run -0 jq -r '[.findings[] | select(.severity != "ok")] | length' "$BATS_TEST_TMPDIR/a.json"
 	assert_output 0
 	run -0 scenario 'NO_COLOR=1 "$TWTUNE" audit'
-	assert_line 'no findings: all 11 checks ok'
+	assert_line 'no findings: all 12 checks ok'
 	refute_line --partial 'suggested'
 }
 

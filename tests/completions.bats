@@ -50,7 +50,7 @@ expect() {
 }
 
 @test "bash: the options of every command" {
-	expect "twtune audit -" --json --format --fail-on --interval --top --no-processes --help -h
+	expect "twtune audit -" --json --format --fail-on --interval --observe --top --no-processes --help -h
 	expect "twtune diff -" --json --format --interval --help -h
 	expect "twtune apply -" --check --yes --json --persist --persist= --state-dir --wait --help -h
 	expect "twtune rollback -" --check --yes --json --state-dir --wait --help -h
@@ -218,7 +218,7 @@ fish_expect() {
 	fish_expect "twtune " apply audit diff get help observe profiles rollback show sockets watch
 	fish_expect "twtune -" --sysctl-root --profile-dir --netns --all-netns --allow-insecure-profiles --no-color --quiet --verbose \
 		--version --help -q -v -h
-	fish_expect "twtune audit --" --json --format --fail-on --interval --top --no-processes --help
+	fish_expect "twtune audit --" --json --format --fail-on --interval --observe --top --no-processes --help
 	fish_expect "twtune observe --" --seconds --json --top --all-netns --help
 	fish_expect "twtune apply --" --check --yes --json --persist --state-dir --wait --help
 	fish_expect "twtune rollback --" --check --yes --json --state-dir --wait --help
@@ -258,7 +258,7 @@ zsh_case() {
 	zsh_case "twtune " apply audit diff get help observe profiles rollback show sockets watch
 	zsh_case "twtune --" --sysctl-root --profile-dir --netns --all-netns --allow-insecure-profiles --no-color --quiet --verbose \
 		--version --help
-	zsh_case "twtune audit --" --json --format --fail-on --interval --top --no-processes --help
+	zsh_case "twtune audit --" --json --format --fail-on --interval --observe --top --no-processes --help
 	zsh_case "twtune observe --" --seconds --json --top --all-netns --help
 	zsh_case "twtune watch --" --interval --top --observe --once --help
 	zsh_case "twtune audit --fail-on " crit info never warn

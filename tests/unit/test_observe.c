@@ -59,7 +59,7 @@ static void fill(struct obs_row *r, const struct tdest *d)
 
 static void test_order(const struct tcase *c)
 {
-	struct observation obs = { 0 };
+	struct obs_window obs = { 0 };
 	char got[64] = "";
 	size_t n = 0;
 
@@ -81,7 +81,7 @@ static void test_order(const struct tcase *c)
  * port and a bind address: rendered into a string. */
 static char *render(bool json, size_t top)
 {
-	struct observation obs = { .window_seconds = 2.5 };
+	struct obs_window obs = { .window_seconds = 2.5 };
 	struct obs_process *p = calloc(2, sizeof(*p));
 	char *buf = NULL;
 	size_t len = 0;

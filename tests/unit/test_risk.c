@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "observation.h"
 #include "risk.h"
 #include "tap.h"
 
@@ -207,6 +208,7 @@ static void test_rule_ids(void)
 		const char *name;
 	} rules[] = {
 		{ RULE_PORT_EXHAUSTION, "port-exhaustion" },
+		{ RULE_CONNECT_FAILURES, "connect-failures" },
 		{ RULE_TW_BUCKET_PRESSURE, "tw-bucket-pressure" },
 		{ RULE_TW_BUCKETS_LOWERED, "tw-buckets-lowered" },
 		{ RULE_TW_REUSE_NEEDS_TIMESTAMPS, "tw-reuse-needs-timestamps" },
@@ -270,6 +272,77 @@ static void test_settings_by_id(void)
 	settings_free(&s);
 }
 
+/* connect-failures on an observed window: crit under the settings it was
+ * observed under, and what a wider range, reuse or nothing would have done
+ * to the failures. Also the observed TIME_WAIT rates. */
+static void test_connect_failures(void)
+{
+	struct obs_process proc = { .pid = 42, .comm = "client", .attempts = 25, .failures = 1203 };
+	struct obs_row dest = { .netns = 7, .family = AF_INET, .has_local = true, .port = 8080,
+				.attempts = 1300, .successes = 97, .eaddrnotavail = 1203,
+				.time_wait = 97, .procs = &proc, .nprocs = 1 };
+	struct obs_row server = { .netns = 7, .family = AF_INET, .has_local = true, .port = 80,
+				  .time_wait = 30 };
+	struct obs_window w = { .window_seconds = 10, .dests = &dest, .ndests = 1,
+				.servers = &server, .nservers = 1 };
+	struct observation o = { .overflow_delta = -1, .interval = 60, .max_tw_observed = -1,
+				 .observed = &w, .observed_netns = 7 };
+	struct settings now, wide, reuse;
+	struct finding *f;
+	struct assessment a;
+	struct dest d = { .rport = 8080 };
+	double thr[THR_COUNT_];
+
+	for (size_t i = 0; i < THR_COUNT_; i++)
+		thr[i] = threshold_table[i].def;
+	inet_pton(AF_INET, "10.0.0.1", dest.local);
+	inet_pton(AF_INET, "10.0.0.5", dest.remote);
+	inet_pton(AF_INET, "10.0.0.1", server.local);
+	defaults(&now);
+	settings_set(&now, SYSCTL_IP_LOCAL_PORT_RANGE, "40000 40999");
+	settings_set(&now, SYSCTL_TCP_TW_REUSE, "0");
+	settings_copy(&wide, &now);
+	settings_set(&wide, SYSCTL_IP_LOCAL_PORT_RANGE, "20000 40999");
+	settings_copy(&reuse, &now);
+	settings_set(&reuse, SYSCTL_TCP_TW_REUSE, "1");
+	o.observed_under = &now;
+
+	risk_assess(&now, &o, thr, &a);
+	f = &a.f[RULE_CONNECT_FAILURES];
+	TAP_OK(f->sev == SEV_CRIT, "observed EADDRNOTAVAIL is crit (%d)", f->sev);
+	TAP_OK(strcmp(f->title, "1,203 connect() to 10.0.0.5:8080 failed with EADDRNOTAVAIL in "
+				"10.0 s: no free local port (client)") == 0, "title: %s", f->title);
+	TAP_OK(f->nfix == 1 && f->fix[0].key == SYSCTL_IP_LOCAL_PORT_RANGE,
+	       "its own fix: a wider range (%zu)", f->nfix);
+	risk_assess(&wide, &o, thr, &a);
+	f = &a.f[RULE_CONNECT_FAILURES];
+	TAP_OK(f->sev == SEV_OK && strcmp(f->effect, "the 1,203 failures towards 10.0.0.5:8080 "
+				"needed up to 1,203 more ports; the proposed range adds 20,000: they "
+				"would have found one") == 0, "a range 20,000 wider clears them: %s",
+	       f->effect);
+	risk_assess(&reuse, &o, thr, &a);
+	f = &a.f[RULE_CONNECT_FAILURES];
+	TAP_OK(f->sev == SEV_WARN && strstr(f->effect, "add none, and let connect() reuse its 97 ports"),
+	       "reuse only maybe: %s", f->effect);
+	o.observed_netns = 8;
+	risk_assess(&now, &o, thr, &a);
+	TAP_OK(a.f[RULE_CONNECT_FAILURES].sev == SEV_OK, "another namespace's rows do not count");
+	o.observed_netns = 7;
+	to_addr("10.0.0.1", &d.local);
+	to_addr("10.0.0.5", &d.remote);
+	TAP_OK(observed_dest_tw_rate(&o, &d) > 9.69 && observed_dest_tw_rate(&o, &d) < 9.71,
+	       "observed client-side TIME_WAIT rate 9.7/s");
+	TAP_OK(observed_port_tw_rate(&o, NULL, 80) == 3 && observed_port_tw_rate(&o, NULL, 81) == 0,
+	       "observed server-side TIME_WAIT rate 3/s on port 80");
+	o.observed = NULL;
+	TAP_OK(observed_dest_tw_rate(&o, &d) == -1, "not observed: -1");
+	risk_assess(&now, &o, thr, &a);
+	TAP_OK(a.f[RULE_CONNECT_FAILURES].sev == SEV_OK, "not observed: ok");
+	settings_free(&now);
+	settings_free(&wide);
+	settings_free(&reuse);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -291,5 +364,6 @@ int main(void)
 	TAP_OK(severity_parse("warn") == SEV_WARN && severity_parse("bogus") == -1, "severity names");
 	test_rule_ids();
 	test_settings_by_id();
+	test_connect_failures();
 	return tap_done();
 }
