@@ -79,7 +79,10 @@ LIB_OBJS := $(filter-out $(BUILD)/main.o $(BUILD)/cmd_%.o $(BUILD)/observe.o,$(O
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_TOOLS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/*.c))
-BENCH_TOOLS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
+# twiter (the BPF iterator walk) needs the eBPF tool chain: without it the
+# bench says so and leaves that part out.
+BENCH_SRCS  := $(filter-out tests/bench/%.bpf.c $(if $(filter 1,$(BPF)),,tests/bench/twiter.c),$(wildcard tests/bench/*.c))
+BENCH_TOOLS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
 # Debian packages: what building needs, and what the test suite needs on top.
 # clang, bpftool, libbpf-dev: the eBPF side of twtune observe.
@@ -238,6 +241,23 @@ $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/flags
 	@mkdir -p $(BUILD)/bench
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -pthread $(ALL_LDFLAGS) -o $@ $<
+
+# twiter: its BPF object and skeleton under $(BUILD)/bench, as observe's.
+$(BUILD)/bench/twiter.bpf.o: tests/bench/twiter.bpf.c tests/bench/twiter.h $(BUILD)/vmlinux.h Makefile
+	@mkdir -p $(BUILD)/bench
+	@echo "  BPF     $<"
+	$(Q)$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
+		-I$(abspath $(BUILD)) -Itests/bench $(shell pkg-config --cflags libbpf) -c -o $@.full $<
+	$(Q)$(BPFTOOL) gen object $@ $@.full && rm -f $@.full
+
+$(BUILD)/bench/twiter.skel.h: $(BUILD)/bench/twiter.bpf.o
+	@echo "  GEN     $@"
+	$(Q)$(BPFTOOL) gen skeleton $< name twiter_bpf >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/bench/twiter: tests/bench/twiter.c tests/bench/twiter.h $(BUILD)/bench/twiter.skel.h $(BUILD)/flags
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -I$(abspath $(BUILD))/bench -Itests/bench $(ALL_LDFLAGS) -o $@ $< \
+		$(shell pkg-config --libs libbpf)
 
 bench-tools: $(BENCH_TOOLS)
 
