@@ -98,7 +98,7 @@ TEST_PKGS  = bats bats-assert bats-support jq iproute2 procps util-linux clang p
              libclang-rt-dev dpkg-dev lintian systemd man-db python3-voluptuous \
              nginx apache2-utils curl
 # make bench: ss to compare with, unshare for its namespace, time for peak RSS.
-BENCH_PKGS = iproute2 util-linux time
+BENCH_PKGS = iproute2 util-linux time jq
 # make deb: dpkg-deb, dpkg-shlibdeps and dpkg-buildflags.
 DEB_PKGS   = dpkg-dev
 DEPS ?= build
@@ -265,7 +265,8 @@ bench-tools: $(BENCH_TOOLS)
 bench:
 	@$(MAKE) --no-print-directory deps DEPS="build bench"
 	@$(MAKE) --no-print-directory twtune bench-tools
-	@TWTUNE=$(CURDIR)/twtune BENCH=$(CURDIR)/$(BUILD)/bench bash tests/bench/bench.sh $(BENCH_N)
+	@TWTUNE=$(CURDIR)/twtune BENCH=$(CURDIR)/$(BUILD)/bench $(if $(BENCH_PARTS),BENCH_PARTS="$(BENCH_PARTS)") \
+		bash tests/bench/bench.sh $(BENCH_N)
 
 UNITS = prometheus-node-exporter-twtune.service prometheus-node-exporter-twtune.timer
 

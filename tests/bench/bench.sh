@@ -9,16 +9,27 @@
 #
 #   TWTUNE=./twtune BENCH=build/bench bash tests/bench/bench.sh [N...]
 #
+# BENCH_PARTS (default "sockets iter observe") chooses the parts: "sockets",
+# twtune against ss and the floor, and the ways to beat the floor (groups
+# "issue" and "further"); "iter", the kernel walk of issue 13 item 6 (group
+# "iter": tests/bench/twiter, a BPF iterator counting per destination in the
+# kernel, against the floor and twtune, after checking that it counts
+# exactly what twtune's sock_diag dump counts, destination by destination);
+# "observe", tests/bench/observe-bench.sh (issue 13 item 5, once, not per
+# N; OBSERVE_COUNT connections per run, default 40000).
+#
 # It runs at nice NICE (default -10), so that other work on the machine
 # disturbs it less. ROUNDS (default 9) caps the timed rounds; a round starts only while the
 # sockets will outlive it. Each N runs twice, once per group of commands
 # (see commands()), in a namespace of its own. Exits 1 when the
 # kernel did not hold exactly N TIME_WAIT sockets from first run to last,
-# or when fewer than 3 rounds fit.
+# or when fewer than 3 rounds fit. The iter part is left out, saying so, when
+# twiter was not built (no eBPF tool chain) or the kernel will not run it.
 set -euo pipefail
 
 TWTUNE=${TWTUNE:-./twtune}
 BENCH=${BENCH:-build/bench}
+BENCH_PARTS=${BENCH_PARTS:-sockets iter observe}
 ROUNDS=${ROUNDS:-9}
 NICE=${NICE:--10}
 export TWTUNE BENCH ROUNDS
@@ -34,6 +45,10 @@ commands() {
 		echo "ss-tw||ss -tanH state time-wait"
 		echo "ss-all||ss -tan"
 		echo "floor||$BENCH/nlfloor"
+	elif [ "$1" = iter ]; then
+		echo "floor||$BENCH/nlfloor"
+		echo "floor-1walk||$BENCH/nlfloor --compat"
+		echo "twiter||$BENCH/twiter"
 	else
 		echo "floor||$BENCH/nlfloor"
 		echo "twtune-2walk|TWTUNE_DIAG_PER_FAMILY=1|$TWTUNE sockets --json"
@@ -51,6 +66,29 @@ die() {
 
 tw_count() {
 	awk '/^TCP:/ { for (i = 2; i < NF; i++) if ($i == "tw") print $(i + 1) }' /proc/net/sockstat
+}
+
+# The iterator against twtune's dump, destination by destination: prints
+# "I exact yes" or "I exact no(...)", and the sockets each one saw.
+exact() {
+	local a b d
+	a=$("$TWTUNE" sockets --json --top 100000 |
+		jq -r '.destinations[] | "\(.local) \(.remote) \(.port) \(.used) \(.time_wait)"' | sort)
+	b=$("$BENCH/twiter" --list) || die "twiter failed"
+	echo "I iter_sockets $(echo "$b" | awk '/^sockets / { print $2 }')"
+	echo "I diag_sockets $("$BENCH/nlfloor" | awk '{ print $2 }')"
+	b=$(echo "$b" | grep -v '^sockets ' | sort)
+	d=$(diff <(echo "$a") <(echo "$b") | grep -c '^[<>]' || true)
+	echo "I destinations_compared $(echo "$a" | grep -c .)"
+	# its own split, least of 5 runs: loading the program, and the walk
+	for d in 1 2 3 4 5; do "$BENCH/twiter"; done |
+		awk '{ if (!l || $10 < l) l = $10; if (!w || $12 < w) w = $12 }
+		     END { print "I iter_load_ms", l; print "I iter_walk_ms", w }'
+	if [ "$d" = 0 ]; then
+		echo "I exact yes"
+	else
+		echo "I exact no($d-lines-differ)"
+	fi
 }
 
 # One N and one group, inside the namespace. Prints "I key value", "R
@@ -82,6 +120,7 @@ one() {
 	[ "$tw0" = "$n" ] || die "made $n TIME_WAIT sockets, the kernel holds $tw0"
 	echo "I made_s $made"
 	echo "I destinations 20"
+	[ "$group" != iter ] || exact
 	for ((round = 0; round <= ROUNDS; round++)); do
 		now=$EPOCHREALTIME
 		# Each round must end before the oldest socket's 60 s are up
@@ -143,7 +182,8 @@ table() {
 	$1 == "M" { rss[$2] = $3 }
 	END {
 		printf "\n### %d TIME_WAIT sockets, %s (%d destinations; made in %s s; %d rounds; %s still held %s s after the first)\n\n", \
-			n, group == "issue" ? "twtune against ss and the floor" : "beating the floor", \
+			n, group == "issue" ? "twtune against ss and the floor" : \
+			group == "iter" ? "the BPF iterator against sock_diag" : "beating the floor", \
 			info["destinations"], info["made_s"], info["rounds"], info["tw_end"], info["elapsed_s"]
 		printf "| command | median ms | min ms | max ms | / floor (median of rounds) | peak RSS KiB |\n"
 		printf "|---|---:|---:|---:|---:|---:|\n"
@@ -160,7 +200,15 @@ table() {
 			delete a
 		}
 		printf "\nPairs (median of per-round ratios):\n"
-		if (group == "issue") {
+		if (group == "iter") {
+			printf "- twiter counts exactly what twtune sockets counts, per destination: %s (%d destinations; sockets seen: iterator %s, sock_diag %s)\n", \
+				info["exact"], info["destinations_compared"], info["iter_sockets"], info["diag_sockets"]
+			printf "- twiter / twtune: %.2f (twtune would use it only if exact and at most 0.85)\n", ratio("twiter", "twtune")
+			printf "- twiter / floor: %.2f\n", ratio("twiter", "floor")
+			printf "- twiter split by itself (least of 5 runs): %s ms loading and verifying the program, %s ms walking and reading the map\n", \
+				info["iter_load_ms"], info["iter_walk_ms"]
+			printf "- twiter / floor in one walk: %.2f\n", ratio("twiter", "floor-1walk")
+		} else if (group == "issue") {
 			printf "- twtune / floor: %.2f (target at most 1.2)\n", ratio("twtune", "floor")
 			printf "- ss -tanH state time-wait / twtune: %.2f (target at least 3)\n", ratio("ss-tw", "twtune")
 			printf "- ss -tan / twtune: %.2f\n", ratio("ss-all", "twtune")
@@ -199,8 +247,26 @@ trap 'rm -rf "$out"' EXIT
 echo "Machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)," \
 	"$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM," \
 	"kernel $(uname -r), $(ss -V)"
+groups=
+for part in $BENCH_PARTS; do
+	case $part in
+	sockets) groups="$groups issue further" ;;
+	iter)
+		if [ ! -x "$BENCH/twiter" ]; then
+			echo "bench: no '$BENCH/twiter' (built without eBPF): leaving out the iter part" >&2
+		elif ! err=$(unshare -n "$BENCH/twiter" 2>&1 >/dev/null); then
+			echo "bench: the kernel does not run the iterator ($err): leaving out the iter part" >&2
+		else
+			groups="$groups iter"
+			command -v jq >/dev/null || die "no jq: make deps DEPS=bench"
+		fi
+		;;
+	observe) ;;
+	*) die "BENCH_PARTS: unknown part '$part' (sockets, iter, observe)" ;;
+	esac
+done
 for n in "$@"; do
-	for group in issue further; do
+	for group in $groups; do
 		echo "bench: $n TIME_WAIT sockets, $group ..." >&2
 		# Once more in a new namespace when a run fails: on a busy machine
 		# the generator has come up a few dozen TIME_WAIT short of N.
@@ -212,3 +278,6 @@ for n in "$@"; do
 		table "$n" "$group" < "$out/$n.$group"
 	done
 done
+case " $BENCH_PARTS " in
+*" observe "*) bash "$(dirname "$0")/observe-bench.sh" "${OBSERVE_COUNT:-40000}" ;;
+esac

@@ -7,8 +7,10 @@
  *
  *   twiter [--list]
  *
- * Prints "sockets N destinations D used U time_wait T"; with --list, also
- * one "local remote port used time_wait" line per destination. Exits 0, or
+ * Prints "sockets N destinations D used U time_wait T load_ms L walk_ms W"
+ * (L: open, verify and attach the program; W: the walk and reading the map
+ * back); with --list, first one "local remote port used time_wait" line per
+ * destination. Exits 0, or
  * one line on stderr and exits 4 (2 for a bad argument).
  */
 #include <arpa/inet.h>
@@ -18,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -30,6 +33,14 @@
 #pragma GCC diagnostic ignored "-Wpedantic"
 #include "twiter.skel.h"
 #pragma GCC diagnostic pop
+
+static double ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
 
 static int fail(const char *what, int err)
 {
@@ -75,7 +86,7 @@ static void print_dest(const struct twiter_key *k, const struct twiter_val *v)
 	       (unsigned long long)v->time_wait);
 }
 
-static int report(struct twiter_bpf *skel, int list)
+static int report(struct twiter_bpf *skel, int list, double t0, double t1)
 {
 	struct twiter_key k, next, *prev = NULL;
 	struct twiter_val v;
@@ -98,7 +109,8 @@ static int report(struct twiter_bpf *skel, int list)
 		k = next;
 		prev = &k;
 	}
-	printf("sockets %llu destinations %llu used %llu time_wait %llu\n", st[0], dests, used, tw);
+	printf("sockets %llu destinations %llu used %llu time_wait %llu load_ms %.2f walk_ms %.2f\n",
+	       st[0], dests, used, tw, t1 - t0, ms() - t1);
 	return 0;
 }
 
@@ -107,6 +119,7 @@ int main(int argc, char **argv)
 	struct twiter_bpf *skel;
 	struct bpf_link *link;
 	unsigned lo, hi;
+	double t0 = ms(), t1;
 	int list = argc == 2 && !strcmp(argv[1], "--list"), err;
 
 	if (argc > 2 || (argc == 2 && !list)) {
@@ -132,9 +145,10 @@ int main(int argc, char **argv)
 		twiter_bpf__destroy(skel);
 		return fail("attach iter/tcp", err);
 	}
+	t1 = ms();
 	err = walk(link);
 	if (!err)
-		err = report(skel, list);
+		err = report(skel, list, t0, t1);
 	bpf_link__destroy(link);
 	twiter_bpf__destroy(skel);
 	return err ? fail(err == -ENOSPC ? "more destinations than the map holds" : "walk", err) : 0;
