@@ -242,11 +242,6 @@ for n in "$@"; do
 	'' | *[!0-9]*) die "N '$n': use a number of sockets" ;;
 	esac
 done
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-echo "Machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)," \
-	"$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM," \
-	"kernel $(uname -r), $(ss -V)"
 groups=
 for part in $BENCH_PARTS; do
 	case $part in
@@ -265,6 +260,11 @@ for part in $BENCH_PARTS; do
 	*) die "BENCH_PARTS: unknown part '$part' (sockets, iter, observe)" ;;
 	esac
 done
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+echo "Machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)," \
+	"$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM," \
+	"kernel $(uname -r), $(ss -V)"
 for n in "$@"; do
 	for group in $groups; do
 		echo "bench: $n TIME_WAIT sockets, $group ..." >&2
