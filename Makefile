@@ -79,7 +79,10 @@ LIB_OBJS := $(filter-out $(BUILD)/main.o $(BUILD)/cmd_%.o $(BUILD)/observe.o,$(O
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_TOOLS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/*.c))
-BENCH_TOOLS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
+# twiter (the BPF iterator walk) needs the eBPF tool chain: without it the
+# bench says so and leaves that part out.
+BENCH_SRCS  := $(filter-out tests/bench/%.bpf.c $(if $(filter 1,$(BPF)),,tests/bench/twiter.c),$(wildcard tests/bench/*.c))
+BENCH_TOOLS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
 # Debian packages: what building needs, and what the test suite needs on top.
 # clang, bpftool, libbpf-dev: the eBPF side of twtune observe.
@@ -97,7 +100,7 @@ TEST_PKGS  = bats bats-assert bats-support jq iproute2 procps util-linux clang p
              libclang-rt-dev dpkg-dev lintian systemd man-db python3-voluptuous \
              nginx apache2-utils curl tmux strace
 # make bench: ss to compare with, unshare for its namespace, time for peak RSS.
-BENCH_PKGS = iproute2 util-linux time
+BENCH_PKGS = iproute2 util-linux time jq
 # make deb: dpkg-deb, dpkg-shlibdeps and dpkg-buildflags.
 DEB_PKGS   = dpkg-dev
 DEPS ?= build
@@ -241,13 +244,31 @@ $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/flags
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -pthread $(ALL_LDFLAGS) -o $@ $<
 
+# twiter: its BPF object and skeleton under $(BUILD)/bench, as observe's.
+$(BUILD)/bench/twiter.bpf.o: tests/bench/twiter.bpf.c tests/bench/twiter.h $(BUILD)/vmlinux.h Makefile
+	@mkdir -p $(BUILD)/bench
+	@echo "  BPF     $<"
+	$(Q)$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
+		-I$(abspath $(BUILD)) -Itests/bench $(shell pkg-config --cflags libbpf) -c -o $@.full $<
+	$(Q)$(BPFTOOL) gen object $@ $@.full && rm -f $@.full
+
+$(BUILD)/bench/twiter.skel.h: $(BUILD)/bench/twiter.bpf.o
+	@echo "  GEN     $@"
+	$(Q)$(BPFTOOL) gen skeleton $< name twiter_bpf >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/bench/twiter: tests/bench/twiter.c tests/bench/twiter.h $(BUILD)/bench/twiter.skel.h $(BUILD)/flags
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -I$(abspath $(BUILD))/bench -Itests/bench $(ALL_LDFLAGS) -o $@ $< \
+		$(shell pkg-config --libs libbpf)
+
 bench-tools: $(BENCH_TOOLS) $(BUILD)/tests/sockgen
 
 # Timings need a quiet machine: BENCH_N="100000 400000" sets the socket counts.
 bench:
 	@$(MAKE) --no-print-directory deps DEPS="build bench"
 	@$(MAKE) --no-print-directory twtune bench-tools
-	@TWTUNE=$(CURDIR)/twtune BENCH=$(CURDIR)/$(BUILD)/bench bash tests/bench/bench.sh $(BENCH_N)
+	@TWTUNE=$(CURDIR)/twtune BENCH=$(CURDIR)/$(BUILD)/bench $(if $(BENCH_PARTS),BENCH_PARTS="$(BENCH_PARTS)") \
+		bash tests/bench/bench.sh $(BENCH_N)
 
 UNITS = prometheus-node-exporter-twtune.service prometheus-node-exporter-twtune.timer
 

@@ -61,7 +61,7 @@ setup() {
 }
 
 @test "bench.sh prints every table for a small N" {
-	run env ROUNDS=3 ALLNETNS_N=2000 IDLE=3 HOLD_SOCKETS=32 FDS=400 TWTUNE="$TWTUNE" BENCH="$BENCH" \
+	run env BENCH_PARTS="sockets attribution allnetns" ROUNDS=3 ALLNETNS_N=2000 IDLE=3 HOLD_SOCKETS=32 FDS=400 TWTUNE="$TWTUNE" BENCH="$BENCH" \
 		bash "$TOP/tests/bench/bench.sh" 2000
 	assert_success # prints bench.sh's output when it fails
 	assert_output --partial '### 2000 TIME_WAIT sockets, twtune against ss and the floor (20 destinations;'
@@ -81,4 +81,78 @@ setup() {
 	assert_output --regexp '- audit / audit --no-processes: [0-9.]+ \(target at most 1\.25\)'
 	run -1 env TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/bench.sh" 12x
 	assert_output "bench: N '12x': use a number of sockets"
+	run -1 env BENCH_PARTS=bogus TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/bench.sh" 10
+	assert_output "bench: BENCH_PARTS: unknown part 'bogus' (sockets, attribution, iter, allnetns, observe)"
+}
+
+need_twiter() {
+	[ -x "$BENCH/twiter" ] || skip "twiter not built (twtune built without eBPF)"
+}
+
+@test "twiter counts per destination exactly what twtune sockets counts" {
+	need_twiter
+	# a listener in the range (its accepted sockets do not count, its
+	# clients do), one below it, and TIME_WAIT in both families: the port
+	# filter and the listener bitmap of sockets_account, in the kernel
+	run -0 scenario '
+		sockgen_hold --addr ::1 --port 7000 --established 3 --listen 80 --hold 20
+		"$BENCH/twgen" --count 700 --v4 2 --v6 --ports 5001-5002
+		"$TWTUNE" sockets --json --top 1000 |
+			jq -r ".destinations[] | \"\(.local) \(.remote) \(.port) \(.used) \(.time_wait)\"" | sort >"$BATS_TEST_TMPDIR/diag"
+		"$BENCH/twiter" --list >"$BATS_TEST_TMPDIR/iter"
+		grep -v "^sockets " "$BATS_TEST_TMPDIR/iter" | sort | diff "$BATS_TEST_TMPDIR/diag" - && echo same
+		wc -l <"$BATS_TEST_TMPDIR/diag"
+		awk "/^sockets /" "$BATS_TEST_TMPDIR/iter"
+		"$BENCH/nlfloor"
+		kill $SOCKGEN_PID'
+	assert_line --index 0 same
+	# 6 TIME_WAIT destinations and the 3 established clients' one
+	assert_line --index 1 7
+	[[ ${lines[2]} =~ ^sockets\ ([0-9]+)\ destinations\ 7\ used\ 703\ time_wait\ 700\ load_ms ]]
+	assert_equal "${lines[3]}" "sockets ${BASH_REMATCH[1]}"
+	run -2 "$BENCH/twiter" --bogus
+	assert_output 'usage: twiter [--list]'
+}
+
+@test "bench.sh's iter part checks twiter and prints its table for a small N" {
+	need_twiter
+	run env BENCH_PARTS=iter ROUNDS=3 TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/bench.sh" 2000
+	assert_success
+	assert_output --partial '### 2000 TIME_WAIT sockets, the BPF iterator against sock_diag (20 destinations;'
+	assert_output --regexp '\| twiter \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9]+ \|'
+	assert_output --partial '- twiter counts exactly what twtune sockets counts, per destination: yes (20 destinations; sockets seen: iterator 2000, sock_diag 2000)'
+	assert_output --regexp '- twiter split by itself \(least of 5 runs\): [0-9.]+ ms loading'
+	refute_output --partial '### 2000 TIME_WAIT sockets, twtune against ss'
+}
+
+@test "connrate makes N connections, the client closing first" {
+	run -0 scenario '
+		sysctl -qw net.ipv4.tcp_tw_reuse=0
+		"$BENCH/connrate" --count 3000 --rate 20000 --ports 5101-5104
+		# the last FINs may still be queued on loopback: 2 s at most
+		for i in $(seq 20); do
+			[ "$(ss -tanH state time-wait | wc -l)" = 3000 ] && break
+			sleep 0.1
+		done
+		ss -tanH state time-wait "( dport >= :5101 and dport <= :5104 )" | wc -l
+		ss -tanH state time-wait "( sport >= :5101 and sport <= :5104 )" | wc -l'
+	assert_line --index 0 --regexp '^connections 3000 seconds [0-9.]+ rate [0-9]+ cpu_us_per_conn [0-9.]+ failures 0$'
+	assert_line --index 1 3000
+	assert_line --index 2 0
+	run -2 "$BENCH/connrate" --count 10 --ports 9-8
+	assert_output --partial usage
+	run -2 "$BENCH/connrate" --count x
+	assert_output "connrate: bad number 'x' (0..100000000)"
+}
+
+@test "observe-bench.sh prints its table for a small count" {
+	run env ROUNDS=2 TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/observe-bench.sh" 4000
+	assert_success
+	assert_output --partial '### twtune observe overhead: 4000 connections per run, 2 rounds ('
+	for l in plain-20k observe-20k plain-max observe-max; do
+		assert_output --regexp "\| $l \| [0-9]+ \| [0-9]+ \| [0-9]+ \| [0-9.]+ \|"
+	done
+	assert_output --regexp '- observe / plain, conn/s paced at 20000/s: [0-9.]+ \(target at least 0.95\)'
+	run -1 env TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/observe-bench.sh" 0
+	assert_output "observe-bench: COUNT '0': use a number of connections"
 }

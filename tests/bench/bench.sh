@@ -9,7 +9,17 @@
 #
 #   TWTUNE=./twtune BENCH=build/bench bash tests/bench/bench.sh [N...]
 #
-# GROUPS_RUN (default "issue further attribution") chooses the groups.
+# BENCH_PARTS (default "sockets attribution iter allnetns observe") chooses
+# the parts: "attribution" (audit naming the processes, and not, per N),
+# "allnetns" (once, below), "sockets",
+# twtune against ss and the floor, and the ways to beat the floor (groups
+# "issue" and "further"); "iter", the kernel walk of issue 13 item 6 (group
+# "iter": tests/bench/twiter, a BPF iterator counting per destination in the
+# kernel, against the floor and twtune, after checking that it counts
+# exactly what twtune's sock_diag dump counts, destination by destination);
+# "observe", tests/bench/observe-bench.sh (issue 13 item 5, once, not per
+# N; OBSERVE_COUNT connections per run, default 40000).
+#
 # It runs at nice NICE (default -10), so that other work on the machine
 # disturbs it less. ROUNDS (default 9) caps the timed rounds; a round starts only while the
 # sockets will outlive it. Each N runs twice, once per group of commands
@@ -19,10 +29,13 @@
 # TIME_WAIT sockets in one namespace beside IDLE (default 49) idle ones:
 # `twtune --all-netns audit` against `twtune --netns BUSY audit`, the time
 # per idle namespace and both peak RSS (ALLNETNS_N=0 skips it).
+# or when fewer than 3 rounds fit. The iter part is left out, saying so, when
+# twiter was not built (no eBPF tool chain) or the kernel will not run it.
 set -euo pipefail
 
 TWTUNE=${TWTUNE:-./twtune}
 BENCH=${BENCH:-build/bench}
+BENCH_PARTS=${BENCH_PARTS:-sockets attribution iter allnetns observe}
 ROUNDS=${ROUNDS:-9}
 IDLE=${IDLE:-49}
 ALLNETNS_N=${ALLNETNS_N:-200000} # 0: no --all-netns case
@@ -55,6 +68,10 @@ commands() {
 		echo "ss-tw||ss -tanH state time-wait"
 		echo "ss-all||ss -tan"
 		echo "floor||$BENCH/nlfloor"
+	elif [ "$1" = iter ]; then
+		echo "floor||$BENCH/nlfloor"
+		echo "floor-1walk||$BENCH/nlfloor --compat"
+		echo "twiter||$BENCH/twiter"
 	else
 		echo "floor||$BENCH/nlfloor"
 		echo "twtune-2walk|TWTUNE_DIAG_PER_FAMILY=1|$TWTUNE sockets --json --no-processes"
@@ -135,6 +152,29 @@ tw_count() {
 	awk '/^TCP:/ { for (i = 2; i < NF; i++) if ($i == "tw") print $(i + 1) }' /proc/net/sockstat
 }
 
+# The iterator against twtune's dump, destination by destination: prints
+# "I exact yes" or "I exact no(...)", and the sockets each one saw.
+exact() {
+	local a b d
+	a=$("$TWTUNE" sockets --json --top 100000 |
+		jq -r '.destinations[] | "\(.local) \(.remote) \(.port) \(.used) \(.time_wait)"' | sort)
+	b=$("$BENCH/twiter" --list) || die "twiter failed"
+	echo "I iter_sockets $(echo "$b" | awk '/^sockets / { print $2 }')"
+	echo "I diag_sockets $("$BENCH/nlfloor" | awk '{ print $2 }')"
+	b=$(echo "$b" | grep -v '^sockets ' | sort)
+	d=$(diff <(echo "$a") <(echo "$b") | grep -c '^[<>]' || true)
+	echo "I destinations_compared $(echo "$a" | grep -c .)"
+	# its own split, least of 5 runs: loading the program, and the walk
+	for d in 1 2 3 4 5; do "$BENCH/twiter"; done |
+		awk '{ if (!l || $10 < l) l = $10; if (!w || $12 < w) w = $12 }
+		     END { print "I iter_load_ms", l; print "I iter_walk_ms", w }'
+	if [ "$d" = 0 ]; then
+		echo "I exact yes"
+	else
+		echo "I exact no($d-lines-differ)"
+	fi
+}
+
 # One N and one group, inside the namespace. Prints "I key value", "R
 # label round seconds" and "M label kib" lines for the outer run.
 # Round 0 is the warm-up: each command once under /usr/bin/time -v, for its
@@ -170,6 +210,7 @@ one() {
 	[ "$tw0" = "$n" ] || die "made $n TIME_WAIT sockets, the kernel holds $tw0"
 	echo "I made_s $made"
 	echo "I destinations 20"
+	[ "$group" != iter ] || exact
 	for ((round = 0; round <= ROUNDS; round++)); do
 		now=$EPOCHREALTIME
 		# Each round must end before the oldest socket's 60 s are up
@@ -234,7 +275,8 @@ table() {
 		printf "\n### %d TIME_WAIT sockets, %s (%d destinations; made in %s s; %d rounds; %s still held %s s after the first)\n\n", \
 			n, group == "issue" ? "twtune against ss and the floor" : \
 			   group == "allnetns" ? "--all-netns with " info["idle"] " idle namespaces (and any others of the machine) against --netns BUSY" : \
-			   group == "attribution" ? "audit naming the processes, and not" : "beating the floor", \
+			   group == "attribution" ? "audit naming the processes, and not" : \
+			   group == "iter" ? "the BPF iterator against sock_diag" : "beating the floor", \
 			info["destinations"], info["made_s"], info["rounds"], info["tw_end"], info["elapsed_s"]
 		printf "| command | median ms | min ms | max ms | / floor (median of rounds) | peak RSS KiB |\n"
 		printf "|---|---:|---:|---:|---:|---:|\n"
@@ -267,6 +309,14 @@ table() {
 		} else if (group == "attribution") {
 			printf "- %s\n", held
 			printf "- audit / audit --no-processes: %.2f (target at most 1.25)\n", ratio("audit", "audit-no-processes")
+		} else if (group == "iter") {
+			printf "- twiter counts exactly what twtune sockets counts, per destination: %s (%d destinations; sockets seen: iterator %s, sock_diag %s)\n", \
+				info["exact"], info["destinations_compared"], info["iter_sockets"], info["diag_sockets"]
+			printf "- twiter / twtune: %.2f (twtune would use it only if exact and at most 0.85)\n", ratio("twiter", "twtune")
+			printf "- twiter / floor: %.2f\n", ratio("twiter", "floor")
+			printf "- twiter split by itself (least of 5 runs): %s ms loading and verifying the program, %s ms walking and reading the map\n", \
+				info["iter_load_ms"], info["iter_walk_ms"]
+			printf "- twiter / floor in one walk: %.2f\n", ratio("twiter", "floor-1walk")
 		} else if (group == "issue") {
 			printf "- twtune / floor: %.2f (target at most 1.2)\n", ratio("twtune", "floor")
 			printf "- ss -tanH state time-wait / twtune: %.2f (target at least 3)\n", ratio("ss-tw", "twtune")
@@ -301,13 +351,33 @@ for n in "$@"; do
 	'' | *[!0-9]*) die "N '$n': use a number of sockets" ;;
 	esac
 done
+groups=
+for part in $BENCH_PARTS; do
+	case $part in
+	sockets) groups="$groups issue further" ;;
+	attribution) groups="$groups attribution" ;;
+	allnetns) ;;
+	iter)
+		if [ ! -x "$BENCH/twiter" ]; then
+			echo "bench: no '$BENCH/twiter' (built without eBPF): leaving out the iter part" >&2
+		elif ! err=$(unshare -n "$BENCH/twiter" 2>&1 >/dev/null); then
+			echo "bench: the kernel does not run the iterator ($err): leaving out the iter part" >&2
+		else
+			groups="$groups iter"
+			command -v jq >/dev/null || die "no jq: make deps DEPS=bench"
+		fi
+		;;
+	observe) ;;
+	*) die "BENCH_PARTS: unknown part '$part' (sockets, attribution, iter, allnetns, observe)" ;;
+	esac
+done
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "Machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)," \
 	"$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM," \
 	"kernel $(uname -r), $(ss -V)"
 for n in "$@"; do
-	for group in ${GROUPS_RUN:-issue further attribution}; do
+	for group in $groups; do
 		echo "bench: $n TIME_WAIT sockets, $group ..." >&2
 		# Once more in a new namespace when a run fails: on a busy machine
 		# the generator has come up a few dozen TIME_WAIT short of N.
@@ -319,9 +389,16 @@ for n in "$@"; do
 		table "$n" "$group" < "$out/$n.$group"
 	done
 done
-if [ "$ALLNETNS_N" != 0 ]; then
-	echo "bench: $ALLNETNS_N TIME_WAIT sockets and $IDLE idle namespaces, --all-netns ..." >&2
-	nice -n "$NICE" unshare -n bash "$0" --one "$ALLNETNS_N" allnetns > "$out/allnetns" ||
-		die "the --all-netns run failed"
-	table "$ALLNETNS_N" allnetns < "$out/allnetns"
-fi
+case " $BENCH_PARTS " in
+*" allnetns "*)
+	if [ "$ALLNETNS_N" != 0 ]; then
+		echo "bench: $ALLNETNS_N TIME_WAIT sockets and $IDLE idle namespaces, --all-netns ..." >&2
+		nice -n "$NICE" unshare -n bash "$0" --one "$ALLNETNS_N" allnetns > "$out/allnetns" ||
+			die "the --all-netns run failed"
+		table "$ALLNETNS_N" allnetns < "$out/allnetns"
+	fi
+	;;
+esac
+case " $BENCH_PARTS " in
+*" observe "*) bash "$(dirname "$0")/observe-bench.sh" "${OBSERVE_COUNT:-40000}" ;;
+esac
