@@ -7,23 +7,11 @@
 #include <stddef.h>
 
 #include "journal.h"
+#include "plan.h"
 #include "profile.h"
 #include "registry.h"
 #include "risk.h"
 
-struct change {
-	enum sysctl_id key;
-	struct sysval before, after;
-};
-
-struct plan {
-	struct change all[SYSCTL_COUNT]; /* every key the target sets, in table order */
-	size_t nall;
-	size_t diff[SYSCTL_COUNT];       /* indexes into all[] of the keys that differ */
-	size_t ndiff;
-	enum sysctl_id skipped[SYSCTL_COUNT]; /* keys this kernel lacks, set to their default */
-	size_t nskipped;
-};
 
 /* The plan from current values to a profile's. -EINVAL or -EOPNOTSUPP with
  * one line in err when the profile cannot apply to this kernel. */

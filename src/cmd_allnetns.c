@@ -209,7 +209,7 @@ static void get_visit(struct ns_visit *v, void *arg)
 		json_obj_end(&g->j);
 }
 
-static int all_get(int argc, char **argv)
+int all_netns_get(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -292,7 +292,7 @@ static void sockets_visit(struct ns_visit *v, void *arg)
 		settings_free(&cur);
 }
 
-static int all_sockets(int argc, char **argv)
+int all_netns_sockets(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -321,13 +321,4 @@ static int all_sockets(int argc, char **argv)
 	if (sa.json)
 		all_netns_json_end(&sa.j);
 	return rc;
-}
-
-int cmd_all_netns(const struct command *c, int argc, char **argv)
-{
-	if (!strcmp(c->name, "get"))
-		return all_get(argc, argv);
-	if (!strcmp(c->name, "sockets"))
-		return all_sockets(argc, argv);
-	return all_netns_audit(argc, argv, !strcmp(c->name, "diff"));
 }

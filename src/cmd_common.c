@@ -11,6 +11,15 @@
 #include "profile.h"
 #include "twtune.h"
 
+/* The command main() runs, for --help inside cmd_next_opt(): set by main,
+ * so that this file needs nothing of main.c (no call circle). */
+static const struct command *current;
+
+void cmd_set_current(const struct command *c)
+{
+	current = c;
+}
+
 void command_usage(const struct command *c, FILE *f)
 {
 	fprintf(f, "usage: twtune [GLOBAL OPTIONS] %s\n\n%s\n", c->synopsis, c->summary);
@@ -49,7 +58,7 @@ int cmd_next_opt(int argc, char **argv, const struct option *longopts, int *rc)
 	opterr = 0;
 	opt = getopt_long(argc, argv, ":h", all, NULL);
 	if (opt == 'h') {
-		command_usage(command_find(argv[0]), stdout);
+		command_usage(current, stdout);
 		*rc = EXIT_OK;
 		return CMD_DONE;
 	}

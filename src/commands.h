@@ -20,6 +20,8 @@ extern const struct command commands[];
 extern const size_t ncommands;
 
 const struct command *command_find(const char *name);
+/* The command being run, whose usage --help prints (cmd_common.c). */
+void cmd_set_current(const struct command *c);
 void command_usage(const struct command *c, FILE *f);
 /* For unknown options and bad arguments: one line on stderr; returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -42,8 +44,10 @@ int cmd_watch(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_help(int argc, char **argv);
-/* --all-netns: the command c once per network namespace (cmd_allnetns.c). */
-int cmd_all_netns(const struct command *c, int argc, char **argv);
+/* --all-netns: get and sockets once per network namespace (cmd_allnetns.c);
+ * audit and diff in cmd_allnetns_audit.c. */
+int all_netns_get(int argc, char **argv);
+int all_netns_sockets(int argc, char **argv);
 
 struct profile;
 struct profile_search;

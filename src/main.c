@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd_allnetns.h"
 #include "commands.h"
 #include "netns.h"
 #include "output.h"
@@ -263,6 +264,16 @@ static int enter_globals(bool root_given)
 }
 
 /* --all-netns: only with the commands that read, alone. */
+/* --all-netns: the command c once per network namespace. */
+static int cmd_all_netns(const struct command *c, int argc, char **argv)
+{
+	if (!strcmp(c->name, "get"))
+		return all_netns_get(argc, argv);
+	if (!strcmp(c->name, "sockets"))
+		return all_netns_sockets(argc, argv);
+	return all_netns_audit(argc, argv, !strcmp(c->name, "diff"));
+}
+
 static int all_netns_check(const struct command *c, bool root_given)
 {
 	if (c->flags & CMD_WRITES_KERNEL)
@@ -304,6 +315,7 @@ int main(int argc, char **argv)
 	if (!c)
 		return usage_error(NULL, "unknown command '%s'", argv[optind]);
 	idx = optind;
+	cmd_set_current(c);
 	if (G.all_netns) {
 		rc = all_netns_check(c, root_given);
 		if (rc != EXIT_OK)

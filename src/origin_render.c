@@ -14,20 +14,6 @@
 
 #define WIDTH 100
 
-static unsigned long long tw_all(const struct sock_snapshot *s)
-{
-	return s->tw_client + s->tw_server + s->tw_other;
-}
-
-double sockets_side_rate(const struct sock_snapshot *s, unsigned long long tw, double close_rate)
-{
-	unsigned long long all = tw_all(s);
-
-	if (close_rate < 0)
-		return (double)tw / TCP_TIMEWAIT_SECONDS;
-	return all ? close_rate * (double)tw / (double)all : 0;
-}
-
 const char *sockets_procs_problem(const struct sock_snapshot *s, char *buf, size_t len)
 {
 	const struct procscan_result *r;
@@ -108,7 +94,7 @@ static void text_servers(FILE *f, const struct sock_snapshot *s, double close_ra
 
 		owners_server(s, e[i], &o);
 		key_server(e[i], key, sizeof(key));
-		row(f, "server", key, e[i]->time_wait, tw_all(s),
+		row(f, "server", key, e[i]->time_wait, sockets_tw_sides(s),
 		    sockets_side_rate(s, e[i]->time_wait, close_rate),
 		    o.asked ? owners_str(&o, procs, sizeof(procs)) : "");
 		sample_note(f, sampled, &o);
@@ -133,7 +119,7 @@ static void text_clients(FILE *f, const struct sock_snapshot *s, double close_ra
 			continue;
 		owners_dest(s, d[i], &o);
 		key_client(d[i], key, sizeof(key));
-		row(f, "client", key, d[i]->time_wait, tw_all(s),
+		row(f, "client", key, d[i]->time_wait, sockets_tw_sides(s),
 		    sockets_side_rate(s, d[i]->time_wait, close_rate),
 		    o.asked ? owners_str(&o, procs, sizeof(procs)) : "");
 		sample_note(f, sampled, &o);
@@ -143,7 +129,7 @@ static void text_clients(FILE *f, const struct sock_snapshot *s, double close_ra
 
 void sockets_text_origin(FILE *f, const struct sock_snapshot *s, double close_rate, size_t top)
 {
-	unsigned long long all = tw_all(s);
+	unsigned long long all = sockets_tw_sides(s);
 	bool sampled = false;
 	char why[300];
 

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <time.h>
 
-#include "apply.h"
+#include "plan.h"
 #include "journal.h"
 
 /* sysctl.conf text of the plan's keys: before or after. New string. */

@@ -391,3 +391,29 @@ int profile_target(const struct profile *p, enum sysctl_id id, const char *root,
 	return sysval_parse(d, def, out, why, sizeof(why)) == -ENOMEM ? -ENOMEM : 0;
 }
 
+struct visit {
+	const struct profile_search *sp;
+	profile_visit_fn fn;
+	void *ctx;
+};
+
+static void visit_one(const char *name, const char *path, void *arg)
+{
+	const struct visit *v = arg;
+	char err[1024];
+	struct profile p;
+
+	if (profile_load(path, v->sp, &p, err, sizeof(err)) == 0) {
+		v->fn(name, path, &p, NULL, v->ctx);
+		profile_free(&p);
+	} else {
+		v->fn(name, path, NULL, err, v->ctx);
+	}
+}
+
+void profile_foreach(const struct profile_search *sp, profile_visit_fn fn, void *ctx)
+{
+	struct visit v = { sp, fn, ctx };
+
+	profile_search_each(sp, visit_one, &v);
+}

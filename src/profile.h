@@ -11,11 +11,11 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
+#include "profile_trust.h"
 #include "registry.h"
 #include "thresholds.h"
 #include "value.h"
 
-#define PROFILE_MAX_BYTES 65536 /* a profile is a small text file */
 #define PROFILE_MAX_DEPTH 8     /* include levels */
 #define PROFILE_MAX_SEARCH 24
 
@@ -77,6 +77,11 @@ void profile_free(struct profile *p);
 
 /* Every profile found along the search path (first one of a name wins).
  * Calls fn for each; a profile that does not load is passed with its error. */
+/* Every NAME.ini along the search path, first one of a name only, in
+ * order (profile_search.c): fn gets the name and the file's path. */
+typedef void (*profile_name_fn)(const char *name, const char *path, void *ctx);
+void profile_search_each(const struct profile_search *sp, profile_name_fn fn, void *ctx);
+
 typedef void (*profile_visit_fn)(const char *name, const char *path, const struct profile *p,
 				 const char *error, void *ctx);
 void profile_foreach(const struct profile_search *sp, profile_visit_fn fn, void *ctx);
@@ -87,12 +92,5 @@ void profile_foreach(const struct profile_search *sp, profile_visit_fn fn, void 
 int profile_target(const struct profile *p, enum sysctl_id id, const char *root,
 		   struct sysval *out);
 
-/* With euid 0, a profile file must be owned by root or by the caller and
- * not be writable by group (unless the group is root) or others, the way
- * sudo treats sudoers (trust_check with TRUST_GROUP_ROOT); its directory, and the directory of the file a
- * symbolic link leads to, must not be writable by others (or a non-root
- * group) unless sticky, nor owned by another user. st is the opened file.
- * Returns 0, or -EINVAL with one line in err. */
-int profile_file_trusted(const char *path, const struct stat *st, char *err, size_t errlen);
 
 #endif

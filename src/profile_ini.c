@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "profile.h"
+#include "profile_trust.h"
 #include "readfile.h"
 
 void pfile_free(struct pfile *f)

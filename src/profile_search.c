@@ -184,22 +184,7 @@ static void remember(struct seen *s, char *name)
 	s->names[s->n++] = name;
 }
 
-static void visit_one(const struct profile_search *sp, const char *dir, const char *name,
-		      profile_visit_fn fn, void *ctx)
-{
-	char path[PATH_MAX], err[1024];
-	struct profile p;
-
-	snprintf(path, sizeof(path), "%s/%s.ini", dir, name);
-	if (profile_load(path, sp, &p, err, sizeof(err)) == 0) {
-		fn(name, path, &p, NULL, ctx);
-		profile_free(&p);
-	} else {
-		fn(name, path, NULL, err, ctx);
-	}
-}
-
-void profile_foreach(const struct profile_search *sp, profile_visit_fn fn, void *ctx)
+void profile_search_each(const struct profile_search *sp, profile_name_fn fn, void *ctx)
 {
 	struct seen seen = { 0 };
 
@@ -212,7 +197,10 @@ void profile_foreach(const struct profile_search *sp, profile_visit_fn fn, void 
 				free(names[j]);
 				continue;
 			}
-			visit_one(sp, sp->dirs[i], names[j], fn, ctx);
+			char path[PATH_MAX];
+
+			snprintf(path, sizeof(path), "%s/%s.ini", sp->dirs[i], names[j]);
+			fn(names[j], path, ctx);
 			remember(&seen, names[j]);
 		}
 		free(names);

@@ -1,6 +1,6 @@
 /* profile_trust.c: as root, a profile is read only when no one but root
  * could have written it (trust_check, the way sudo treats sudoers) */
-#include "profile.h"
+#include "profile_trust.h"
 
 #include <errno.h>
 #include <limits.h>

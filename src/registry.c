@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "value.h"
+#include "number.h"
 
 int sysctl_default_half_ehash(const char *source, char *buf, size_t len)
 {

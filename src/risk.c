@@ -3,7 +3,6 @@
  * (__inet_hash_connect) and tcp_minisocks.c (tcp_time_wait). */
 #include "risk.h"
 #include "risk_rules.h"
-#include "sockets_render.h"
 
 #include <errno.h>
 #include <math.h>
@@ -15,99 +14,9 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
-static const char *const sev_names[] = { "ok", "info", "warn", "crit" };
-
-const char *severity_name(enum severity s)
-{
-	return sev_names[s];
-}
-
-int severity_parse(const char *s)
-{
-	for (int i = 0; i < 4; i++)
-		if (strcmp(s, sev_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-/* ---- findings ---- */
-
-void risk_title(struct finding *f, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(f->title, sizeof(f->title), fmt, ap);
-	va_end(ap);
-}
-
-void risk_ev_num(struct finding *f, const char *name, double v)
-{
-	if (f->nev == EVIDENCE_MAX)
-		return;
-	f->ev[f->nev].name = name;
-	f->ev[f->nev].is_num = true;
-	f->ev[f->nev++].num = v;
-}
-
-void risk_ev_text(struct finding *f, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (f->nev == EVIDENCE_MAX)
-		return;
-	f->ev[f->nev].name = name;
-	f->ev[f->nev].is_num = false;
-	va_start(ap, fmt);
-	vsnprintf(f->ev[f->nev++].text, sizeof(f->ev[0].text), fmt, ap);
-	va_end(ap);
-}
-
-static void fix(struct finding *f, enum sysctl_id key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void fix(struct finding *f, enum sysctl_id key, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (f->nfix == FIX_MAX)
-		return;
-	f->fix[f->nfix].key = (int)key;
-	va_start(ap, fmt);
-	vsnprintf(f->fix[f->nfix++].value, sizeof(f->fix[0].value), fmt, ap);
-	va_end(ap);
-}
-
 static enum severity by_threshold(double v, double warn, double crit)
 {
 	return v >= crit ? SEV_CRIT : v >= warn ? SEV_WARN : SEV_OK;
-}
-
-/* A range with different-parity ends and at least `usable` usable ports,
- * ending at 65535, starting no lower than ip_unprivileged_port_start. */
-static void wider_range(const struct settings *s, unsigned need, unsigned *lo, unsigned *hi)
-{
-	struct ephemeral e = settings_ephemeral(s);
-	long long floor_ = settings_num(s, SYSCTL_IP_UNPRIVILEGED_PORT_START, 1024);
-	unsigned reserved = 0, l;
-
-	if (floor_ < 1)
-		floor_ = 1;
-	if (e.reserved)
-		for (unsigned p = (unsigned)floor_; p <= 65535; p++)
-			reserved += port_isset(e.reserved, p);
-	need += reserved;
-	l = need >= 65535 - (unsigned)floor_ + 1 ? (unsigned)floor_ : 65535 - need + 1;
-	if (l > e.low)
-		l = e.low; /* never narrower than now */
-	if (l % 2)
-		l = l > (unsigned)floor_ ? l - 1 : l + 1; /* even low, odd high */
-	*lo = l;
-	*hi = 65535;
-}
-
-void risk_wider_range(const struct settings *s, unsigned need, unsigned *lo, unsigned *hi)
-{
-	wider_range(s, need, lo, hi);
 }
 
 static const struct dest **top_dests(const struct observation *o, size_t n, size_t *got)
@@ -180,17 +89,17 @@ static void check_port_exhaustion(const struct settings *s, const struct observa
 		return;
 	/* TIME_WAIT is most of the load and reuse does not apply: reuse it. */
 	if (!reuse_applies(s, worst) && worst->time_wait * 2 >= worst->used) {
-		fix(f, SYSCTL_TCP_TW_REUSE, "1");
+		risk_fix(f, SYSCTL_TCP_TW_REUSE, "1");
 		if (settings_num(s, SYSCTL_TCP_TIMESTAMPS, 1) == 0)
-			fix(f, SYSCTL_TCP_TIMESTAMPS, "1");
+			risk_fix(f, SYSCTL_TCP_TIMESTAMPS, "1");
 	} else {
 		unsigned need = (unsigned)ceil(dest_used_effective(s, worst) /
 					      (thr[THR_PORT_PRESSURE_WARN] * 0.99));
 		unsigned lo, hi;
 
-		wider_range(s, need, &lo, &hi);
+		risk_wider_range(s, need, &lo, &hi);
 		if (lo < e.low || hi > e.high)
-			fix(f, SYSCTL_IP_LOCAL_PORT_RANGE, "%u %u", lo, hi);
+			risk_fix(f, SYSCTL_IP_LOCAL_PORT_RANGE, "%u %u", lo, hi);
 	}
 }
 
@@ -243,7 +152,7 @@ static void check_tw_buckets(const struct settings *s, const struct observation 
 		if (s->max_tw_default > p2)
 			p2 = s->max_tw_default;
 		if (p2 > max)
-			fix(f, SYSCTL_TCP_MAX_TW_BUCKETS, "%lld", p2);
+			risk_fix(f, SYSCTL_TCP_MAX_TW_BUCKETS, "%lld", p2);
 	}
 }
 
@@ -267,7 +176,7 @@ static void check_tw_lowered(const struct settings *s, const struct observation 
 	f->sev = SEV_WARN;
 	risk_title(f, "tcp_max_tw_buckets = %lld is below the kernel default %lld", max,
 	      s->max_tw_default);
-	fix(f, SYSCTL_TCP_MAX_TW_BUCKETS, "%lld", s->max_tw_default);
+	risk_fix(f, SYSCTL_TCP_MAX_TW_BUCKETS, "%lld", s->max_tw_default);
 }
 
 static void check_reuse_timestamps(const struct settings *s, const struct observation *o,
@@ -286,7 +195,7 @@ static void check_reuse_timestamps(const struct settings *s, const struct observ
 	}
 	f->sev = SEV_WARN;
 	risk_title(f, "tcp_tw_reuse = %lld does nothing while tcp_timestamps = 0", reuse);
-	fix(f, SYSCTL_TCP_TIMESTAMPS, "1");
+	risk_fix(f, SYSCTL_TCP_TIMESTAMPS, "1");
 }
 
 static void check_parity(const struct settings *s, const struct observation *o, const double *thr,
@@ -306,9 +215,9 @@ static void check_parity(const struct settings *s, const struct observation *o, 
 	risk_title(f, "ip_local_port_range %u %u: both ends are %s", e.low, e.high,
 	      e.low % 2 ? "odd" : "even");
 	if (e.high < 65535)
-		fix(f, SYSCTL_IP_LOCAL_PORT_RANGE, "%u %u", e.low, e.high + 1);
+		risk_fix(f, SYSCTL_IP_LOCAL_PORT_RANGE, "%u %u", e.low, e.high + 1);
 	else
-		fix(f, SYSCTL_IP_LOCAL_PORT_RANGE, "%u %u", e.low + 1, e.high);
+		risk_fix(f, SYSCTL_IP_LOCAL_PORT_RANGE, "%u %u", e.low + 1, e.high);
 }
 
 static void check_listeners(const struct settings *s, const struct observation *o,
@@ -344,7 +253,7 @@ static void check_listeners(const struct settings *s, const struct observation *
 	f->sev = SEV_WARN;
 	risk_title(f, "%zu listening port%s inside %u-%u not reserved: %s", bad, bad == 1 ? "" : "s",
 	      e.low, e.high, list);
-	fix(f, SYSCTL_IP_LOCAL_RESERVED_PORTS, "%s%s%s", res && res->text[0] ? res->text : "",
+	risk_fix(f, SYSCTL_IP_LOCAL_RESERVED_PORTS, "%s%s%s", res && res->text[0] ? res->text : "",
 	    res && res->text[0] ? "," : "", list);
 }
 
@@ -389,9 +298,9 @@ static void check_narrow(const struct settings *s, const struct observation *o, 
 		risk_title(f, "%u usable ephemeral ports", usable);
 		return;
 	}
-	wider_range(s, need, &lo, &hi);
+	risk_wider_range(s, need, &lo, &hi);
 	if (lo < e.low || hi > e.high)
-		fix(f, SYSCTL_IP_LOCAL_PORT_RANGE, "%u %u", lo, hi);
+		risk_fix(f, SYSCTL_IP_LOCAL_PORT_RANGE, "%u %u", lo, hi);
 }
 
 static void check_fin_timeout(const struct settings *s, const struct observation *o,
@@ -409,7 +318,7 @@ static void check_fin_timeout(const struct settings *s, const struct observation
 	f->sev = v < 5 ? SEV_WARN : SEV_INFO;
 	risk_title(f, "tcp_fin_timeout = %lld does not shorten TIME_WAIT (60 s, fixed)", v);
 	if (f->sev >= SEV_WARN)
-		fix(f, SYSCTL_TCP_FIN_TIMEOUT, "60");
+		risk_fix(f, SYSCTL_TCP_FIN_TIMEOUT, "60");
 }
 
 static void check_close_wait(const struct settings *s, const struct observation *o,

@@ -11,15 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "finding.h"
 #include "profile.h"
 #include "registry.h"
 #include "settings.h"
 #include "sockets.h"
 
-enum severity { SEV_OK, SEV_INFO, SEV_WARN, SEV_CRIT };
-const char *severity_name(enum severity s);
-/* "ok", "info", "warn", "crit"; -1 when unknown. */
-int severity_parse(const char *s);
 
 struct obs_window;
 
@@ -48,32 +45,6 @@ double observed_dest_tw_rate(const struct observation *o, const struct dest *d);
 double observed_port_tw_rate(const struct observation *o, const struct addr *local,
 			     uint16_t port);
 
-#define EVIDENCE_MAX 8
-#define FIX_MAX 3
-
-struct evidence {
-	const char *name;
-	bool is_num;
-	double num;
-	char text[160];
-};
-
-struct finding {
-	const char *id;
-	enum severity sev;
-	char title[200];
-	char effect[240]; /* in the prediction: what these values would have done, or "" */
-	const char *why;
-	const char *advice; /* what no sysctl does, or NULL */
-	char app_fix[1400];  /* the application fix, named for its process; "" if none */
-	struct evidence ev[EVIDENCE_MAX];
-	size_t nev;
-	struct {
-		int key; /* an enum sysctl_id */
-		char value[256];
-	} fix[FIX_MAX];
-	size_t nfix;
-};
 
 /* The rules, in rule_table order (the order of findings). */
 enum rule_id {
@@ -106,9 +77,6 @@ void check_connect_failures(const struct settings *s, const struct observation *
 			    const double *thr, struct finding *f);
 /* Adds from's fixes (when it is warn or worse) to f's, once per key. */
 void risk_link_fixes(struct finding *f, const struct finding *from);
-/* risk.c: a range with different-parity ends and at least `need` usable
- * ports, ending at 65535, never narrower than s's. */
-void risk_wider_range(const struct settings *s, unsigned need, unsigned *lo, unsigned *hi);
 
 struct assessment {
 	struct finding f[RULE_COUNT]; /* one per rule: f[RULE_x] */

@@ -14,16 +14,10 @@
 #include "advice.h"
 #include "owners.h"
 #include "risk_rules.h"
-#include "sockets_render.h"
 
 static const char no_sysctl[] =
 	"no sysctl removes these: TIME_WAIT lasts 60 s on the side that closes first, and "
 	"tcp_tw_reuse only helps the connecting side; the application fix is what changes them";
-
-static unsigned long long tw_all(const struct sock_snapshot *s)
-{
-	return s->tw_client + s->tw_server + s->tw_other;
-}
 
 static double side_rate(const struct observation *o, unsigned long long tw)
 {
@@ -115,7 +109,7 @@ void check_server_closes_first(const struct settings *s, const struct observatio
 		risk_ev_text(f, "rate_source", "observed: TIME_WAIT entered over eBPF");
 	else
 		rate = side_rate(o, e->time_wait);
-	share = tw_all(o->socks) ? (double)e->time_wait / (double)tw_all(o->socks) : 0;
+	share = sockets_tw_sides(o->socks) ? (double)e->time_wait / (double)sockets_tw_sides(o->socks) : 0;
 	owners_server(o->socks, e, &w);
 	risk_ev_num(f, "time_wait", e->time_wait);
 	risk_ev_num(f, "share", share);

@@ -5,10 +5,6 @@
 
 #include "risk.h"
 
-void risk_title(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void risk_ev_num(struct finding *f, const char *name, double v);
-void risk_ev_text(struct finding *f, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 /* risk_origin.c: which side closes first, and who */
 void check_server_closes_first(const struct settings *s, const struct observation *o,

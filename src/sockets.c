@@ -550,3 +550,17 @@ const char *addr_str(const struct addr *a, char *buf, size_t len)
 		snprintf(buf, len, "?");
 	return buf;
 }
+
+unsigned long long sockets_tw_sides(const struct sock_snapshot *s)
+{
+	return s->tw_client + s->tw_server + s->tw_other;
+}
+
+double sockets_side_rate(const struct sock_snapshot *s, unsigned long long tw, double close_rate)
+{
+	unsigned long long all = sockets_tw_sides(s);
+
+	if (close_rate < 0)
+		return (double)tw / TCP_TIMEWAIT_SECONDS;
+	return all ? close_rate * (double)tw / (double)all : 0;
+}

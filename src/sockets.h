@@ -193,4 +193,10 @@ size_t sockets_top(const struct sock_snapshot *s, const struct dest **out, size_
 /* "10.0.0.1" or "::1"; buf must hold INET6_ADDRSTRLEN bytes. */
 const char *addr_str(const struct addr *a, char *buf, size_t len);
 
+/* TIME_WAIT of the three sides (server + client + other): the dump's count. */
+unsigned long long sockets_tw_sides(const struct sock_snapshot *s);
+/* The close rate of tw of those TIME_WAIT: close_rate < 0, tw / 60 s;
+ * else close_rate (all sides) shared out by TIME_WAIT count. */
+double sockets_side_rate(const struct sock_snapshot *s, unsigned long long tw, double close_rate);
+
 #endif

@@ -28,9 +28,6 @@ const char *sockets_failure(const struct collect_result *res, int err, char *buf
  * be NULL) gives the note. */
 void sockets_json(struct json *j, const char *key, const struct sock_snapshot *s,
 		  const struct collect_result *res, size_t top);
-/* origin_render.c. close_rate < 0: every rate is its TIME_WAIT / 60 s;
- * else close_rate (all sides) shared out by TIME_WAIT count. */
-double sockets_side_rate(const struct sock_snapshot *s, unsigned long long tw, double close_rate);
 /* "not all processes resolved: ..." when the scan was asked for and left
  * some sockets without an owner (or could not run); NULL otherwise. */
 const char *sockets_procs_problem(const struct sock_snapshot *s, char *buf, size_t len);

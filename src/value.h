@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "number.h"
 #include "registry.h"
 
 #define PORT_BITMAP_BYTES (65536 / 8)
@@ -19,10 +20,6 @@ struct sysval {
 	char *text;       /* normalised text, as the kernel prints it (a pair with one space) */
 };
 
-/* Parses a decimal integer: optional '-', digits, nothing else, within
- * [min, max]. Leading zeros are refused (the kernel reads 010 as octal).
- * Returns 0, -EINVAL (not a number) or -ERANGE. */
-int parse_ll(const char *s, long long min, long long max, long long *out);
 
 /* Parses `in` as a value of `d` (leading and trailing white space ignored)
  * into *out. On error returns -EINVAL or -ERANGE and writes what is wrong

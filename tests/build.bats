@@ -29,6 +29,21 @@ setup() {
 	run -0 "$COPY/twtune" --version
 }
 
+@test "no call circle among the objects of src/: nothing reaches upward" {
+	run -0 make -C "$COPY" -s WERROR=1 BUILD=build-graph twtune
+	run -0 python3 "$TOP/tests/test_helper/callgraph.py" "$COPY/build-graph"
+	assert_output "call circles: none"
+	# and the checker finds one when there is one: an object that calls
+	# back into the one that calls it
+	mkdir -p "$BATS_TEST_TMPDIR/bad"
+	printf 'int audit_run(void);\nint settings_read(void) { return audit_run(); }\n' >"$BATS_TEST_TMPDIR/cb.c"
+	cc -c -o "$BATS_TEST_TMPDIR/bad/cb.o" "$BATS_TEST_TMPDIR/cb.c"
+	printf 'int settings_read(void);\nint audit_run(void) { return settings_read(); }\n' >"$BATS_TEST_TMPDIR/ca.c"
+	cc -c -o "$BATS_TEST_TMPDIR/bad/ca.o" "$BATS_TEST_TMPDIR/ca.c"
+	run -1 python3 "$TOP/tests/test_helper/callgraph.py" "$BATS_TEST_TMPDIR/bad"
+	assert_output "call circle: ca cb"
+}
+
 @test "the unit tests, test tools, bench and fuzz harnesses build with zero warnings too" {
 	cp -r "$BATS_TEST_DIRNAME" "$COPY/"
 	for cc in gcc clang; do
