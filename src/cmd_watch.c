@@ -342,7 +342,7 @@ static int parse_opts(int argc, char **argv, struct watch_opts *o, int *rc)
 
 /* --observe: attaches the eBPF program (as twtune observe does, in the
  * namespace watch looks at). 0, or -1 with the reason said. */
-static int observe_begin(struct watch *w)
+static int observe_begin(struct watch *w, bool once)
 {
 	struct observe_opts oo = { .btf_path = observe_test_btf() };
 	struct obs_failure why;
@@ -354,6 +354,9 @@ static int observe_begin(struct watch *w)
 		return -1;
 	}
 	w->observing = true;
+	/* --once: said on stderr once counting (tests and scripts wait for it) */
+	if (once && G.verbosity >= 0)
+		fprintf(stderr, "twtune: watch: observe: attached\n");
 	return 0;
 }
 
@@ -454,7 +457,7 @@ int cmd_watch(int argc, char **argv)
 	w->collect.show = (size_t)o.top;
 	w->sysctl_root = G.sysctl_root;
 	w->netns = G.netns;
-	if (o.observe && observe_begin(w) < 0) {
+	if (o.observe && observe_begin(w, o.once) < 0) {
 		free(w);
 		return EXIT_SYSTEM;
 	}

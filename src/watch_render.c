@@ -346,8 +346,9 @@ static int render_server(const struct watch *w, const struct watch_view *v, size
 	if (!server_lines(w))
 		return 0;
 	lb_init(&l, v);
-	lb_put(&l, C_BOLD, "server side %llu TIME_WAIT on %zu ports (client %llu, other %llu)",
-	       w->socks.tw_server, w->socks.nservers, w->socks.tw_client, w->socks.tw_other);
+	lb_put(&l, C_BOLD, "server side %llu TIME_WAIT on %zu port%s (client %llu, other %llu)",
+	       w->socks.tw_server, w->socks.nservers, w->socks.nservers == 1 ? "" : "s",
+	       w->socks.tw_client, w->socks.tw_other);
 	if ((r = frame_add(f, &l)) < 0)
 		return r;
 	for (size_t i = 0; i < rows && i < w->nservers; i++)
@@ -372,11 +373,12 @@ static int render_observed_line(const struct watch_view *v, const struct watch_o
 		 re, o->port);
 	lb_init(&l, v);
 	lb_put(&l, failing ? C_RED : C_GREEN, "%s ", failing ? "!!" : "  ");
-	lb_put(&l, C_RESET, "%-28.28s connects/s %6.0f ", label, o->connects_rate);
-	lb_put(&l, failing ? C_RED : C_RESET, "failures/s %6.0f%s", o->failures_rate,
+	lb_put(&l, C_RESET, "%-28.28s connects/s %4.0f ", label, o->connects_rate);
+	lb_put(&l, failing ? C_RED : C_RESET, "failures/s %4.0f%s", o->failures_rate,
 	       failing ? " FAILING" : "");
-	lb_put(&l, C_DIM, "  (%llu of %llu failed%s) %s", (unsigned long long)o->failures,
-	       (unsigned long long)o->attempts, o->eaddrnotavail ? ", EADDRNOTAVAIL" : "", o->comm);
+	/* the errno last: the first thing a narrow terminal cuts */
+	lb_put(&l, C_DIM, "  %llu/%llu failed %s%s", (unsigned long long)o->failures,
+	       (unsigned long long)o->attempts, o->comm, o->eaddrnotavail ? " EADDRNOTAVAIL" : "");
 	return frame_add(f, &l);
 }
 
@@ -392,7 +394,7 @@ static int render_observed(const struct watch *w, const struct watch_view *v, si
 	if (w->observe_err < 0)
 		lb_put(&l, C_RED, "!! eBPF counts cannot be read: %s", strerror(-w->observe_err));
 	else
-		lb_put(&l, C_BOLD, "observed connect() %zu destinations over %.0f s (eBPF)",
+		lb_put(&l, C_BOLD, "observed connect() %zu destinations over %.1f s (eBPF)",
 		       w->nobserved, w->observed_window);
 	if ((r = frame_add(f, &l)) < 0)
 		return r;
