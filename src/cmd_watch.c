@@ -39,19 +39,26 @@ struct watch_opts {
 /* --observe: attached for the whole run, read every frame */
 static struct observe_session *observing;
 
-/* One frame: the counters (and the dump when due), then the eBPF counts. */
+/* the last read, which the rules of the next frame judge */
+static struct obs_window last_win;
+static bool have_win;
+
+/* One frame: the eBPF counts, then the counters (and the dump when due)
+ * judged with them. */
 static void sample(struct watch *w, double now)
 {
 	struct obs_window win;
 
-	watch_sample(w, now);
-	if (!observing)
-		return;
-	w->observe_err = observe_peek(observing, &win);
-	if (w->observe_err == 0) {
+	/* a failed peek leaves nothing to free */
+	if (observing && (w->observe_err = observe_peek(observing, &win)) == 0) {
 		w->observe_err = watch_observed(w, &win);
-		observation_free(&win);
+		if (have_win)
+			observation_free(&last_win);
+		last_win = win;
+		have_win = true;
+		w->observed_win = &last_win;
 	}
+	watch_sample(w, now);
 }
 
 static volatile sig_atomic_t got_signal, got_winch;
@@ -471,6 +478,9 @@ int cmd_watch(int argc, char **argv)
 	}
 	observe_stop(observing);
 	observing = NULL;
+	if (have_win)
+		observation_free(&last_win);
+	have_win = false;
 	watch_free(w);
 	free(w);
 	return rc;

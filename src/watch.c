@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -296,6 +297,14 @@ static int take_snapshot(struct watch *w, struct sock_snapshot *snap, double now
 	return r;
 }
 
+/* The inode of the namespace counted in (the one watch runs in), or 0. */
+static uint32_t netns_inode(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/net", &st) == 0 ? (uint32_t)st.st_ino : 0;
+}
+
 static void assess(struct watch *w, double interval, long long overflow_delta)
 {
 	double estimate = w->tw_now >= 0 ? (double)w->tw_now / TCP_TIMEWAIT_SECONDS : 0;
@@ -307,6 +316,9 @@ static void assess(struct watch *w, double interval, long long overflow_delta)
 		.interval = w->close_rate >= 0 ? interval : TCP_TIMEWAIT_SECONDS,
 		.overflow_delta = overflow_delta,
 		.max_tw_observed = settings_num(&w->cur, SYSCTL_TCP_MAX_TW_BUCKETS, -1),
+		.observed = w->observed_win,
+		.observed_under = w->observed_win ? &w->cur : NULL,
+		.observed_netns = w->observed_win ? netns_inode() : 0,
 	};
 	risk_assess(&w->cur, &w->obs, w->thresholds, &w->now);
 }

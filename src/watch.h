@@ -107,6 +107,9 @@ struct watch {
 	struct watch_obs *observed;
 	size_t nobserved;
 	double observed_window; /* seconds counted by the last read */
+	/* the last read itself, owned by the caller, for the rules (the
+	 * connect-failures finding, measured TIME_WAIT rates), or NULL */
+	const struct obs_window *observed_win;
 	int observe_err;        /* why the last read failed, or 0 */
 };
 

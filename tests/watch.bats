@@ -301,4 +301,6 @@ widest() {
 	assert_line --regexp '^observed connect\(\) 1 destinations over [0-9.]+ s \(eBPF\)$'
 	assert_line --regexp '^!! 127\.0\.0\.1 > 127\.0\.0\.1:9000 +connects/s +[1-9][0-9]* failures/s +[1-9][0-9]* FAILING  15/25 failed connclient( E[A-Z]*)?$'
 	assert_line --regexp '^!! 127\.0\.0\.1 > 127\.0\.0\.1:9000 .* 100\.0% used +10 tw +10 '
+	# the rules judge the eBPF counts too
+	assert_line --regexp '^!! crit connect-failures  15 connect\(\) to 127\.0\.0\.1:9000 failed with EADDRNOTAVAIL '
 }
