@@ -148,7 +148,7 @@ _twtune()
     rollback) opts="--check --yes --json --state-dir --wait --help -h" ;;
     sockets) opts="--json --top --no-processes --help -h" ;;
     observe) opts="--seconds --json --top --all-netns --help -h" ;;
-    watch) opts="--interval --top --observe --once --help -h" ;;
+    watch) opts="--interval --top --observe --once --no-processes --help -h" ;;
     get) opts="--json --list-keys --help -h" ;;
     profiles) opts="--json --names --help -h" ;;
     show) opts="--json --help -h" ;;

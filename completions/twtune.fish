@@ -129,7 +129,7 @@ complete -c twtune -n "__fish_seen_subcommand_from observe" -l all-netns -d 'eve
 complete -c twtune -n "__fish_seen_subcommand_from watch" -l interval -x -d 'seconds between frames'
 complete -c twtune -n "__fish_seen_subcommand_from watch" -l observe -d 'connects and failures per destination (eBPF)'
 complete -c twtune -n "__fish_seen_subcommand_from watch" -l once -d 'print one frame as plain text'
-complete -c twtune -n "__fish_seen_subcommand_from audit sockets" -l no-processes -d 'do not name the processes'
+complete -c twtune -n "__fish_seen_subcommand_from audit sockets watch" -l no-processes -d 'do not name the processes'
 complete -c twtune -n "__fish_seen_subcommand_from apply rollback" -l check -d 'show, write nothing'
 complete -c twtune -n "__fish_seen_subcommand_from apply rollback" -l yes -d 'do not ask'
 complete -c twtune -n "__fish_seen_subcommand_from apply" -l persist -d 'also write a sysctl.d file (--persist=FILE)'

@@ -1,4 +1,4 @@
-/* cmd_watch.c: twtune watch [--interval SEC] [--top N] [--observe] [--once]
+/* cmd_watch.c: twtune watch [--interval SEC] [--top N] [--observe] [--once] [--no-processes]
  *
  * The terminal side of the live view, in plain ANSI sequences rather than
  * ncurses: the frame is whole lines of text (watch_render.c), so all the
@@ -26,14 +26,40 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "observation.h"
 #include "twtune.h"
 #include "watch.h"
 
 struct watch_opts {
 	double interval;
 	long long top;
-	bool observe, once;
+	bool observe, once, no_processes;
 };
+
+/* --observe: attached for the whole run, read every frame */
+static struct observe_session *observing;
+
+/* the last read, which the rules of the next frame judge */
+static struct obs_window last_win;
+static bool have_win;
+
+/* One frame: the eBPF counts, then the counters (and the dump when due)
+ * judged with them. */
+static void sample(struct watch *w, double now)
+{
+	struct obs_window win;
+
+	/* a failed peek leaves nothing to free */
+	if (observing && (w->observe_err = observe_peek(observing, &win)) == 0) {
+		w->observe_err = watch_observed(w, &win);
+		if (have_win)
+			observation_free(&last_win);
+		last_win = win;
+		have_win = true;
+		w->observed_win = &last_win;
+	}
+	watch_sample(w, now);
+}
 
 static volatile sig_atomic_t got_signal, got_winch;
 
@@ -266,7 +292,7 @@ static int live(struct watch *w, struct watch_view *v, const sigset_t *waitmask)
 		if (!v->paused && watch_clock() >= next) {
 			double now = watch_clock();
 
-			watch_sample(w, now);
+			sample(w, now);
 			next = fmax(next + v->interval, now + v->interval / 2);
 			redraw = true;
 		} else if (v->paused) {
@@ -286,6 +312,7 @@ static int parse_opts(int argc, char **argv, struct watch_opts *o, int *rc)
 		{ "top", required_argument, NULL, 't' },
 		{ "observe", no_argument, NULL, 'o' },
 		{ "once", no_argument, NULL, '1' },
+		{ "no-processes", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
@@ -309,6 +336,8 @@ static int parse_opts(int argc, char **argv, struct watch_opts *o, int *rc)
 			o->observe = true;
 		} else if (opt == '1') {
 			o->once = true;
+		} else if (opt == 'P') {
+			o->no_processes = true;
 		}
 	}
 	if (optind < argc) {
@@ -318,14 +347,24 @@ static int parse_opts(int argc, char **argv, struct watch_opts *o, int *rc)
 	return 0;
 }
 
-/* Plug point for `twtune observe` (src/observe*.c, being built): when
- * the observe module is in the tree, start it here, hand its per
- * destination connects/s and failures/s to the model, and render them in
- * watch_render.c beside the destinations. Until then --observe is
- * refused. */
-static bool observe_available(void)
+/* --observe: attaches the eBPF program (as twtune observe does, in the
+ * namespace watch looks at). 0, or -1 with the reason said. */
+static int observe_begin(struct watch *w, bool once)
 {
-	return false;
+	struct observe_opts oo = { .btf_path = observe_test_btf() };
+	struct obs_failure why;
+	char msg[300];
+
+	if (observe_start(&oo, &observing, &why) < 0) {
+		errorf("watch: --observe: %s", observe_failure_text(&why, msg, sizeof(msg)));
+		observing = NULL;
+		return -1;
+	}
+	w->observing = true;
+	/* --once: said on stderr once counting (tests and scripts wait for it) */
+	if (once && G.verbosity >= 0)
+		fprintf(stderr, "twtune: watch: observe: attached\n");
+	return 0;
 }
 
 static unsigned once_width(void)
@@ -352,7 +391,7 @@ static int once(struct watch *w, struct watch_view *v)
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
-	watch_sample(w, watch_clock());
+	sample(w, watch_clock());
 	v->width = once_width();
 	v->height = 0;
 	v->color = false;
@@ -409,10 +448,6 @@ int cmd_watch(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o, &rc) < 0)
 		return rc;
-	if (o.observe && !observe_available()) {
-		errorf("watch: --observe needs twtune built with eBPF observe");
-		return EXIT_SYSTEM;
-	}
 	if (!o.once && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		errorf("watch: needs a terminal on standard input and output (--once prints one frame as text)");
 		return EXIT_USAGE;
@@ -423,8 +458,16 @@ int cmd_watch(int argc, char **argv)
 		return EXIT_SYSTEM;
 	}
 	cmd_collect_opts(&w->collect);
+	/* the owners of the shown destinations and server ports, within the
+	 * scan's time and fd budgets (the dump's CPU budget counts the scan) */
+	w->collect.processes = !o.no_processes;
+	w->collect.show = (size_t)o.top;
 	w->sysctl_root = G.sysctl_root;
 	w->netns = G.netns;
+	if (o.observe && observe_begin(w, o.once) < 0) {
+		free(w);
+		return EXIT_SYSTEM;
+	}
 	r = watch_init(w);
 	if (r < 0) {
 		errorf("watch: cannot read the sysctls under %s or the counters under %s: %s",
@@ -433,6 +476,11 @@ int cmd_watch(int argc, char **argv)
 	} else {
 		rc = run(w, &o);
 	}
+	observe_stop(observing);
+	observing = NULL;
+	if (have_win)
+		observation_free(&last_win);
+	have_win = false;
 	watch_free(w);
 	free(w);
 	return rc;

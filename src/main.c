@@ -67,12 +67,13 @@ const struct command commands[] = {
 	  "  --json               {window_seconds, namespaces, destinations, server_side, bind_failures}\n"
 	  "  --top N              rows per section (default 10, 0: all)\n"
 	  "  --all-netns          count every network namespace, not only the current one\n" },
-	{ "watch", cmd_watch, 0, "watch [--interval SEC] [--top N] [--observe] [--once]",
-	  "a live view: TIME_WAIT and its rate, the fullest destinations, the findings now",
+	{ "watch", cmd_watch, 0, "watch [--interval SEC] [--top N] [--observe] [--once] [--no-processes]",
+	  "a live view: TIME_WAIT and its rate, the fullest destinations, the server ports, the findings now",
 	  "  --interval SEC       seconds between frames, 0.1..3600 (default 1; keys + and -)\n"
-	  "  --top N              destinations to list (default 10)\n"
-	  "  --observe            connects and failures per destination (needs eBPF observe)\n"
-	  "  --once               print one frame as plain text and exit (no terminal needed)\n" },
+	  "  --top N              destinations and server ports to list (default 10)\n"
+	  "  --observe            connects/s and failures/s per destination (eBPF; exit 4 without it)\n"
+	  "  --once               print one frame as plain text and exit (no terminal needed)\n"
+	  "  --no-processes       do not name the processes behind destinations and ports\n" },
 	{ "get", cmd_get, CMD_ALL_NETNS, "get [--json | --list-keys] [KEY...]",
 	  "print the current values of the managed sysctls, like sysctl(8)",
 	  "  --json               one JSON object: key -> value (null where the kernel lacks the key)\n"

@@ -89,6 +89,10 @@ int observe_start(const struct observe_opts *o, struct observe_session **out,
 void observe_wait(struct observe_session *s, double seconds, volatile sig_atomic_t *stop);
 /* Reads what was counted so far into obs (observation_free it). 0 or -errno. */
 int observe_collect(struct observe_session *s, struct obs_window *obs);
+/* Reads what was counted so far as observe_collect does, but stays
+ * attached: the counts go on growing (watch reads them every frame and
+ * takes the differences). 0 or -errno. */
+int observe_peek(struct observe_session *s, struct obs_window *obs);
 /* Detaches and unloads; accepts NULL. */
 void observe_stop(struct observe_session *s);
 void observation_free(struct obs_window *obs);

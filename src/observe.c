@@ -32,6 +32,11 @@ int observe_collect(struct observe_session *s, struct obs_window *obs)
 	return -EOPNOTSUPP;
 }
 
+int observe_peek(struct observe_session *s, struct obs_window *obs)
+{
+	return observe_collect(s, obs);
+}
+
 void observe_stop(struct observe_session *s)
 {
 	(void)s;
@@ -440,13 +445,13 @@ static int namespaces(struct obs_window *obs, uint32_t only)
 	return r;
 }
 
-int observe_collect(struct observe_session *s, struct obs_window *obs)
+/* The maps as they are now into obs; counting goes on unless detached. */
+static int read_window(struct observe_session *s, struct obs_window *obs)
 {
 	struct observe_bpf *k = s->skel;
 	int r;
 
 	memset(obs, 0, sizeof(*obs));
-	detach(s); /* a consistent snapshot: counting stops here */
 	obs->window_seconds = since(&s->t0);
 	if ((r = read_rows(bpf_map__fd(k->maps.dests), ROWS_DEST, &obs->dests, &obs->ndests)) < 0 ||
 	    (r = read_rows(bpf_map__fd(k->maps.servers), ROWS_SERVER, &obs->servers, &obs->nservers)) < 0 ||
@@ -461,6 +466,17 @@ int observe_collect(struct observe_session *s, struct obs_window *obs)
 	obs->dropped = k->bss->dropped;
 	observation_sort(obs);
 	return 0;
+}
+
+int observe_collect(struct observe_session *s, struct obs_window *obs)
+{
+	detach(s); /* a consistent snapshot: counting stops here */
+	return read_window(s, obs);
+}
+
+int observe_peek(struct observe_session *s, struct obs_window *obs)
+{
+	return read_window(s, obs);
 }
 
 #endif

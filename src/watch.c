@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -232,21 +233,76 @@ static bool dump_due(const struct watch *w, const struct sock_counters *c, doubl
 	return counters_moved(c, &w->dumped) || w->frames_since_dump + 1 >= WATCH_DUMP_EVERY;
 }
 
+/* The server ports of the last dump that was shown, as keys and counts. */
+struct server_prev {
+	struct dkey k[WATCH_SERVERS];
+	uint32_t tw[WATCH_SERVERS];
+	size_t n;
+};
+
+static void skey_of(struct dkey *k, const struct port_entry *e)
+{
+	memset(k, 0, sizeof(*k));
+	k->local = e->local;
+	k->rport = e->port;
+}
+
+static void servers_save(const struct watch *w, struct server_prev *p)
+{
+	p->n = w->have_socks ? w->nservers : 0;
+	for (size_t i = 0; i < p->n; i++) {
+		skey_of(&p->k[i], w->servers[i].e);
+		p->tw[i] = w->servers[i].e->time_wait;
+	}
+}
+
+/* The busiest server ports of w->socks, with rates against p (a port
+ * not among the last ones shown made all its TIME_WAIT since). */
+static void servers_build(struct watch *w, const struct server_prev *p, double dt)
+{
+	const struct port_entry *top[WATCH_SERVERS];
+
+	w->nservers = sockets_top_servers(&w->socks, top, WATCH_SERVERS);
+	for (size_t i = 0; i < w->nservers; i++) {
+		struct dkey k;
+		double before = 0;
+
+		skey_of(&k, top[i]);
+		for (size_t j = 0; j < p->n; j++)
+			if (dkey_cmp(&k, &p->k[j]) == 0)
+				before = p->tw[j];
+		w->servers[i].e = top[i];
+		w->servers[i].rate = dt > 0 ? ((double)top[i]->time_wait - before) / dt : 0;
+	}
+}
+
 /* snap becomes the latest dump; the rates are against the one before. */
 static int take_snapshot(struct watch *w, struct sock_snapshot *snap, double now)
 {
 	struct watch_prev *prev = w->have_socks ? prev_save(w) : NULL;
+	double dt = w->have_socks ? now - w->snap_at : 0;
+	struct server_prev sp;
 	int r;
 
+	servers_save(w, &sp);
 	if (w->have_socks)
 		sockets_free(&w->socks);
 	w->socks = *snap;
 	memset(snap, 0, sizeof(*snap));
 	w->have_socks = true;
 	w->snap_at = now;
+	servers_build(w, &sp, dt);
 	r = rows_build(w, prev);
 	prev_free(prev);
 	return r;
+}
+
+/* The inode of the namespace counted in (the one watch runs in), or 0. */
+static uint32_t netns_inode(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/net", &st) == 0 ? (uint32_t)st.st_ino : 0;
 }
 
 static void assess(struct watch *w, double interval, long long overflow_delta)
@@ -260,6 +316,9 @@ static void assess(struct watch *w, double interval, long long overflow_delta)
 		.interval = w->close_rate >= 0 ? interval : TCP_TIMEWAIT_SECONDS,
 		.overflow_delta = overflow_delta,
 		.max_tw_observed = settings_num(&w->cur, SYSCTL_TCP_MAX_TW_BUCKETS, -1),
+		.observed = w->observed_win,
+		.observed_under = w->observed_win ? &w->cur : NULL,
+		.observed_netns = w->observed_win ? netns_inode() : 0,
 	};
 	risk_assess(&w->cur, &w->obs, w->thresholds, &w->now);
 }
@@ -377,5 +436,7 @@ void watch_free(struct watch *w)
 		sockets_free(&w->socks);
 	free(w->rows);
 	w->rows = NULL;
+	w->nservers = 0;
+	watch_observed_free(w);
 	w->have_settings = w->have_socks = false;
 }

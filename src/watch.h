@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "collect.h"
 #include "risk.h"
@@ -37,6 +38,26 @@ const char *watch_sort_name(enum watch_sort s);
 struct watch_row {
 	const struct dest *d; /* into w->socks */
 	double rate;
+};
+
+/* A server-side local port of the latest dump with TIME_WAIT, and its
+ * growth per second since the dump before. */
+#define WATCH_SERVERS 32
+struct watch_server {
+	const struct port_entry *e; /* into w->socks */
+	double rate;
+};
+
+/* --observe: one destination the eBPF program counted connect()s to,
+ * with the rates between the last two reads (watch_observed). */
+struct watch_obs {
+	int family;
+	bool has_local;
+	uint8_t local[16], remote[16];
+	uint16_t port;
+	uint64_t attempts, failures, eaddrnotavail; /* since attaching */
+	double connects_rate, failures_rate;        /* per second, last frame */
+	char comm[16];                              /* the process failing (or connecting) most */
 };
 
 struct watch {
@@ -72,12 +93,24 @@ struct watch {
 	double dump_at, dump_cpu;     /* when the last dump ran, and its CPU seconds */
 	unsigned frames_since_dump;
 	unsigned long long ndumps;
+	struct watch_server servers[WATCH_SERVERS]; /* most TIME_WAIT first */
+	size_t nservers;
 	struct watch_row *rows;       /* every destination, sorted by `sort` */
 	size_t nrows;
 	enum watch_sort sort;
 	double thresholds[THR_COUNT_];
 	struct observation obs;
 	struct assessment now;
+
+	/* --observe: the eBPF counts (watch_observe.c), most failing first */
+	bool observing;
+	struct watch_obs *observed;
+	size_t nobserved;
+	double observed_window; /* seconds counted by the last read */
+	/* the last read itself, owned by the caller, for the rules (the
+	 * connect-failures finding, measured TIME_WAIT rates), or NULL */
+	const struct obs_window *observed_win;
+	int observe_err;        /* why the last read failed, or 0 */
 };
 
 /* Reads the host and kernel names and the namespace identity, and makes
@@ -96,6 +129,14 @@ int watch_sample(struct watch *w, double now);
  * into the model: snap is left empty). 0 or -ENOMEM. */
 int watch_step(struct watch *w, const struct sock_counters *c, struct sock_snapshot *snap,
 	       double now);
+
+struct obs_window;
+/* watch_observe.c: the eBPF counts read now (cumulative since attaching)
+ * replace the last ones; the rates are their differences over the time
+ * between the reads (the first read: over the time since attaching).
+ * 0 or -ENOMEM (the last ones stay). */
+int watch_observed(struct watch *w, const struct obs_window *win);
+void watch_observed_free(struct watch *w);
 
 /* Sorts the rows by s (descending, ties by key order of the dump). */
 void watch_set_sort(struct watch *w, enum watch_sort s);

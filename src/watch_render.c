@@ -2,13 +2,16 @@
  * no wider than the view. The live view and --once both print what this
  * returns; symbols carry what colour does (`!!` crit, `! ` warn, `i `
  * info), so the frame reads the same without colour. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "observation.h"
 #include "output.h"
+#include "owners.h"
 #include "registry.h"
 #include "watch.h"
 
@@ -215,15 +218,17 @@ static int render_timewait(const struct watch *w, const struct watch_view *v,
 	return frame_add(f, &l);
 }
 
-/* The process that holds most sockets towards d, when the model knows
- * it. Plug point: the explain work adds processes to the socket model
- * (src/sockets.c); return its name here and the destination line shows
- * it. Until then: NULL, and the line shows no process column. */
+/* The program holding most of the sampled live sockets towards d, when
+ * the dump named processes (collect_opts.processes); else NULL, and the
+ * line shows no process column. */
 static const char *dest_process(const struct watch *w, const struct dest *d)
 {
-	(void)w;
-	(void)d;
-	return NULL;
+	struct owners o;
+
+	if (!w->socks.procs)
+		return NULL;
+	owners_dest(&w->socks, d, &o);
+	return owners_program(&o);
 }
 
 /* [####===......]: TIME_WAIT (#), other sockets in use (=), free (.). */
@@ -301,24 +306,101 @@ static int render_dests(const struct watch *w, const struct watch_view *v, size_
 	return 0;
 }
 
-/* Server-side TIME_WAIT per local port. Plug point: the explain work
- * adds server-side counters to the socket model (src/sockets.c); render
- * one line per local port here ("port 443  tw 1200"), at most `rows`
- * lines, and count them in server_lines(). Until the model has them:
- * nothing. */
+/* Server-side TIME_WAIT per local port: a heading and one line per port,
+ * when the dump found any. */
 static size_t server_lines(const struct watch *w)
 {
-	(void)w;
-	return 0;
+	return w->have_socks ? w->nservers : 0;
+}
+
+static int render_server_line(const struct watch *w, const struct watch_view *v,
+			      const struct watch_server *sv, struct watch_frame *f)
+{
+	const struct port_entry *e = sv->e;
+	unsigned long long all = w->socks.states[TCP_STATE_TIME_WAIT];
+	double share = all ? (double)e->time_wait / (double)all : 0;
+	char a[64], label[96], who[200] = "";
+	struct owners o;
+	struct lb l;
+
+	addr_str(&e->local, a, sizeof(a));
+	snprintf(label, sizeof(label), strchr(a, ':') ? "port %u [%s]" : "port %u %s", e->port, a);
+	if (w->socks.procs) {
+		owners_server(&w->socks, e, &o);
+		owners_str(&o, who, sizeof(who));
+	}
+	lb_init(&l, v);
+	lb_put(&l, C_RESET, "   %-28.28s tw %6u %5.1f%% %+6.0f/s", label, e->time_wait, 100 * share,
+	       sv->rate);
+	if (*who)
+		lb_put(&l, C_BOLD, "  %s", who);
+	return frame_add(f, &l);
 }
 
 static int render_server(const struct watch *w, const struct watch_view *v, size_t rows,
 			 struct watch_frame *f)
 {
-	(void)w;
-	(void)v;
-	(void)rows;
-	(void)f;
+	struct lb l;
+	int r;
+
+	if (!server_lines(w))
+		return 0;
+	lb_init(&l, v);
+	lb_put(&l, C_BOLD, "server side %llu TIME_WAIT on %zu port%s (client %llu, other %llu)",
+	       w->socks.tw_server, w->socks.nservers, w->socks.nservers == 1 ? "" : "s",
+	       w->socks.tw_client, w->socks.tw_other);
+	if ((r = frame_add(f, &l)) < 0)
+		return r;
+	for (size_t i = 0; i < rows && i < w->nservers; i++)
+		if ((r = render_server_line(w, v, &w->servers[i], f)) < 0)
+			return r;
+	return 0;
+}
+
+/* --observe: connects/s and failures/s per destination as the eBPF
+ * program counted them; failing lines carry `!!` as well as red. */
+static int render_observed_line(const struct watch_view *v, const struct watch_obs *o,
+				struct watch_frame *f)
+{
+	char lo[64] = "*", re[64], label[160];
+	bool failing = o->failures_rate > 0;
+	struct lb l;
+
+	inet_ntop(o->family, o->remote, re, sizeof(re));
+	if (o->has_local)
+		inet_ntop(o->family, o->local, lo, sizeof(lo));
+	snprintf(label, sizeof(label), o->family == AF_INET6 ? "%s > [%s]:%u" : "%s > %s:%u", lo,
+		 re, o->port);
+	lb_init(&l, v);
+	lb_put(&l, failing ? C_RED : C_GREEN, "%s ", failing ? "!!" : "  ");
+	lb_put(&l, C_RESET, "%-28.28s connects/s %4.0f ", label, o->connects_rate);
+	lb_put(&l, failing ? C_RED : C_RESET, "failures/s %4.0f%s", o->failures_rate,
+	       failing ? " FAILING" : "");
+	/* the errno last: the first thing a narrow terminal cuts */
+	lb_put(&l, C_DIM, "  %llu/%llu failed %s%s", (unsigned long long)o->failures,
+	       (unsigned long long)o->attempts, o->comm, o->eaddrnotavail ? " EADDRNOTAVAIL" : "");
+	return frame_add(f, &l);
+}
+
+static int render_observed(const struct watch *w, const struct watch_view *v, size_t rows,
+			   struct watch_frame *f)
+{
+	struct lb l;
+	int r;
+
+	if (!w->observing)
+		return 0;
+	lb_init(&l, v);
+	if (w->observe_err < 0)
+		lb_put(&l, C_RED, "!! eBPF counts cannot be read: %s", strerror(-w->observe_err));
+	else
+		lb_put(&l, C_BOLD, "observed connect() %zu destinations over %.1f s (eBPF)",
+		       w->nobserved, w->observed_window);
+	if ((r = frame_add(f, &l)) < 0)
+		return r;
+	for (size_t i = 0; i < rows && i < w->nobserved; i++)
+		if ((r = render_observed_line(v, &w->observed[i], f)) < 0)
+			return r;
 	return 0;
 }
 
@@ -388,17 +470,19 @@ static int pad_to(struct watch_frame *f, const struct watch_view *v, size_t n)
 }
 
 /* Rows for the lists when the height is bounded: every destination and
- * finding that fits, the findings keeping at least a third. */
-static void fit(size_t avail, size_t *dests, size_t *server, size_t *finds)
+ * finding that fits, the findings keeping at least a third, the server
+ * ports and the observed destinations at most a third of the rest each. */
+static void fit(size_t avail, size_t *dests, size_t *server, size_t *obs, size_t *finds)
 {
 	size_t want = *finds, keep;
 
-	if (*dests + *server + *finds <= avail)
+	if (*dests + *server + *obs + *finds <= avail)
 		return;
 	keep = avail / 3 < want ? avail / 3 : want;
 	avail -= keep;
-	*server = *server < avail / 2 ? *server : avail / 2;
-	avail -= *server;
+	*obs = *obs < avail / 3 ? *obs : avail / 3;
+	*server = *server < avail / 3 ? *server : avail / 3;
+	avail -= *obs + *server;
 	*dests = *dests < avail ? *dests : avail;
 	avail -= *dests;
 	*finds = keep + avail < want ? keep + avail : want;
@@ -407,7 +491,7 @@ static void fit(size_t avail, size_t *dests, size_t *server, size_t *finds)
 int watch_render(const struct watch *w, const struct watch_view *v, struct watch_frame *f)
 {
 	size_t dests = w->nrows < v->top ? w->nrows : v->top, server = server_lines(w);
-	size_t finds = nfindings(w);
+	size_t obs = w->nobserved < v->top ? w->nobserved : v->top, finds = nfindings(w);
 	int r;
 
 	for (size_t i = 0; i < f->n; i++)
@@ -417,12 +501,16 @@ int watch_render(const struct watch *w, const struct watch_view *v, struct watch
 		return r;
 	if (v->height) {
 		/* the list headings and the footer */
-		size_t fixed = f->n + 2 + 1, avail = v->height > fixed ? v->height - fixed : 0;
+		size_t fixed = f->n + 2 + 1 + (server > 0) + w->observing;
+		size_t avail = v->height > fixed ? v->height - fixed : 0;
 
-		fit(avail, &dests, &server, &finds);
+		server = server < v->top ? server : v->top;
+		fit(avail, &dests, &server, &obs, &finds);
 	}
+	if (!v->height)
+		server = server < v->top ? server : v->top;
 	if ((r = render_dests(w, v, dests, f)) < 0 || (r = render_server(w, v, server, f)) < 0 ||
-	    (r = render_findings(w, v, finds, f)) < 0)
+	    (r = render_observed(w, v, obs, f)) < 0 || (r = render_findings(w, v, finds, f)) < 0)
 		return r;
 	if (v->height && (r = pad_to(f, v, v->height - 1)) < 0)
 		return r;

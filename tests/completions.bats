@@ -57,7 +57,7 @@ expect() {
 	expect "twtune sockets -" --json --top --no-processes --help -h
 	expect "twtune observe -" --seconds --json --top --all-netns --help -h
 	expect "twtune observe --seconds "
-	expect "twtune watch -" --interval --top --observe --once --help -h
+	expect "twtune watch -" --interval --top --observe --once --no-processes --help -h
 	expect "twtune watch --interval "
 	expect "twtune get -" --json --list-keys --help -h
 	expect "twtune profiles -" --json --names --help -h
@@ -222,7 +222,7 @@ fish_expect() {
 	fish_expect "twtune observe --" --seconds --json --top --all-netns --help
 	fish_expect "twtune apply --" --check --yes --json --persist --state-dir --wait --help
 	fish_expect "twtune rollback --" --check --yes --json --state-dir --wait --help
-	fish_expect "twtune watch --" --interval --top --observe --once --help
+	fish_expect "twtune watch --" --interval --top --observe --once --no-processes --help
 	fish_expect "twtune audit --fail-on " crit info never warn
 	fish_expect "twtune audit --format " docker json k8s prometheus text
 	fish_expect "twtune diff --format " docker json k8s text
@@ -260,7 +260,7 @@ zsh_case() {
 		--version --help
 	zsh_case "twtune audit --" --json --format --fail-on --interval --observe --top --no-processes --help
 	zsh_case "twtune observe --" --seconds --json --top --all-netns --help
-	zsh_case "twtune watch --" --interval --top --observe --once --help
+	zsh_case "twtune watch --" --interval --top --observe --once --no-processes --help
 	zsh_case "twtune audit --fail-on " crit info never warn
 	zsh_case "twtune audit --format " docker json k8s prometheus text
 	zsh_case "twtune diff --format " docker json k8s text

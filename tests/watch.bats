@@ -247,7 +247,60 @@ widest() {
 	run -2 --separate-stderr "$TWTUNE" watch --top -1
 	run -2 --separate-stderr "$TWTUNE" watch extra
 	assert_equal "$stderr" "twtune: watch: unexpected argument 'extra'; see 'twtune watch --help'"
-	run -4 --separate-stderr "$TWTUNE" watch --observe --once
+	run -2 --separate-stderr "$TWTUNE" watch --no-processes=1
+}
+
+@test "--observe without kernel BTF: exit 4 and one line naming it" {
+	run -4 --separate-stderr env TWTUNE_TEST_BTF_PATH="$BATS_TEST_TMPDIR/none" \
+		"$TWTUNE" watch --observe --once --interval 0.2
 	assert_output ''
-	assert_equal "$stderr" "twtune: watch: --observe needs twtune built with eBPF observe"
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_equal "$stderr" "twtune: watch: --observe: no kernel BTF at $BATS_TEST_TMPDIR/none (No such file or directory): the kernel needs CONFIG_DEBUG_INFO_BTF"
+}
+
+@test "--once shows server-side TIME_WAIT per port and the processes behind both sides" {
+	run -0 scenario '
+		"$SG" --port 8080 --tw-server 50 --tw-client 30 --established 5 --hold 20 \
+			>"$BATS_TEST_TMPDIR/sg" &
+		for i in $(seq 100); do grep -q ready "$BATS_TEST_TMPDIR/sg" && break; sleep 0.1; done
+		"$TWTUNE" watch --once --interval 0.2 >"$BATS_TEST_TMPDIR/on"
+		"$TWTUNE" watch --once --interval 0.2 --no-processes >"$BATS_TEST_TMPDIR/off"
+		kill %1'
+	run -0 widest <"$BATS_TEST_TMPDIR/on"
+	[ "$output" -le 100 ]
+	run -0 cat "$BATS_TEST_TMPDIR/on"
+	assert_line --regexp '^server side 50 TIME_WAIT on 1 port \(client 30, other 0\)$'
+	assert_line --regexp '^ +port 8080 127\.0\.0\.1 +tw +50 +62\.5% +[-+][0-9]+/s  sockgen \(pid [0-9]+\)$'
+	assert_line --regexp '^ +127\.0\.0\.1 > 127\.0\.0\.1:8080 .* used +35 tw +30 +[-+][0-9]+/s sockgen$'
+	# without the process scan: the same counts, no names
+	run -0 cat "$BATS_TEST_TMPDIR/off"
+	assert_line --regexp '^ +port 8080 127\.0\.0\.1 +tw +50 +62\.5% +[-+][0-9]+/s$'
+	assert_line --regexp '^ +127\.0\.0\.1 > 127\.0\.0\.1:8080 .* used +35 tw +30 +[-+][0-9]+/s$'
+	refute_output --partial sockgen
+}
+
+@test "--once --observe shows connects/s and the failing destination, marked" {
+	NS="twtune-watch-$$"
+	ip netns add "$NS"
+	ip netns exec "$NS" ip link set lo up
+	ip netns exec "$NS" sysctl -qw net.ipv4.tcp_rfc1337=1 net.ipv4.tcp_tw_reuse=0 \
+		net.ipv4.ip_local_port_range="40000 40009"
+	f=$BATS_TEST_TMPDIR/obs
+	"$TWTUNE" --netns "$NS" watch --once --observe --interval 4 >"$f" 2>"$f.err" &
+	pid=$!
+	for i in $(seq 100); do grep -q attached "$f.err" && break; sleep 0.1; done
+	run -0 cat "$f.err"
+	assert_output 'twtune: watch: observe: attached'
+	# 10 ports, TIME_WAIT not reused: 10 connect()s succeed, 15 fail
+	run -0 ip netns exec "$NS" "$BUILD/tests/connclient" --to 127.0.0.1:9000 --count 25 --listen
+	assert_output 'attempts 25 successes 10 EADDRNOTAVAIL 15 EADDRINUSE 0 other 0'
+	wait "$pid"
+	run -0 widest <"$f"
+	[ "$output" -le 100 ]
+	run -0 cat "$f"
+	assert_line --regexp '^observed connect\(\) 1 destinations over [0-9.]+ s \(eBPF\)$'
+	assert_line --regexp '^!! 127\.0\.0\.1 > 127\.0\.0\.1:9000 +connects/s +[1-9][0-9]* failures/s +[1-9][0-9]* FAILING  15/25 failed connclient( E[A-Z]*)?$'
+	assert_line --regexp '^!! 127\.0\.0\.1 > 127\.0\.0\.1:9000 .* 100\.0% used +10 tw +10 '
+	# the rules judge the eBPF counts too
+	assert_line --regexp '^!! crit connect-failures  15 connect\(\) to 127\.0\.0\.1:9000 failed with EADDRNOTAVAIL '
 }

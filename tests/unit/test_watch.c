@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "observation.h"
 #include "output.h"
 #include "tap.h"
 #include "watch.h"
@@ -120,12 +121,18 @@ static void test_sizes(struct watch *w)
 			TAP_OK(f.n && strstr(f.lines[f.n - 1].text, "sort"), "%ux%u: footer last",
 			       c->width, c->height);
 		} else {
-			size_t dests = 0;
+			size_t dests = 0, observed = 0;
 
-			for (size_t l = 0; l < f.n; l++)
-				dests += strstr(f.lines[l].text, " > 10.0.1.") != NULL;
+			for (size_t l = 0; l < f.n; l++) {
+				bool to = strstr(f.lines[l].text, " > 10.0.1.") != NULL;
+
+				observed += to && strstr(f.lines[l].text, "connects/s");
+				dests += to && !strstr(f.lines[l].text, "connects/s");
+			}
 			TAP_OK(dests == 3, "%ux%u: all three destinations (got %zu)", c->width,
 			       c->height, dests);
+			TAP_OK(observed == 2 || c->width < 40, "%ux%u: both observed destinations (got %zu)",
+			       c->width, c->height, observed);
 		}
 		watch_frame_free(&f);
 	}
@@ -171,6 +178,60 @@ static void test_model(struct watch *w)
 	TAP_OK(w->frames_since_dump == 70 && w->nrows == 3, "no dump: the rows stay");
 }
 
+/* --observe: rates from the differences of cumulative eBPF counts */
+static void test_observed(struct watch *w)
+{
+	struct obs_row rows[2] = {
+		{ .family = AF_INET, .remote = { 10, 0, 1, 1 }, .port = 443, .attempts = 100 },
+		{ .family = AF_INET, .remote = { 10, 0, 1, 2 }, .port = 443, .attempts = 10,
+		  .eaddrnotavail = 4 },
+	};
+	struct obs_window win = { .window_seconds = 2, .dests = rows, .ndests = 2 };
+
+	TAP_OK(watch_observed(w, &win) == 0 && w->nobserved == 2, "observed: two destinations");
+	TAP_OK(w->observed[0].remote[3] == 2 && w->observed[0].failures_rate == 2,
+	       "observed: the failing one first, 4 failures in 2 s (got %g)",
+	       w->observed[0].failures_rate);
+	rows[0].attempts = 400;
+	rows[1].attempts = 11;
+	rows[1].eaddrnotavail = 4;
+	win.window_seconds = 5;
+	TAP_OK(watch_observed(w, &win) == 0 && w->observed[0].remote[3] == 1 &&
+		       w->observed[0].connects_rate == 100 && w->observed[1].failures_rate == 0,
+	       "observed: rates over the 3 s between reads (got %g, %g)",
+	       w->observed[0].connects_rate, w->observed[1].failures_rate);
+	w->observing = true;
+}
+
+/* server side: 8080 listening on 10.0.0.1 and tw TIME_WAIT from clients */
+static void server_snapshot(struct sock_snapshot *s, unsigned tw)
+{
+	struct ephemeral eph = { 32768, 60999, NULL };
+	uint8_t me[4] = { 10, 0, 0, 1 }, any[4] = { 0 }, peer[4] = { 10, 0, 2, 1 };
+
+	sockets_init(s, &eph);
+	sockets_account(s, AF_INET, any, any, 8080, 0, TCP_STATE_LISTEN);
+	for (unsigned i = 0; i < tw; i++)
+		sockets_account(s, AF_INET, me, peer, 8080, (uint16_t)(40000 + i),
+				TCP_STATE_TIME_WAIT);
+	sockets_finish(s);
+}
+
+static void test_servers(struct watch *w)
+{
+	struct sock_snapshot s;
+	struct sock_counters c = counters(100, 1000);
+
+	server_snapshot(&s, 100);
+	TAP_OK(watch_step(w, &c, &s, 100.0) == 0 && w->nservers == 1 &&
+		       w->servers[0].e->port == 8080 && w->servers[0].e->time_wait == 100,
+	       "server side: port 8080 with 100 TIME_WAIT");
+	server_snapshot(&s, 300);
+	c = counters(300, 1200);
+	TAP_OK(watch_step(w, &c, &s, 104.0) == 0 && w->servers[0].rate == 50,
+	       "server side: 200 more in 4 s (got %g)", w->nservers ? w->servers[0].rate : -1);
+}
+
 int main(void)
 {
 	struct watch w = { .sysctl_root = "/nonexistent" };
@@ -185,7 +246,16 @@ int main(void)
 	snprintf(w.netns_id, sizeof(w.netns_id), "net:[4026531840]");
 	w.tw_now = w.close_rate = -1;
 	test_model(&w);
+	test_observed(&w);
 	test_sizes(&w);
 	watch_free(&w);
+	{
+		struct watch ws = w;
+
+		ws.rows = NULL, ws.nrows = 0, ws.have_socks = false, ws.observed = NULL;
+		ws.nobserved = 0, ws.have_settings = false;
+		test_servers(&ws);
+		watch_free(&ws);
+	}
 	return tap_done();
 }
