@@ -204,10 +204,13 @@ one() {
 	# wait for them, 5 s at most.
 	for ((t0 = 0; t0 < 50; t0++)); do
 		tw0=$(tw_count)
-		[ "$tw0" = "$n" ] && break
+		[ "$tw0" -ge "$n" ] && break
 		sleep 0.1
 	done
-	[ "$tw0" = "$n" ] || die "made $n TIME_WAIT sockets, the kernel holds $tw0"
+	# At least n: at n = 100000 the kernel held 100001 or 100002 now and
+	# then since tcp_rfc1337=1 (not traced to their source yet); what the
+	# timings need is a count that holds from the first run to the last.
+	[ "$tw0" -ge "$n" ] || die "made $n TIME_WAIT sockets, the kernel holds $tw0"
 	echo "I made_s $made"
 	echo "I destinations 20"
 	[ "$group" != iter ] || exact
@@ -241,7 +244,7 @@ one() {
 	echo "I rounds $((round - 1))"
 	echo "I tw_end $tw1"
 	echo "I elapsed_s $(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')"
-	[ "$tw1" = "$n" ] || die "the kernel held $tw1 TIME_WAIT sockets at the end, not $n"
+	[ "$tw1" = "$tw0" ] || die "the kernel held $tw1 TIME_WAIT sockets at the end, not $tw0"
 	[ $((round - 1)) -ge 3 ] ||
 		die "made $n sockets in $made s: only $((round - 1)) timed rounds fitted in their 60 s (a busy machine?)"
 }
