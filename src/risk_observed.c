@@ -17,16 +17,6 @@
 
 #include "observation.h"
 
-static void title(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void title(struct finding *f, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(f->title, sizeof(f->title), fmt, ap);
-	va_end(ap);
-}
-
 static void effect(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void effect(struct finding *f, const char *fmt, ...)
 {
@@ -34,30 +24,6 @@ static void effect(struct finding *f, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vsnprintf(f->effect, sizeof(f->effect), fmt, ap);
-	va_end(ap);
-}
-
-static void ev_num(struct finding *f, const char *name, double v)
-{
-	if (f->nev == EVIDENCE_MAX)
-		return;
-	f->ev[f->nev].name = name;
-	f->ev[f->nev].is_num = true;
-	f->ev[f->nev++].num = v;
-}
-
-static void ev_text(struct finding *f, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void ev_text(struct finding *f, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (f->nev == EVIDENCE_MAX)
-		return;
-	f->ev[f->nev].name = name;
-	f->ev[f->nev].is_num = false;
-	va_start(ap, fmt);
-	vsnprintf(f->ev[f->nev++].text, sizeof(f->ev[0].text), fmt, ap);
 	va_end(ap);
 }
 
@@ -195,7 +161,7 @@ static void find_worst(const struct observation *o, struct worst *w, struct find
 		if (!r->eaddrnotavail)
 			continue;
 		if (w->keys++ < 2)
-			ev_text(f, "destination", "%s: %llu of %llu connect() failed with EADDRNOTAVAIL; %s",
+			risk_ev_text(f, "destination", "%s: %llu of %llu connect() failed with EADDRNOTAVAIL; %s",
 				where(r, true, a, sizeof(a)), (unsigned long long)r->eaddrnotavail,
 				(unsigned long long)r->attempts, who(r, true, p, sizeof(p)));
 		if (r->eaddrnotavail > w->need)
@@ -208,23 +174,23 @@ static void find_worst(const struct observation *o, struct worst *w, struct find
 			continue;
 		bind += r->count;
 		if (w->keys++ < 2)
-			ev_text(f, "bind_address", "%s: %llu bind() to port 0 failed with EADDRINUSE; %s",
+			risk_ev_text(f, "bind_address", "%s: %llu bind() to port 0 failed with EADDRINUSE; %s",
 				where(r, false, a, sizeof(a)), (unsigned long long)r->count,
 				who(r, false, p, sizeof(p)));
 		if (r->count > w->need)
 			*w = (struct worst){ r, false, r->count, w->keys };
 	}
-	ev_num(f, "window_seconds", ob->window_seconds);
-	ev_num(f, "EADDRNOTAVAIL", (double)notavail);
-	ev_num(f, "EADDRINUSE", (double)inuse);
-	ev_num(f, "other", (double)other);
-	ev_num(f, "bind_failures", (double)bind);
+	risk_ev_num(f, "window_seconds", ob->window_seconds);
+	risk_ev_num(f, "EADDRNOTAVAIL", (double)notavail);
+	risk_ev_num(f, "EADDRINUSE", (double)inuse);
+	risk_ev_num(f, "other", (double)other);
+	risk_ev_num(f, "bind_failures", (double)bind);
 	if (!w->need && (inuse || other)) {
 		f->sev = SEV_INFO;
-		title(f, "%llu connect() failed in %.1f s, none for want of a local port",
+		risk_title(f, "%llu connect() failed in %.1f s, none for want of a local port",
 		      (unsigned long long)(inuse + other), ob->window_seconds);
 	} else if (!w->need) {
-		title(f, "no connect() or bind() ran out of local ports in %.1f s (%llu attempts)",
+		risk_title(f, "no connect() or bind() ran out of local ports in %.1f s (%llu attempts)",
 		      ob->window_seconds, (unsigned long long)attempts);
 	}
 }
@@ -275,20 +241,20 @@ void check_connect_failures(const struct settings *s, const struct observation *
 	char a[64], n[32];
 
 	if (!o->observed) {
-		title(f, "connect() not observed (audit --observe N counts its failures)");
+		risk_title(f, "connect() not observed (audit --observe N counts its failures)");
 		return;
 	}
 	find_worst(o, &w, f);
 	if (!w.need)
 		return;
 	if (w.dest)
-		title(f, "%s connect() to %s failed with EADDRNOTAVAIL in %.1f s: no free local port "
+		risk_title(f, "%s connect() to %s failed with EADDRNOTAVAIL in %.1f s: no free local port "
 			 "(%s)%s", grouped(w.need, n, sizeof(n)), where(w.row, true, a, sizeof(a)),
 		      o->observed->window_seconds,
 		      w.row->nprocs ? w.row->procs[0].comm : "no process seen",
 		      w.keys > 1 ? ", and more" : "");
 	else
-		title(f, "%s bind() to %s port 0 failed with EADDRINUSE in %.1f s: no free local port "
+		risk_title(f, "%s bind() to %s port 0 failed with EADDRINUSE in %.1f s: no free local port "
 			 "(%s)%s", grouped(w.need, n, sizeof(n)), where(w.row, false, a, sizeof(a)),
 		      o->observed->window_seconds,
 		      w.row->nprocs ? w.row->procs[0].comm : "no process seen",
@@ -321,5 +287,5 @@ void risk_link_fixes(struct finding *f, const struct finding *from)
 			f->fix[f->nfix++] = from->fix[i];
 	}
 	if (from->nfix)
-		ev_text(f, "fix", "with %s's fix", from->id);
+		risk_ev_text(f, "fix", "with %s's fix", from->id);
 }
