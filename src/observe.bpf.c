@@ -16,10 +16,12 @@
  *                            address chosen, port not yet); -> ESTABLISHED
  *                            is a success; -> CLOSE after connect()
  *                            returned is a late failure (refused, timed
- *                            out), errno from sk_err; FIN_WAIT2 or CLOSING
- *                            -> CLOSE with the peer's FIN received
- *                            (SOCK_DONE) and no error is tcp_time_wait():
- *                            TIME_WAIT entered
+ *                            out), errno from sk_err; FIN_WAIT2 -> CLOSE
+ *                            without an error, or CLOSING -> CLOSE with
+ *                            the peer's FIN received (SOCK_DONE), is
+ *                            tcp_time_wait(): TIME_WAIT entered (or its
+ *                            FIN_WAIT2 substate, which turns into
+ *                            TIME_WAIT when the peer's FIN comes)
  *
  * Client or server side: a socket whose connect() was seen is a client
  * socket. Any other socket entering TIME_WAIT is a client one when its
@@ -325,11 +327,21 @@ static __always_inline void time_wait_entered(const struct sock *sk, struct sk_i
 		__sync_fetch_and_add(&p->events, 1);
 }
 
+/* An orphaned FIN_WAIT2 socket whose FIN was acked without the peer's
+ * FIN (tcp_rcv_state_process, TCP_FIN_WAIT1: tcp_time_wait(sk,
+ * TCP_FIN_WAIT2, tmo)) is replaced by a timewait socket too, in the
+ * FIN_WAIT2 substate, which becomes TIME_WAIT when the peer's FIN comes,
+ * with no tracepoint: so FIN_WAIT2 -> CLOSE without an error counts
+ * whether or not the peer's FIN was in (SOCK_DONE); CLOSING -> CLOSE
+ * only with it. */
 static __always_inline bool is_time_wait(const struct sock *sk, int oldstate)
 {
-	if (oldstate != TCP_FIN_WAIT2 && oldstate != TCP_CLOSING)
+	if (BPF_CORE_READ(sk, sk_err))
 		return false;
-	return (BPF_CORE_READ(sk, __sk_common.skc_flags) & (1UL << SOCK_DONE)) && !BPF_CORE_READ(sk, sk_err);
+	if (oldstate == TCP_FIN_WAIT2)
+		return true;
+	return oldstate == TCP_CLOSING &&
+	       (BPF_CORE_READ(sk, __sk_common.skc_flags) & (1UL << SOCK_DONE));
 }
 
 static __always_inline void on_close(const struct sock *sk, int oldstate, __u64 id)
