@@ -185,7 +185,8 @@ int main(void)
 	}
 	TAP_OK(load("absent", &p, err, sizeof(err)) == -ENOENT && strstr(err, "not found (looked in"),
 	       "a missing profile says where it looked");
-	TAP_OK(load("../x", &p, err, sizeof(err)) == -EINVAL || load("../x", &p, err, sizeof(err)) == -ENOENT,
+	TAP_OK(load("../twtune-test-no-such-profile", &p, err, sizeof(err)) == -EINVAL ||
+		       load("../twtune-test-no-such-profile", &p, err, sizeof(err)) == -ENOENT,
 	       "a ../ argument is a path, never a name");
 	TAP_OK(load("a b", &p, err, sizeof(err)) == -EINVAL && strstr(err, "is not a profile name"), "bad name refused");
 	{
