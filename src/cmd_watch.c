@@ -1,40 +1,50 @@
-/* cmd_watch.c: twtune watch [--interval SEC] [--top N] [--observe] [--once] [--no-processes]
+/* cmd_watch.c: twtune [--netns NAME|--all-netns] watch [--interval SEC] [--top N]
+ *                [--observe] [--once] [--no-processes]
  *
- * The terminal side of the live view, in plain ANSI sequences rather than
- * ncurses: the frame is whole lines of text (watch_render.c), so all the
- * terminal needs is the alternate screen, a hidden cursor, no autowrap,
- * raw input (termios) and, per frame, one write of cursor-home, each line
- * followed by clear-to-end-of-line, and clear-to-end-of-screen: redrawn in
- * place, without flicker, and no library to link. Signals are blocked but
- * during ppoll(), so q, Ctrl-C (read as a key), SIGINT, SIGTERM, SIGHUP
- * and errors all leave through the one path that restores the terminal
- * exactly; SIGWINCH redraws at the new size.
+ * The live loop over the terminal of term.h: a frame every interval, a
+ * redraw on a key or a resize, and one way out that restores the
+ * terminal. With --all-netns the first screen is the summary of every
+ * namespace (watch_ns.h); Enter opens the selected one in the view of one
+ * namespace, Esc comes back.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
+#include "nsscan.h"
 #include "observation.h"
+#include "term.h"
 #include "twtune.h"
 #include "watch.h"
+#include "watch_ns.h"
 
 struct watch_opts {
 	double interval;
 	long long top;
 	bool observe, once, no_processes;
 };
+
+/* What the view shows: one namespace, or (--all-netns) the summary of
+ * every namespace and, once opened, one of them. */
+struct screen {
+	struct watch *w;
+	struct watch_all *all;
+	char message[400]; /* why the last key did nothing, for the footer */
+};
+
+/* The namespace shown, or NULL for the summary. */
+static struct watch *shown(const struct screen *s)
+{
+	return s->all ? (s->all->open ? &s->all->open->w : NULL) : s->w;
+}
 
 /* --observe: attached for the whole run, read every frame */
 static struct observe_session *observing;
@@ -44,11 +54,14 @@ static struct obs_window last_win;
 static bool have_win;
 
 /* One frame: the eBPF counts, then the counters (and the dump when due)
- * judged with them. */
-static void sample(struct watch *w, double now)
+ * judged with them. -errno when the thread is lost between namespaces. */
+static int sample(struct screen *s, double now)
 {
 	struct obs_window win;
+	struct watch *w = s->w;
 
+	if (s->all)
+		return watch_all_sample(s->all, now);
 	/* a failed peek leaves nothing to free */
 	if (observing && (w->observe_err = observe_peek(observing, &win)) == 0) {
 		w->observe_err = watch_observed(w, &win);
@@ -59,130 +72,16 @@ static void sample(struct watch *w, double now)
 		w->observed_win = &last_win;
 	}
 	watch_sample(w, now);
-}
-
-static volatile sig_atomic_t got_signal, got_winch;
-
-static void on_signal(int sig)
-{
-	if (sig == SIGWINCH)
-		got_winch = 1;
-	else
-		got_signal = sig;
-}
-
-static const int caught[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH };
-#define NCAUGHT (sizeof(caught) / sizeof(caught[0]))
-
-struct term {
-	struct termios saved;
-	struct sigaction old[NCAUGHT];
-	sigset_t oldmask;
-	bool entered;
-};
-
-static int write_all(const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(STDOUT_FILENO, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
 	return 0;
 }
 
-/* Raw input, signals caught, the alternate screen. 0 or -errno, with
- * nothing changed. */
-static int term_enter(struct term *t)
+static int render(const struct screen *s, struct watch_view *v, struct watch_frame *f)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-	struct termios raw;
-	sigset_t block;
-	static const char on[] = "\033[?1049h\033[?25l\033[?7l\033[H\033[2J";
+	const struct watch *w = shown(s);
 
-	if (tcgetattr(STDIN_FILENO, &t->saved) < 0)
-		return -errno;
-	sigemptyset(&block);
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < NCAUGHT; i++) {
-		sigaddset(&block, caught[i]);
-		sigaction(caught[i], &sa, &t->old[i]);
-	}
-	sigprocmask(SIG_BLOCK, &block, &t->oldmask);
-	raw = t->saved;
-	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG | IEXTEN);
-	raw.c_iflag &= ~(tcflag_t)(IXON | ICRNL);
-	raw.c_cc[VMIN] = 0;
-	raw.c_cc[VTIME] = 0;
-	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) < 0) {
-		int e = -errno;
-
-		for (size_t i = 0; i < NCAUGHT; i++)
-			sigaction(caught[i], &t->old[i], NULL);
-		sigprocmask(SIG_SETMASK, &t->oldmask, NULL);
-		return e;
-	}
-	t->entered = true;
-	return write_all(on, sizeof(on) - 1);
-}
-
-static void term_leave(struct term *t)
-{
-	static const char off[] = "\033[?7h\033[?25h\033[?1049l";
-
-	if (!t->entered)
-		return;
-	write_all(off, sizeof(off) - 1);
-	tcsetattr(STDIN_FILENO, TCSAFLUSH, &t->saved);
-	for (size_t i = 0; i < NCAUGHT; i++)
-		sigaction(caught[i], &t->old[i], NULL);
-	sigprocmask(SIG_SETMASK, &t->oldmask, NULL);
-	t->entered = false;
-}
-
-static void term_size(unsigned *cols, unsigned *rows)
-{
-	struct winsize ws;
-
-	*cols = 80;
-	*rows = 24;
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col && ws.ws_row) {
-		*cols = ws.ws_col;
-		*rows = ws.ws_row;
-	}
-}
-
-/* The whole frame in one write: home, each line and clear-to-end-of-line
- * (not after a full line, where it would erase the last column), then
- * clear-to-end-of-screen. */
-static int draw(const struct watch_frame *f, unsigned width)
-{
-	size_t len = 16;
-	char *buf, *p;
-	int r;
-
-	for (size_t i = 0; i < f->n; i++)
-		len += strlen(f->lines[i].text) + 8;
-	buf = p = malloc(len);
-	if (!buf)
-		return -ENOMEM;
-	p += sprintf(p, "\033[H");
-	for (size_t i = 0; i < f->n; i++) {
-		p = stpcpy(p, f->lines[i].text);
-		if (f->lines[i].cols < width)
-			p = stpcpy(p, "\033[K");
-		if (i + 1 < f->n)
-			p = stpcpy(p, "\r\n");
-	}
-	p = stpcpy(p, "\033[J");
-	r = write_all(buf, (size_t)(p - buf));
-	free(buf);
-	return r;
+	v->back = s->all && w;
+	v->message = s->message[0] ? s->message : NULL;
+	return w ? watch_render(w, v, f) : watch_all_render(s->all, v, f);
 }
 
 /* The next interval of the + and - keys. */
@@ -203,103 +102,140 @@ static double step_interval(double cur, int dir)
 	return cur;
 }
 
-/* Keys waiting on stdin: 1 when one of them quits, or the terminal's
- * input ended (readable and nothing to read), else 0; -errno when it
- * cannot be read. */
-static int read_keys(struct watch *w, struct watch_view *v)
+/* A key of the summary: moving, sorting, opening. */
+static void summary_key(struct screen *s, int key, unsigned height)
 {
-	char k[64];
-	ssize_t n = read(STDIN_FILENO, k, sizeof(k));
+	struct watch_all *a = s->all;
+	long page = height > 6 ? (long)height - 5 : 1;
+
+	switch (key) {
+	case KEY_UP: case 'k':
+		watch_all_move(a, -1);
+		break;
+	case KEY_DOWN: case 'j':
+		watch_all_move(a, 1);
+		break;
+	case KEY_PGUP:
+		watch_all_move(a, -page);
+		break;
+	case KEY_PGDN: case ' ':
+		watch_all_move(a, page);
+		break;
+	case KEY_HOME: case 'g':
+		watch_all_move(a, -(long)a->n);
+		break;
+	case KEY_END: case 'G':
+		watch_all_move(a, (long)a->n);
+		break;
+	case 's': case 'S':
+		watch_all_set_sort(a, (enum watch_ns_sort)((a->sort + 1) % WNS_SORT_COUNT));
+		break;
+	case KEY_ENTER: case KEY_RIGHT: {
+		char why[300];
+
+		if (watch_all_open(a, watch_clock(), why, sizeof(why)) < 0)
+			snprintf(s->message, sizeof(s->message), "cannot open %s: %s",
+				 a->n ? a->order[a->sel]->label : "a namespace", why);
+		break;
+	}
+	}
+}
+
+/* A key of the view of one namespace. -errno when coming back from it
+ * fails. */
+static int detail_key(struct screen *s, int key)
+{
+	struct watch *w = shown(s);
+
+	if (key == 's' || key == 'S')
+		watch_set_sort(w, (enum watch_sort)((w->sort + 1) % WATCH_SORT_COUNT));
+	if (s->all && (key == KEY_ESC || key == KEY_BACKSPACE || key == KEY_LEFT || key == 'b'))
+		return watch_all_close(s->all);
+	return 0;
+}
+
+/* The keys waiting: 1 when one of them quits, or the input ended; 0;
+ * -errno. */
+static int read_keys(struct screen *s, struct watch_view *v)
+{
+	int keys[64], n = term_read_keys(keys, 64);
 
 	if (n < 0)
-		return errno == EINTR || errno == EAGAIN ? 0 : -errno;
-	if (n == 0)
-		return 1;
-	for (ssize_t i = 0; i < n; i++) {
-		switch (k[i]) {
-		case 'q':
-		case 'Q':
-		case 3: /* Ctrl-C: ISIG is off in raw mode */
+		return errno ? -errno : 1;
+	for (int i = 0; i < n; i++) {
+		int r = 0;
+
+		s->message[0] = '\0';
+		switch (keys[i]) {
+		case 'q': case 'Q': case KEY_CTRL_C:
 			return 1;
-		case 'p':
-		case 'P':
+		case 'p': case 'P':
 			v->paused = !v->paused;
-			break;
-		case 's':
-		case 'S':
-			watch_set_sort(w, (enum watch_sort)((w->sort + 1) % WATCH_SORT_COUNT));
-			break;
-		case '+':
-		case '=':
+			continue;
+		case '+': case '=':
 			v->interval = step_interval(v->interval, 1);
-			break;
-		case '-':
-		case '_':
+			continue;
+		case '-': case '_':
 			v->interval = step_interval(v->interval, -1);
-			break;
+			continue;
 		}
+		if (shown(s))
+			r = detail_key(s, keys[i]);
+		else
+			summary_key(s, keys[i], v->height);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
 
-static int render_draw(struct watch *w, struct watch_view *v, struct watch_frame *f)
+static int render_draw(struct screen *s, struct watch_view *v, struct watch_frame *f)
 {
 	int r;
 
 	term_size(&v->width, &v->height);
-	r = watch_render(w, v, f);
-	return r < 0 ? r : draw(f, v->width);
+	r = render(s, v, f);
+	return r < 0 ? r : term_draw(f, v->width);
 }
 
 /* The live loop, inside term_enter/term_leave. 0 (quit), or -errno. */
-static int live(struct watch *w, struct watch_view *v, const sigset_t *waitmask)
+static int live(struct screen *s, struct watch_view *v, struct term *t)
 {
 	struct watch_frame f = { 0 };
-	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 	double next = watch_clock() + v->interval;
-	int r = render_draw(w, v, &f);
+	int r = render_draw(s, v, &f);
 
-	while (r == 0 && !got_signal) {
+	while (r == 0 && !term_signal()) {
 		double left = next - watch_clock();
-		struct timespec ts = { 0, 0 };
-		bool redraw = false;
-		int n;
+		bool redraw = term_resized();
+		int n = term_wait(t, v->paused ? -1 : left > 0 ? left : 0);
 
-		if (left > 0) {
-			ts.tv_sec = (time_t)left;
-			ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
-		}
-		n = ppoll(&pfd, 1, v->paused ? NULL : &ts, waitmask);
-		if (n < 0 && errno != EINTR) {
-			r = -errno;
+		if (n < 0) {
+			r = errno ? -errno : 0;
 			break;
 		}
-		if (got_winch) {
-			got_winch = 0;
+		if (n > 0 || term_resized())
 			redraw = true;
-		}
-		if (n > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
-			break;
 		if (n > 0) {
 			double was = v->interval;
 
-			if ((r = read_keys(w, v)) != 0)
+			if ((r = read_keys(s, v)) != 0)
 				break;
 			if (v->interval != was)
 				next = watch_clock() + v->interval;
-			redraw = true;
 		}
 		if (!v->paused && watch_clock() >= next) {
 			double now = watch_clock();
 
-			sample(w, now);
+			if ((r = sample(s, now)) < 0)
+				break;
 			next = fmax(next + v->interval, now + v->interval / 2);
 			redraw = true;
 		} else if (v->paused) {
 			next = watch_clock() + v->interval;
 		}
 		if (redraw)
-			r = render_draw(w, v, &f);
+			r = render_draw(s, v, &f);
 	}
 	watch_frame_free(&f);
 	return r < 0 ? r : 0;
@@ -382,7 +318,7 @@ static bool utf8_locale(void)
 }
 
 /* One frame as plain text, sampled over one interval. */
-static int once(struct watch *w, struct watch_view *v)
+static int once(struct screen *s, struct watch_view *v)
 {
 	struct timespec ts = { (time_t)v->interval,
 			       (long)((v->interval - (double)(time_t)v->interval) * 1e9) };
@@ -391,29 +327,30 @@ static int once(struct watch *w, struct watch_view *v)
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
-	sample(w, watch_clock());
+	if ((r = sample(s, watch_clock())) < 0)
+		return r;
 	v->width = once_width();
 	v->height = 0;
 	v->color = false;
-	r = watch_render(w, v, &f);
+	r = render(s, v, &f);
 	for (size_t i = 0; r == 0 && i < f.n; i++)
 		printf("%s\n", f.lines[i].text);
 	watch_frame_free(&f);
 	return r;
 }
 
-static int run(struct watch *w, const struct watch_opts *o)
+static int run(struct screen *s, const struct watch_opts *o)
 {
 	struct watch_view v = { .top = (size_t)o->top, .interval = o->interval,
 				.color = G.color, .utf8 = utf8_locale() };
 	struct term t = { 0 };
-	sigset_t waitmask;
 	int r, sig;
 
 	if (o->once) {
-		r = once(w, &v);
+		r = once(s, &v);
 		if (r < 0)
-			errorf("watch: cannot render the frame: %s", strerror(-r));
+			errorf("watch: cannot %s: %s", s->all ? "go back to the original network namespace"
+							       : "render the frame", strerror(-r));
 		return r < 0 ? EXIT_SYSTEM : EXIT_OK;
 	}
 	r = term_enter(&t);
@@ -422,11 +359,8 @@ static int run(struct watch *w, const struct watch_opts *o)
 		errorf("watch: cannot set up the terminal: %s", strerror(-r));
 		return EXIT_SYSTEM;
 	}
-	waitmask = t.oldmask;
-	for (size_t i = 0; i < NCAUGHT; i++)
-		sigdelset(&waitmask, caught[i]);
-	r = live(w, &v, &waitmask);
-	sig = got_signal;
+	r = live(s, &v, &t);
+	sig = term_signal();
 	term_leave(&t);
 	if (r < 0) {
 		errorf("watch: %s", strerror(-r));
@@ -440,48 +374,90 @@ static int run(struct watch *w, const struct watch_opts *o)
 	return EXIT_OK;
 }
 
+/* --all-netns: the summary of every namespace first. */
+static int run_all(const struct watch_opts *o)
+{
+	struct screen s = { 0 };
+	int rc, r;
+
+	s.all = calloc(1, sizeof(*s.all));
+	if (!s.all) {
+		errorf("watch: out of memory");
+		return EXIT_SYSTEM;
+	}
+	cmd_collect_opts(&s.all->collect);
+	s.all->collect.show = (size_t)o->top;
+	s.all->processes = !o->no_processes;
+	s.all->sysctl_root = G.sysctl_root;
+	s.all->proc_root = "/proc";
+	s.all->dirs = nsscan_default_dirs;
+	s.all->home = -1;
+	r = watch_all_init(s.all, watch_clock());
+	if (r == -ENOENT && s.all->have_scan) {
+		errorf("watch: --all-netns: no network namespace could be read");
+		rc = EXIT_SYSTEM;
+	} else if (r < 0) {
+		errorf("watch: --all-netns: cannot %s: %s",
+		       s.all->home < 0 ? "open the current network namespace"
+		       : !s.all->have_scan ? "list the network namespaces"
+					   : "go back to the original network namespace",
+		       strerror(-r));
+		rc = EXIT_SYSTEM;
+	} else {
+		rc = run(&s, o);
+	}
+	watch_all_free(s.all);
+	free(s.all);
+	return rc;
+}
+
 int cmd_watch(int argc, char **argv)
 {
 	struct watch_opts o = { .interval = 1, .top = 10 };
-	struct watch *w;
+	struct screen s = { 0 };
 	int rc = EXIT_OK, r;
 
 	if (parse_opts(argc, argv, &o, &rc) < 0)
 		return rc;
+	if (G.all_netns && o.observe)
+		return usage_error("watch", "--observe counts one namespace: not with --all-netns "
+					    "(watch --netns NAME --observe)");
 	if (!o.once && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		errorf("watch: needs a terminal on standard input and output (--once prints one frame as text)");
 		return EXIT_USAGE;
 	}
-	w = calloc(1, sizeof(*w));
-	if (!w) {
+	if (G.all_netns)
+		return run_all(&o);
+	s.w = calloc(1, sizeof(*s.w));
+	if (!s.w) {
 		errorf("watch: out of memory");
 		return EXIT_SYSTEM;
 	}
-	cmd_collect_opts(&w->collect);
+	cmd_collect_opts(&s.w->collect);
 	/* the owners of the shown destinations and server ports, within the
 	 * scan's time and fd budgets (the dump's CPU budget counts the scan) */
-	w->collect.processes = !o.no_processes;
-	w->collect.show = (size_t)o.top;
-	w->sysctl_root = G.sysctl_root;
-	w->netns = G.netns;
-	if (o.observe && observe_begin(w, o.once) < 0) {
-		free(w);
+	s.w->collect.processes = !o.no_processes;
+	s.w->collect.show = (size_t)o.top;
+	s.w->sysctl_root = G.sysctl_root;
+	s.w->netns = G.netns;
+	if (o.observe && observe_begin(s.w, o.once) < 0) {
+		free(s.w);
 		return EXIT_SYSTEM;
 	}
-	r = watch_init(w);
+	r = watch_init(s.w);
 	if (r < 0) {
 		errorf("watch: cannot read the sysctls under %s or the counters under %s: %s",
 		       G.sysctl_root, G.proc_net, strerror(-r));
 		rc = EXIT_SYSTEM;
 	} else {
-		rc = run(w, &o);
+		rc = run(&s, &o);
 	}
 	observe_stop(observing);
 	observing = NULL;
 	if (have_win)
 		observation_free(&last_win);
 	have_win = false;
-	watch_free(w);
-	free(w);
+	watch_free(s.w);
+	free(s.w);
 	return rc;
 }

@@ -67,7 +67,7 @@ const struct command commands[] = {
 	  "  --json               {window_seconds, namespaces, destinations, server_side, bind_failures}\n"
 	  "  --top N              rows per section (default 10, 0: all)\n"
 	  "  --all-netns          count every network namespace, not only the current one\n" },
-	{ "watch", cmd_watch, 0, "watch [--interval SEC] [--top N] [--observe] [--once] [--no-processes]",
+	{ "watch", cmd_watch, CMD_ALL_NETNS, "watch [--interval SEC] [--top N] [--observe] [--once] [--no-processes]",
 	  "a live view: TIME_WAIT and its rate, the fullest destinations, the server ports, the findings now",
 	  "  --interval SEC       seconds between frames, 0.1..3600 (default 1; keys + and -)\n"
 	  "  --top N              destinations and server ports to list (default 10)\n"
@@ -101,7 +101,8 @@ static const char global_options[] =
 	"  --sysctl-root DIR     read and write sysctls under DIR (default /proc/sys)\n"
 	"  --profile-dir DIR     search DIR for profiles first (repeatable)\n"
 	"  --netns NAME|PATH     work in network namespace /run/netns/NAME or PATH\n"
-	"  --all-netns           get, sockets, audit, diff: once per network namespace\n"
+	"  --all-netns           get, sockets, audit, diff: once per network namespace;\n"
+	"                        watch: a summary of them all\n"
 	"  --allow-insecure-profiles\n"
 	"                        as root, read profiles that others can write\n"
 	"  --no-color            no colour (also when NO_COLOR is set)\n"
@@ -264,10 +265,12 @@ static int enter_globals(bool root_given)
 	return EXIT_OK;
 }
 
-/* --all-netns: only with the commands that read, alone. */
-/* --all-netns: the command c once per network namespace. */
+/* --all-netns: the command c once per network namespace (watch: all of
+ * them in one view, cmd_watch.c). */
 static int cmd_all_netns(const struct command *c, int argc, char **argv)
 {
+	if (!strcmp(c->name, "watch"))
+		return c->fn(argc, argv);
 	if (!strcmp(c->name, "get"))
 		return all_netns_get(argc, argv);
 	if (!strcmp(c->name, "sockets"))
@@ -275,6 +278,7 @@ static int cmd_all_netns(const struct command *c, int argc, char **argv)
 	return all_netns_audit(argc, argv, !strcmp(c->name, "diff"));
 }
 
+/* --all-netns: only with the commands that read, alone. */
 static int all_netns_check(const struct command *c, bool root_given)
 {
 	if (c->flags & CMD_WRITES_KERNEL)
@@ -284,7 +288,7 @@ static int all_netns_check(const struct command *c, bool root_given)
 		return usage_error(NULL, "--all-netns: observe has an option of its own: "
 					 "twtune observe --all-netns");
 	if (!(c->flags & CMD_ALL_NETNS))
-		return usage_error(NULL, "--all-netns works with get, sockets, audit and diff, not %s",
+		return usage_error(NULL, "--all-netns works with get, sockets, audit, diff and watch, not %s",
 				   c->name);
 	if (G.netns)
 		return usage_error(NULL, "--all-netns and --netns exclude each other");

@@ -226,11 +226,20 @@ static bool counters_moved(const struct sock_counters *a, const struct sock_coun
  * budget since. */
 static bool dump_due(const struct watch *w, const struct sock_counters *c, double now)
 {
-	if (now - w->dump_at < w->dump_cpu / WATCH_DUMP_BUDGET)
+	if (w->budget ? w->budget->balance <= 0 : now - w->dump_at < w->dump_cpu / WATCH_DUMP_BUDGET)
 		return false;
 	if (!w->have_socks)
 		return true;
 	return counters_moved(c, &w->dumped) || w->frames_since_dump + 1 >= WATCH_DUMP_EVERY;
+}
+
+void watch_budget_fill(struct watch_budget *b, double now)
+{
+	if (now > b->at)
+		b->balance += (now - b->at) * WATCH_DUMP_BUDGET;
+	if (b->balance > WATCH_BUDGET_CAP)
+		b->balance = WATCH_BUDGET_CAP;
+	b->at = now;
 }
 
 /* The server ports of the last dump that was shown, as keys and counts. */
@@ -377,6 +386,8 @@ static int dump(struct watch *w, struct sock_snapshot *snap, double now)
 	c0 = cpu_clock();
 	r = collect_sockets(snap, &eph, &w->collect, &res);
 	w->dump_cpu = cpu_clock() - c0;
+	if (w->budget)
+		w->budget->balance -= w->dump_cpu;
 	w->dump_at = now;
 	w->ndumps++;
 	w->collected = res;

@@ -29,6 +29,18 @@
 #define WATCH_DUMP_EVERY 5     /* frames after which a dump is redone anyway */
 #define WATCH_DUMP_BUDGET 0.02 /* share of one core the dumps may take */
 
+/* A CPU budget the dumps of several models share (the summary of every
+ * namespace, watch_ns.h): it fills at WATCH_DUMP_BUDGET seconds of CPU
+ * per second, up to WATCH_BUDGET_CAP, and each dump takes its CPU time
+ * from it; a model's dump waits while it is empty. */
+#define WATCH_BUDGET_CAP (WATCH_DUMP_BUDGET * WATCH_DUMP_EVERY)
+struct watch_budget {
+	double balance; /* CPU seconds the dumps may still take */
+	double at;      /* when it was last filled (monotonic s) */
+};
+/* Fills b for the time since it was last filled. */
+void watch_budget_fill(struct watch_budget *b, double now);
+
 enum watch_sort { WATCH_SORT_USED, WATCH_SORT_TW, WATCH_SORT_RATE, WATCH_SORT_COUNT };
 /* "used", "TIME_WAIT", "rate" */
 const char *watch_sort_name(enum watch_sort s);
@@ -65,6 +77,8 @@ struct watch {
 	struct collect_opts collect;
 	const char *sysctl_root;
 	const char *netns; /* the --netns argument, or NULL: "current" */
+	struct watch_budget *budget; /* shared by several models, or NULL: the
+					model's own (the last dump's CPU time) */
 
 	/* who and where */
 	char host[65];
@@ -148,8 +162,6 @@ double watch_rate_at(const struct watch *w, size_t i);
 /* Seconds on the monotonic clock. */
 double watch_clock(void);
 
-#endif
-
 /* watch_render.c: one frame of the model as lines of text, for the live
  * view and for --once alike. */
 struct watch_view {
@@ -160,6 +172,8 @@ struct watch_view {
 	bool utf8;       /* block characters in the sparklines, else ASCII */
 	bool paused;
 	double interval; /* seconds between frames */
+	bool back;       /* a namespace opened from the summary: Esc goes back */
+	const char *message; /* one line for the footer (why a key did nothing), or NULL */
 };
 
 struct watch_line {
@@ -175,3 +189,5 @@ struct watch_frame {
 /* Renders w into f (emptied first). 0 or -ENOMEM. */
 int watch_render(const struct watch *w, const struct watch_view *v, struct watch_frame *f);
 void watch_frame_free(struct watch_frame *f);
+
+#endif

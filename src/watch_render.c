@@ -14,114 +14,7 @@
 #include "owners.h"
 #include "registry.h"
 #include "watch.h"
-
-#define LINE_BYTES 2048
-
-/* A line being built: text that stops at the view's width. */
-struct lb {
-	char buf[LINE_BYTES];
-	size_t len;
-	unsigned cols, width;
-	bool color;
-};
-
-static void lb_init(struct lb *l, const struct watch_view *v)
-{
-	l->len = 0;
-	l->cols = 0;
-	l->width = v->width;
-	l->color = v->color;
-	l->buf[0] = '\0';
-}
-
-static void lb_raw(struct lb *l, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (l->len + n < LINE_BYTES) {
-		memcpy(l->buf + l->len, s, n + 1);
-		l->len += n;
-	}
-}
-
-/* Appends s, whole UTF-8 characters only, while they fit the width. */
-static void lb_text(struct lb *l, const char *s)
-{
-	while (*s && l->cols < l->width) {
-		size_t n = 1;
-
-		while ((s[n] & 0xC0) == 0x80)
-			n++;
-		if (l->len + n >= LINE_BYTES)
-			break;
-		memcpy(l->buf + l->len, s, n);
-		l->len += n;
-		l->cols++;
-		s += n;
-	}
-	l->buf[l->len] = '\0';
-}
-
-static void lb_put(struct lb *l, enum color c, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void lb_put(struct lb *l, enum color c, const char *fmt, ...)
-{
-	char tmp[LINE_BYTES];
-	bool paint = l->color && c != C_RESET && l->cols < l->width;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (paint)
-		lb_raw(l, color(c));
-	lb_text(l, tmp);
-	if (paint)
-		lb_raw(l, color(C_RESET));
-}
-
-static unsigned lb_room(const struct lb *l)
-{
-	return l->width > l->cols ? l->width - l->cols : 0;
-}
-
-static int frame_add(struct watch_frame *f, const struct lb *l)
-{
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 64;
-		struct watch_line *n = realloc(f->lines, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		f->lines = n;
-		f->cap = cap;
-	}
-	f->lines[f->n].text = strdup(l->buf);
-	if (!f->lines[f->n].text)
-		return -ENOMEM;
-	f->lines[f->n++].cols = l->cols;
-	return 0;
-}
-
-void watch_frame_free(struct watch_frame *f)
-{
-	for (size_t i = 0; i < f->n; i++)
-		free(f->lines[i].text);
-	free(f->lines);
-	*f = (struct watch_frame){ 0 };
-}
-
-static const char *sev_symbol(enum severity s)
-{
-	static const char *const sym[] = { "  ", "i ", "! ", "!!" };
-
-	return sym[s <= SEV_CRIT ? s : SEV_CRIT];
-}
-
-static enum color sev_color(enum severity s)
-{
-	return s == SEV_CRIT ? C_RED : s == SEV_WARN ? C_YELLOW : s == SEV_INFO ? C_CYAN : C_GREEN;
-}
+#include "watch_lines.h"
 
 /* Host, kernel, namespace and risk; then the managed sysctls, wrapped
  * onto a second line and cut there. */
@@ -159,30 +52,6 @@ static int render_header(const struct watch *w, const struct watch_view *v, stru
 		lb_put(&l, C_DIM, "%s", item);
 	}
 	return l.cols ? frame_add(f, &l) : 0;
-}
-
-/* The last samples that fit in room columns, newest on the right, scaled
- * from 0 to their largest. Rate samples below 0 (not measured) are blank. */
-static void sparkline(struct lb *l, const struct watch *w, bool rate, unsigned room, bool utf8)
-{
-	static const char *const blocks[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
-	static const char ascii[] = "_.-:=+*#";
-	size_t n = w->nhist < room ? w->nhist : room, first = w->nhist - n;
-	double max = 0;
-
-	for (size_t i = first; i < w->nhist; i++) {
-		double x = rate ? watch_rate_at(w, i) : (double)watch_tw_at(w, i);
-
-		if (x > max)
-			max = x;
-	}
-	for (size_t i = first; i < w->nhist; i++) {
-		double x = rate ? watch_rate_at(w, i) : (double)watch_tw_at(w, i);
-		int lv = max > 0 && x > 0 ? (int)(x / max * 7 + 0.5) : 0;
-		char one[2] = { ascii[lv], '\0' };
-
-		lb_text(l, x < 0 ? " " : utf8 ? blocks[lv] : one);
-	}
 }
 
 static int render_timewait(const struct watch *w, const struct watch_view *v,
@@ -453,7 +322,7 @@ static int render_footer(const struct watch *w, const struct watch_view *v, stru
 	lb_put(&l, C_DIM, "sort %s  every %gs  dump %.0f ms x%llu  ", watch_sort_name(w->sort),
 	       v->interval, w->dump_cpu * 1000, w->ndumps);
 	if (v->height) /* live: the keys */
-		lb_put(&l, C_RESET, "q quit p pause s sort +/- interval");
+		lb_put(&l, C_RESET, "%sq quit p pause s sort +/- interval", v->back ? "Esc back  " : "");
 	return frame_add(f, &l);
 }
 
