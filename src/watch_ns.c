@@ -293,6 +293,7 @@ int watch_all_init(struct watch_all *a, double now)
 	a->scan_at = now;
 	if ((r = watch_all_sample(a, now)) < 0)
 		return r;
+	a->sel = 0; /* the top row of the first sort */
 	return a->nread ? 0 : -ENOENT;
 }
 
