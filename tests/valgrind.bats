@@ -78,6 +78,13 @@ memcheck() {
 	assert_line --regexp '127\.0\.0\.1 > 127\.0\.0\.1:808[0-3] '
 }
 
+@test "memcheck: --all-netns watch --once" {
+	memcheck --all-netns watch --once --interval 0.2
+	assert_success
+	assert_line --regexp '^TIME_WAIT [0-9]+ in all  closes/s '
+	assert_line --regexp '^  RISK +NAMESPACE '
+}
+
 @test "memcheck: audit" {
 	memcheck audit --fail-on never
 	assert_success
