@@ -91,6 +91,37 @@ void watch_frame_free(struct watch_frame *f)
 	*f = (struct watch_frame){ 0 };
 }
 
+void frame_clear(struct watch_frame *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		free(f->lines[i].text);
+	f->n = 0;
+}
+
+int frame_pad(struct watch_frame *f, const struct watch_view *v, size_t n)
+{
+	struct lb l;
+	int r;
+
+	lb_init(&l, v);
+	while (f->n < n)
+		if ((r = frame_add(f, &l)) < 0)
+			return r;
+	return 0;
+}
+
+void frame_cut(struct watch_frame *f, unsigned height)
+{
+	struct watch_line footer;
+
+	if (!height || f->n <= height)
+		return;
+	footer = f->lines[--f->n];
+	while (f->n > height - 1)
+		free(f->lines[--f->n].text);
+	f->lines[f->n++] = footer;
+}
+
 const char *sev_symbol(enum severity s)
 {
 	static const char *const sym[] = { "  ", "i ", "! ", "!!" };

@@ -34,6 +34,14 @@ unsigned lb_room(const struct lb *l);
 /* Appends a copy of the line to f. 0 or -ENOMEM. */
 int frame_add(struct watch_frame *f, const struct lb *l);
 
+/* Empties f (its lines freed, the array kept). */
+void frame_clear(struct watch_frame *f);
+/* Empty lines until f has n. 0 or -ENOMEM. */
+int frame_pad(struct watch_frame *f, const struct watch_view *v, size_t n);
+/* A terminal too small even for the fixed lines: the first rows and the
+ * footer (f's last line) on the last of height rows. */
+void frame_cut(struct watch_frame *f, unsigned height);
+
 /* "  ", "i ", "! ", "!!": what the colour says, for a view without. */
 const char *sev_symbol(enum severity s);
 enum color sev_color(enum severity s);

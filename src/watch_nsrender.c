@@ -147,9 +147,7 @@ int watch_all_render(const struct watch_all *a, const struct watch_view *v, stru
 	size_t first = 0, last = a->n;
 	int r;
 
-	for (size_t i = 0; i < f->n; i++)
-		free(f->lines[i].text);
-	f->n = 0;
+	frame_clear(f);
 	if ((r = render_header(a, v, f)) < 0 || (r = render_heading(a, v, f)) < 0)
 		return r;
 	if (v->height) {
@@ -166,22 +164,10 @@ int watch_all_render(const struct watch_all *a, const struct watch_view *v, stru
 	for (size_t i = first; i < last; i++)
 		if ((r = render_row(a, v, i, f)) < 0)
 			return r;
-	if (v->height) {
-		struct lb l;
-
-		lb_init(&l, v);
-		while (f->n + 1 < v->height)
-			if ((r = frame_add(f, &l)) < 0)
-				return r;
-	}
+	if (v->height && (r = frame_pad(f, v, v->height - 1)) < 0)
+		return r;
 	if ((r = render_footer(a, v, f)) < 0)
 		return r;
-	if (v->height && f->n > v->height) { /* too small even for the header */
-		struct watch_line footer = f->lines[--f->n];
-
-		while (f->n > v->height - 1)
-			free(f->lines[--f->n].text);
-		f->lines[f->n++] = footer;
-	}
+	frame_cut(f, v->height);
 	return 0;
 }

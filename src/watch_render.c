@@ -326,18 +326,6 @@ static int render_footer(const struct watch *w, const struct watch_view *v, stru
 	return frame_add(f, &l);
 }
 
-static int pad_to(struct watch_frame *f, const struct watch_view *v, size_t n)
-{
-	struct lb l;
-	int r;
-
-	lb_init(&l, v);
-	while (f->n < n)
-		if ((r = frame_add(f, &l)) < 0)
-			return r;
-	return 0;
-}
-
 /* Rows for the lists when the height is bounded: every destination and
  * finding that fits, the findings keeping at least a third, the server
  * ports and the observed destinations at most a third of the rest each. */
@@ -363,9 +351,7 @@ int watch_render(const struct watch *w, const struct watch_view *v, struct watch
 	size_t obs = w->nobserved < v->top ? w->nobserved : v->top, finds = nfindings(w);
 	int r;
 
-	for (size_t i = 0; i < f->n; i++)
-		free(f->lines[i].text);
-	f->n = 0;
+	frame_clear(f);
 	if ((r = render_header(w, v, f)) < 0 || (r = render_timewait(w, v, f)) < 0)
 		return r;
 	if (v->height) {
@@ -381,17 +367,10 @@ int watch_render(const struct watch *w, const struct watch_view *v, struct watch
 	if ((r = render_dests(w, v, dests, f)) < 0 || (r = render_server(w, v, server, f)) < 0 ||
 	    (r = render_observed(w, v, obs, f)) < 0 || (r = render_findings(w, v, finds, f)) < 0)
 		return r;
-	if (v->height && (r = pad_to(f, v, v->height - 1)) < 0)
+	if (v->height && (r = frame_pad(f, v, v->height - 1)) < 0)
 		return r;
 	if ((r = render_footer(w, v, f)) < 0)
 		return r;
-	/* a terminal too small even for the header: the first rows and the footer */
-	if (v->height && f->n > v->height) {
-		struct watch_line footer = f->lines[--f->n];
-
-		while (f->n > v->height - 1)
-			free(f->lines[--f->n].text);
-		f->lines[f->n++] = footer;
-	}
+	frame_cut(f, v->height);
 	return 0;
 }

@@ -9,6 +9,7 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	load 'test_helper/common-setup'
+	load 'test_helper/tmux'
 	load 'test_helper/scenario'
 	_common_setup
 	export SG="$BUILD/tests/sockgen"
@@ -45,22 +46,6 @@ start_watch() {
 	wait_screen 'twtune watch  risk'
 }
 
-screen() {
-	tmux -L "$SOCK" capture-pane -p -J "$@"
-}
-
-# wait_screen ERE: polls the screen, at most 10 s, until a line matches.
-wait_screen() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.1
-	done
-	echo "screen never showed '$1':" >&2
-	screen >&2
-	return 1
-}
-
 # The terminal settings after watch are those before it.
 same_stty() {
 	[ -s "$BATS_TEST_TMPDIR/stty.before" ] || return 1
@@ -71,11 +56,6 @@ same_stty() {
 
 in_pane_ns() {
 	nsenter --net="/proc/$PANE/ns/net" "$@"
-}
-
-# The columns of the widest line (wc -L counts characters, in UTF-8 too).
-widest() {
-	LC_ALL=C.UTF-8 wc -L
 }
 
 @test "watch shows the namespace's destinations and follows a generator" {

@@ -33,6 +33,7 @@ teardown_file() {
 
 setup() {
 	load 'test_helper/common-setup'
+	load 'test_helper/tmux'
 	_common_setup
 	SOCK="twtune-wall-$$-$BATS_TEST_NUMBER"
 }
@@ -58,30 +59,9 @@ start_watch() {
 	wait_screen '^twtune watch  risk .* all network namespaces: '
 }
 
-screen() {
-	tmux -L "$SOCK" capture-pane -p -J "$@"
-}
-
-# wait_screen ERE [TENTHS]: polls the screen, at most TENTHS/10 s
-# (default 10 s), until a line matches.
-wait_screen() {
-	local i
-	for ((i = 0; i < ${2:-100}; i++)); do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.1
-	done
-	echo "screen never showed '$1':" >&2
-	screen >&2
-	return 1
-}
-
 # The row of namespace LABEL (the selection marker and risk before it).
 row_re() {
 	printf '^[> ] +(i |! |!!)?(ok|info|warn|crit) +%s ' "$1"
-}
-
-widest() {
-	LC_ALL=C.UTF-8 wc -L
 }
 
 # select LABEL: moves the selection down from the top until it is on
