@@ -60,8 +60,17 @@ static int sample(struct screen *s, double now)
 	struct obs_window win;
 	struct watch *w = s->w;
 
-	if (s->all)
+	if (s->all) {
+		/* every namespace's counts, split among the rows */
+		if (observing && observe_peek(observing, &win) == 0) {
+			if (have_win)
+				observation_free(&last_win);
+			last_win = win;
+			have_win = true;
+			watch_all_observed(s->all, &last_win);
+		}
 		return watch_all_sample(s->all, now);
+	}
 	/* a failed peek leaves nothing to free */
 	if (observing && (w->observe_err = observe_peek(observing, &win)) == 0) {
 		w->observe_err = watch_observed(w, &win);
@@ -284,10 +293,11 @@ static int parse_opts(int argc, char **argv, struct watch_opts *o, int *rc)
 }
 
 /* --observe: attaches the eBPF program (as twtune observe does, in the
- * namespace watch looks at). 0, or -1 with the reason said. */
+ * namespace watch looks at; with w NULL, for --all-netns, in all). 0, or -1 with the reason said. */
 static int observe_begin(struct watch *w, bool once)
 {
-	struct observe_opts oo = { .btf_path = observe_test_btf() };
+	/* --all-netns: every namespace counted, each row taking its own */
+	struct observe_opts oo = { .btf_path = observe_test_btf(), .all_netns = !w };
 	struct obs_failure why;
 	char msg[300];
 
@@ -296,7 +306,8 @@ static int observe_begin(struct watch *w, bool once)
 		observing = NULL;
 		return -1;
 	}
-	w->observing = true;
+	if (w)
+		w->observing = true;
 	/* --once: said on stderr once counting (tests and scripts wait for it) */
 	if (once && G.verbosity >= 0)
 		fprintf(stderr, "twtune: watch: observe: attached\n");
@@ -392,6 +403,10 @@ static int run_all(const struct watch_opts *o)
 	s.all->proc_root = "/proc";
 	s.all->dirs = nsscan_default_dirs;
 	s.all->home = -1;
+	if (o->observe && observe_begin(NULL, o->once) < 0) {
+		free(s.all);
+		return EXIT_SYSTEM;
+	}
 	r = watch_all_init(s.all, watch_clock());
 	if (r == -ENOENT && s.all->have_scan) {
 		errorf("watch: --all-netns: no network namespace could be read");
@@ -406,8 +421,13 @@ static int run_all(const struct watch_opts *o)
 	} else {
 		rc = run(&s, o);
 	}
+	observe_stop(observing);
+	observing = NULL;
 	watch_all_free(s.all);
 	free(s.all);
+	if (have_win)
+		observation_free(&last_win);
+	have_win = false;
 	return rc;
 }
 
@@ -419,9 +439,6 @@ int cmd_watch(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o, &rc) < 0)
 		return rc;
-	if (G.all_netns && o.observe)
-		return usage_error("watch", "--observe counts one namespace: not with --all-netns "
-					    "(watch --netns NAME --observe)");
 	if (!o.once && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		errorf("watch: needs a terminal on standard input and output (--once prints one frame as text)");
 		return EXIT_USAGE;

@@ -118,6 +118,7 @@ struct watch {
 
 	/* --observe: the eBPF counts (watch_observe.c), most failing first */
 	bool observing;
+	uint32_t observe_netns; /* only those of this namespace (inode), or 0: all read */
 	struct watch_obs *observed;
 	size_t nobserved;
 	double observed_window; /* seconds counted by the last read */

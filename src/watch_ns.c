@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "nsenter.h"
+#include "observation.h"
 
 const char *watch_ns_status_name(enum watch_ns_status s)
 {
@@ -193,6 +194,37 @@ static void totals(struct watch_all *a)
 		if (row->w.have_settings && row->w.now.risk > a->worst)
 			a->worst = row->w.now.risk;
 	}
+}
+
+int watch_all_observed(struct watch_all *a, const struct obs_window *win)
+{
+	int err = 0;
+
+	a->observing = true;
+	a->connects_total = a->failures_total = 0;
+	for (size_t i = 0; i < a->n; i++) {
+		struct watch_nsrow *row = a->rows[i];
+		int r;
+
+		row->connects_rate = row->failures_rate = 0;
+		if (!row->started) /* its model is made at its first frame, next */
+			continue;
+		row->w.observing = true;
+		row->w.observe_netns = (uint32_t)row->inode;
+		if ((r = watch_observed(&row->w, win)) < 0) {
+			err = r;
+			continue;
+		}
+		row->w.observed_win = win;
+		for (size_t k = 0; k < row->w.nobserved; k++) {
+			row->connects_rate += row->w.observed[k].connects_rate;
+			row->failures_rate += row->w.observed[k].failures_rate;
+		}
+		a->connects_total += row->connects_rate;
+		a->failures_total += row->failures_rate;
+	}
+	a->observed_window = win->window_seconds;
+	return err;
 }
 
 static enum watch_ns_sort sort_key; /* qsort has no argument */

@@ -44,6 +44,8 @@ struct watch_nsrow {
 	struct watch w;       /* sampled inside the namespace */
 	size_t scan_idx;      /* its entry in the latest scan */
 	double pool;          /* the fullest destination's share of usable ports */
+	double connects_rate, failures_rate; /* --observe: connect()s per second, all
+						destinations, last frame */
 };
 
 enum watch_ns_sort { WNS_SORT_RISK, WNS_SORT_TW, WNS_SORT_RATE, WNS_SORT_NAME, WNS_SORT_COUNT };
@@ -81,6 +83,9 @@ struct watch_all {
 	size_t nread, ngone, ndenied, nfailed;
 
 	struct watch_nsrow *open; /* the row entered with watch_all_open, or NULL */
+	bool observing;           /* --observe: the eBPF program counts every namespace */
+	double observed_window;   /* seconds counted by the last read */
+	double connects_total, failures_total; /* per second, every namespace */
 };
 
 /* Scans, keeps a way back to the current namespace, and samples every
@@ -95,6 +100,14 @@ void watch_all_free(struct watch_all *a);
  * the thread could not come back to its namespace (nothing else can be
  * trusted then). */
 int watch_all_sample(struct watch_all *a, double now);
+
+/* --observe: the eBPF counts read now (of every namespace, cumulative
+ * since attaching) split by namespace into each row's model, as
+ * watch_observed does for one, and summed per row; win stays the caller's
+ * until the next call (the rules of each namespace judge it). 0 or
+ * -ENOMEM. */
+struct obs_window;
+int watch_all_observed(struct watch_all *a, const struct obs_window *win);
 
 /* Sorts order[] by s, the selection staying on its namespace. */
 void watch_all_set_sort(struct watch_all *a, enum watch_ns_sort s);

@@ -45,6 +45,10 @@ static int render_header(const struct watch_all *a, const struct watch_view *v,
 		       v->interval);
 	else
 		lb_put(&l, C_BOLD, "  closes/s ? (measured from the second frame)");
+	if (a->observing)
+		lb_put(&l, a->failures_total > 0 ? C_RED : C_BOLD,
+		       "  connects/s %.0f failures/s %.0f (eBPF, %.1f s)", a->connects_total,
+		       a->failures_total, a->observed_window);
 	if (a->scan_err < 0)
 		lb_put(&l, C_RED, "  !! the last scan for namespaces failed (%s): older list",
 		       strerror(-a->scan_err));
@@ -57,10 +61,12 @@ static int render_heading(const struct watch_all *a, const struct watch_view *v,
 	struct lb l;
 
 	lb_init(&l, v);
-	lb_put(&l, C_BOLD, "  %-7s %-*s %9s %8s %7s %6s  %-*s %s", "RISK", LABEL_W, "NAMESPACE",
-	       "TIME_WAIT", "CLOSES/S", "IN USE", "POOL", SPARK_W, "TIME_WAIT 60 s",
+	lb_put(&l, C_BOLD, "  %-7s %-*s %9s %8s", "RISK", LABEL_W, "NAMESPACE", "TIME_WAIT",
+	       "CLOSES/S");
+	if (a->observing)
+		lb_put(&l, C_BOLD, " %7s %7s", "CONN/S", "FAIL/S");
+	lb_put(&l, C_BOLD, " %7s %6s  %-*s %s", "IN USE", "POOL", SPARK_W, "TIME_WAIT 60 s",
 	       "TOP FINDING | PROCESSES");
-	(void)a;
 	return frame_add(f, &l);
 }
 
@@ -73,7 +79,8 @@ static const char *top_finding(const struct watch *w)
 	return NULL;
 }
 
-static void row_numbers(struct lb *l, const struct watch_nsrow *row, const struct watch_view *v)
+static void row_numbers(struct lb *l, const struct watch_all *a, const struct watch_nsrow *row,
+			const struct watch_view *v)
 {
 	const struct watch *w = &row->w;
 	const struct sock_counters *c = &w->counters;
@@ -89,7 +96,12 @@ static void row_numbers(struct lb *l, const struct watch_nsrow *row, const struc
 			 c->sockstat_inuse + (c->sockstat6_inuse > 0 ? c->sockstat6_inuse : 0));
 	if (w->have_socks)
 		snprintf(pool, sizeof(pool), "%.1f%%", 100 * row->pool);
-	lb_put(l, C_RESET, " %9s %8s %7s %6s  ", tw, rate, inuse, pool);
+	lb_put(l, C_RESET, " %9s %8s", tw, rate);
+	if (a->observing) {
+		lb_put(l, C_RESET, " %7.0f", row->connects_rate);
+		lb_put(l, row->failures_rate > 0 ? C_RED : C_RESET, " %7.0f", row->failures_rate);
+	}
+	lb_put(l, C_RESET, " %7s %6s  ", inuse, pool);
 	sparkline(l, w, false, SPARK_W, v->utf8);
 	for (size_t i = w->nhist; i < SPARK_W; i++)
 		lb_text(l, " ");
@@ -118,7 +130,7 @@ static int render_row(const struct watch_all *a, const struct watch_view *v, siz
 		lb_put(&l, sel ? C_RESET : C_YELLOW, " %-7s", watch_ns_status_name(row->status));
 	lb_put(&l, C_RESET, " %-*.*s", LABEL_W, LABEL_W, row->label);
 	if (row->status == WNS_READ)
-		row_numbers(&l, row, v);
+		row_numbers(&l, a, row, v);
 	else
 		lb_put(&l, C_RESET, " %s", row->why);
 	if (sel && v->color)

@@ -51,13 +51,18 @@ int watch_observed(struct watch *w, const struct obs_window *win)
 {
 	struct watch_obs *rows = calloc(win->ndests ? win->ndests : 1, sizeof(*rows));
 	double dt = win->window_seconds - w->observed_window;
+	size_t n = 0;
 
 	if (!rows)
 		return -ENOMEM;
-	for (size_t i = 0; i < win->ndests; i++) {
+	for (size_t k = 0; k < win->ndests; k++) {
 		uint64_t attempts = 0, failures = 0;
+		size_t i = n;
 
-		obs_of(&rows[i], &win->dests[i]);
+		if (w->observe_netns && win->dests[k].netns != w->observe_netns)
+			continue;
+		n++;
+		obs_of(&rows[i], &win->dests[k]);
 		for (size_t j = 0; j < w->nobserved; j++)
 			if (same_dest(&rows[i], &w->observed[j])) {
 				attempts = w->observed[j].attempts;
@@ -70,10 +75,10 @@ int watch_observed(struct watch *w, const struct obs_window *win)
 		rows[i].connects_rate = dt > 0 ? (double)(rows[i].attempts - attempts) / dt : 0;
 		rows[i].failures_rate = dt > 0 ? (double)(rows[i].failures - failures) / dt : 0;
 	}
-	qsort(rows, win->ndests, sizeof(*rows), by_failing);
+	qsort(rows, n, sizeof(*rows), by_failing);
 	free(w->observed);
 	w->observed = rows;
-	w->nobserved = win->ndests;
+	w->nobserved = n;
 	w->observed_window = win->window_seconds;
 	return 0;
 }

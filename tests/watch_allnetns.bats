@@ -201,11 +201,46 @@ select_row() {
 	C=""
 }
 
-@test "--all-netns watch: not a terminal, --observe, --netns: exit 2 and one line" {
+@test "--observe: connects/s and failures/s per namespace, and in the one opened" {
+	C="twwo-$$"
+	ip netns add "$C"
+	ip netns exec "$C" sh -c 'ip link set lo up && sysctl -qw net.ipv4.tcp_rfc1337=1 \
+		net.ipv4.tcp_tw_reuse=0 net.ipv4.ip_local_port_range="40000 40009"'
+	f=$BATS_TEST_TMPDIR/obs
+	COLUMNS=160 "$TWTUNE" --all-netns watch --once --observe --interval 4 >"$f" 2>"$f.err" &
+	pid=$!
+	for i in $(seq 100); do grep -q attached "$f.err" && break; sleep 0.1; done
+	run -0 cat "$f.err"
+	assert_output 'twtune: watch: observe: attached'
+	# 10 ports, TIME_WAIT not reused: 10 connect()s succeed, 15 fail
+	run -0 ip netns exec "$C" "$BUILD/tests/connclient" --to 127.0.0.1:9000 --count 25 --listen
+	assert_output 'attempts 25 successes 10 EADDRNOTAVAIL 15 EADDRINUSE 0 other 0'
+	wait "$pid"
+	run -0 cat "$f"
+	assert_line --regexp '^TIME_WAIT [0-9]+ in all  closes/s [0-9]+ .*  connects/s [1-9][0-9]* failures/s [1-9][0-9]* \(eBPF, [0-9.]+ s\)$'
+	assert_line --regexp '^  RISK +NAMESPACE +TIME_WAIT +CLOSES/S +CONN/S +FAIL/S +IN USE +POOL '
+	# 25 and 15 over the 4 s or so since attaching; the rules judge them
+	assert_line --regexp "^  !!crit  $C +10 +[0-9]+ +[1-9][0-9]* +[1-9][0-9]* +[0-9]+ +100\.0% "
+	# our other namespaces made no connect()
+	assert_line --regexp "$(row_re "$A") +300 +[0-9]+ +0 +0 "
+	# opened in the live view: the observed section of that namespace only
+	start_watch --observe --interval 0.5
+	select_row "$C"
+	tmux -L "$SOCK" send-keys Enter
+	wait_screen "netns $C net:"
+	# its 10 ports still in TIME_WAIT towards 9000: 5 more fail for want of one
+	run -0 ip netns exec "$C" "$BUILD/tests/connclient" --to 127.0.0.1:9000 --count 5
+	assert_output 'attempts 5 successes 0 EADDRNOTAVAIL 5 EADDRINUSE 0 other 0'
+	wait_screen '^observed connect\(\) 1 destinations over '
+	wait_screen '^!! 127\.0\.0\.1 > 127\.0\.0\.1:9000 +connects/s .* FAILING  5/5 failed connclient'
+	wait_screen '^!! crit connect-failures '
+	tmux -L "$SOCK" send-keys q
+	wait_screen '^watch-exit=0$'
+}
+
+@test "--all-netns watch: not a terminal, --netns: exit 2 and one line" {
 	run -2 --separate-stderr "$TWTUNE" --all-netns watch </dev/null
 	assert_equal "$stderr" "twtune: watch: needs a terminal on standard input and output (--once prints one frame as text)"
-	run -2 --separate-stderr "$TWTUNE" --all-netns watch --observe --once
-	assert_equal "$stderr" "twtune: watch: --observe counts one namespace: not with --all-netns (watch --netns NAME --observe); see 'twtune watch --help'"
 	run -2 --separate-stderr "$TWTUNE" --all-netns --netns "$A" watch --once
 	assert_equal "$stderr" "twtune: --all-netns and --netns exclude each other; see 'twtune help'"
 	assert_equal "$output" ""
