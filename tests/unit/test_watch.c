@@ -200,6 +200,18 @@ static void test_observed(struct watch *w)
 		       w->observed[0].connects_rate == 100 && w->observed[1].failures_rate == 0,
 	       "observed: rates over the 3 s between reads (got %g, %g)",
 	       w->observed[0].connects_rate, w->observed[1].failures_rate);
+	{
+		/* --all-netns: a model takes only its own namespace's rows */
+		struct watch one = { .observe_netns = 7 };
+
+		rows[0].netns = 7;
+		rows[1].netns = 8;
+		TAP_OK(watch_observed(&one, &win) == 0 && one.nobserved == 1 &&
+			       one.observed[0].remote[3] == 1 && one.observed[0].attempts == 400,
+		       "observed: only the namespace's own destinations (got %zu)", one.nobserved);
+		watch_observed_free(&one);
+		rows[0].netns = rows[1].netns = 0;
+	}
 	w->observing = true;
 }
 
