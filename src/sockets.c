@@ -22,15 +22,24 @@ bool ephemeral_reserved(const struct ephemeral *e, unsigned port)
 	return e->reserved && port < 65536 && (e->reserved[port >> 3] >> (port & 7)) & 1;
 }
 
+/* Called by every rule and every frame of watch, for every namespace of
+ * --all-netns: the reserved ports are counted a byte of the bitmap at a
+ * time, not port by port. */
 unsigned ephemeral_usable(const struct ephemeral *e)
 {
-	unsigned n = 0;
+	unsigned high = e->high < 65536 ? e->high : 65535, p = e->low, reserved = 0;
 
-	if (e->high < e->low)
+	if (high < e->low)
 		return 0;
-	for (unsigned p = e->low; p <= e->high; p++)
-		n += !ephemeral_reserved(e, p);
-	return n;
+	if (!e->reserved)
+		return high - e->low + 1;
+	for (; p <= high && (p & 7); p++)
+		reserved += ephemeral_reserved(e, p);
+	for (; p + 7 <= high; p += 8)
+		reserved += (unsigned)__builtin_popcount(e->reserved[p >> 3]);
+	for (; p <= high; p++)
+		reserved += ephemeral_reserved(e, p);
+	return high - e->low + 1 - reserved;
 }
 
 static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };

@@ -367,8 +367,10 @@ int watch_step(struct watch *w, const struct sock_counters *c, struct sock_snaps
 
 /* The sysctls again, then the sockets into snap. The last good
  * snapshot stays when the dump fails (sock_err says why). */
-static int dump(struct watch *w, struct sock_snapshot *snap, double now)
+static int dump(struct watch *w, const struct sock_counters *c, struct sock_snapshot *snap,
+		double now)
 {
+	struct collect_opts co = w->collect;
 	struct collect_result res;
 	struct ephemeral eph;
 	struct settings s;
@@ -383,8 +385,13 @@ static int dump(struct watch *w, struct sock_snapshot *snap, double now)
 		w->have_settings = true;
 	}
 	eph = settings_ephemeral(&w->cur);
+	/* idle by its counters: only the listeners, which spares the kernel
+	 * the walk of the established table all namespaces share */
+	co.listeners_only = w->cheap_idle && w->have_settings &&
+			    audit_counters_idle(c, &w->cur, w->thresholds);
+	w->from_counters = co.listeners_only;
 	c0 = cpu_clock();
-	r = collect_sockets(snap, &eph, &w->collect, &res);
+	r = collect_sockets(snap, &eph, &co, &res);
 	w->dump_cpu = cpu_clock() - c0;
 	if (w->budget)
 		w->budget->balance -= w->dump_cpu;
@@ -405,7 +412,7 @@ int watch_sample(struct watch *w, double now)
 	if (r < 0)
 		return r;
 	if (dump_due(w, &c, now))
-		dumped = dump(w, &snap, now) == 0;
+		dumped = dump(w, &c, &snap, now) == 0;
 	return watch_step(w, &c, dumped ? &snap : NULL, now);
 }
 

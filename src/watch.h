@@ -79,6 +79,9 @@ struct watch {
 	const char *netns; /* the --netns argument, or NULL: "current" */
 	struct watch_budget *budget; /* shared by several models, or NULL: the
 					model's own (the last dump's CPU time) */
+	bool cheap_idle;   /* dump only the listeners while the counters say the
+			      namespace is idle (audit_counters_idle), as
+			      --all-netns audit does; the summary's rows */
 
 	/* who and where */
 	char host[65];
@@ -101,6 +104,7 @@ struct watch {
 	struct sock_snapshot socks;
 	struct collect_result collected;
 	bool have_socks;
+	bool from_counters;           /* it holds only the listeners (cheap_idle) */
 	int sock_err;                 /* why the last dump failed, or 0 */
 	struct sock_counters dumped;  /* the counters when it was made */
 	double snap_at;               /* when the snapshot in use was made */

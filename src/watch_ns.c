@@ -133,6 +133,7 @@ static int row_start(struct watch_all *a, struct watch_nsrow *row)
 	row->w.sysctl_root = a->sysctl_root;
 	row->w.netns = row->label;
 	row->w.budget = &a->budget;
+	row->w.cheap_idle = true;
 	r = watch_init(&row->w);
 	if (r < 0)
 		watch_free(&row->w);
@@ -140,10 +141,16 @@ static int row_start(struct watch_all *a, struct watch_nsrow *row)
 	return r;
 }
 
+/* The fullest destination's share of the usable ports; judged from the
+ * counters, the most it can be (every socket towards one destination). */
 static double row_pool(const struct watch_nsrow *row)
 {
 	unsigned usable = row->w.have_socks ? ephemeral_usable(&row->w.socks.eph) : 0;
+	const struct sock_counters *c = &row->w.counters;
 	double worst = 0;
+
+	if (usable && row->w.from_counters)
+		return (double)(c->sockstat_tw + c->sockstat_inuse + c->sockstat6_inuse) / usable;
 
 	for (size_t i = 0; usable && i < row->w.nrows; i++) {
 		double p = (double)row->w.rows[i].d->used / usable;
@@ -348,6 +355,7 @@ int watch_all_open(struct watch_all *a, double now, char *why, size_t len)
 	}
 	row->w.collect.processes = a->processes;
 	row->w.budget = NULL;
+	row->w.cheap_idle = false;
 	/* a dump at the first frame, for the processes */
 	row->w.frames_since_dump = WATCH_DUMP_EVERY;
 	row->w.dump_cpu = 0;
@@ -362,6 +370,7 @@ int watch_all_close(struct watch_all *a)
 		return 0;
 	a->open->w.collect.processes = false;
 	a->open->w.budget = &a->budget;
+	a->open->w.cheap_idle = true;
 	a->open = NULL;
 	return nsenter_return(a->home);
 }

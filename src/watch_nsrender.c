@@ -94,7 +94,9 @@ static void row_numbers(struct lb *l, const struct watch_all *a, const struct wa
 	if (c->sockstat_inuse >= 0)
 		snprintf(inuse, sizeof(inuse), "%lld",
 			 c->sockstat_inuse + (c->sockstat6_inuse > 0 ? c->sockstat6_inuse : 0));
-	if (w->have_socks)
+	if (w->have_socks && w->from_counters && row->pool > 0) /* at most */
+		snprintf(pool, sizeof(pool), "<%.1f%%", 100 * row->pool + 0.05);
+	else if (w->have_socks)
 		snprintf(pool, sizeof(pool), "%.1f%%", 100 * row->pool);
 	lb_put(l, C_RESET, " %9s %8s", tw, rate);
 	if (a->observing) {

@@ -84,7 +84,8 @@ select_row() {
 	assert_line --regexp '^twtune watch  risk .*  all network namespaces: [0-9]+ \([0-9]+ read'
 	assert_line --regexp '^TIME_WAIT [0-9]+ in all  closes/s [0-9]+ \(TcpExt TW over 0\.2 s\)'
 	assert_line --regexp '^  RISK +NAMESPACE +TIME_WAIT +CLOSES/S +IN USE +POOL '
-	assert_line --regexp "$(row_re "$A") +300 +0 +0 +1\.1% "
+	# judged from the counters (idle: 300 of 28232 ports), the most it can be
+	assert_line --regexp "$(row_re "$A") +300 +0 +0 +<1\.1% "
 	assert_line --regexp "$(row_re "$B") +0 +0 +0 +0\.0% "
 	assert_line --regexp "$(row_re "$H") +0 .* \| $H [0-9]+$"
 	assert_line --regexp "$(row_re host) "

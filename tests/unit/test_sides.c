@@ -4,6 +4,7 @@
  * sides, entries and samples sockets_finish() leaves */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -154,8 +155,37 @@ static void test_sample(void)
 	sockets_free(&s);
 }
 
+/* ephemeral_usable against a count port by port, over ranges that start
+ * and end inside and on the edges of the bitmap's bytes. */
+static void test_usable(void)
+{
+	static uint8_t bits[8192];
+	bool same = true;
+
+	srand(7);
+	for (size_t i = 0; i < sizeof(bits); i++)
+		bits[i] = (uint8_t)(rand() & rand());
+	for (int k = 0; k < 300 && same; k++) {
+		unsigned low = (unsigned)rand() % 65536, high = (unsigned)rand() % 65536, want = 0;
+		struct ephemeral e = { low, high, k % 10 ? bits : NULL };
+
+		if (k < 4) /* one port; a range of 8 aligned; the whole space; empty */
+			e = (struct ephemeral){ k == 0 ? 8 : 0, k == 0 ? 8 : k == 1 ? 7 : k == 2 ? 65535 : 0,
+						bits };
+		if (k == 3)
+			e.low = 1;
+		for (unsigned p = e.low; p <= e.high; p++)
+			want += !ephemeral_reserved(&e, p);
+		same = ephemeral_usable(&e) == want;
+		if (!same)
+			printf("# %u-%u: %u, want %u\n", e.low, e.high, ephemeral_usable(&e), want);
+	}
+	TAP_OK(same, "ephemeral_usable: the count port by port, over 300 ranges");
+}
+
 int main(void)
 {
+	test_usable();
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run(&cases[i]);
 	test_sample();
