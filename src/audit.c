@@ -155,6 +155,11 @@ bool audit_counters_idle(const struct sock_counters *c, const struct settings *s
 	bound = (double)(c->sockstat_tw + c->sockstat_inuse + c->sockstat6_inuse);
 	return bound < thr[THR_PORT_PRESSURE_WARN] * usable &&
 	       (double)c->sockstat_tw < thr[THR_TW_BUCKETS_WARN] * (double)max &&
+	       /* the origin rules: no server port could hold server_tw_info
+		* TIME_WAIT, no destination reach client_churn_info closes/s
+		* by the estimate they take without a measured rate */
+	       (double)c->sockstat_tw < thr[THR_SERVER_TW_INFO] &&
+	       (double)c->sockstat_tw / TCP_TIMEWAIT_SECONDS < thr[THR_CLIENT_CHURN_INFO] &&
 	       (double)(c->sockstat_inuse + c->sockstat6_inuse) < thr[THR_CLOSE_WAIT_WARN] &&
 	       bound < (double)usable; /* check_narrow: no destination closes faster */
 }

@@ -44,7 +44,9 @@ struct audit {
 /* True when the counters C bound every socket count the rules judge below
  * its warn threshold THR for the settings S: TIME_WAIT plus sockets in
  * use cannot fill any destination's ports, the TIME_WAIT buckets or the
- * CLOSE_WAIT limit. False when a counter is missing. */
+ * CLOSE_WAIT limit, nor reach what the origin rules report (server_tw_info
+ * on one port, client_churn_info closes/s by the TIME_WAIT estimate).
+ * False when a counter is missing. */
 bool audit_counters_idle(const struct sock_counters *c, const struct settings *s,
 			 const double *thr);
 

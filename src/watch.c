@@ -388,7 +388,8 @@ static int dump(struct watch *w, const struct sock_counters *c, struct sock_snap
 	/* idle by its counters: only the listeners, which spares the kernel
 	 * the walk of the established table all namespaces share */
 	co.listeners_only = w->cheap_idle && w->have_settings &&
-			    audit_counters_idle(c, &w->cur, w->thresholds);
+			    audit_counters_idle(c, &w->cur, w->thresholds) &&
+			    !(w->close_rate >= w->thresholds[THR_CLIENT_CHURN_INFO]);
 	w->from_counters = co.listeners_only;
 	c0 = cpu_clock();
 	r = collect_sockets(snap, &eph, &co, &res);

@@ -96,6 +96,22 @@ select_row() {
 	[ "$output" -le 80 ]
 }
 
+@test "3500 TIME_WAIT towards one destination: dumped, not judged idle (audit: client-churn)" {
+	C="twwd-$$"
+	ip netns add "$C"
+	ip netns exec "$C" sh -c 'ip link set lo up && sysctl -qw net.ipv4.tcp_rfc1337=1'
+	ip netns exec "$C" "$SG" --port 8080 --tw-client 3500 >/dev/null
+	run -0 env COLUMNS=160 "$TWTUNE" --all-netns watch --once --interval 0.2
+	# 3500 of 28232 ports is no pressure, but could be 58 closes/s of churn:
+	# dumped (the exact share, not "<"); watch measures 0 closes/s now
+	assert_line --regexp "$(row_re "$C") +3500 +0 +[0-9]+ +12\.4% "
+	# audit, which estimates the rate from the TIME_WAIT held, reports it
+	run -0 "$TWTUNE" --all-netns audit --json --fail-on never
+	run -0 jq -r --argjson i "$(stat -Lc %i "/run/netns/$C")" \
+		'.namespaces[] | select(.netns.inode == $i) | [.judged_from_counters, (.audit.findings | map(.id) | index("client-churn") != null)] | @tsv' <<<"$output"
+	assert_output "$(printf 'false\ttrue')"
+}
+
 @test "the summary follows a generator; Enter opens a namespace, Esc comes back, q restores" {
 	start_watch --interval 0.5
 	wait_screen "$(row_re "$A") +300 "
