@@ -399,6 +399,7 @@ static int run_all(const struct watch_opts *o)
 	cmd_collect_opts(&s.all->collect);
 	s.all->collect.show = (size_t)o->top;
 	s.all->processes = !o->no_processes;
+	s.all->unbudgeted = o->once;
 	s.all->sysctl_root = G.sysctl_root;
 	s.all->proc_root = "/proc";
 	s.all->dirs = nsscan_default_dirs;

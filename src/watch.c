@@ -224,9 +224,30 @@ static bool counters_moved(const struct sock_counters *a, const struct sock_coun
 /* A dump is due when the counters c moved since the last one or
  * WATCH_DUMP_EVERY frames went by, and the last dump's CPU time fits the
  * budget since. */
+/* What the next dump is expected to cost: the last one's CPU time, or
+ * before the first, by the sockets the counters show. */
+static double dump_cost(const struct watch *w, const struct sock_counters *c)
+{
+	long long n = (c->sockstat_tw > 0 ? c->sockstat_tw : 0) +
+		      (c->sockstat_inuse > 0 ? c->sockstat_inuse : 0) +
+		      (c->sockstat6_inuse > 0 ? c->sockstat6_inuse : 0);
+
+	return w->ndumps ? w->dump_cpu : WATCH_DUMP_FIXED + (double)n * WATCH_DUMP_PER_SOCKET;
+}
+
+/* The shared budget covers the expected cost (and holds enough for it). */
+static bool budget_allows(const struct watch *w, const struct sock_counters *c)
+{
+	double cost = dump_cost(w, c);
+
+	if (cost > w->budget->cap)
+		w->budget->cap = cost;
+	return w->budget->balance >= cost;
+}
+
 static bool dump_due(const struct watch *w, const struct sock_counters *c, double now)
 {
-	if (w->budget ? w->budget->balance <= 0 : now - w->dump_at < w->dump_cpu / WATCH_DUMP_BUDGET)
+	if (w->budget ? !budget_allows(w, c) : now - w->dump_at < w->dump_cpu / WATCH_DUMP_BUDGET)
 		return false;
 	if (!w->have_socks)
 		return true;
@@ -235,10 +256,12 @@ static bool dump_due(const struct watch *w, const struct sock_counters *c, doubl
 
 void watch_budget_fill(struct watch_budget *b, double now)
 {
+	if (b->cap < WATCH_BUDGET_CAP)
+		b->cap = WATCH_BUDGET_CAP;
 	if (now > b->at)
 		b->balance += (now - b->at) * WATCH_DUMP_BUDGET;
-	if (b->balance > WATCH_BUDGET_CAP)
-		b->balance = WATCH_BUDGET_CAP;
+	if (b->balance > b->cap)
+		b->balance = b->cap;
 	b->at = now;
 }
 

@@ -132,7 +132,7 @@ static int row_start(struct watch_all *a, struct watch_nsrow *row)
 	row->w.collect.processes = false;
 	row->w.sysctl_root = a->sysctl_root;
 	row->w.netns = row->label;
-	row->w.budget = &a->budget;
+	row->w.budget = a->unbudgeted ? NULL : &a->budget;
 	row->w.cheap_idle = true;
 	r = watch_init(&row->w);
 	if (r < 0)
@@ -323,7 +323,8 @@ int watch_all_init(struct watch_all *a, double now)
 
 	snprintf(a->kernel, sizeof(a->kernel), "%s", uname(&u) == 0 ? u.release : "unknown");
 	snprintf(a->host, sizeof(a->host), "%s", uname(&u) == 0 ? u.nodename : "unknown");
-	a->budget = (struct watch_budget){ .balance = WATCH_BUDGET_CAP, .at = now };
+	a->budget = (struct watch_budget){ .balance = WATCH_BUDGET_CAP, .at = now,
+					   .cap = WATCH_BUDGET_CAP };
 	a->home = nsenter_save(a->proc_root);
 	if (a->home < 0)
 		return a->home;
@@ -369,7 +370,7 @@ int watch_all_close(struct watch_all *a)
 	if (!a->open)
 		return 0;
 	a->open->w.collect.processes = false;
-	a->open->w.budget = &a->budget;
+	a->open->w.budget = a->unbudgeted ? NULL : &a->budget;
 	a->open->w.cheap_idle = true;
 	a->open = NULL;
 	return nsenter_return(a->home);

@@ -56,6 +56,8 @@ struct watch_all {
 	/* set before watch_all_init */
 	struct collect_opts collect; /* for every namespace's dump */
 	bool processes;              /* name the processes of an opened namespace */
+	bool unbudgeted;             /* dump each namespace when due whatever it costs
+					(--once: one frame, the whole picture) */
 	const char *sysctl_root;     /* "/proc/sys" */
 	const char *proc_root;       /* "/proc" */
 	const char *const *dirs;     /* bind-mount directories (nsscan_default_dirs) */
