@@ -373,10 +373,13 @@ static int run(struct screen *s, const struct watch_opts *o)
 	r = live(s, &v, &t);
 	sig = term_signal();
 	term_leave(&t);
-	if (r < 0) {
+	if (r < 0 && s->all && s->all->lost_home)
+		errorf("watch: --all-netns: cannot go back to the original network namespace: %s",
+		       strerror(-r));
+	else if (r < 0)
 		errorf("watch: %s", strerror(-r));
+	if (r < 0)
 		return EXIT_SYSTEM;
-	}
 	if (sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT) {
 		/* the terminal is back: die of the signal, as the sender expects */
 		signal(sig, SIG_DFL);

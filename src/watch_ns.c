@@ -177,7 +177,9 @@ static int sample_row(struct watch_all *a, struct watch_nsrow *row, double now)
 		snprintf(row->why, sizeof(row->why), "cannot read its %s: %s",
 			 row->started ? "counters" : "sysctls or counters", strerror(-r));
 	row->pool = row_pool(row);
-	return nsenter_return(a->home);
+	r = nsenter_return(a->home);
+	a->lost_home = r < 0;
+	return r;
 }
 
 static void totals(struct watch_all *a)
@@ -367,13 +369,17 @@ int watch_all_open(struct watch_all *a, double now, char *why, size_t len)
 
 int watch_all_close(struct watch_all *a)
 {
+	int r;
+
 	if (!a->open)
 		return 0;
 	a->open->w.collect.processes = false;
 	a->open->w.budget = a->unbudgeted ? NULL : &a->budget;
 	a->open->w.cheap_idle = true;
 	a->open = NULL;
-	return nsenter_return(a->home);
+	r = nsenter_return(a->home);
+	a->lost_home = r < 0;
+	return r;
 }
 
 void watch_all_free(struct watch_all *a)

@@ -85,6 +85,7 @@ struct watch_all {
 	size_t nread, ngone, ndenied, nfailed;
 
 	struct watch_nsrow *open; /* the row entered with watch_all_open, or NULL */
+	bool lost_home;           /* the thread could not come back: nothing more is read */
 	bool observing;           /* --observe: the eBPF program counts every namespace */
 	double observed_window;   /* seconds counted by the last read */
 	double connects_total, failures_total; /* per second, every namespace */
