@@ -82,7 +82,7 @@ setup() {
 	run -1 env TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/bench.sh" 12x
 	assert_output "bench: N '12x': use a number of sockets"
 	run -1 env BENCH_PARTS=bogus TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/bench.sh" 10
-	assert_output "bench: BENCH_PARTS: unknown part 'bogus' (sockets, attribution, iter, allnetns, observe)"
+	assert_output "bench: BENCH_PARTS: unknown part 'bogus' (sockets, attribution, iter, allnetns, observe, watch)"
 }
 
 need_twiter() {
@@ -155,4 +155,15 @@ need_twiter() {
 	assert_output --regexp '- observe / plain, conn/s paced at 20000/s: [0-9.]+ \(target at least 0.95\)'
 	run -1 env TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/observe-bench.sh" 0
 	assert_output "observe-bench: COUNT '0': use a number of connections"
+}
+
+@test "watch-bench.sh prints its table for a small count" {
+	run env WATCH_ROUNDS=1 WATCH_WINDOW=3 TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/watch-bench.sh" 4000
+	assert_success
+	assert_output --partial '### twtune watch CPU at 4000 TIME_WAIT (20 destinations; tmux 100x32; 3 s windows; 2 slots)'
+	for l in 'watch' 'watch --no-processes'; do
+		assert_output --regexp "\| $l \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9]+ \| [0-9]+ \| [0-9]+ \| [0-9.]+ \|"
+	done
+	run -1 env TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/watch-bench.sh" 0
+	assert_output "watch-bench: N '0': use a number of sockets"
 }

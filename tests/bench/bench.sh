@@ -9,7 +9,7 @@
 #
 #   TWTUNE=./twtune BENCH=build/bench bash tests/bench/bench.sh [N...]
 #
-# BENCH_PARTS (default "sockets attribution iter allnetns observe") chooses
+# BENCH_PARTS (default "sockets attribution iter allnetns observe watch") chooses
 # the parts: "attribution" (audit naming the processes, and not, per N),
 # "allnetns" (once, below), "sockets",
 # twtune against ss and the floor, and the ways to beat the floor (groups
@@ -18,7 +18,10 @@
 # kernel, against the floor and twtune, after checking that it counts
 # exactly what twtune's sock_diag dump counts, destination by destination);
 # "observe", tests/bench/observe-bench.sh (issue 13 item 5, once, not per
-# N; OBSERVE_COUNT connections per run, default 40000).
+# N; OBSERVE_COUNT connections per run, default 40000); "watch",
+# tests/bench/watch-bench.sh (issue 14 item 3, once: the CPU share of
+# `twtune watch` with and without the processes at WATCH_N, default 400000,
+# TIME_WAIT).
 #
 # It runs at nice NICE (default -10), so that other work on the machine
 # disturbs it less. ROUNDS (default 9) caps the timed rounds; a round starts only while the
@@ -35,7 +38,7 @@ set -euo pipefail
 
 TWTUNE=${TWTUNE:-./twtune}
 BENCH=${BENCH:-build/bench}
-BENCH_PARTS=${BENCH_PARTS:-sockets attribution iter allnetns observe}
+BENCH_PARTS=${BENCH_PARTS:-sockets attribution iter allnetns observe watch}
 ROUNDS=${ROUNDS:-9}
 IDLE=${IDLE:-49}
 ALLNETNS_N=${ALLNETNS_N:-200000} # 0: no --all-netns case
@@ -371,7 +374,8 @@ for part in $BENCH_PARTS; do
 		fi
 		;;
 	observe) ;;
-	*) die "BENCH_PARTS: unknown part '$part' (sockets, attribution, iter, allnetns, observe)" ;;
+	watch) ;;
+	*) die "BENCH_PARTS: unknown part '$part' (sockets, attribution, iter, allnetns, observe, watch)" ;;
 	esac
 done
 out=$(mktemp -d)
@@ -404,4 +408,7 @@ case " $BENCH_PARTS " in
 esac
 case " $BENCH_PARTS " in
 *" observe "*) bash "$(dirname "$0")/observe-bench.sh" "${OBSERVE_COUNT:-40000}" ;;
+esac
+case " $BENCH_PARTS " in
+*" watch "*) bash "$(dirname "$0")/watch-bench.sh" "${WATCH_N:-400000}" ;;
 esac
