@@ -158,12 +158,17 @@ need_twiter() {
 }
 
 @test "watch-bench.sh prints its table for a small count" {
-	run env WATCH_ROUNDS=1 WATCH_WINDOW=3 TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/watch-bench.sh" 4000
+	run env WATCH_ROUNDS=1 WATCH_WINDOW=3 WATCH_IDLE_NS=3 TWTUNE="$TWTUNE" BENCH="$BENCH" \
+		bash "$TOP/tests/bench/watch-bench.sh" 4000
 	assert_success
-	assert_output --partial '### twtune watch CPU at 4000 TIME_WAIT (20 destinations; tmux 100x32; 3 s windows; 2 slots)'
+	assert_output --partial '### twtune watch CPU at 4000 TIME_WAIT (20 destinations; tmux 100x32; 3 s windows; 3 slots)'
 	for l in 'watch' 'watch --no-processes'; do
 		assert_output --regexp "\| $l \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9]+ \| [0-9]+ \| [0-9]+ \| [0-9.]+ \|"
 	done
+	assert_output --regexp "\| --all-netns watch \(3 idle namespaces more\) \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9]+ \| - \| - \| [0-9.]+ \|"
+	# the idle namespaces are gone again
+	run -0 bash -c "ip netns list | grep -c '^twwb-' || true"
+	assert_output 0
 	run -1 env TWTUNE="$TWTUNE" BENCH="$BENCH" bash "$TOP/tests/bench/watch-bench.sh" 0
 	assert_output "watch-bench: N '0': use a number of sockets"
 }

@@ -11,8 +11,10 @@
 # (default 30) s later, while the N are still held (the kernel's count is
 # checked at both ends). The dumps that ran in the window and the CPU of
 # the last one come from watch's footer ("dump X ms xN"). Slots alternate
-# the two modes (A B A B ...), WATCH_ROUNDS (default 3) of each. Prints the
-# minimum and median share of one core per mode.
+# the modes (A B C A B C ...), WATCH_ROUNDS (default 3) of each. The third,
+# "all-netns", runs `twtune --all-netns watch` in the slot's namespace with
+# WATCH_IDLE_NS (default 50) idle ip netns beside it: the summary of them
+# all. Prints the minimum and median share of one core per mode.
 #
 #   TWTUNE=./twtune BENCH=build/bench bash tests/bench/watch-bench.sh [N]
 #
@@ -26,7 +28,9 @@ WATCH_ROUNDS=${WATCH_ROUNDS:-3}
 WINDOW=${WATCH_WINDOW:-30}
 WARMUP=${WATCH_WARMUP:-2}
 NICE=${NICE:--10}
-export TWTUNE BENCH WINDOW WARMUP
+IDLE_NS=${WATCH_IDLE_NS:-50}
+IDLE_MADE=0
+export TWTUNE BENCH WINDOW WARMUP IDLE_NS
 
 die() {
 	echo "watch-bench: $*" >&2
@@ -50,7 +54,11 @@ footer_dumps() {
 }
 
 cleanup() {
+	local i
 	tmux -L "$SOCK" kill-server 2>/dev/null || true
+	for ((i = 1; i <= IDLE_MADE; i++)); do
+		ip netns del "twwb-$$-$i" 2>/dev/null || true
+	done
 }
 
 # One slot, inside its namespace: prints "S mode round ticks seconds dumps
@@ -73,8 +81,18 @@ slot() {
 	done
 	[ "$tw0" -ge "$n" ] || die "made $n TIME_WAIT sockets, the kernel holds $tw0"
 	made=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
-	[ "$mode" = processes ] || args=--no-processes
-	tmux -L "$SOCK" -f /dev/null new-session -d -s wb -x 100 -y 32 "exec $TWTUNE watch $args"
+	case $mode in
+	processes) args=watch ;;
+	no-processes) args="watch --no-processes" ;;
+	all-netns) # this namespace and WATCH_IDLE_NS idle ones, in one summary
+		args="--all-netns watch"
+		for ((k = 1; k <= IDLE_NS; k++)); do
+			ip netns add "twwb-$$-$k" || die "ip netns add failed"
+			IDLE_MADE=$k
+			ip -n "twwb-$$-$k" link set lo up
+		done ;;
+	esac
+	tmux -L "$SOCK" -f /dev/null new-session -d -s wb -x 100 -y 32 "exec $TWTUNE $args"
 	pid=$(tmux -L "$SOCK" list-panes -t wb -F '#{pane_pid}')
 	for ((k = 0; k < 50; k++)); do
 		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = twtune ] && break
@@ -86,12 +104,14 @@ slot() {
 	awk -v s="$start" -v t="$EPOCHREALTIME" -v w="$WINDOW" 'BEGIN { exit !(t + w < s + 58) }' ||
 		die "no room for a $WINDOW s window after $made s making the sockets"
 	d0=$(footer_dumps)
+	[ "$mode" != all-netns ] || d0="0 0" # the summary's footer has no dump count
 	t0=$EPOCHREALTIME
 	c0=$(cpu_ticks "$pid")
 	sleep "$WINDOW"
 	c1=$(cpu_ticks "$pid")
 	t1=$EPOCHREALTIME
 	d1=$(footer_dumps)
+	[ "$mode" != all-netns ] || d1="0 0"
 	tw1=$(tw_count)
 	kill -0 "$pid" 2>/dev/null || die "twtune watch exited"
 	[ "$tw1" -ge "$n" ] || die "the kernel held $tw1 TIME_WAIT sockets at the window's end, not $n"
@@ -101,7 +121,7 @@ slot() {
 }
 
 table() {
-	awk -v n="$1" -v hz="$2" '
+	awk -v n="$1" -v hz="$2" -v idle="$IDLE_NS" '
 	function median(a, k,   i, j, t) {
 		for (i = 2; i <= k; i++)
 			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
@@ -133,7 +153,9 @@ table() {
 				s = s (k > 1 ? " " : "") made[m, k]
 			}
 			printf "| %s | %.2f | %.2f | %.2f | %s | %s | %s | %s |\n", \
-				m == "processes" ? "watch" : "watch --no-processes", lo, median(a, cnt[m]), hi, t, d, c, s
+				m == "processes" ? "watch" : m == "no-processes" ? "watch --no-processes" : \
+				sprintf("--all-netns watch (%d idle namespaces more)", idle), lo, median(a, cnt[m]), hi, t, \
+				m == "all-netns" ? "-" : d, m == "all-netns" ? "-" : c, s
 			delete a
 		}
 		printf "\n(clock ticks of 1/%d s; target: a few %% of one core, the dumps within 2%%)\n", hz
@@ -161,7 +183,7 @@ export TWTUNE
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 for ((round = 1; round <= WATCH_ROUNDS; round++)); do
-	for mode in processes no-processes; do
+	for mode in processes no-processes all-netns; do
 		echo "watch-bench: $n TIME_WAIT, watch ($mode), round $round of $WATCH_ROUNDS ..." >&2
 		echo "watch-bench: load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 		# Once more in a new namespace when a slot fails (twgen short of
