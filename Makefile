@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # twtune: audit and tune the kernel settings behind TCP TIME_WAIT pressure
 #
 #   make            build ./twtune
@@ -41,7 +42,7 @@ NL_LIBS   := $(shell pkg-config --libs libnl-3.0 2>/dev/null || echo -lnl-3)
 # Debian's libiniparser-dev ships no .pc file.
 INI_CFLAGS := $(shell pkg-config --cflags iniparser 2>/dev/null || echo -I/usr/include/iniparser)
 INI_LIBS   := $(shell pkg-config --libs iniparser 2>/dev/null || echo -liniparser)
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) $(NL_CFLAGS) $(INI_CFLAGS) \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) $(SRC_INC) $(NL_CFLAGS) $(INI_CFLAGS) \
              -DPROFILEDIR='"$(PROFILEDIR)"' -MMD -MP
 LDLIBS_ALL = $(NL_LIBS) $(INI_LIBS) -lm
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
@@ -72,10 +73,15 @@ else ifneq ($(filter-out clean deps,$(or $(MAKECMDGOALS),all)),)
 $(info twtune: building without eBPF (observe): $(if $(strip $(BPF_MISSING)),missing $(strip $(BPF_MISSING)); make deps installs clang bpftool libbpf-dev,BPF=0 given))
 endif
 
-SRCS := $(filter-out %.bpf.c,$(wildcard src/*.c))
+# src/ is one folder per layer, lowest first (tests/test_helper/layers.py
+# holds the order and checks it); main.c stays at the top.
+LAYERS := util model profile kernel rules render txn watch cmd
+SRCS := $(filter-out %.bpf.c,$(wildcard src/*.c $(LAYERS:%=src/%/*.c)))
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
+# Headers are included by name from every layer's folder.
+SRC_INC := $(LAYERS:%=-iquote src/%)
 # observe.o needs libbpf and the skeleton: only the binary links it.
-LIB_OBJS := $(filter-out $(BUILD)/main.o $(BUILD)/cmd_%.o $(BUILD)/observe.o,$(OBJS))
+LIB_OBJS := $(filter-out $(BUILD)/main.o $(BUILD)/cmd/%.o $(BUILD)/kernel/observe.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_TOOLS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/*.c))
@@ -113,7 +119,7 @@ $(BUILD)/flags: FORCE
 	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
 
 $(BUILD)/%.o: src/%.c $(BUILD)/flags
-	@mkdir -p $(BUILD)
+	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -124,11 +130,11 @@ $(BUILD)/vmlinux.h:
 	@echo "  GEN     $@"
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c >$@.tmp && mv $@.tmp $@
 
-$(BUILD)/observe.bpf.o: src/observe.bpf.c src/observe.h $(BUILD)/vmlinux.h Makefile
+$(BUILD)/observe.bpf.o: src/kernel/observe.bpf.c src/kernel/observe.h $(BUILD)/vmlinux.h Makefile
 	@echo "  BPF     $<"
 	$(Q)$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
 		-ffile-prefix-map=$(CURDIR)=. -ffile-prefix-map=$(abspath $(BUILD))=build \
-		-I$(abspath $(BUILD)) -Isrc $(shell pkg-config --cflags libbpf) -c -o $@.full $<
+		-I$(abspath $(BUILD)) -Isrc/kernel $(shell pkg-config --cflags libbpf) -c -o $@.full $<
 	$(Q)$(BPFTOOL) gen object $@ $@.full && rm -f $@.full
 
 $(BUILD)/observe.skel.h: $(BUILD)/observe.bpf.o
@@ -136,7 +142,7 @@ $(BUILD)/observe.skel.h: $(BUILD)/observe.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name observe_bpf >$@.tmp && mv $@.tmp $@
 
 ifeq ($(BPF),1)
-$(BUILD)/observe.o: $(BUILD)/observe.skel.h
+$(BUILD)/kernel/observe.o: $(BUILD)/observe.skel.h
 endif
 
 $(BIN): $(OBJS)
@@ -146,25 +152,25 @@ $(BIN): $(OBJS)
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(BUILD)/tests
 	@echo "  CC      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS_ALL)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS_ALL)
 
 # Test tools that call the library link its objects (explicit rules win).
 $(BUILD)/tests/procscan_tool: tests/procscan_tool.c $(LIB_OBJS)
 	@mkdir -p $(BUILD)/tests
 	@echo "  CC      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS_ALL)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/flags
 	@mkdir -p $(BUILD)/tests
 	@echo "  CC      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LDLIBS_ALL)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS_ALL)
 
 # Test tools that drive the library link its objects.
 LIB_TOOLS := $(BUILD)/tests/nsscan_tool
 $(LIB_TOOLS): $(BUILD)/tests/%: tests/%.c $(LIB_OBJS)
 	@mkdir -p $(BUILD)/tests
 	@echo "  CC      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -pthread -Isrc $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS_ALL)
+	$(Q)$(CC) $(ALL_CFLAGS) -pthread $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS_ALL)
 
 # libFuzzer harnesses (tests/fuzz/fuzz_*.c), built with clang and
 # sanitizers against their own copy of the library objects.
@@ -176,17 +182,17 @@ FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/%)
 FUZZ_OBJS    := $(LIB_OBJS:$(BUILD)/%.o=$(FUZZ_BUILD)/%.o)
 FUZZ_CFLAGS   = -std=c11 -D_GNU_SOURCE $(WARN) -g -O1 -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
-                $(NL_CFLAGS) $(INI_CFLAGS) -DPROFILEDIR='"$(PROFILEDIR)"' -MMD -MP
+                $(SRC_INC) $(NL_CFLAGS) $(INI_CFLAGS) -DPROFILEDIR='"$(PROFILEDIR)"' -MMD -MP
 
 $(FUZZ_BUILD)/%.o: src/%.c
-	@mkdir -p $(FUZZ_BUILD)
+	@mkdir -p $(@D)
 	@echo "  FUZZCC  $<"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 	@mkdir -p $(FUZZ_BUILD)
 	@echo "  FUZZCC  $@"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< $(FUZZ_OBJS) $(LDLIBS_ALL)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LDLIBS_ALL)
 
 .SECONDARY: $(FUZZ_OBJS)
 
@@ -303,11 +309,11 @@ uninstall:
 # build flags in its own build directory (./twtune stays as it is), staged
 # by make install, then packed by contrib/debian/mkdeb (reproducible: every
 # date is SOURCE_DATE_EPOCH, the last commit's time).
-VERSION    := $(shell sed -n 's/^\#define TWTUNE_VERSION "\(.*\)"$$/\1/p' src/twtune.h)
+VERSION    := $(shell sed -n 's/^\#define TWTUNE_VERSION "\(.*\)"$$/\1/p' src/cmd/twtune.h)
 DEB_REVISION ?= 1
 DEB_BUILD  ?= $(BUILD)/deb
 DEBDIR     ?= .
-DEB_EPOCH   = $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null || stat -c %Y src/twtune.h))
+DEB_EPOCH   = $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null || stat -c %Y src/cmd/twtune.h))
 
 deb:
 	@$(MAKE) --no-print-directory deps DEPS="build deb"

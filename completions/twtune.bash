@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bash completion for twtune                                 -*- shell-script -*-
 # Commands and options are those of `twtune help` and `twtune COMMAND
 # --help` (tests/docs.bats checks it). Profile names come from `twtune

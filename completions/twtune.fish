@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fish completion for twtune. Commands and options are those of `twtune
 # help` and `twtune COMMAND --help` (tests/docs.bats checks it). Profiles
 # come from `twtune profiles --names`, given the --profile-dir options

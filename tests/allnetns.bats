@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # twtune --all-netns against the real kernel: twelve namespaces made here
 # (ip netns, CNI-like held by "pause", held only by an unshare -n process,
 # one in a Docker-like cgroup, one in a kubepods pod's when cgroup v2

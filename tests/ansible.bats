@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The Ansible module contrib/ansible/library/twtune.py and the fleet
 # playbook, run by Debian's ansible-core against localhost with
 # connection: local. Every playbook runs inside its own network namespace

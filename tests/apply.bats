@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # twtune apply and rollback, against the real kernel, each test in its own
 # network namespace with its own state directory.
 

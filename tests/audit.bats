@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # twtune audit and diff: every rule triggered by real sockets and sysctls in
 # a private namespace, scenarios that must stay ok, the JSON field by field,
 # the prediction checked against reality, Prometheus output, and a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # twtune audit --observe N on the real kernel: the eBPF window embedded in
 # the report and the JSON, the connect-failures finding with the client's
 # own counts, its predicted effect, the paths where eBPF cannot run (the

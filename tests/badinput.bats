@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Bad input: each case gets exactly one clear line on stderr, its documented
 # exit code, no crash, and leaves the sysctls as they were.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make bench's tools, on small numbers: the socket generator makes exactly
 # what it says, the floor counts what ss lists, and the driver prints its
 # tables. Timings are not checked here: `make bench` is not a timed test.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The build: gcc and clang with zero warnings under -Werror, hardening
 # flags in the binary, make install and uninstall.
 
@@ -29,19 +30,74 @@ setup() {
 	run -0 "$COPY/twtune" --version
 }
 
-@test "no call circle among the objects of src/: nothing reaches upward" {
+@test "src/ keeps its layers: no upward include or call, no circle, renderers call no rules" {
+	run -0 python3 "$TOP/tests/test_helper/layers.py" includes "$COPY/src"
+	assert_output "upward includes and include circles: none"
 	run -0 make -C "$COPY" -s WERROR=1 BUILD=build-graph twtune
-	run -0 python3 "$TOP/tests/test_helper/callgraph.py" "$COPY/build-graph"
-	assert_output "call circles: none"
-	# and the checker finds one when there is one: an object that calls
-	# back into the one that calls it
-	mkdir -p "$BATS_TEST_TMPDIR/bad"
-	printf 'int audit_run(void);\nint settings_read(void) { return audit_run(); }\n' >"$BATS_TEST_TMPDIR/cb.c"
-	cc -c -o "$BATS_TEST_TMPDIR/bad/cb.o" "$BATS_TEST_TMPDIR/cb.c"
-	printf 'int settings_read(void);\nint audit_run(void) { return settings_read(); }\n' >"$BATS_TEST_TMPDIR/ca.c"
-	cc -c -o "$BATS_TEST_TMPDIR/bad/ca.o" "$BATS_TEST_TMPDIR/ca.c"
-	run -1 python3 "$TOP/tests/test_helper/callgraph.py" "$BATS_TEST_TMPDIR/bad"
-	assert_output "call circle: ca cb"
+	run -0 python3 "$TOP/tests/test_helper/layers.py" calls "$COPY/build-graph"
+	assert_output "upward calls, call circles and rules in renderers: none"
+	# The Makefile builds the layers the checker knows, in its order.
+	run -0 python3 "$TOP/tests/test_helper/layers.py" order
+	order=$output
+	run -0 make -C "$COPY" -s --no-print-directory -pn twtune
+	assert_line "LAYERS := $order"
+}
+
+@test "the licence: COPYING is the GPL, version 2, and every source file says GPL-2.0-or-later" {
+	run -0 head -2 "$TOP/COPYING"
+	assert_line --index 0 --partial 'GNU GENERAL PUBLIC LICENSE'
+	assert_line --index 1 --partial 'Version 2, June 1991'
+	cd "$TOP"
+	files=$(find src tests completions contrib/debian .ci Makefile -type f \
+		\( -name '*.[ch]' -o -name '*.bats' -o -name '*.bash' -o -name '*.sh' -o -name '*.py' \
+		-o -name '*.zsh' -o -name Makefile -o -name run -o -path 'completions/*' \
+		-o -name mkdeb -o -name postinst -o -name prerm -o -name postrm \) \
+		-not -path '*/fixtures/*' -not -path '*/corpus/*' -not -path '*/regress/*')
+	[ "$(wc -l <<<"$files")" -gt 150 ]
+	run grep -L -m1 '^\(// \|# \)SPDX-License-Identifier: GPL-2.0-or-later$' $files
+	assert_output ''
+	# the Ansible module, as Ansible's own, is GPL-3.0-or-later
+	run -0 grep -c '^# SPDX-License-Identifier: GPL-3.0-or-later$' contrib/ansible/library/twtune.py
+	assert_output 1
+	# the kernel knows no SPDX ids: the BPF program's licence string is "GPL"
+	run -0 grep -c 'SEC("license") = "GPL";' src/kernel/observe.bpf.c
+	assert_output 1
+}
+
+@test "the layer checker catches an upward include and an include circle" {
+	t="$BATS_TEST_TMPDIR/src"
+	mkdir -p "$t/util" "$t/model" "$t/render"
+	printf '#include "b.h"\n' >"$t/util/a.h"
+	printf '#include "c.h"\n' >"$t/model/b.h"
+	printf '#include "b.h"\n' >"$t/model/c.h"
+	printf '#include "a.h"\nint main(void) { return 0; }\n' >"$t/main.c"
+	run -1 python3 "$TOP/tests/test_helper/layers.py" includes "$t"
+	assert_line "upward include: util/a.h:1 (util) includes model/b.h (model)"
+	assert_line "include circle: model/b.h model/c.h"
+	assert_equal "${#lines[@]}" 2
+	# a header that is nowhere in the tree is a fault too
+	printf '#include "gone.h"\n' >"$t/render/r.c"
+	run -1 python3 "$TOP/tests/test_helper/layers.py" includes "$t"
+	assert_line 'unknown header: render/r.c:1 includes "gone.h"'
+}
+
+@test "the layer checker catches an upward call, a call circle, and rules or qsort in a renderer" {
+	b="$BATS_TEST_TMPDIR/build"
+	mkdir -p "$b/util" "$b/model" "$b/rules" "$b/render"
+	obj() { printf '%s\n' "$2" >"$BATS_TEST_TMPDIR/x.c" && cc -c -o "$b/$1.o" "$BATS_TEST_TMPDIR/x.c"; }
+	# util calls up into model, and model calls back: upward and a circle
+	obj util/u 'int m_fn(void); int u_fn(void) { return m_fn(); }'
+	obj model/m 'int u_fn(void); int m_fn(void) { return u_fn() + 1; }'
+	obj rules/r 'int r_fn(void) { return 2; }'
+	obj render/p '#include <stdlib.h>
+int r_fn(void); static int cmp(const void *a, const void *b) { return (a > b) - (a < b); }
+int p_fn(int *v) { qsort(v, 2, sizeof(int), cmp); return r_fn(); }'
+	run -1 python3 "$TOP/tests/test_helper/layers.py" calls "$b"
+	assert_line "upward call: util/u (util) calls m_fn in model/m (model)"
+	assert_line "call circle: model/m util/u"
+	assert_line "render calls rules: render/p calls r_fn in rules/r"
+	assert_line "render sorts: render/p calls qsort"
+	assert_equal "${#lines[@]}" 4
 }
 
 @test "the unit tests, test tools, bench and fuzz harnesses build with zero warnings too" {

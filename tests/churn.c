@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* churn: a client that opens and closes connections to one destination,
  * closing first, so that its TIME_WAIT lands on this host, towards that
  * destination; test material for attribution (its comm is "twtune-churn").

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shell completions: bash driven through its completion function (with and
 # without the bash-completion package), fish through `complete -C`, zsh
 # through a real interactive zsh on a pty; all three syntax-checked by

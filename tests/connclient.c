@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* connclient: a client for the observe tests. Run it inside a private
  * network namespace.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The Debian package of make deb: built once for the file (setup_file),
 # linted, its contents listed, then installed with apt-get into a
 # throw-away root and purged again. The throw-away root is the host's own
@@ -31,7 +32,7 @@ setup_file() {
 setup() {
 	load 'test_helper/common-setup'
 	_common_setup
-	VERSION=$(sed -n 's/^#define TWTUNE_VERSION "\(.*\)"$/\1/p' "$TOP/src/twtune.h")
+	VERSION=$(sed -n 's/^#define TWTUNE_VERSION "\(.*\)"$/\1/p' "$TOP/src/cmd/twtune.h")
 	UNIT=prometheus-node-exporter-twtune
 	# The collector directory as the upper layer holds it (made by the tests,
 	# standing in for prometheus-node-exporter's).
@@ -178,6 +179,8 @@ Architecture: $(dpkg --print-architecture)"
 	assert_line -n 0 "twtune (${VERSION}-1) unstable; urgency=medium"
 	run -0 head -1 "$d/doc/twtune/copyright"
 	assert_output 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/'
+	run -0 grep -c '^License: GPL-2.0+$' "$d/doc/twtune/copyright"
+	assert_output 2
 }
 
 @test "apt-get installs it into a clean root; twtune runs from /usr/sbin and finds its profiles" {

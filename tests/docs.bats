@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The binary's own help is the source: `twtune help` names the commands and
 # global options, `twtune COMMAND --help` each command's options. The
 # option parser, the man page, the bash, zsh and fish completions and the
@@ -360,12 +361,12 @@ try_option() {
 @test "the man page's ENVIRONMENT names every variable twtune reads, and no other" {
 	# getenv("NAME") and the test hooks read through a helper by name
 	{
-		grep -ohE 'getenv\("[A-Z_]+"\)' "$TOP"/src/*.c | grep -oE '[A-Z_]{2,}'
-		grep -ohE 'env_on\("[A-Z_]+"\)' "$TOP"/src/*.c | grep -oE '[A-Z_]{2,}'
+		grep -ohE 'getenv\("[A-Z_]+"\)' "$TOP"/src/*.c "$TOP"/src/*/*.c | grep -oE '[A-Z_]{2,}'
+		grep -ohE 'env_on\("[A-Z_]+"\)' "$TOP"/src/*.c "$TOP"/src/*/*.c | grep -oE '[A-Z_]{2,}'
 	} | sort -u >"$BATS_TEST_TMPDIR/src"
 	# nothing reads the environment another way: only testhook.c's helper
 	# takes the name from its callers
-	run grep -nE 'getenv\([^"]|secure_getenv|environ\b' "$TOP"/src/*.c
+	run grep -nE 'getenv\([^"]|secure_getenv|environ\b' "$TOP"/src/*.c "$TOP"/src/*/*.c
 	assert_equal "${#lines[@]}" 1
 	assert_line --index 0 --regexp '^.*/testhook\.c:[0-9]+:.*= getenv\(name\);$'
 	# "user NAME" before the paragraph for tests, "test NAME" after it

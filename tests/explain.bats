@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Where TIME_WAIT comes from and who is behind it (issue 11), with Debian's
 # real nginx as proxy (127.0.0.1:8080) and upstream (127.0.0.1:8081), ab,
 # and our own client that closes first (churn), each test in a private

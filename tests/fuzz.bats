@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The libFuzzer harnesses of tests/fuzz/ (built by make test-tools with
 # clang, ASan and UBSan): every seed and every crash reproducer runs clean,
 # then each harness fuzzes for a few seconds from a fixed seed. Longer runs:

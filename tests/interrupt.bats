@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Interruption and file safety of apply and rollback.
 #
 # twtune's test hook TWTUNE_TEST_KILL_AT=N makes it SIGKILL itself at the
 # N-th kill point it reaches (TWTUNE_TEST_KILL_TRACE lists them; see
-# src/fileutil.h). Each run below is killed at one point, in its own network
+# src/util/fileutil.h). Each run below is killed at one point, in its own network
 # namespace with its own state and sysctl.d directories; then the kernel
 # must be unchanged or given back exactly by rollback, the persisted file
 # must be the old or the new one byte for byte, no leftover may be loaded by

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Netlink robustness: a dump recorded live (TWTUNE_DIAG_RECORD) in a private
 # namespace, then broken on purpose (tests/test_helper/nlcraft.py) and
 # replayed (TWTUNE_DIAG_REPLAY) in the same namespace. A broken dump is never

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # --netns: get, sockets and audit read another network namespace.
 
 bats_require_minimum_version 1.5.0

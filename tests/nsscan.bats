@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The pieces of --all-netns against the real kernel (build/tests/nsscan_tool
-# drives src/nsscan.c and src/nsenter.c): twelve namespaces made here, found
+# drives src/kernel/nsscan.c and src/kernel/nsenter.c): twelve namespaces made here, found
 # once each with their labels, entered and left; one whose last process
 # exits before the enter step reported gone; how /proc follows setns.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* nsscan_tool: drives src/nsscan.c and src/nsenter.c for tests/nsscan.bats.
  *
  *   nsscan_tool scan [DIR...]          one line per namespace (below), then a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # twtune observe on the real kernel: the BPF program is loaded (so it
 # passes this kernel's verifier) and counts what tests/connclient and
 # sockgen do in private network namespaces, compared with the counts the
@@ -273,7 +274,7 @@ dest() {
 	# bpftool missing: the Makefile says so and builds the rest
 	run -0 make -C "$copy" BPFTOOL="$T/no-bpftool" BUILD=build-nobpf twtune
 	assert_output --partial 'twtune: building without eBPF (observe): missing bpftool; make deps installs clang bpftool libbpf-dev'
-	refute_output --partial 'BPF     src/observe.bpf.c'
+	refute_output --partial 'BPF     src/kernel/observe.bpf.c'
 	run -0 "$copy/twtune" observe --help
 	run -4 --separate-stderr "$copy/twtune" observe --seconds 1
 	assert_equal "$stderr" "twtune: observe: twtune was built without eBPF (clang, bpftool or libbpf-dev were missing): run 'make deps' and rebuild"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* procscan_tool: runs the library's process scan (src/procscan.c) for the
  * socket inodes given, for tests/procscan.bats and manual timing.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs every test: the C unit tests and the bats files, all speaking TAP,
 # and ends with one line: "N passed, N failed".
 #   TWTUNE=path/to/twtune BUILD=path/to/build bash tests/run.sh [FILE.bats...]

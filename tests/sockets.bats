@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # twtune sockets: exact counts against the real kernel, each test in its
 # own network namespace, compared with ss and with the /proc/net fallback.
 # A listener inside the ephemeral range starts before any client connects:

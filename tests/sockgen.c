@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* sockgen: makes exact numbers of TCP sockets in given states, for the
  * tests and the benchmark. Run it inside a private network namespace.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Profile trust: as root, a profile or an included file that someone other
 # than root could have written is refused (exit 3), the way sudo treats its
 # sudoers file, unless --allow-insecure-profiles is given.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # valgrind memcheck on the read-only commands: zero errors, no definitely
 # lost bytes. Each runs in its own network namespace with live sockets
 # from sockgen, so the sock_diag and report paths are exercised.

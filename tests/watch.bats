@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # twtune watch in a real terminal: tmux, on a private server socket, runs
 # watch in a pane whose shell has its own network namespace (TIME_WAIT
 # from build/tests/sockgen, tcp_rfc1337=1); send-keys types, capture-pane

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # twtune --all-netns watch: the summary of every network namespace, in a
 # real terminal (tmux on a private socket) and with --once. Two ip netns
 # of our own (300 client TIME_WAIT in A, B idle at first), one held only

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench.sh: `make bench`. For each N (default 100000 400000), in a private
 # network namespace of its own: make N client-side TIME_WAIT sockets
 # (tests/bench/twgen), then, within their 60 s life, time the listing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* connrate: the connect()/close churn of `make bench`'s observe part (issue
  * 13 item 5). One process: a server thread accepts on 127.0.0.1, ports
  * P..Q, reads each connection to EOF and closes it; the main thread makes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* fdhold: holds N open file descriptors (of /dev/null) for SECONDS, so
  * that a benchmark has descriptors for the process scan to walk past.
  *

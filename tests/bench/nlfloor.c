@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* nlfloor: the floor of `make bench`: the least a program must do to list
  * every TCP socket over NETLINK_SOCK_DIAG. Raw AF_NETLINK, no libnl; it
  * counts the messages and decodes nothing.

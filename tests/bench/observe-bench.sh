@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # observe-bench.sh: the observe part of `make bench` (issue 13 item 5). In a
 # private network namespace, tests/bench/connrate makes COUNT loopback
 # connections (connect, then close, the client first, over 16 destination

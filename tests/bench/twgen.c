@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* twgen: makes many client-side TIME_WAIT sockets fast, for `make bench`.
  * Run it inside a private network namespace with lo up.
  *

@@ -1,10 +1,10 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* twiter.bpf.c: the kernel walk of issue 13 item 6, for `make bench` only.
  * An iter/tcp program visits every TCP socket of the namespace that made
  * the iterator (listeners first, then the established hash, which holds
  * TIME_WAIT and request socks as struct sock_common) and counts, per
  * destination (local address, remote address, remote port), the sockets
- * that use a local port twtune's model counts (src/sockets.c
+ * that use a local port twtune's model counts (src/model/sockets.c
  * sockets_account: in the ephemeral range, not a listening port). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

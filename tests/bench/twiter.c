@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* twiter: the kernel walk of issue 13 item 6, for `make bench` only. Loads
  * twiter.bpf.c (an iter/tcp program), reads the iterator once, which runs
  * it over every TCP socket of this network namespace, and reads back the
  * per-destination counts it left in a BPF hash map: the same used and
- * TIME_WAIT counts as `twtune sockets` (src/sockets.c sockets_account),
+ * TIME_WAIT counts as `twtune sockets` (src/model/sockets.c sockets_account),
  * without one sock_diag message per socket.
  *
  *   twiter [--list]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* twiter.h: what twiter.bpf.c and twiter.c share. */
 #ifndef TWITER_H
 #define TWITER_H

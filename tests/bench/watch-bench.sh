@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # watch-bench.sh: the watch part of `make bench` (issue 14 item 3). The CPU
 # share of `twtune watch` while the kernel holds N (default 400000)
 # client-side TIME_WAIT sockets towards 20 destinations. Each slot has a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* fuzz_cgroup.c: the owner of a namespace from /proc/PID/cgroup text.
  *
  * Input: the text of a cgroup file (a container can name cgroups below

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* fuzz_diag.c: the inet_diag message parser on arbitrary netlink buffers.
  *
  * Input: what TWTUNE_DIAG_RECORD writes and TWTUNE_DIAG_REPLAY reads, the

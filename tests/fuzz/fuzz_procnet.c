@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* fuzz_procnet.c: the /proc/net parsers on arbitrary bytes.
  *
  * Each input is read as every file twtune reads under /proc/net: tcp and

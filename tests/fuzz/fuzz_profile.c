@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* fuzz_profile.c: profile loading (iniparser, validation, includes) on
  * arbitrary files.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* fuzz_value.c: the value parsers on arbitrary text.
  *
  * Input: "KEY=TEXT". KEY names a sysctl of the registry (any spelling

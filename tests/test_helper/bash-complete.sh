@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Completes a command line with completions/twtune.bash the way bash does
 # on TAB at the end of LINE, and prints COMPREPLY, one per line, sorted.
 #   bash-complete.sh plain|bash-completion LINE

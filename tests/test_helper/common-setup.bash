@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared set-up for every bats file: bats-support, bats-assert, the binary
 # under test, and private network namespaces for anything that touches the
 # kernel.

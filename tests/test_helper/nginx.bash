@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Debian's nginx as a reverse proxy (127.0.0.1:8080) and its upstream
 # (127.0.0.1:8081) in a private network namespace, driven by ab.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Crafts broken sock_diag dumps from a good one recorded with
 TWTUNE_DIAG_RECORD, for TWTUNE_DIAG_REPLAY. A recording holds the requests
 (NLM_F_REQUEST) and the replies: one NLMSG_DONE for a one-walk dump

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # scenario SCRIPT, shared by the bats files that run scripts against real
 # sockets (load it after common-setup; apply, ansible and netlink keep
 # scenarios of their own).

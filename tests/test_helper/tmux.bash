@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The screen of a tmux pane on the private server $SOCK, for the tests of
 # the live view (tests/watch.bats, tests/watch_allnetns.bats).
 

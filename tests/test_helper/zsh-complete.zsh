@@ -1,4 +1,5 @@
 #!/usr/bin/zsh -f
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Completes each LINE with completions/_twtune in one real interactive zsh
 # (on a pseudo-terminal, through compinit), as TAB at the end of the line
 # would, and prints for each "== LINE" and then the matches the completion

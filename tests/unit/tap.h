@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* tap.h: the smallest TAP producer for the C unit tests */
 #ifndef TWTUNE_TAP_H
 #define TWTUNE_TAP_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_advice.c: the application-advice table, its matching and the
  * predicted-effect sentence */
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_allnetns.c: the pieces of --all-netns that need no namespace: the
  * Prometheus merge (labels, one HELP/TYPE per family, escaping) and the
  * counters bound that lets an idle namespace skip the established table */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_collect.c: the collection layer's choice of source, fallback and
  * replay, table-driven over a /proc/net directory and replay files made
  * here; and the destination iterator of the model */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_journal.c: the apply journal: parse, format, round trip, and the
  * journals that must be refused */
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_k8s.c: the Kubernetes safety table and the exact pod and docker
  * snippets */
 #include <errno.h>

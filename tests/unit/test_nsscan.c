@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_nsscan.c: owners from cgroup paths, the label of a namespace, and a
  * scan of a made-up proc tree whose ns/net links point at real nsfs files */
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_observe.c: the order of observed rows and processes, and how they
  * render (text and JSON), on synthetic observations */
 #include <arpa/inet.h>

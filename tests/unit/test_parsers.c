@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_parsers.c: the sock_diag message parser and the /proc/net parsers
  * on crafted input, good and bad */
 #include <arpa/inet.h>

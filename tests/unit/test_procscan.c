@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_procscan.c: socket inodes to processes, on a fake /proc tree made of
  * real files and "socket:[N]" symbolic links, and live on the test's own
  * sockets (in a private network namespace when root) */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_profile.c: names, paths, thresholds, and profile_load on files in a
  * temporary directory: inheritance, overrides, "default", and errors that
  * name file and line */

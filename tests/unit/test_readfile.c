@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_readfile.c: the bounded file reader and the trust policy, on files
  * in a temporary directory and on crafted stat results */
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_registry.c: the sysctl table: ids and names, lookups, removed keys,
  * every entry sane (its default, fixed or computed, parses with its own
  * type and bounds), Kubernetes safety, and the computed default read from

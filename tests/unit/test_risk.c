@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_risk.c: every rule of the risk engine on synthetic snapshots, and
  * the suggestion with its predicted effect */
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_sides.c: which side of TIME_WAIT each socket lands on, table-driven:
  * sockets in dump order (listeners before or after the TIME_WAIT they
  * explain, both families, a listener inside the ephemeral range), and the

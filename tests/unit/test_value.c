@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_value.c: strict parsing and normalising of sysctl values, against
  * every registry key's bounds */
 #include <errno.h>

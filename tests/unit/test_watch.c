@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_watch.c: the watch model fed by hand (watch_step) and its frames
  * at many terminal sizes: widths and heights kept, the footer last,
  * escapes only with colour, the sorts, the rates and the ring */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* test_watch_ns.c: the keys of the live view decoded (term.c), the
  * shared dump budget, and the summary of every namespace (watch_ns.h)
  * built by hand: its sorts, the selection kept through them and on

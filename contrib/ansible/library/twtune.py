@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 # -*- coding: utf-8 -*-
 # Ansible module for twtune: apply a TIME_WAIT tuning profile idempotently,
 # roll it back, or return the audit as facts. It only runs the twtune

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* cmd_allnetns_audit.c: twtune --all-netns audit and diff: one summary
+ * table (or one JSON document, one Prometheus exposition) of every
+ * network namespace, then the full report of those at or above warn. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "cmd_allnetns.h"
+#include "cmd_audit.h"
+#include "commands.h"
+#include "prommerge.h"
+#include "report.h"
+#include "twtune.h"
+
+/* One line of the summary table; the full report, when it is kept. */
+struct ns_row {
+	char label[NSSCAN_LABEL];
+	unsigned long long inode;
+	enum ns_status status;
+	char why[200];
+	long long sockets, tw; /* -1: not known */
+	double pressure;       /* worst destination's share of usable ports (from
+				  counters: the most it can be) */
+	enum severity risk;
+	bool from_counters;
+	char top[120];         /* title of the highest finding */
+	char *report;          /* text, or NULL */
+};
+
+struct audit_all {
+	struct audit_opts o;
+	bool is_diff;
+	struct profile prof;
+	struct json j;
+	struct prom_merge pm;
+	struct ns_row *rows;
+	size_t nrows, cap;
+	int worst;             /* highest risk of the namespaces read, -1 before */
+	int err;               /* -ENOMEM while collecting the rows */
+	bool host_from_self;   /* PID 1's namespace could not be read */
+};
+
+static void summarize(struct ns_row *row, const struct audit *a, const struct report *r)
+{
+	const struct sock_snapshot *s = a->have_socks ? &a->socks : NULL;
+	const struct sock_counters *c = s ? &s->counters : NULL;
+	struct ephemeral e = settings_ephemeral(&a->current);
+	unsigned usable = ephemeral_usable(&e);
+
+	row->risk = a->before.risk;
+	row->from_counters = a->from_counters;
+	row->sockets = row->tw = -1;
+	if (s && a->from_counters)
+		row->sockets = c->sockstat_inuse + c->sockstat6_inuse + c->sockstat_tw;
+	else if (s)
+		row->sockets = (long long)s->total;
+	if (c)
+		row->tw = c->sockstat_tw >= 0 ? c->sockstat_tw
+					       : (long long)s->states[TCP_STATE_TIME_WAIT];
+	if (s && usable && a->from_counters) /* at most: every socket to one destination */
+		row->pressure = (double)row->sockets / usable;
+	else if (s && usable)
+		worst_dest(&a->current, s, usable, &row->pressure);
+	snprintf(row->top, sizeof(row->top), "-");
+	for (size_t i = 0; i < r->before->n; i++)
+		if (r->before->f[i].sev == r->before->risk && r->before->risk > SEV_OK) {
+			snprintf(row->top, sizeof(row->top), "%s: %s", r->before->f[i].id,
+				 r->before->f[i].title);
+			break;
+		}
+}
+
+/* The full text report, with the pod's or container's snippet. */
+static char *full_text(const struct audit_all *A, const struct ns_visit *v,
+		       const struct report *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "\n");
+	all_netns_text_header(f, v);
+	(A->is_diff ? report_diff_text : report_text)(f, r);
+	if (report_ndiff(r) && (v->ns->owner.pod_uid[0] || v->ns->owner.container[0])) {
+		fprintf(f, "\nthe change for %s %s:\n", v->ns->owner.pod_uid[0] ? "pod" : "container",
+			v->ns->owner.pod_uid[0] ? v->ns->owner.pod_uid : v->ns->owner.container);
+		cmd_audit_snippet(f, r, v->ns->owner.pod_uid[0] ? FMT_K8S : FMT_DOCKER);
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void prom_add(struct audit_all *A, const struct ns_visit *v, const struct report *r)
+{
+	char label[2 * NSSCAN_LABEL], labels[3 * NSSCAN_LABEL], *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f) {
+		A->err = -ENOMEM;
+		return;
+	}
+	snprintf(labels, sizeof(labels), "netns=\"%llu\",netns_label=\"%s\"", v->ns->inode,
+		 prom_label_escape(v->ns->label, label, sizeof(label)));
+	fprintf(f, "# HELP twtune_netns_read Whether the namespace could be read (0: gone or "
+		   "denied).\n# TYPE twtune_netns_read gauge\ntwtune_netns_read %d\n",
+		v->status == NS_READ);
+	if (r) {
+		fprintf(f, "# HELP twtune_netns_judged_from_counters Whether only listeners were "
+			   "dumped: the counters showed the namespace idle.\n"
+			   "# TYPE twtune_netns_judged_from_counters gauge\n"
+			   "twtune_netns_judged_from_counters %d\n",
+			r->collected && r->obs->socks && A->rows[A->nrows - 1].from_counters);
+		report_prometheus(f, r);
+	}
+	if (fclose(f) != 0 || prommerge_add(&A->pm, buf, len, labels) < 0)
+		A->err = -ENOMEM;
+	free(buf);
+}
+
+static void render_one(struct audit_all *A, struct ns_visit *v, const struct report *r)
+{
+	struct ns_row *row = &A->rows[A->nrows - 1];
+
+	switch (A->o.format) {
+	case FMT_JSON:
+		all_netns_json_entry(&A->j, v);
+		json_bool(&A->j, "judged_from_counters", row->from_counters);
+		if (r && A->is_diff)
+			report_diff_json_member(&A->j, "diff", r);
+		else if (r)
+			report_json_member(&A->j, "audit", r);
+		else
+			json_null(&A->j, A->is_diff ? "diff" : "audit");
+		json_obj_end(&A->j);
+		break;
+	case FMT_PROMETHEUS:
+		prom_add(A, v, r);
+		break;
+	case FMT_K8S:
+	case FMT_DOCKER:
+		printf("%s# netns %s (inode %llu)%s%s\n", A->o.format == FMT_K8S ? "---\n" : "",
+		       v->ns->label, v->ns->inode, r ? "" : ": ", r ? "" : v->why);
+		if (r)
+			cmd_audit_snippet(stdout, r, A->o.format);
+		break;
+	case FMT_TEXT:
+		if (r && (row->risk >= SEV_WARN || G.verbosity > 0)) {
+			row->report = full_text(A, v, r);
+			if (!row->report)
+				A->err = -ENOMEM;
+		}
+		break;
+	}
+}
+
+static struct ns_row *new_row(struct audit_all *A, const struct ns_visit *v)
+{
+	struct ns_row *row;
+
+	if (A->nrows == A->cap) {
+		size_t c = A->cap ? A->cap * 2 : 16;
+		struct ns_row *p = realloc(A->rows, c * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		A->rows = p;
+		A->cap = c;
+	}
+	row = &A->rows[A->nrows++];
+	memset(row, 0, sizeof(*row));
+	snprintf(row->label, sizeof(row->label), "%s", v->ns->label);
+	row->inode = v->ns->inode;
+	row->sockets = row->tw = -1;
+	return row;
+}
+
+static void audit_visit(struct ns_visit *v, void *arg)
+{
+	struct audit_all *A = arg;
+	struct audit_ctx ctx;
+	struct ns_row *row = new_row(A, v);
+	struct audit a;
+	struct report r;
+	char err[512];
+
+	if (!row) {
+		A->err = -ENOMEM;
+		return;
+	}
+	A->host_from_self = v->scan->host_from_self;
+	if (v->status == NS_READ) {
+		cmd_audit_ctx(&ctx);
+		ctx.netns = v->ns->label;
+		ctx.cheap_idle = true;
+		if (audit_run(&a, &ctx, A->o.profile ? &A->prof : NULL, A->o.interval, err,
+			      sizeof(err)) < 0) {
+			audit_free(&a);
+			v->status = NS_FAILED;
+			snprintf(v->why, sizeof(v->why), "%s", err);
+			v->rc = EXIT_SYSTEM;
+		}
+	}
+	row->status = v->status;
+	snprintf(row->why, sizeof(row->why), "%.199s", v->status == NS_READ ? "" : v->why);
+	if (v->status != NS_READ) {
+		render_one(A, v, NULL);
+		return;
+	}
+	audit_report(&a, A->o.profile ? A->prof.name : NULL, A->o.top, &r);
+	summarize(row, &a, &r);
+	if ((int)row->risk > A->worst)
+		A->worst = (int)row->risk;
+	if (!A->is_diff && (int)row->risk >= A->o.fail_on)
+		v->rc = EXIT_RISK;
+	render_one(A, v, &r);
+	audit_free(&a);
+}
+
+static void print_summary(const struct audit_all *A)
+{
+	size_t nread = 0, ncounters = 0;
+
+	for (size_t i = 0; i < A->nrows; i++) {
+		nread += A->rows[i].status == NS_READ;
+		ncounters += A->rows[i].from_counters;
+	}
+	printf("twtune %s --all-netns: %zu network namespaces, %zu read\n",
+	       A->is_diff ? "diff" : "audit", A->nrows, nread);
+	if (A->host_from_self)
+		printf("note: /proc/1/ns/net cannot be read here: \"host\" is the namespace twtune "
+		       "runs in\n");
+	printf("\n");
+	printf("%-20s %-11s %8s %9s %8s %-6s %-8s %s\n", "LABEL", "INODE", "SOCKETS", "TIME_WAIT",
+	       "PRESSURE", "RISK", "JUDGED", "TOP FINDING");
+	for (size_t i = 0; i < A->nrows; i++) {
+		const struct ns_row *w = &A->rows[i];
+		char pressure[32];
+
+		if (w->status != NS_READ) {
+			printf("%-20.20s %-11llu %8s %9s %8s %-6s %-8s %s\n", w->label, w->inode, "-",
+			       "-", "-", ns_status_name(w->status), "-", w->why);
+			continue;
+		}
+		snprintf(pressure, sizeof(pressure), "%s%.0f%%",
+			 w->from_counters && w->sockets > 0 ? "<" : "",
+			 w->pressure * 100 + (w->from_counters ? 0.5 : 0));
+		printf("%-20.20s %-11llu %8lld %9lld %8s %-6s %-8s %s\n", w->label, w->inode,
+		       w->sockets, w->tw, pressure, severity_name(w->risk),
+		       w->from_counters ? "counters" : "dump", w->top);
+	}
+	if (ncounters)
+		printf("\njudged from counters: %zu namespace%s whose TIME_WAIT plus sockets in use "
+		       "cannot reach a warn threshold; only their listeners were dumped\n",
+		       ncounters, ncounters == 1 ? "" : "s");
+	for (size_t i = 0; i < A->nrows; i++)
+		if (A->rows[i].report)
+			fputs(A->rows[i].report, stdout);
+}
+
+int all_netns_audit(int argc, char **argv, bool is_diff)
+{
+	struct audit_all A = { .is_diff = is_diff, .worst = -1 };
+	int rc = cmd_audit_parse(argc, argv, is_diff, &A.o);
+
+	if (rc != EXIT_OK)
+		return rc < 0 ? EXIT_OK : rc;
+	if (A.o.profile && (rc = cmd_load_profile(argv[0], A.o.profile, &A.prof)) != EXIT_OK)
+		return rc;
+	if (A.o.format == FMT_JSON)
+		all_netns_json_begin(&A.j);
+	rc = all_netns_each(argv[0], audit_visit, &A);
+	if (A.o.format == FMT_JSON)
+		all_netns_json_end(&A.j);
+	else if (A.o.format == FMT_PROMETHEUS)
+		prommerge_write(&A.pm, stdout);
+	else if (A.o.format == FMT_TEXT)
+		print_summary(&A);
+	if (A.err) {
+		errorf("%s: --all-netns: %s", argv[0], strerror(-A.err));
+		rc = EXIT_SYSTEM;
+	}
+	for (size_t i = 0; i < A.nrows; i++)
+		free(A.rows[i].report);
+	free(A.rows);
+	prommerge_free(&A.pm);
+	if (A.o.profile)
+		profile_free(&A.prof);
+	return rc;
+}

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* cmd_audit.c: twtune audit [--json | --format FMT] [--fail-on SEV] [--interval SEC]
+ * [--observe SEC] [--top N] [--no-processes] [PROFILE], and twtune diff [--json] PROFILE */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "cmd_audit.h"
+#include "commands.h"
+#include "k8s.h"
+#include "observation.h"
+#include "report.h"
+#include "sockets_render.h"
+#include "twtune.h"
+
+static int parse_format(const char *cmd, const char *arg, bool is_diff, enum format *fmt)
+{
+	static const char *const names[] = { "text", "json", "prometheus", "k8s", "docker" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(arg, names[i]) && !(is_diff && i == FMT_PROMETHEUS)) {
+			*fmt = (enum format)i;
+			return EXIT_OK;
+		}
+	return usage_error(cmd, "--format '%s': use %s", arg,
+			   is_diff ? "text, json, k8s or docker"
+				   : "text, json, prometheus, k8s or docker");
+}
+
+int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o)
+{
+	static const struct option audit_opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "fail-on", required_argument, NULL, 'F' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "observe", required_argument, NULL, 'o' },
+		{ "top", required_argument, NULL, 't' },
+		{ "no-processes", no_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct option diff_opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = argv[0];
+	int opt, rc = EXIT_OK;
+	long long n;
+
+	*o = (struct audit_opts){ .format = FMT_TEXT, .fail_on = SEV_CRIT, .top = 5,
+				   .processes = !is_diff };
+	while ((opt = cmd_next_opt(argc, argv, is_diff ? diff_opts : audit_opts, &rc)) != -1) {
+		switch (opt) {
+		case CMD_DONE:
+			return rc == EXIT_OK ? -1 : rc;
+		case 'j':
+			o->format = FMT_JSON;
+			break;
+		case 'f':
+			rc = parse_format(cmd, optarg, is_diff, &o->format);
+			if (rc != EXIT_OK)
+				return rc;
+			break;
+		case 'F':
+			if (!strcmp(optarg, "never"))
+				o->fail_on = SEV_CRIT + 1;
+			else if (!strcmp(optarg, "warn") || !strcmp(optarg, "crit") ||
+				 !strcmp(optarg, "info"))
+				o->fail_on = severity_parse(optarg);
+			else
+				return usage_error(cmd, "--fail-on '%s': use info, warn, crit or never",
+						   optarg);
+			break;
+		case 'i':
+			if (parse_ll(optarg, 0, 3600, &n) < 0)
+				return usage_error(cmd, "--interval '%s': use whole seconds 0..3600",
+						   optarg);
+			o->interval = (double)n;
+			break;
+		case 'P':
+			o->processes = false;
+			break;
+		case 'o':
+			if (parse_ll(optarg, 1, 86400, &o->observe) < 0)
+				return usage_error(cmd, "--observe '%s': use whole seconds 1..86400",
+						   optarg);
+			break;
+		case 't':
+			if (parse_ll(optarg, 0, 10000, &n) < 0)
+				return usage_error(cmd, "--top '%s': use a number 0..10000", optarg);
+			o->top = (size_t)n;
+			break;
+		}
+	}
+	if (is_diff && optind >= argc)
+		return usage_error(cmd, "missing PROFILE");
+	if (optind + 1 < argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
+	o->profile = optind < argc ? argv[optind] : NULL;
+	return EXIT_OK;
+}
+
+int cmd_audit_snippet(FILE *f, const struct report *r, enum format fmt)
+{
+	struct k8s_change c[SYSCTL_COUNT];
+	char names[SYSCTL_COUNT][96];
+	size_t n = k8s_changes(r->current, r->target, c, names);
+
+	return fmt == FMT_DOCKER ? k8s_render_docker(f, c, n) : k8s_render_pod(f, c, n);
+}
+
+static void render(const struct report *r, const struct audit_opts *o, bool is_diff)
+{
+	if (o->format == FMT_K8S || o->format == FMT_DOCKER)
+		cmd_audit_snippet(stdout, r, o->format);
+	else if (is_diff)
+		(o->format == FMT_JSON ? report_diff_json : report_diff_text)(stdout, r);
+	else if (o->format == FMT_JSON)
+		report_json(stdout, r);
+	else if (o->format == FMT_PROMETHEUS)
+		report_prometheus(stdout, r);
+	else
+		report_text(stdout, r);
+}
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* --observe: the eBPF window before the snapshot. 0 with *w filled, or
+ * -1 with why[] saying what is missing (the audit goes on without it). */
+static int observe_window(const struct audit_opts *o, struct obs_window *w, char *why,
+			  size_t len)
+{
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	struct observe_opts oo = { .btf_path = observe_test_btf() };
+	struct observe_session *s;
+	struct obs_failure f;
+	int r;
+
+	if (observe_start(&oo, &s, &f) < 0) {
+		observe_failure_text(&f, why, len);
+		return -1;
+	}
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	/* Said once attached (tests wait for it); -q silences it. */
+	if (G.verbosity >= 0)
+		fprintf(stderr, "twtune: audit: observe: attached; watching for %lld s (Ctrl-C ends "
+				"early)\n", o->observe);
+	observe_wait(s, (double)o->observe, &stop_requested);
+	r = observe_collect(s, w);
+	observe_stop(s);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (r < 0) {
+		snprintf(why, len, "cannot read the eBPF maps: %s", strerror(-r));
+		return -1;
+	}
+	return 0;
+}
+
+static int run(int argc, char **argv, bool is_diff)
+{
+	struct audit_opts o;
+	struct audit_ctx ctx;
+	struct profile prof;
+	struct audit a;
+	struct report r;
+	struct obs_window win;
+	char err[512], skipped[300] = "";
+	bool observed = false;
+	int rc = cmd_audit_parse(argc, argv, is_diff, &o);
+
+	if (rc != EXIT_OK)
+		return rc < 0 ? EXIT_OK : rc;
+	if (o.profile && (rc = cmd_load_profile(argv[0], o.profile, &prof)) != EXIT_OK)
+		return rc;
+	cmd_audit_ctx(&ctx);
+	ctx.collect.processes = o.processes;
+	ctx.collect.show = o.top;
+	if (o.observe) {
+		observed = observe_window(&o, &win, skipped, sizeof(skipped)) == 0;
+		if (observed)
+			ctx.observed = &win;
+		else
+			warnf("%s: observation skipped: %s", argv[0], skipped);
+	}
+	if (audit_run(&a, &ctx, o.profile ? &prof : NULL, o.interval, err, sizeof(err)) < 0) {
+		errorf("%s: %s", argv[0], err);
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
+	if (!a.have_socks) {
+		char why[300];
+
+		warnf("%s: cannot list sockets (%s); judging the settings only", argv[0],
+		      sockets_failure(&a.collected, a.sock_err, why, sizeof(why)));
+	}
+	audit_report(&a, o.profile ? prof.name : NULL, o.top, &r);
+	r.observe_skipped = o.observe && !observed ? skipped : NULL;
+	render(&r, &o, is_diff);
+	if (!is_diff && (int)a.before.risk >= o.fail_on)
+		rc = EXIT_RISK;
+	audit_free(&a);
+out:
+	if (observed)
+		observation_free(&win);
+	if (o.profile)
+		profile_free(&prof);
+	return rc;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+	return run(argc, argv, false);
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	return run(argc, argv, true);
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* cmd_profiles.c: twtune profiles [--json | --names] */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "commands.h"
+#include "json.h"
+#include "output.h"
+#include "profile.h"
+#include "twtune.h"
+
+enum mode { TEXT, JSON, NAMES };
+
+struct listing {
+	enum mode mode;
+	struct json j;
+	size_t n;
+};
+
+static void visit(const char *name, const char *path, const struct profile *p, const char *error,
+		  void *ctx)
+{
+	struct listing *l = ctx;
+	const char *desc = p && p->description ? p->description : "";
+
+	l->n++;
+	switch (l->mode) {
+	case NAMES:
+		printf("%s\n", name);
+		break;
+	case JSON:
+		json_obj_begin(&l->j, NULL);
+		json_str(&l->j, "name", name);
+		json_str(&l->j, "description", p ? desc : NULL);
+		json_str(&l->j, "path", path);
+		json_str(&l->j, "error", error);
+		json_obj_end(&l->j);
+		break;
+	case TEXT:
+		if (error)
+			printf("%s%-18s%s %sbroken: %s%s\n", color(C_BOLD), name, color(C_RESET),
+			       color(C_RED), error, color(C_RESET));
+		else
+			printf("%s%-18s%s %s\n%-18s %s%s%s\n", color(C_BOLD), name, color(C_RESET),
+			       desc, "", color(C_DIM), path, color(C_RESET));
+		break;
+	}
+}
+
+int cmd_profiles(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "names", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct listing l = { .mode = TEXT };
+	struct profile_search sp;
+	int opt, rc = EXIT_OK;
+
+	while ((opt = cmd_next_opt(argc, argv, opts, &rc)) != -1) {
+		if (opt == CMD_DONE)
+			return rc;
+		if (l.mode != TEXT)
+			return usage_error("profiles", "--json and --names exclude each other");
+		l.mode = opt == 'j' ? JSON : NAMES;
+	}
+	if (optind < argc)
+		return usage_error("profiles", "unexpected argument '%s'", argv[optind]);
+	cmd_profile_search(&sp);
+	if (l.mode == JSON) {
+		json_init(&l.j, stdout);
+		json_arr_begin(&l.j, NULL);
+	}
+	profile_foreach(&sp, visit, &l);
+	if (l.mode == JSON) {
+		json_arr_end(&l.j);
+		json_end(&l.j);
+	} else if (l.mode == TEXT && l.n == 0) {
+		fprintf(stderr, "twtune: no profiles found in:");
+		for (size_t i = 0; i < sp.ndirs; i++)
+			fprintf(stderr, " %s", sp.dirs[i]);
+		fputc('\n', stderr);
+	}
+	profile_search_free(&sp);
+	return rc;
+}

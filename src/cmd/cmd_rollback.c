@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* cmd_rollback.c: twtune rollback: put back the journalled values (the
+ * originals, from before the first apply since the last rollback) and the
+ * persisted file */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "audit.h"
+#include "cmd_txn.h"
+#include "commands.h"
+#include "fileutil.h"
+#include "output.h"
+#include "persist.h"
+#include "twtune.h"
+
+struct rollback_ctx {
+	const struct apply_opts *o;
+	struct journal j;
+	struct settings cur;
+	struct plan pl;
+	bool none;           /* no journal */
+	bool persist;        /* the persisted file differs from its copy */
+	bool have_gen;
+	unsigned long long gen; /* the lock's generation before the kernel was read */
+	struct outcome out;
+};
+
+/* The journal and the plan back to it, and whether the persisted file
+ * differs from its copy; EXIT_OK (c->none when there is no journal), or
+ * EXIT_SYSTEM after one line. */
+static int rollback_plan(struct rollback_ctx *c)
+{
+	const char *dir = c->o->state_dir;
+	char err[600];
+	int r;
+
+	journal_free(&c->j);
+	plan_free(&c->pl);
+	settings_free(&c->cur);
+	c->none = false;
+	r = journal_load(dir, &c->j, err, sizeof(err));
+	if (r == -ENOENT) {
+		c->none = true;
+		return EXIT_OK;
+	}
+	if (r < 0)
+		return txn_journal_error("rollback", dir, r, err);
+	if (settings_read(&c->cur, G.sysctl_root, err, sizeof(err)) < 0 ||
+	    plan_from_journal(&c->j, &c->cur, &c->pl, err, sizeof(err)) < 0) {
+		errorf("rollback: %s", err);
+		return EXIT_SYSTEM;
+	}
+	if (c->j.persist_path && c->j.persist != PERSIST_NONE) {
+		int rc = txn_check_persist_path("rollback", c->j.persist_path);
+
+		if (rc != EXIT_OK)
+			return rc;
+	}
+	r = persist_differs(&c->j, dir);
+	if (r < 0) {
+		errorf("rollback: %s/%s %s", dir, JOURNAL_PERSIST_COPY, txn_file_problem(r));
+		return EXIT_SYSTEM;
+	}
+	c->persist = r > 0;
+	return EXIT_OK;
+}
+
+/* "# values from before PROFILE (applied TIME): KEYS", for each apply the
+ * values that change date from. */
+static void print_origins(const struct rollback_ctx *c)
+{
+	for (size_t o = 0; o < c->j.norigin; o++) {
+		enum sysctl_id keys[SYSCTL_COUNT];
+		size_t n = 0;
+		char list[1024];
+
+		for (size_t i = 0; i < c->pl.ndiff; i++) {
+			enum sysctl_id k = c->pl.all[c->pl.diff[i]].key;
+
+			if (txn_origin_of(&c->j, k) == &c->j.origin[o])
+				keys[n++] = k;
+		}
+		if (!n)
+			continue;
+		txn_key_list(keys, n, list, sizeof(list));
+		printf("%s# values from before %s (applied %s): %s%s\n", color(C_DIM),
+		       c->j.origin[o].profile, c->j.origin[o].time, list, color(C_RESET));
+	}
+}
+
+static void rollback_show(const struct rollback_ctx *c)
+{
+	const struct journal *j = &c->j;
+
+	printf("%s# rollback of %s (applied %s)%s\n", color(C_BOLD), j->profile ? j->profile : "?",
+	       j->time ? j->time : "?", color(C_RESET));
+	txn_print_changes(&c->pl);
+	print_origins(c);
+	if (c->persist)
+		printf("%s %s\n", j->persist == PERSIST_ABSENT ? "remove" : "restore", j->persist_path);
+}
+
+/* Under the lock: plans again when another apply or rollback ran since
+ * the journal and the kernel were read, then runs the transaction. */
+static int rollback_commit(struct rollback_ctx *c)
+{
+	const struct apply_opts *o = c->o;
+	struct rollback_result res;
+	unsigned long long gen;
+	int rc, lock, r;
+
+	if ((r = stdout_check()) < 0) {
+		errorf("rollback: cannot write output: %s; nothing was changed", strerror(-r));
+		return EXIT_SYSTEM;
+	}
+	lock = txn_lock_state("rollback", o, &gen);
+	if (lock < 0)
+		return -lock;
+	rc = !c->have_gen || gen != c->gen ? rollback_plan(c) : EXIT_OK;
+	if (rc != EXIT_OK || c->none)
+		goto out;
+	c->out.profile = c->j.profile;
+	c->out.changed = c->pl.ndiff > 0 || c->persist;
+	c->out.persisted = c->persist ? c->j.persist_path : NULL;
+	rc = EXIT_SYSTEM;
+	if (rollback_run(&c->pl, &c->j, G.sysctl_root, o->state_dir, c->persist, &res) < 0) {
+		if (res.stage == ROLLBACK_WRITE)
+			txn_report_write_failure("rollback", &res.write);
+		else
+			errorf("rollback: the kernel values are back, but %s could not be restored: %s",
+			       c->j.persist_path, strerror(-res.err));
+		goto out;
+	}
+	if (res.journal_err < 0)
+		warnf("rollback: cannot remove the journal: %s", strerror(-res.journal_err));
+	test_kill_point("done");
+	stdout_lost_note("the rollback was done");
+	if (!o->json && c->out.changed)
+		printf("rolled back %zu change%s\n", c->pl.ndiff, c->pl.ndiff == 1 ? "" : "s");
+	else if (!o->json)
+		printf("no changes: the values are already those before the apply\n");
+	rc = EXIT_OK;
+out:
+	close(lock);
+	return rc;
+}
+
+int cmd_rollback(int argc, char **argv)
+{
+	struct apply_opts o;
+	struct rollback_ctx c = { .o = &o, .out = { .cmd = "rollback" } };
+	char err[600];
+	int rc = txn_parse_opts(argc, argv, false, &o);
+
+	if (rc != EXIT_OK)
+		return rc < 0 ? EXIT_OK : rc;
+	c.out.pl = &c.pl;
+	c.out.journal = &c.j;
+	/* Nothing is read from a state directory others could have written. */
+	rc = txn_check_state_dir("rollback", o.state_dir, false, &c.none);
+	if (rc == EXIT_OK && !c.none) {
+		if (!o.check)
+			c.have_gen = journal_generation(o.state_dir, &c.gen) == 0;
+		rc = rollback_plan(&c);
+	}
+	if (rc != EXIT_OK || c.none)
+		goto out;
+	c.out.changed = c.pl.ndiff > 0 || c.persist;
+	if (!o.check && c.pl.ndiff && plan_check_writable(&c.pl, G.sysctl_root, err, sizeof(err)) < 0) {
+		errorf("rollback: %s", err);
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
+	if (!o.json)
+		rollback_show(&c);
+	if (o.check) {
+		if (!o.json)
+			printf("check: nothing was written\n");
+		c.out.profile = c.j.profile;
+		c.out.persisted = c.persist ? c.j.persist_path : NULL;
+	} else {
+		if (c.out.changed && !o.yes)
+			rc = txn_confirm("rollback",
+					 "roll back to the values from before the first apply since the last rollback");
+		if (rc == EXIT_OK)
+			rc = rollback_commit(&c);
+	}
+out:
+	if (rc == EXIT_OK && c.none) {
+		c.out.changed = false;
+		if (!o.json)
+			printf("nothing to roll back: no journal in %s\n", o.state_dir);
+	}
+	if (rc == EXIT_OK && o.json)
+		txn_print_json(&c.out, o.check);
+	journal_free(&c.j);
+	plan_free(&c.pl);
+	settings_free(&c.cur);
+	return rc;
+}

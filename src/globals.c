@@ -1,7 +1,0 @@
-/* globals.c: the global options, with their defaults */
-#include "twtune.h"
-
-struct globals G = {
-	.sysctl_root = "/proc/sys",
-	.proc_net = "/proc/net",
-};

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* netns.h: entering another network namespace (--netns) */
+#ifndef TWTUNE_NETNS_H
+#define TWTUNE_NETNS_H
+
+#include <stddef.h>
+
+/* Enters the network namespace NAME (/run/netns/NAME, as `ip netns add`
+ * makes it) or PATH (e.g. /proc/PID/ns/net). Must run before anything
+ * opens /proc/sys, /proc/net or a netlink socket: all of them follow the
+ * namespace of the thread at the time they are opened. 0 or -errno; on
+ * error `path` holds what was tried. */
+int netns_enter(const char *arg, char *path, size_t len);
+
+#endif

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* sysctl.c: reading and writing registry keys under a sysctl root */
+#include "sysctl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "profile.h"
+#include "readfile.h"
+
+#define RAW_MAX (1024 * 1024)
+
+static int open_key(const char *root, const char *path, int flags)
+{
+	char full[4096];
+	int n = snprintf(full, sizeof(full), "%s/%s", root, path);
+
+	if (n < 0 || (size_t)n >= sizeof(full))
+		return -ENAMETOOLONG;
+	n = open(full, flags | O_CLOEXEC | O_NOCTTY);
+	return n < 0 ? -errno : n;
+}
+
+int sysctl_read_raw(const char *root, const char *path, char **out)
+{
+	char full[4096];
+	int n = snprintf(full, sizeof(full), "%s/%s", root, path);
+
+	*out = NULL;
+	if (n < 0 || (size_t)n >= sizeof(full))
+		return -ENAMETOOLONG;
+	return readfile(full, RAW_MAX, 0, out, NULL);
+}
+
+int sysctl_read(const char *root, const struct sysctl_def *d, struct sysval *out)
+{
+	char *raw, why[128];
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = sysctl_read_raw(root, d->path, &raw);
+	if (r < 0)
+		return r;
+	r = sysval_parse(d, raw, out, why, sizeof(why));
+	free(raw);
+	return r == -ENOMEM ? r : r < 0 ? -EINVAL : 0;
+}
+
+void sysctl_read_all(const char *root, struct sysctl_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	for (size_t i = 0; i < SYSCTL_COUNT; i++)
+		st->err[i] = sysctl_read(root, &sysctl_table[i], &st->val[i]);
+}
+
+void sysctl_state_free(struct sysctl_state *st)
+{
+	for (size_t i = 0; i < SYSCTL_COUNT; i++)
+		sysval_free(&st->val[i]);
+}
+
+const char *sysctl_default(const char *root, const struct sysctl_def *d, char *buf, size_t len)
+{
+	char *raw;
+	int r;
+
+	if (d->kernel_default || !d->default_fn)
+		return d->kernel_default;
+	if (sysctl_read_raw(root, d->default_source, &raw) < 0)
+		return NULL;
+	r = d->default_fn(raw, buf, len);
+	free(raw);
+	return r < 0 ? NULL : buf;
+}
+
+int sysctl_write(const char *root, const struct sysctl_def *d, const struct sysval *v)
+{
+	const char *text = sysval_write_text(v);
+	size_t len = strlen(text);
+	ssize_t n;
+	int fd, r = 0;
+
+	if (d->flags & SYSCTL_READONLY)
+		return -EPERM;
+	fd = open_key(root, d->path, O_WRONLY);
+	if (fd < 0)
+		return fd;
+	do
+		n = write(fd, text, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		r = -errno;
+	else if ((size_t)n != len)
+		r = -EIO;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+int sysctl_root_check(const char *root)
+{
+	struct stat st;
+	char path[4096];
+
+	if (stat(root, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	snprintf(path, sizeof(path), "%s/net/ipv4", root);
+	if (stat(path, &st) < 0)
+		return -errno;
+	return 0;
+}
+
+int sysctl_profile_target(const struct profile *p, enum sysctl_id id, const char *root,
+			  struct sysval *out)
+{
+	const struct profile_setting *s = &p->sysctl[id];
+	const struct sysctl_def *d = &sysctl_table[id];
+	char buf[32], why[128];
+	const char *def;
+
+	memset(out, 0, sizeof(*out));
+	if (!s->set)
+		return -ENOENT;
+	if (!s->use_default)
+		return sysval_copy(out, &s->val);
+	def = sysctl_default(root, d, buf, sizeof(buf));
+	if (!def)
+		return -ENODATA;
+	return sysval_parse(d, def, out, why, sizeof(why)) == -ENOMEM ? -ENOMEM : 0;
+}

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* origin_render.c: "where TIME_WAIT comes from": the sides of TIME_WAIT,
+ * their keys, shares, close rates and processes, as text and JSON */
+#include "sockets_render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "output.h"
+#include "owners.h"
+#include "procscan.h"
+
+#define WIDTH 100
+
+const char *sockets_procs_problem(const struct sock_snapshot *s, char *buf, size_t len)
+{
+	const struct procscan_result *r;
+
+	if (!s->procs_asked)
+		return NULL;
+	if (!s->procs) {
+		snprintf(buf, len, "processes not resolved: cannot scan /proc (%s)",
+			 strerror(-s->procs_err));
+		return buf;
+	}
+	r = &s->procs->res;
+	if (r->complete)
+		return NULL;
+	snprintf(buf, len, "not all processes resolved: %zu of %zu sockets have no owner found: %s",
+		 r->unresolved, r->inodes, procscan_why_str(r->why));
+	return buf;
+}
+
+static void key_server(const struct port_entry *e, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	addr_str(&e->local, a, sizeof(a));
+	snprintf(buf, len, e->local.family == AF_INET6 ? "local [%s]:%u" : "local %s:%u", a,
+		 e->port);
+}
+
+static void key_client(const struct dest *d, char *buf, size_t len)
+{
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+
+	addr_str(&d->local, l, sizeof(l));
+	addr_str(&d->remote, r, sizeof(r));
+	snprintf(buf, len, d->remote.family == AF_INET6 ? "%s -> [%s]:%u" : "%s -> %s:%u", l, r,
+		 d->rport);
+}
+
+/* One row: side, key (on a line of its own when too wide), numbers, and
+ * the processes cut to the 100th column. */
+static void row(FILE *f, const char *side, const char *key, unsigned long long tw,
+		unsigned long long all, double rate, const char *procs)
+{
+	enum { KEY = 32 };
+	int col;
+
+	if ((int)strlen(key) > KEY) {
+		fprintf(f, "  %-6s  %s\n", side, key);
+		col = fprintf(f, "  %-6s  %-*s", "", KEY, "");
+	} else {
+		col = fprintf(f, "  %-6s  %-*s", side, KEY, key);
+	}
+	col += fprintf(f, " %9llu %6.1f%% %8.1f", tw, all ? 100.0 * (double)tw / (double)all : 0.0,
+		       rate);
+	if (procs && *procs)
+		fprintf(f, "  %.*s", WIDTH - col - 2 > 0 ? WIDTH - col - 2 : 0, procs);
+	fputc('\n', f);
+}
+
+static void sample_note(FILE *f, bool *said, const struct owners *o)
+{
+	if (*said || !o->asked || o->live <= o->sampled)
+		return;
+	*said = true;
+	fprintf(f, "  %sprocesses from a sample of %u live sockets per entry%s\n", color(C_DIM),
+		SOCKETS_SAMPLE, color(C_RESET));
+}
+
+static void text_servers(FILE *f, const struct sock_snapshot *s, double close_rate, size_t top,
+			 bool *sampled)
+{
+	const struct port_entry **e = top ? calloc(top, sizeof(*e)) : NULL;
+	size_t n = e ? sockets_top_servers(s, e, top) : 0;
+	char key[96], procs[256];
+
+	for (size_t i = 0; i < n; i++) {
+		struct owners o;
+
+		owners_server(s, e[i], &o);
+		key_server(e[i], key, sizeof(key));
+		row(f, "server", key, e[i]->time_wait, sockets_tw_sides(s),
+		    sockets_side_rate(s, e[i]->time_wait, close_rate),
+		    o.asked ? owners_str(&o, procs, sizeof(procs)) : "");
+		sample_note(f, sampled, &o);
+	}
+	if (s->nservers > n)
+		fprintf(f, "  %s(%zu more server ports)%s\n", color(C_DIM), s->nservers - n,
+			color(C_RESET));
+	free(e);
+}
+
+static void text_clients(FILE *f, const struct sock_snapshot *s, double close_rate, size_t top,
+			 bool *sampled)
+{
+	const struct dest **d = top ? calloc(top, sizeof(*d)) : NULL;
+	size_t n = d ? sockets_top(s, d, top) : 0;
+	char key[120], procs[256];
+
+	for (size_t i = 0; i < n; i++) {
+		struct owners o;
+
+		if (!d[i]->time_wait)
+			continue;
+		owners_dest(s, d[i], &o);
+		key_client(d[i], key, sizeof(key));
+		row(f, "client", key, d[i]->time_wait, sockets_tw_sides(s),
+		    sockets_side_rate(s, d[i]->time_wait, close_rate),
+		    o.asked ? owners_str(&o, procs, sizeof(procs)) : "");
+		sample_note(f, sampled, &o);
+	}
+	free(d);
+}
+
+void sockets_text_origin(FILE *f, const struct sock_snapshot *s, double close_rate, size_t top)
+{
+	unsigned long long all = sockets_tw_sides(s);
+	bool sampled = false;
+	char why[300];
+
+	fprintf(f, "\n%swhere TIME_WAIT comes from%s: %llu (server side %llu, client side %llu, "
+		   "other %llu)\n",
+		color(C_BOLD), color(C_RESET), all, s->tw_server, s->tw_client, s->tw_other);
+	if (!all)
+		return;
+	fprintf(f, "  %-6s  %-32s %9s %7s %8s%s\n", "side", "key", "TIME_WAIT", "share",
+		"closes/s", s->procs_asked ? "  processes" : "");
+	text_servers(f, s, close_rate, top, &sampled);
+	text_clients(f, s, close_rate, top, &sampled);
+	if (s->tw_other)
+		row(f, "other", "fixed local port, no listener", s->tw_other, all,
+		    sockets_side_rate(s, s->tw_other, close_rate), "");
+	if (sockets_procs_problem(s, why, sizeof(why)))
+		fprintf(f, "  %s\n", why);
+}
+
+static void json_owners(struct json *j, const struct owners *o)
+{
+	if (!o->asked) {
+		json_null(j, "processes");
+		return;
+	}
+	json_arr_begin(j, "processes");
+	for (size_t i = 0; i < o->n; i++) {
+		json_obj_begin(j, NULL);
+		json_int(j, "pid", o->v[i].pid);
+		json_str(j, "comm", o->v[i].comm);
+		json_str(j, "exe", o->v[i].exe && o->v[i].exe[0] ? o->v[i].exe : NULL);
+		json_str(j, "user", o->v[i].user);
+		json_str(j, "cgroup", o->v[i].cgroup);
+		json_uint(j, "established", o->v[i].established);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_uint(j, "live", o->live);
+	json_uint(j, "live_sampled", o->sampled);
+}
+
+void sockets_json_dest_owners(struct json *j, const struct sock_snapshot *s, const struct dest *d,
+			      double close_rate)
+{
+	struct owners o;
+
+	owners_dest(s, d, &o);
+	json_double(j, "rate_per_second", sockets_side_rate(s, d->time_wait, close_rate), 2);
+	json_owners(j, &o);
+}
+
+void sockets_json_origin(struct json *j, const struct sock_snapshot *s, double close_rate,
+			 size_t top)
+{
+	const struct port_entry **e = top ? calloc(top, sizeof(*e)) : NULL;
+	size_t n = e ? sockets_top_servers(s, e, top) : 0;
+	char a[INET6_ADDRSTRLEN], why[300];
+
+	json_obj_begin(j, "time_wait_sides");
+	json_uint(j, "server", s->tw_server);
+	json_uint(j, "client", s->tw_client);
+	json_uint(j, "other", s->tw_other);
+	json_obj_end(j);
+	json_uint(j, "server_ports_total", s->nservers);
+	json_arr_begin(j, "server_side");
+	for (size_t i = 0; i < n; i++) {
+		struct owners o;
+
+		owners_server(s, e[i], &o);
+		json_obj_begin(j, NULL);
+		json_str(j, "local", addr_str(&e[i]->local, a, sizeof(a)));
+		json_uint(j, "port", e[i]->port);
+		json_uint(j, "time_wait", e[i]->time_wait);
+		json_double(j, "rate_per_second", sockets_side_rate(s, e[i]->time_wait, close_rate), 2);
+		json_owners(j, &o);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_uint(j, "other_time_wait", s->tw_other);
+	json_obj_begin(j, "process_scan");
+	json_bool(j, "asked", s->procs_asked);
+	json_bool(j, "complete", s->procs && s->procs->res.complete);
+	json_str(j, "problem", sockets_procs_problem(s, why, sizeof(why)));
+	if (s->procs) {
+		json_uint(j, "inodes", s->procs->res.inodes);
+		json_uint(j, "resolved", s->procs->res.resolved);
+		json_str(j, "why", s->procs->res.complete ? NULL : procscan_why_str(s->procs->res.why));
+	}
+	json_obj_end(j);
+	free(e);
+}

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* audit.h: gather what the rules judge (sysctls, sockets, counters) and
+ * assess it, now and with the proposed values */
+#ifndef TWTUNE_AUDIT_H
+#define TWTUNE_AUDIT_H
+
+#include <sys/utsname.h>
+
+#include "collect.h"
+#include "observation.h"
+#include "profile.h"
+#include "view.h"
+#include "risk.h"
+#include "sockets.h"
+
+/* Where an audit reads from: filled by the command from the global
+ * options. */
+struct audit_ctx {
+	const char *sysctl_root;     /* usually /proc/sys */
+	const char *netns;           /* the --netns argument, or NULL for the current one */
+	struct collect_opts collect; /* the sockets and counters */
+	/* Judge an idle namespace from its counters: when TIME_WAIT plus the
+	 * sockets in use (sockstat, sockstat6) cannot reach any warn
+	 * threshold, dump the listeners only (collect.listeners_only). */
+	bool cheap_idle;
+	const struct obs_window *observed; /* audit --observe: the eBPF window, or NULL */
+};
+
+struct audit {
+	struct settings current, target;
+	struct sock_snapshot socks;
+	struct collect_result collected; /* how the sockets were read */
+	bool have_socks;
+	int sock_err;                /* why sockets could not be read */
+	const char *netns;           /* as in audit_ctx */
+	struct observation obs;
+	double thresholds[THR_COUNT_];
+	struct assessment before, after;
+	const char *unsupported[17]; /* NULL-terminated */
+	char kernel[sizeof(((struct utsname *)0)->release)];
+	char netns_id[64];
+	bool from_counters;          /* cheap_idle took: only listeners were dumped */
+};
+
+/* True when the counters C bound every socket count the rules judge below
+ * its warn threshold THR for the settings S: TIME_WAIT plus sockets in
+ * use cannot fill any destination's ports, the TIME_WAIT buckets or the
+ * CLOSE_WAIT limit, nor reach what the origin rules report (server_tw_info
+ * on one port, client_churn_info closes/s by the TIME_WAIT estimate).
+ * False when a counter is missing. */
+bool audit_counters_idle(const struct sock_counters *c, const struct settings *s,
+			 const double *thr);
+
+/* The current values of every key under sysctl_root, and the computed
+ * default of tcp_max_tw_buckets. 0 or -errno with err set. */
+int settings_read(struct settings *s, const char *sysctl_root, char *err, size_t errlen);
+
+/* Reads everything ctx names and assesses it. p (may be NULL) gives the
+ * target and thresholds; without it the target is the suggestion.
+ * interval > 0 samples the close rate over that many seconds. 0 or -errno
+ * with err set. */
+int audit_run(struct audit *a, const struct audit_ctx *ctx, const struct profile *p,
+	      double interval, char *err, size_t errlen);
+void audit_free(struct audit *a);
+/* The report of an audit, for report_*(). */
+void audit_report(const struct audit *a, const char *profile, size_t top, struct report *r);
+
+#endif

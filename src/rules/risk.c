@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* risk.c: the risk rules. Kernel semantics from ../shared/FACTS.md,
+ * checked against net/ipv4/tcp_ipv4.c (tcp_twsk_unique), inet_hashtables.c
+ * (__inet_hash_connect) and tcp_minisocks.c (tcp_time_wait). */
+#include "risk.h"
+#include "risk_rules.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+static enum severity by_threshold(double v, double warn, double crit)
+{
+	return v >= crit ? SEV_CRIT : v >= warn ? SEV_WARN : SEV_OK;
+}
+
+static const struct dest **top_dests(const struct observation *o, size_t n, size_t *got)
+{
+	const struct dest **top;
+
+	*got = 0;
+	if (!o->socks || !o->socks->ndests)
+		return NULL;
+	top = calloc(n, sizeof(*top));
+	if (top)
+		*got = sockets_top(o->socks, top, n);
+	return top;
+}
+
+static void describe_dest(const struct dest *d, char *buf, size_t len)
+{
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+
+	addr_str(&d->local, l, sizeof(l));
+	addr_str(&d->remote, r, sizeof(r));
+	snprintf(buf, len, d->remote.family == AF_INET6 ? "%s -> [%s]:%u" : "%s -> %s:%u", l, r,
+		 d->rport);
+}
+
+static void check_port_exhaustion(const struct settings *s, const struct observation *o,
+				  const double *thr, struct finding *f)
+{
+	struct ephemeral e = settings_ephemeral(s);
+	unsigned usable = ephemeral_usable(&e);
+	const struct dest *worst;
+	double worst_p;
+	size_t n = 0;
+	const struct dest **top;
+
+	if (!o->socks) {
+		risk_title(f, "socket pressure not measured");
+		return;
+	}
+	worst = worst_dest(s, o->socks, usable, &worst_p);
+	risk_ev_num(f, "usable_ports", usable);
+	risk_ev_num(f, "capacity_per_second", usable / (double)TCP_TIMEWAIT_SECONDS);
+	if (!worst) {
+		risk_title(f, "no outgoing connections hold ephemeral ports");
+		return;
+	}
+	f->sev = by_threshold(worst_p, thr[THR_PORT_PRESSURE_WARN], thr[THR_PORT_PRESSURE_CRIT]);
+	{
+		char name[120];
+
+		describe_dest(worst, name, sizeof(name));
+		risk_title(f, "%s uses %u of %u usable ports (%.0f%%)%s", name,
+		      dest_used_effective(s, worst), usable, worst_p * 100,
+		      reuse_applies(s, worst) && worst->time_wait ? ", TIME_WAIT reusable" : "");
+	}
+	risk_ev_num(f, "worst_pressure", worst_p);
+	top = top_dests(o, 3, &n);
+	for (size_t i = 0; i < n; i++) {
+		char name[120];
+
+		describe_dest(top[i], name, sizeof(name));
+		risk_ev_text(f, "destination", "%s used %u, TIME_WAIT %u%s", name, top[i]->used,
+			top[i]->time_wait, reuse_applies(s, top[i]) ? " (reusable)" : "");
+	}
+	free(top);
+	risk_ev_num(f, "close_rate_per_second", o->close_rate);
+	risk_dest_application(o, worst, sockets_side_rate(o->socks, worst->time_wait, o->close_rate),
+			      f);
+	if (f->sev < SEV_WARN)
+		return;
+	/* TIME_WAIT is most of the load and reuse does not apply: reuse it. */
+	if (!reuse_applies(s, worst) && worst->time_wait * 2 >= worst->used) {
+		risk_fix(f, SYSCTL_TCP_TW_REUSE, "1");
+		if (settings_num(s, SYSCTL_TCP_TIMESTAMPS, 1) == 0)
+			risk_fix(f, SYSCTL_TCP_TIMESTAMPS, "1");
+	} else {
+		unsigned need = (unsigned)ceil(dest_used_effective(s, worst) /
+					      (thr[THR_PORT_PRESSURE_WARN] * 0.99));
+		unsigned lo, hi;
+
+		risk_wider_range(s, need, &lo, &hi);
+		if (lo < e.low || hi > e.high)
+			risk_fix(f, SYSCTL_IP_LOCAL_PORT_RANGE, "%u %u", lo, hi);
+	}
+}
+
+static void check_tw_buckets(const struct settings *s, const struct observation *o,
+			     const double *thr, struct finding *f)
+{
+	long long max = settings_num(s, SYSCTL_TCP_MAX_TW_BUCKETS, -1);
+	long long tw = o->socks ? o->socks->counters.sockstat_tw : -1;
+	long long overflow = o->socks ? o->socks->counters.tw_overflow : -1;
+	double ratio;
+
+	if (tw < 0 && o->socks)
+		tw = (long long)o->socks->states[TCP_STATE_TIME_WAIT];
+	if (tw < 0 || max < -1) {
+		risk_title(f, "TIME_WAIT count not available");
+		return;
+	}
+	ratio = max > 0 ? (double)tw / (double)max : 1;
+	risk_ev_num(f, "time_wait", (double)tw);
+	risk_ev_num(f, "max_tw_buckets", (double)max);
+	risk_ev_num(f, "ratio", ratio);
+	if (overflow >= 0)
+		risk_ev_num(f, "TCPTimeWaitOverflow", (double)overflow);
+	if (o->overflow_delta >= 0)
+		risk_ev_num(f, "overflow_during_interval", (double)o->overflow_delta);
+	f->sev = by_threshold(ratio, thr[THR_TW_BUCKETS_WARN], thr[THR_TW_BUCKETS_CRIT]);
+	if (max <= 0) {
+		f->sev = SEV_CRIT;
+		risk_title(f, "tcp_max_tw_buckets = %lld: no socket can enter TIME_WAIT", max);
+	} else if (overflow > 0 && max <= o->max_tw_observed && o->overflow_delta != 0) {
+		/* The counter only grows: with --interval, crit means it grew
+		 * just now. A raised limit (a prediction) is judged by ratio. */
+		f->sev = SEV_CRIT;
+		risk_title(f, "TIME_WAIT overflowed %lld times: closing sockets skip TIME_WAIT", overflow);
+	} else if (overflow > 0 && max <= o->max_tw_observed) {
+		f->sev = f->sev > SEV_WARN ? f->sev : SEV_WARN;
+		risk_title(f, "TIME_WAIT overflowed %lld times before, not during the last %.0f s", overflow,
+		      o->interval);
+	} else {
+		risk_title(f, "%lld TIME_WAIT sockets of %lld buckets (%.0f%%)", tw, max, ratio * 100);
+	}
+	if (f->sev >= SEV_WARN) {
+		long long want = (long long)ceil(tw / (thr[THR_TW_BUCKETS_WARN] * 0.99));
+		long long p2 = 1;
+
+		while (p2 < want && p2 < (1LL << 30))
+			p2 <<= 1;
+		if (o->socks && overflow > 0 && p2 <= max)
+			p2 = max * 2;
+		if (s->max_tw_default > p2)
+			p2 = s->max_tw_default;
+		if (p2 > max)
+			risk_fix(f, SYSCTL_TCP_MAX_TW_BUCKETS, "%lld", p2);
+	}
+}
+
+static void check_tw_lowered(const struct settings *s, const struct observation *o,
+			     const double *thr, struct finding *f)
+{
+	long long max = settings_num(s, SYSCTL_TCP_MAX_TW_BUCKETS, -1);
+
+	(void)o;
+	(void)thr;
+	if (s->max_tw_default < 0) {
+		risk_title(f, "kernel default of tcp_max_tw_buckets unknown");
+		return;
+	}
+	risk_ev_num(f, "max_tw_buckets", (double)max);
+	risk_ev_num(f, "kernel_default", (double)s->max_tw_default);
+	if (max >= s->max_tw_default) {
+		risk_title(f, "tcp_max_tw_buckets is not below the kernel default");
+		return;
+	}
+	f->sev = SEV_WARN;
+	risk_title(f, "tcp_max_tw_buckets = %lld is below the kernel default %lld", max,
+	      s->max_tw_default);
+	risk_fix(f, SYSCTL_TCP_MAX_TW_BUCKETS, "%lld", s->max_tw_default);
+}
+
+static void check_reuse_timestamps(const struct settings *s, const struct observation *o,
+				   const double *thr, struct finding *f)
+{
+	long long reuse = settings_num(s, SYSCTL_TCP_TW_REUSE, 2);
+	long long ts = settings_num(s, SYSCTL_TCP_TIMESTAMPS, 1);
+
+	(void)o;
+	(void)thr;
+	risk_ev_num(f, "tcp_tw_reuse", (double)reuse);
+	risk_ev_num(f, "tcp_timestamps", (double)ts);
+	if (reuse == 0 || ts != 0) {
+		risk_title(f, "tcp_tw_reuse has the timestamps it needs");
+		return;
+	}
+	f->sev = SEV_WARN;
+	risk_title(f, "tcp_tw_reuse = %lld does nothing while tcp_timestamps = 0", reuse);
+	risk_fix(f, SYSCTL_TCP_TIMESTAMPS, "1");
+}
+
+static void check_parity(const struct settings *s, const struct observation *o, const double *thr,
+			 struct finding *f)
+{
+	struct ephemeral e = settings_ephemeral(s);
+
+	(void)o;
+	(void)thr;
+	risk_ev_num(f, "low", e.low);
+	risk_ev_num(f, "high", e.high);
+	if (e.low % 2 != e.high % 2 || e.low == e.high) {
+		risk_title(f, "ip_local_port_range ends differ in parity");
+		return;
+	}
+	f->sev = SEV_WARN;
+	risk_title(f, "ip_local_port_range %u %u: both ends are %s", e.low, e.high,
+	      e.low % 2 ? "odd" : "even");
+	if (e.high < 65535)
+		risk_fix(f, SYSCTL_IP_LOCAL_PORT_RANGE, "%u %u", e.low, e.high + 1);
+	else
+		risk_fix(f, SYSCTL_IP_LOCAL_PORT_RANGE, "%u %u", e.low + 1, e.high);
+}
+
+static void check_listeners(const struct settings *s, const struct observation *o,
+			    const double *thr, struct finding *f)
+{
+	const struct sysval *res = settings_get(s, SYSCTL_IP_LOCAL_RESERVED_PORTS);
+	struct ephemeral e = settings_ephemeral(s);
+	char list[256] = "";
+	size_t used = 0, bad = 0;
+
+	(void)thr;
+	if (!o->socks) {
+		risk_title(f, "listeners not measured");
+		return;
+	}
+	for (size_t i = 0; i < o->socks->nlisteners; i++) {
+		const struct listener *l = &o->socks->listeners[i];
+		char a[INET6_ADDRSTRLEN];
+
+		if (l->port < e.low || l->port > e.high || port_isset(e.reserved, l->port))
+			continue;
+		bad++;
+		risk_ev_text(f, "listener", "%s port %u", addr_str(&l->addr, a, sizeof(a)), l->port);
+		if (used >= sizeof(list) - 8)
+			continue;
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%u", used ? "," : "",
+					 l->port);
+	}
+	if (!bad) {
+		risk_title(f, "no unreserved listening port inside the ephemeral range");
+		return;
+	}
+	f->sev = SEV_WARN;
+	risk_title(f, "%zu listening port%s inside %u-%u not reserved: %s", bad, bad == 1 ? "" : "s",
+	      e.low, e.high, list);
+	risk_fix(f, SYSCTL_IP_LOCAL_RESERVED_PORTS, "%s%s%s", res && res->text[0] ? res->text : "",
+	    res && res->text[0] ? "," : "", list);
+}
+
+/* The close rate towards the busiest destination: the total rate, shared
+ * out by each destination's TIME_WAIT count (count / 60 s without
+ * --interval, so it only exceeds the capacity when measured). */
+static double worst_dest_rate(const struct observation *o)
+{
+	unsigned long long total = 0, worst = 0;
+
+	if (!o->socks)
+		return 0;
+	for (const struct dest *d = sockets_dests(o->socks, NULL); d; d = sockets_dests(o->socks, d)) {
+		total += d->time_wait;
+		worst = d->time_wait > worst ? d->time_wait : worst;
+	}
+	return total ? o->close_rate * (double)worst / (double)total : 0;
+}
+
+static void check_narrow(const struct settings *s, const struct observation *o, const double *thr,
+			 struct finding *f)
+{
+	struct ephemeral e = settings_ephemeral(s);
+	unsigned usable = ephemeral_usable(&e);
+	double capacity = usable / (double)TCP_TIMEWAIT_SECONDS;
+	double floor_ = thr[THR_MIN_USABLE_PORTS], rate = worst_dest_rate(o);
+	unsigned lo, hi, need = (unsigned)floor_;
+
+	risk_ev_num(f, "usable_ports", usable);
+	risk_ev_num(f, "floor", floor_);
+	risk_ev_num(f, "capacity_per_second", capacity);
+	risk_ev_num(f, "busiest_destination_close_rate", rate);
+	if (usable < floor_) {
+		f->sev = SEV_WARN;
+		risk_title(f, "%u usable ephemeral ports, below the floor of %.0f", usable, floor_);
+	} else if (rate > capacity) {
+		f->sev = SEV_WARN;
+		need = (unsigned)ceil(rate * TCP_TIMEWAIT_SECONDS);
+		risk_title(f, "the busiest destination closes %.0f connections/s, above the %.0f/s "
+			 "its ports sustain", rate, capacity);
+	} else {
+		risk_title(f, "%u usable ephemeral ports", usable);
+		return;
+	}
+	risk_wider_range(s, need, &lo, &hi);
+	if (lo < e.low || hi > e.high)
+		risk_fix(f, SYSCTL_IP_LOCAL_PORT_RANGE, "%u %u", lo, hi);
+}
+
+static void check_fin_timeout(const struct settings *s, const struct observation *o,
+			      const double *thr, struct finding *f)
+{
+	long long v = settings_num(s, SYSCTL_TCP_FIN_TIMEOUT, 60);
+
+	(void)o;
+	(void)thr;
+	risk_ev_num(f, "tcp_fin_timeout", (double)v);
+	if (v == 60) {
+		risk_title(f, "tcp_fin_timeout is the kernel default");
+		return;
+	}
+	f->sev = v < 5 ? SEV_WARN : SEV_INFO;
+	risk_title(f, "tcp_fin_timeout = %lld does not shorten TIME_WAIT (60 s, fixed)", v);
+	if (f->sev >= SEV_WARN)
+		risk_fix(f, SYSCTL_TCP_FIN_TIMEOUT, "60");
+}
+
+static void check_close_wait(const struct settings *s, const struct observation *o,
+			     const double *thr, struct finding *f)
+{
+	unsigned long long n;
+
+	(void)s;
+	if (!o->socks) {
+		risk_title(f, "CLOSE_WAIT not measured");
+		return;
+	}
+	n = o->socks->states[TCP_STATE_CLOSE_WAIT];
+	risk_ev_num(f, "close_wait", (double)n);
+	f->sev = by_threshold((double)n, thr[THR_CLOSE_WAIT_WARN], thr[THR_CLOSE_WAIT_CRIT]);
+	risk_title(f, "%llu sockets in CLOSE_WAIT%s", n,
+	      f->sev >= SEV_WARN ? ": an application is not closing its sockets" : "");
+}
+
+const struct rule rule_table[RULE_COUNT] = {
+	[RULE_PORT_EXHAUSTION] = { "port-exhaustion",
+	  "Each (local IP, remote IP, remote port) has its own pool of usable ports; the side that "
+	  "closes first holds its port in TIME_WAIT for 60 s, and connect() fails with "
+	  "EADDRNOTAVAIL when the pool is empty.",
+	  check_port_exhaustion, false },
+	[RULE_CONNECT_FAILURES] = { "connect-failures",
+	  "connect() fails with EADDRNOTAVAIL, and bind() to port 0 with EADDRINUSE, when no "
+	  "ephemeral port is free for the destination (or the source address): observed over eBPF "
+	  "with audit --observe, this is exhaustion happening, not a prediction.",
+	  check_connect_failures, false },
+	[RULE_TW_BUCKET_PRESSURE] = { "tw-bucket-pressure",
+	  "Above tcp_max_tw_buckets a closing socket skips TIME_WAIT silently; only TcpExt "
+	  "TCPTimeWaitOverflow counts it, and the connection loses TIME_WAIT's protection.",
+	  check_tw_buckets, false },
+	[RULE_TW_BUCKETS_LOWERED] = { "tw-buckets-lowered",
+	  "Lowering tcp_max_tw_buckets does not make TIME_WAIT shorter: it hides exhaustion by "
+	  "dropping TIME_WAIT, at the cost of the protection against old duplicate segments.",
+	  check_tw_lowered, false },
+	[RULE_TW_REUSE_NEEDS_TIMESTAMPS] = { "tw-reuse-needs-timestamps",
+	  "tcp_twsk_unique() reuses a TIME_WAIT port only when the old connection carried TCP "
+	  "timestamps; with tcp_timestamps = 0 reuse never happens.",
+	  check_reuse_timestamps, false },
+	[RULE_PORT_RANGE_PARITY] = { "port-range-parity",
+	  "connect() tries ports of the low end's parity first and bind() the other half; "
+	  "same-parity ends make them share a half, and the kernel warns about it.",
+	  check_parity, false },
+	[RULE_LISTENER_IN_EPHEMERAL_RANGE] = { "listener-in-ephemeral-range",
+	  "An outgoing connection may take a port inside ip_local_port_range before a service "
+	  "binds it, and the service fails to start with EADDRINUSE; reserved ports are never "
+	  "handed out.",
+	  check_listeners, false },
+	[RULE_PORT_RANGE_NARROW] = { "port-range-narrow",
+	  "Without reuse one destination sustains about usable / 60 new connections per second, "
+	  "since each closed connection keeps its port for 60 s.",
+	  check_narrow, false },
+	[RULE_FIN_TIMEOUT_MYTH] = { "fin-timeout-myth",
+	  "tcp_fin_timeout bounds orphaned FIN_WAIT_2 sockets only; TIME_WAIT lasts 60 s "
+	  "(TCP_TIMEWAIT_LEN) whatever it says, and very low values cut off slow peers.",
+	  check_fin_timeout, false },
+	[RULE_CLOSE_WAIT_LEAK] = { "close-wait-leak",
+	  "CLOSE_WAIT means the peer has closed and the local application has not: no sysctl "
+	  "ends it, only the application closing its sockets.",
+	  check_close_wait, false },
+	[RULE_SERVER_CLOSES_FIRST] = { "server-closes-first",
+	  "A local service that closes its connections first keeps the TIME_WAIT on its own "
+	  "listening port, 60 s for each connection; it uses none of the ephemeral ports, but "
+	  "counts against tcp_max_tw_buckets, and each one was a connection opened and closed.",
+	  check_server_closes_first, true },
+	[RULE_CLIENT_CHURN] = { "client-churn",
+	  "A local client that opens and closes connections towards one destination, closing "
+	  "first, holds one of that destination's ephemeral ports in TIME_WAIT for 60 s per "
+	  "connection: about usable / 60 new connections per second without reuse.",
+	  check_client_churn, true },
+};
+const size_t nrules = RULE_COUNT;
+_Static_assert(sizeof(rule_table) / sizeof(rule_table[0]) == RULE_COUNT, "one rule per enum rule_id");
+
+static const char exhaustion_advice[] =
+	"keep-alive or connection pooling towards that destination (the side that closes first "
+	"holds the TIME_WAIT); more source addresses or destination ports; "
+	"IP_BIND_ADDRESS_NO_PORT for clients that bind() before connect()";
+
+static const char client_churn_sysctl[] =
+	"after the application fix: tcp_tw_reuse = 1 (or 2 on loopback) with tcp_timestamps on "
+	"lets connect() reuse these ports after tcp_tw_reuse_delay; a wider ip_local_port_range "
+	"raises what each destination sustains";
+
+void risk_assess(const struct settings *s, const struct observation *o, const double *thr,
+		 struct assessment *a)
+{
+	memset(a, 0, sizeof(*a));
+	for (size_t i = 0; i < RULE_COUNT; i++) {
+		struct finding *f = &a->f[a->n++];
+
+		f->id = rule_table[i].id;
+		f->why = rule_table[i].why;
+		f->app_only = rule_table[i].app_only;
+		rule_table[i].check(s, o, thr, f);
+		if (i == RULE_CONNECT_FAILURES && f->sev >= SEV_WARN)
+			risk_link_fixes(f, &a->f[RULE_PORT_EXHAUSTION]);
+		if ((i == RULE_PORT_EXHAUSTION || i == RULE_CONNECT_FAILURES) && f->sev >= SEV_WARN)
+			f->advice = exhaustion_advice;
+		else if ((i == RULE_SERVER_CLOSES_FIRST || i == RULE_CLIENT_CHURN) && f->sev >= SEV_INFO)
+			f->advice = i == RULE_CLIENT_CHURN ? client_churn_sysctl : NULL;
+		else if (i == RULE_CLOSE_WAIT_LEAK && f->sev >= SEV_WARN)
+			f->advice = "find the process with ss -tanp state close-wait and fix its close()";
+		if (f->sev == SEV_OK)
+			f->app_fix[0] = '\0';
+		if (f->sev > a->risk)
+			a->risk = f->sev;
+	}
+}

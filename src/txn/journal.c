@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* journal.c: the apply journal and the state directory lock.
+ *
+ *   # twtune journal 2
+ *   profile four
+ *   time 2026-11-24T11:00:00Z
+ *   apply 2026-11-24T10:00:00Z proxy-profile
+ *   key net.ipv4.tcp_tw_reuse 2
+ *   key net.ipv4.ip_local_reserved_ports
+ *   apply 2026-11-24T11:00:00Z four
+ *   key net.ipv4.tcp_fin_timeout 60
+ *   persist /etc/sysctl.d/90-twtune.conf absent
+ *
+ * One record per line; a value is the rest of its line (maybe empty).
+ * profile and time name the last apply; each key holds the value from
+ * before the first apply that changed it since the last rollback, and
+ * follows the "apply" record of that apply (version 1 had no such records).
+ */
+#include "journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fileutil.h"
+#include "registry.h"
+#include "value.h"
+
+/* Version 2 names the apply each key dates from ("apply" records); a
+ * version 1 journal, without them, is still read. */
+#define JOURNAL_MAGIC "# twtune journal 2"
+#define JOURNAL_MAGIC_V1 "# twtune journal 1"
+#define JOURNAL_MAX (64 * 1024)
+
+void journal_free(struct journal *j)
+{
+	free(j->profile);
+	free(j->time);
+	free(j->persist_path);
+	for (size_t i = 0; i < j->n; i++)
+		free(j->e[i].value);
+	for (size_t i = 0; i < j->norigin; i++) {
+		free(j->origin[i].profile);
+		free(j->origin[i].time);
+	}
+	memset(j, 0, sizeof(*j));
+	j->current = -1;
+}
+
+struct journal_entry *journal_find(struct journal *j, enum sysctl_id key)
+{
+	for (size_t i = 0; i < j->n; i++)
+		if (j->e[i].key == key)
+			return &j->e[i];
+	return NULL;
+}
+
+const struct journal_origin *journal_origin_of(const struct journal *j,
+					       const struct journal_entry *e)
+{
+	return e->from >= 0 && (size_t)e->from < j->norigin ? &j->origin[e->from] : NULL;
+}
+
+static int origin_add(struct journal *j, const char *profile, const char *time)
+{
+	struct journal_origin *o = &j->origin[j->norigin];
+
+	if (j->norigin == SYSCTL_COUNT)
+		return -E2BIG;
+	o->profile = strdup(profile ? profile : "?");
+	o->time = strdup(time ? time : "?");
+	if (!o->profile || !o->time) {
+		free(o->profile);
+		free(o->time);
+		return -ENOMEM;
+	}
+	return (int)j->norigin++;
+}
+
+static int entry_add(struct journal *j, enum sysctl_id key, const char *value, int from)
+{
+	if (j->n == SYSCTL_COUNT)
+		return -E2BIG;
+	j->e[j->n].value = strdup(value);
+	if (!j->e[j->n].value)
+		return -ENOMEM;
+	j->e[j->n].key = key;
+	j->e[j->n++].from = from;
+	return 0;
+}
+
+int journal_begin(struct journal *j, const char *profile, const char *time)
+{
+	char *p = strdup(profile), *t = strdup(time);
+
+	if (!p || !t) {
+		free(p);
+		free(t);
+		return -ENOMEM;
+	}
+	free(j->profile);
+	free(j->time);
+	j->profile = p;
+	j->time = t;
+	j->current = -1;
+	return 0;
+}
+
+int journal_add(struct journal *j, enum sysctl_id key, const char *value)
+{
+	if (journal_find(j, key))
+		return 0; /* the oldest value is the one to go back to */
+	if (j->n == SYSCTL_COUNT)
+		return -E2BIG;
+	if (j->current < 0) {
+		int o = origin_add(j, j->profile, j->time);
+
+		if (o < 0)
+			return o;
+		j->current = o;
+	}
+	return entry_add(j, key, value, j->current);
+}
+
+static int bad(char *err, size_t errlen, int line, const char *what)
+{
+	snprintf(err, errlen, "line %d: %s", line, what);
+	return -EINVAL;
+}
+
+/* "key NAME [VALUE]", from the apply of the last "apply" record, if any. */
+static int parse_key(struct journal *j, char *sp, int line, char *err, size_t errlen)
+{
+	char *v = strchr(sp, ' ');
+	const struct sysctl_def *d;
+	enum sysctl_id id;
+	struct sysval val;
+	char why[128];
+	int r;
+
+	if (v)
+		*v++ = '\0';
+	d = sysctl_lookup(sp);
+	if (!d || (d->flags & SYSCTL_READONLY))
+		return bad(err, errlen, line, "unknown key");
+	id = (enum sysctl_id)(d - sysctl_table);
+	if (journal_find(j, id))
+		return bad(err, errlen, line, "key twice");
+	if (sysval_parse(d, v ? v : "", &val, why, sizeof(why)) < 0)
+		return bad(err, errlen, line, "bad value");
+	r = entry_add(j, id, val.text, j->current);
+	sysval_free(&val);
+	return r;
+}
+
+/* "apply TIME PROFILE": the keys after it date from that apply. */
+static int parse_apply(struct journal *j, char *sp, int line, char *err, size_t errlen)
+{
+	char *name = strchr(sp, ' ');
+	int o;
+
+	if (!name || name == sp || !name[1])
+		return bad(err, errlen, line, "apply needs TIME PROFILE");
+	*name++ = '\0';
+	o = origin_add(j, name, sp);
+	if (o == -E2BIG)
+		return bad(err, errlen, line, "too many apply records");
+	if (o >= 0)
+		j->current = o;
+	return o < 0 ? o : 0;
+}
+
+/* "persist PATH absent|saved" */
+static int parse_persist(struct journal *j, char *sp, int line, char *err, size_t errlen)
+{
+	char *state = strrchr(sp, ' ');
+
+	if (!state || state == sp || sp[0] != '/')
+		return bad(err, errlen, line, "persist needs PATH absent|saved");
+	*state++ = '\0';
+	if (strcmp(state, "absent") == 0)
+		j->persist = PERSIST_ABSENT;
+	else if (strcmp(state, "saved") == 0)
+		j->persist = PERSIST_SAVED;
+	else
+		return bad(err, errlen, line, "persist needs PATH absent|saved");
+	j->persist_path = strdup(sp);
+	return j->persist_path ? 0 : -ENOMEM;
+}
+
+static int parse_record(struct journal *j, char *buf, int version, int line, char *err,
+			size_t errlen)
+{
+	char *sp = strchr(buf, ' ');
+
+	if (!sp)
+		return bad(err, errlen, line, "record without a value");
+	*sp++ = '\0';
+	if (strcmp(buf, "profile") == 0 && !j->profile)
+		return (j->profile = strdup(sp)) ? 0 : -ENOMEM;
+	if (strcmp(buf, "time") == 0 && !j->time)
+		return (j->time = strdup(sp)) ? 0 : -ENOMEM;
+	if (strcmp(buf, "key") == 0)
+		return parse_key(j, sp, line, err, errlen);
+	if (strcmp(buf, "apply") == 0 && version >= 2)
+		return parse_apply(j, sp, line, err, errlen);
+	if (strcmp(buf, "persist") == 0 && !j->persist_path)
+		return parse_persist(j, sp, line, err, errlen);
+	return bad(err, errlen, line, "unknown or repeated record");
+}
+
+int journal_parse(const char *text, struct journal *j, char *err, size_t errlen)
+{
+	const char *p = text;
+	int line = 0, version = 0, r = 0;
+
+	memset(j, 0, sizeof(*j));
+	j->current = -1;
+	while (*p && !r) {
+		size_t n = strcspn(p, "\n");
+		char buf[1024];
+
+		line++;
+		if (n >= sizeof(buf)) {
+			r = bad(err, errlen, line, "line too long");
+			break;
+		}
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		p += n + (p[n] == '\n');
+		if (line == 1) {
+			version = strcmp(buf, JOURNAL_MAGIC) == 0 ? 2 : strcmp(buf, JOURNAL_MAGIC_V1) == 0;
+			if (!version)
+				r = bad(err, errlen, line, "not a twtune journal");
+		} else if (buf[0]) {
+			r = parse_record(j, buf, version, line, err, errlen);
+		}
+	}
+	if (!r && line == 0)
+		r = bad(err, errlen, 1, "empty journal");
+	if (r)
+		journal_free(j);
+	/* The keys a later journal_add adds date from a new apply. */
+	j->current = -1;
+	return r;
+}
+
+/* The key lines of the entries from origin `from`. */
+static int format_keys(const struct journal *j, int from, char **s, size_t *len, size_t *cap)
+{
+	char name[96];
+
+	for (size_t i = 0; i < j->n; i++) {
+		const char *v = j->e[i].value;
+		size_t need = strlen(v) + sizeof(name) + 8;
+		int n;
+
+		if (j->e[i].from != from)
+			continue;
+		if (*len + need > *cap) {
+			char *t = realloc(*s, *cap + need + 4096);
+
+			if (!t)
+				return -ENOMEM;
+			*s = t;
+			*cap += need + 4096;
+		}
+		n = snprintf(*s + *len, *cap - *len, "key %s%s%s\n",
+			     sysctl_fullname(&sysctl_table[j->e[i].key], name, sizeof(name)),
+			     *v ? " " : "", v);
+		*len += (size_t)n;
+	}
+	return 0;
+}
+
+/* Appends one formatted line; -ENOMEM when it does not fit in 4 KiB more. */
+static int format_line(char **s, size_t *len, size_t *cap, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int format_line(char **s, size_t *len, size_t *cap, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*cap - *len < 8192) {
+		char *t = realloc(*s, *cap + 8192);
+
+		if (!t)
+			return -ENOMEM;
+		*s = t;
+		*cap += 8192;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(*s + *len, *cap - *len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= *cap - *len)
+		return -ENOMEM;
+	*len += (size_t)n;
+	return 0;
+}
+
+char *journal_format(const struct journal *j)
+{
+	size_t cap = 0, len = 0;
+	char *s = NULL;
+	int r = format_line(&s, &len, &cap, "%s\n", JOURNAL_MAGIC);
+
+	if (!r && j->profile)
+		r = format_line(&s, &len, &cap, "profile %s\n", j->profile);
+	if (!r && j->time)
+		r = format_line(&s, &len, &cap, "time %s\n", j->time);
+	if (!r)
+		r = format_keys(j, -1, &s, &len, &cap);
+	for (size_t o = 0; o < j->norigin && !r; o++) {
+		r = format_line(&s, &len, &cap, "apply %s %s\n", j->origin[o].time,
+				j->origin[o].profile);
+		if (!r)
+			r = format_keys(j, (int)o, &s, &len, &cap);
+	}
+	if (!r && j->persist_path && j->persist != PERSIST_NONE)
+		r = format_line(&s, &len, &cap, "persist %s %s\n", j->persist_path,
+				j->persist == PERSIST_ABSENT ? "absent" : "saved");
+	if (r) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void path_in(char *buf, size_t len, const char *dir, const char *name)
+{
+	snprintf(buf, len, "%s/%s", dir, name);
+}
+
+int journal_load(const char *dir, struct journal *j, char *err, size_t errlen)
+{
+	char path[4096], *text;
+	int r;
+
+	path_in(path, sizeof(path), dir, JOURNAL_FILE);
+	r = read_state_file(path, JOURNAL_MAX, &text, NULL);
+	if (r == -EINVAL)
+		snprintf(err, errlen, "is not a regular file");
+	if (r < 0)
+		return r;
+	r = journal_parse(text, j, err, errlen);
+	free(text);
+	return r;
+}
+
+int journal_save(const char *dir, const struct journal *j)
+{
+	char path[4096], *text = journal_format(j);
+	int r;
+
+	if (!text)
+		return -ENOMEM;
+	path_in(path, sizeof(path), dir, JOURNAL_FILE);
+	r = atomic_write(path, text, strlen(text));
+	free(text);
+	return r;
+}
+
+int journal_remove(const char *dir)
+{
+	char path[4096];
+	int r;
+
+	/* The journal first: once it is gone, nothing refers to the copy. */
+	path_in(path, sizeof(path), dir, JOURNAL_FILE);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	test_kill_point("journal:removed");
+	r = journal_clean(dir);
+	return r < 0 ? r : sync_parent(path);
+}
+
+int journal_clean(const char *dir)
+{
+	char path[4096], copy[4096];
+	int r;
+
+	path_in(path, sizeof(path), dir, JOURNAL_FILE);
+	path_in(copy, sizeof(copy), dir, JOURNAL_PERSIST_COPY);
+	if (unlink(copy) < 0 && errno != ENOENT)
+		return -errno;
+	r = atomic_cleanup(path);
+	return r < 0 ? r : atomic_cleanup(copy);
+}
+
+/* The generation number in the lock file's text; 0 when empty. */
+static unsigned long long generation_parse(const char *text)
+{
+	long long n;
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(text, "\n"), text);
+	return parse_ll(buf, 0, 1LL << 62, &n) == 0 ? (unsigned long long)n : 0;
+}
+
+int journal_generation(const char *dir, unsigned long long *gen)
+{
+	char path[4096], buf[32];
+	struct stat st;
+	ssize_t n;
+	int fd, r = 0;
+
+	path_in(path, sizeof(path), dir, JOURNAL_LOCK);
+	*gen = 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	/* A holder that is at work now has counted up already: its changes
+	 * would not show in the number, so say so. */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    (st.st_mode & 022))
+		r = -EPERM;
+	else if (flock(fd, LOCK_SH | LOCK_NB) < 0)
+		r = -errno;
+	else if ((n = pread(fd, buf, sizeof(buf) - 1, 0)) < 0)
+		r = -errno;
+	else {
+		buf[n] = '\0';
+		*gen = generation_parse(buf);
+	}
+	close(fd);
+	return r;
+}
+
+/* Under the lock: reads the generation and writes the next one. */
+static int generation_bump(int fd, unsigned long long *gen)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	int len;
+
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	*gen = generation_parse(buf);
+	len = snprintf(buf, sizeof(buf), "%llu\n", *gen + 1);
+	if (pwrite(fd, buf, (size_t)len, 0) != len || ftruncate(fd, len) < 0)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+static int lock_wait(int fd, unsigned wait_s)
+{
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		struct timespec tick = { 0, 100 * 1000 * 1000 };
+
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= (time_t)wait_s)
+			return -EWOULDBLOCK;
+		nanosleep(&tick, NULL);
+	}
+}
+
+int journal_lock(const char *dir, unsigned wait_s, unsigned long long *gen)
+{
+	char path[4096];
+	struct stat st;
+	int fd, r;
+
+	path_in(path, sizeof(path), dir, JOURNAL_LOCK);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0644);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	r = lock_wait(fd, wait_s);
+	if (r == 0)
+		r = generation_bump(fd, gen);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}

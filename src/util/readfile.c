@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* readfile.c: the one bounded file reader */
+#include "readfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "trust.h"
+
+#define READ_FIRST_CHUNK 4096 /* when stat gives no size */
+
+/* Room for max bytes, one more to see that there are more, and the NUL. */
+static size_t first_cap(int fd, size_t max)
+{
+	struct stat st;
+	size_t want = READ_FIRST_CHUNK;
+
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		want = (size_t)st.st_size;
+	return want < max ? want + 2 : max + 2;
+}
+
+int readfile_fd(int fd, size_t max, char **out, size_t *len)
+{
+	size_t cap, got = 0;
+	char *buf;
+	int r = 0;
+
+	*out = NULL;
+	if (max > ((size_t)-1) / 4)
+		return -EINVAL;
+	cap = first_cap(fd, max);
+	buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n;
+
+		if (got + 1 == cap) {
+			size_t ncap = cap * 2 < max + 2 ? cap * 2 : max + 2;
+			char *t;
+
+			if (got > max) {
+				r = -EFBIG;
+				break;
+			}
+			t = realloc(buf, ncap);
+			if (!t) {
+				r = -ENOMEM;
+				break;
+			}
+			buf = t;
+			cap = ncap;
+		}
+		n = read(fd, buf + got, cap - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if (r == 0 && got > max)
+		r = -EFBIG;
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	buf[got] = '\0';
+	*out = buf;
+	if (len)
+		*len = got;
+	return 0;
+}
+
+/* What flags ask of the opened file: 0 or -errno. */
+static int check_opened(int fd, unsigned flags)
+{
+	struct stat st;
+
+	if (!(flags & (READ_REGULAR | READ_TRUSTED)))
+		return 0;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if ((flags & READ_REGULAR) && !S_ISREG(st.st_mode))
+		return -EINVAL;
+	if ((flags & READ_TRUSTED) && trust_check(&st, 0) != TRUST_OK)
+		return -EPERM;
+	return 0;
+}
+
+int readfile(const char *path, size_t max, unsigned flags, char **out, size_t *len)
+{
+	int oflags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	int fd, r;
+
+	*out = NULL;
+	if (flags & READ_NOFOLLOW)
+		oflags |= O_NOFOLLOW;
+	fd = open(path, oflags);
+	if (fd < 0)
+		return -errno;
+	r = check_opened(fd, flags);
+	if (r == 0)
+		r = readfile_fd(fd, max, out, len);
+	close(fd);
+	return r;
+}
