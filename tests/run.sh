@@ -22,7 +22,7 @@ export TWTUNE BUILD
 SERIAL="allnetns audit_interval audit_observe bench nsscan observe watch watch_allnetns"
 # The slowest files of the parallel group, slowest first: they start
 # first, and the quick ones fill the other jobs around them.
-SLOW="build deb ansible completions valgrind"
+SLOW="build ansible docs deb badinput interrupt valgrind completions"
 
 jobs=${TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
 case $jobs in
