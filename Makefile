@@ -84,7 +84,8 @@ SRC_INC := $(LAYERS:%=-iquote src/%)
 LIB_OBJS := $(filter-out $(BUILD)/main.o $(BUILD)/cmd/%.o $(BUILD)/kernel/observe.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-TEST_TOOLS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/*.c))
+# The C test tools (tests/tools/*.c) build to $(BUILD)/tests/NAME.
+TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tools/*.c))
 # twiter (the BPF iterator walk) needs the eBPF tool chain: without it the
 # bench says so and leaves that part out.
 BENCH_SRCS  := $(filter-out tests/bench/%.bpf.c $(if $(filter 1,$(BPF)),,tests/bench/twiter.c),$(wildcard tests/bench/*.c))
@@ -101,10 +102,12 @@ BUILD_PKGS = gcc make pkg-config libc6-dev libnl-3-dev libiniparser-dev clang bp
 # dpkg-dev, lintian, systemd (systemd-analyze), man-db: tests/deb.bats
 # builds, lints and verifies the package and its units (promtool: prometheus).
 # python3-voluptuous: ansible-test's validate-modules, run in tests/ansible.bats.
+# parallel: GNU parallel, which bats --jobs runs the parallel group with
+# (tests/run.sh checks that `parallel` is GNU's, not moreutils').
 TEST_PKGS  = bats bats-assert bats-support jq iproute2 procps util-linux clang prometheus \
              mandoc groff-base zsh fish bash-completion ansible-core python3 time valgrind \
              libclang-rt-dev dpkg-dev lintian systemd man-db python3-voluptuous \
-             nginx apache2-utils curl tmux strace
+             nginx apache2-utils curl tmux strace parallel
 # make bench: ss to compare with, unshare for its namespace, time for peak RSS.
 BENCH_PKGS = iproute2 util-linux time jq
 # make deb: dpkg-deb, dpkg-shlibdeps and dpkg-buildflags.
@@ -155,19 +158,19 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS_ALL)
 
 # Test tools that call the library link its objects (explicit rules win).
-$(BUILD)/tests/procscan_tool: tests/procscan_tool.c $(LIB_OBJS)
+$(BUILD)/tests/procscan_tool: tests/tools/procscan_tool.c $(LIB_OBJS)
 	@mkdir -p $(BUILD)/tests
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS_ALL)
 
-$(BUILD)/tests/%: tests/%.c $(BUILD)/flags
+$(BUILD)/tests/%: tests/tools/%.c $(BUILD)/flags
 	@mkdir -p $(BUILD)/tests
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS_ALL)
 
 # Test tools that drive the library link its objects.
 LIB_TOOLS := $(BUILD)/tests/nsscan_tool
-$(LIB_TOOLS): $(BUILD)/tests/%: tests/%.c $(LIB_OBJS)
+$(LIB_TOOLS): $(BUILD)/tests/%: tests/tools/%.c $(LIB_OBJS)
 	@mkdir -p $(BUILD)/tests
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -pthread $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS_ALL)
@@ -200,23 +203,31 @@ fuzz-build: $(FUZZ_BINS)
 
 # Each harness fuzzes FUZZ_SECONDS from its seeds and crash reproducers;
 # what it learns and finds goes to a scratch directory, not the repository.
+# FUZZ_JOBS harnesses at a time (default: the CPUs; each fuzzes on one),
+# each one's report kept together (make -Otarget).
+FUZZ_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+
 fuzz:
 	@$(MAKE) --no-print-directory deps DEPS="build test"
 	@$(MAKE) --no-print-directory fuzz-build
 	@set -e; scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
-	for h in $(FUZZ_NAMES); do \
-		mkdir -p "$$scratch/$$h/corpus" "$$scratch/$$h/crash"; \
-		echo "  FUZZ    $$h for $(FUZZ_SECONDS) s"; \
-		$(FUZZ_BUILD)/$$h -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=1024 \
-			-print_final_stats=1 -artifact_prefix="$$scratch/$$h/crash/" \
-			"$$scratch/$$h/corpus" tests/fuzz/corpus/$$h tests/fuzz/regress/$$h \
-			>"$$scratch/$$h/log" 2>&1 || { \
-			tail -n 60 "$$scratch/$$h/log"; \
-			for c in "$$scratch/$$h/crash/"*; do cp "$$c" .; \
-				echo "fuzz: $$h failed; reproducer ./$${c##*/}: add it to tests/fuzz/regress/$$h/" >&2; done; \
-			exit 1; }; \
-		grep -E '^stat::(number_of_executed_units|new_units_added)' "$$scratch/$$h/log" | sed 's/^/    /'; \
-	done
+	$(MAKE) --no-print-directory -j$(FUZZ_JOBS) -Otarget FUZZ_SCRATCH="$$scratch" \
+		$(FUZZ_NAMES:%=fuzz-run-%)
+
+# One harness for FUZZ_SECONDS in $(FUZZ_SCRATCH) (make fuzz sets it).
+fuzz-run-%: $(FUZZ_BUILD)/%
+	@set -e; h=$*; scratch='$(FUZZ_SCRATCH)'; [ -n "$$scratch" ] || { echo "fuzz-run-$$h: run make fuzz" >&2; exit 2; }; \
+	mkdir -p "$$scratch/$$h/corpus" "$$scratch/$$h/crash"; \
+	echo "  FUZZ    $$h for $(FUZZ_SECONDS) s"; \
+	$(FUZZ_BUILD)/$$h -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=1024 \
+		-print_final_stats=1 -artifact_prefix="$$scratch/$$h/crash/" \
+		"$$scratch/$$h/corpus" tests/fuzz/corpus/$$h tests/fuzz/regress/$$h \
+		>"$$scratch/$$h/log" 2>&1 || { \
+		tail -n 60 "$$scratch/$$h/log"; \
+		for c in "$$scratch/$$h/crash/"*; do cp "$$c" .; \
+			echo "fuzz: $$h failed; reproducer ./$${c##*/}: add it to tests/fuzz/regress/$$h/" >&2; done; \
+		exit 1; }; \
+	grep -E '^stat::(number_of_executed_units|new_units_added)' "$$scratch/$$h/log" | sed 's/^/    /'
 
 # Installs the missing Debian packages of $(DEPS) (build, test, bench, deb); idempotent.
 deps:
@@ -238,10 +249,25 @@ audit:
 	@# A risky host is reported (exit 1), not a failed make.
 	./twtune audit || [ $$? -eq 1 ]
 
+# The bats files the suite leaves out under SANITIZE (their tests count as
+# skipped): each is slow and runs no sanitized twtune code that the other
+# files do not run too. deb and build compile their own twtune without
+# the sanitizers; valgrind checks a plain build (valgrind cannot run an
+# ASan binary); bench times tools against each other; ansible's module
+# runs the apply, rollback and audit of apply.bats and allnetns.bats;
+# completions drives bash, zsh and fish over help, profiles --names and
+# get --list-keys, which cli, docs, profiles and badinput run. See
+# tests/README.md. `make test SANITIZE=... TEST_SKIP=` runs them all.
+SANITIZE_TEST_SKIP = deb build valgrind bench ansible completions
+TEST_SKIP ?= $(if $(SANITIZE),$(SANITIZE_TEST_SKIP))
+# Jobs of the suite's parallel group, and of its build (default: the CPUs).
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+
 test:
 	@$(MAKE) --no-print-directory deps DEPS="build test"
-	@$(MAKE) --no-print-directory twtune test-tools
-	@TWTUNE=$(CURDIR)/twtune BUILD=$(CURDIR)/$(BUILD) bash tests/run.sh
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) twtune test-tools
+	@TWTUNE=$(CURDIR)/twtune BUILD=$(CURDIR)/$(BUILD) TEST_JOBS=$(TEST_JOBS) TEST_SKIP="$(TEST_SKIP)" \
+		bash tests/run.sh
 
 test-tools: $(UNIT_BINS) $(TEST_TOOLS) $(BENCH_TOOLS) $(FUZZ_BINS)
 

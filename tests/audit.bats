@@ -187,16 +187,6 @@ sev() {
 	assert_equal "$stderr" "twtune: diff: missing PROFILE; see 'twtune diff --help'"
 }
 
-@test "--interval measures the close rate from TcpExt TW" {
-	run -0 scenario '
-		"$TWTUNE" audit --json --interval 3 > "$BATS_TEST_TMPDIR/a.json" &
-		sleep 1
-		"$SG" --port 8080 --tw-client 150
-		wait $!'
-	run -0 jq -r '.close_rate | "\(.measured) \(.per_second) \(.interval)"' "$BATS_TEST_TMPDIR/a.json"
-	assert_output 'true 50 3'
-}
-
 @test "prometheus output passes promtool and carries the numbers" {
 	run -0 scenario '
 		"$SG" --port 8080 --tw-client 40

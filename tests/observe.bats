@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 # twtune observe on the real kernel: the BPF program is loaded (so it
-# passes this kernel's verifier) and counts what tests/connclient and
+# passes this kernel's verifier) and counts what tests/tools/connclient.c and
 # sockgen do in private network namespaces, compared with the counts the
 # clients print themselves. Also the paths where eBPF cannot run, and the
 # user-space side under valgrind.

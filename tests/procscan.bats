@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The process scan (src/kernel/procscan.c, through tests/procscan_tool) against
+# The process scan (src/kernel/procscan.c, through tests/tools/procscan_tool.c) against
 # Debian's real nginx and ss -p, as root, as nobody, under hidepid and with
 # a budget, each test in a private network namespace held by a process of
 # its own. The kernel facts about where TIME_WAIT lands, and the attribution

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* nsscan_tool: drives src/nsscan.c and src/nsenter.c for tests/nsscan.bats.
+/* nsscan_tool: drives src/kernel/nsscan.c and src/kernel/nsenter.c for tests/nsscan.bats.
  *
  *   nsscan_tool scan [DIR...]          one line per namespace (below), then a
  *                                      "# ..." line with the counters

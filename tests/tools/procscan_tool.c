@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* procscan_tool: runs the library's process scan (src/procscan.c) for the
+/* procscan_tool: runs the library's process scan (src/kernel/procscan.c) for the
  * socket inodes given, for tests/procscan.bats and manual timing.
  *
  *   procscan_tool [-p PROC] [-N NETNS_PATH] [-f FD_BUDGET] [-m MS_BUDGET] [-o] [-s] INODE[:UID]...

@@ -1,0 +1,24 @@
+#!/usr/bin/env bats
+# twtune audit --interval against the real kernel: the close rate measured
+# from TcpExt TW over a window of 3 s, with the closes made 1 s into it.
+# It times things, so it is in the serial group (tests/README.md); the
+# rest of audit is in tests/audit.bats.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	load 'test_helper/common-setup'
+	load 'test_helper/scenario'
+	_common_setup
+	export SG="$BUILD/tests/sockgen"
+}
+
+@test "--interval measures the close rate from TcpExt TW" {
+	run -0 scenario '
+		"$TWTUNE" audit --json --interval 3 > "$BATS_TEST_TMPDIR/a.json" &
+		sleep 1
+		"$SG" --port 8080 --tw-client 150
+		wait $!'
+	run -0 jq -r '.close_rate | "\(.measured) \(.per_second) \(.interval)"' "$BATS_TEST_TMPDIR/a.json"
+	assert_output 'true 50 3'
+}
