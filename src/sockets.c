@@ -327,14 +327,14 @@ int sockets_account_ref(struct sock_snapshot *s, uint8_t family, const void *src
 		d->time_wait++;
 	if (state == TCP_STATE_ESTABLISHED || state == TCP_STATE_SYN_SENT) {
 		uint8_t n = d->nsample;
-		int r;
+		int err;
 
 		d->live++;
 		d->sport_live += d->sport == sport;
-		r = sample_add(&d->sample, &d->nsample, ref);
+		err = sample_add(&d->sample, &d->nsample, ref);
 		if (d->nsample > n && d->sport == sport)
 			d->sport_sample |= (uint16_t)(1u << n);
-		return r;
+		return err;
 	}
 	return 0;
 }
