@@ -11,7 +11,7 @@ bats_require_minimum_version 1.5.0
 setup() {
 	load 'test_helper/common-setup'
 	_common_setup
-	export T=$BATS_TEST_TMPDIR OBS_WRAP=
+	export T=$BATS_TEST_TMPDIR OBS_WRAP= OBS_SIGNAL_CHILD=
 	[ -x "$BUILD/tests/connclient" ] || fail "no $BUILD/tests/connclient: make test-tools"
 	"$TWTUNE" observe --help >/dev/null
 }
@@ -22,7 +22,11 @@ teardown() {
 }
 
 # observe_ns SCENARIO [ARGS...]: in a new namespace (ip_local_port_range
-# 40000 40009, tcp_tw_reuse 0) starts `twtune observe --seconds 60 ARGS`,
+# 40000 40009, tcp_tw_reuse 0; $OBS_NS_WRAP, e.g. unshare -p -f
+# --mount-proc, runs it all in a new PID namespace too; $OBS_WRAP wraps
+# observe alone, and with OBS_SIGNAL_CHILD=1 SIGINT goes to the wrapper's
+# child: unshare -f blocks SIGINT while it waits for its child) starts
+# `twtune observe --seconds 60 ARGS`,
 # waits until it says it is attached (at most OBS_WAIT tenths of a second),
 # runs the bash code SCENARIO, then ends the window with SIGINT. observe's
 # stdout is in $T/out, its stderr in $T/err, the namespace's inode in $T/ns;
@@ -30,7 +34,7 @@ teardown() {
 observe_ns() {
 	export SCENARIO=$1 OBS_WAIT=${OBS_WAIT:-300}
 	shift
-	run in_netns bash -c '
+	run in_netns ${OBS_NS_WRAP:-} bash -c '
 		sysctl -qw net.ipv4.ip_local_port_range="40000 40009" net.ipv4.tcp_tw_reuse=0 \
 			net.ipv4.tcp_rfc1337=1 || exit 90
 		stat -L -c %i /proc/self/ns/net >"$T/ns"
@@ -49,7 +53,11 @@ observe_ns() {
 			cat "$T/err" >&2; exit 91
 		fi
 		eval "$SCENARIO" || { kill "$obs"; wait "$obs"; exit 92; }
-		kill -INT "$obs"
+		if [ -n "$OBS_SIGNAL_CHILD" ]; then
+			kill -INT $(pgrep -P "$obs") || { kill -9 "$obs"; exit 93; }
+		else
+			kill -INT "$obs"
+		fi
 		wait "$obs"' _ "$@"
 }
 
@@ -227,6 +235,46 @@ dest() {
 	ip netns exec "$NS" stat -L -c %i /proc/self/ns/net >"$T/ns"
 	run -0 jq -c '[.namespaces, [.destinations[] | [.port, .attempts, .successes, .failures.EADDRNOTAVAIL]]]' "$T/out"
 	assert_output "[[$(cat "$T/ns")],[[9000,12,10,2]]]"
+}
+
+# PID namespaces: pids are shown as observe's own namespace numbers them
+# (the kernel's bpf_get_current_pid_tgid() gives the initial namespace's:
+# run inside a container these were another namespace's numbers).
+@test "observe inside a new PID namespace shows the pids of that namespace" {
+	OBS_NS_WRAP='unshare -p -f --mount-proc' observe_ns "$client
+		client c --to 127.0.0.1:9000 --count 12 --listen
+		echo \$\$ >\"\$T/shell.pid\"" --json
+	assert_success
+	assert_equal "$(counts c)" "12 10 2 0 0"
+	# the scenario's shell is the namespace's first process: $! is its number there
+	assert_equal "$(cat "$T/shell.pid")" 1
+	run -0 jq -c '.[] | .processes | map([.pid, .comm, .attempts, .failures])' <<<"$(dest 9000)"
+	assert_output "[[$(cat "$T/c.pid"),\"connclient\",12,2]]"
+}
+
+@test "observe shows a process of a child PID namespace by its pid in observe's namespace" {
+	# the client in a new PID namespace (and this /proc, whose /proc/self
+	# is numbered here): it writes its pid as observe sees it, then execs
+	observe_ns 'unshare -p -f bash -c '"'"'read -r pid _ </proc/self/stat; echo "$pid" >"$T/c.pid"
+		echo "$$" >"$T/c.inner"
+		exec "$BUILD/tests/connclient" --to 127.0.0.1:9000 --count 12 --listen >"$T/c"'"'"
+	assert_success
+	assert_equal "$(counts c)" "12 10 2 0 0"
+	assert_equal "$(cat "$T/c.inner")" 1
+	run -0 cat "$T/out"
+	assert_line --regexp "^      connclient\\[$(cat "$T/c.pid")\\]: 12 attempts, 2 failed"
+}
+
+@test "observe inside a child PID namespace shows a process outside it as not visible" {
+	OBS_WRAP='unshare -p -f --mount-proc' OBS_SIGNAL_CHILD=1 observe_ns "$client
+		client c --to 127.0.0.1:9000 --count 12 --listen"
+	assert_success
+	assert_equal "$(counts c)" "12 10 2 0 0"
+	run -0 cat "$T/out"
+	# the window ended at SIGINT, not at --seconds 60
+	assert_line --index 0 --regexp '^observed ([0-9]|[1-4][0-9])\.[0-9] s in network namespace '
+	assert_line --regexp '^      connclient\[not visible\]: 12 attempts, 2 failed'
+	refute_output --partial "connclient[$(cat "$T/c.pid")]"
 }
 
 @test "observe prints a table, and --seconds ends the window by itself" {

@@ -45,6 +45,9 @@ const char *observe_failure_text(const struct obs_failure *w, char *buf, size_t 
 	case OBS_NO_NETNS:
 		snprintf(buf, len, "cannot tell the network namespace: %s: %s", w->detail, e);
 		break;
+	case OBS_NO_PIDNS:
+		snprintf(buf, len, "cannot tell the PID namespace: %s: %s", w->detail, e);
+		break;
 	case OBS_OPEN:
 	case OBS_LOAD:
 		snprintf(buf, len, "cannot load the eBPF program: %s%s%s", e, w->detail[0] ? ": " : "",

@@ -67,6 +67,14 @@ char LICENSE[] SEC("license") = "GPL";
 /* Set before load: the namespace to count, 0 for all. */
 const volatile __u32 target_netns = 0;
 
+/* Set before load: the inode of the reader's PID namespace. Pids are shown
+ * as the reader sees them (bpf_get_current_pid_tgid() gives the initial
+ * namespace's, bpf_get_ns_current_pid_tgid() only a task's own). */
+const volatile __u32 reader_pidns = 0;
+
+/* include/linux/pid_namespace.h: namespaces nest at most 32 deep. */
+#define MAX_PID_NS_LEVEL 32
+
 /* Updates lost because a map was full; user space reports them. */
 __u64 dropped = 0;
 
@@ -78,11 +86,13 @@ __u64 dropped = 0;
 
 struct sk_info {
 	struct obs_key key;
-	__u32 tgid;
+	__u32 tgid; /* the kernel's: tells processes apart */
 	__u32 flags;
 	__u64 cgroup;
 	char comm[OBS_COMM_LEN];
 	__s32 err; /* sk_err at SK_CLOSED */
+	__u32 pid; /* in the reader's PID namespace */
+	__u32 visible;
 	__u32 pad;
 };
 
@@ -188,9 +198,42 @@ static __always_inline bool sk_key(const struct sock *sk, struct obs_key *k)
 	return true;
 }
 
+/* The current thread group's id in the reader's PID namespace, into si.
+ * A struct pid has one upid per level, numbers[0] (the initial namespace)
+ * to numbers[pid->level] (the task's own); the reader sees the task when
+ * its namespace is one of them: the task's own or an ancestor of it. The
+ * reader's level is not taken from user space (/proc/self/status NSpid
+ * counts from the level of the namespace /proc was mounted in, not from
+ * the initial one): its namespace is looked for by inode. */
+static __always_inline void set_reader_pid(struct sk_info *si)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pid *p = BPF_CORE_READ(t, group_leader, thread_pid);
+	unsigned int level;
+	struct upid u;
+
+	si->pid = 0;
+	si->visible = 0;
+	if (!p)
+		return;
+	level = BPF_CORE_READ(p, level);
+	for (unsigned int i = 0; i <= MAX_PID_NS_LEVEL; i++) {
+		if (i > level)
+			break;
+		if (bpf_core_read(&u, sizeof(u), &p->numbers[i]) < 0)
+			return;
+		if (BPF_CORE_READ(u.ns, ns.inum) == reader_pidns) {
+			si->pid = u.nr;
+			si->visible = 1;
+			return;
+		}
+	}
+}
+
 static __always_inline void set_current(struct sk_info *si)
 {
 	si->tgid = bpf_get_current_pid_tgid() >> 32;
+	set_reader_pid(si);
 	si->cgroup = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(si->comm, sizeof(si->comm));
 }
@@ -220,7 +263,7 @@ static __always_inline struct obs_proc *proc_get(void *map, const struct obs_key
 						 const struct sk_info *si)
 {
 	struct obs_pkey pk = { .key = *k, .tgid = si->tgid };
-	struct obs_proc zero = { .cgroup = si->cgroup };
+	struct obs_proc zero = { .cgroup = si->cgroup, .pid = si->pid, .visible = si->visible };
 
 	__builtin_memcpy(zero.comm, si->comm, OBS_COMM_LEN);
 	return get_or_zero(map, &pk, &zero);

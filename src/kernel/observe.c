@@ -80,6 +80,7 @@ struct observe_session {
 	size_t nlinks;
 	struct timespec t0;
 	uint32_t netns; /* 0: every namespace */
+	uint32_t pidns; /* the reader's PID namespace: pids as it sees them */
 };
 
 /* libbpf's first warning (it names the program and the cause; the later
@@ -192,6 +193,7 @@ static int load(struct observe_session *s, const struct observe_opts *o, struct 
 	if (!s->skel)
 		return fail(why, OBS_OPEN, errno ? errno : EINVAL, libbpf_first);
 	s->skel->rodata->target_netns = s->netns;
+	s->skel->rodata->reader_pidns = s->pidns;
 	r = observe_bpf__load(s->skel);
 	if (r < 0)
 		return fail(why, OBS_LOAD, -r, libbpf_first);
@@ -203,7 +205,7 @@ int observe_start(const struct observe_opts *o, struct observe_session **out,
 {
 	const char *btf = o->btf_path ? o->btf_path : DEFAULT_BTF;
 	struct observe_session *s;
-	struct stat st;
+	struct stat st, pidns;
 	int r;
 
 	*out = NULL;
@@ -216,10 +218,13 @@ int observe_start(const struct observe_opts *o, struct observe_session **out,
 		return fail(why, OBS_LOCKDOWN, EPERM, NULL);
 	if (stat("/proc/self/ns/net", &st) < 0)
 		return fail(why, OBS_NO_NETNS, errno, "/proc/self/ns/net");
+	if (stat("/proc/self/ns/pid", &pidns) < 0)
+		return fail(why, OBS_NO_PIDNS, errno, "/proc/self/ns/pid");
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return fail(why, OBS_OPEN, ENOMEM, NULL);
 	s->netns = o->all_netns ? 0 : (uint32_t)st.st_ino;
+	s->pidns = (uint32_t)pidns.st_ino;
 	r = load(s, o, why);
 	if (r < 0) {
 		observe_stop(s);
@@ -403,7 +408,8 @@ static int read_procs(int fd, struct obs_row *rows, size_t n)
 			return -ENOMEM;
 		row->procs = p;
 		p = &row->procs[row->nprocs++];
-		*p = (struct obs_process){ .pid = k.tgid, .cgroup_id = v.cgroup,
+		*p = (struct obs_process){ .pid = v.visible ? v.pid : 0, .no_pid = !v.visible,
+					   .cgroup_id = v.cgroup,
 					   .attempts = v.attempts, .failures = v.failures,
 					   .events = v.events };
 		memcpy(p->comm, v.comm, sizeof(p->comm));

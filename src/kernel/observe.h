@@ -22,7 +22,9 @@ struct obs_key {
 	__u8 remote[16];
 };
 
-/* A key and the process (thread group) behind it. */
+/* A key and the process (thread group) behind it. tgid is the kernel's
+ * (initial PID namespace): it tells processes apart, user space does not
+ * show it (struct obs_proc's pid is the one to show). */
 struct obs_pkey {
 	struct obs_key key;
 	__u32 tgid;
@@ -47,6 +49,8 @@ struct obs_proc {
 	__u64 events;
 	__u64 cgroup; /* cgroup v2 id of the first event */
 	char comm[OBS_COMM_LEN];
+	__u32 pid;     /* the thread group id in the reader's PID namespace */
+	__u32 visible; /* 0: the process has no pid there (pid is 0) */
 };
 
 #endif

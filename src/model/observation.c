@@ -69,7 +69,12 @@ static int cmp_proc(const void *pa, const void *pb)
 		return c;
 	if ((c = cmp_u64_desc(a->events, b->events)) != 0)
 		return c;
-	return a->pid < b->pid ? -1 : a->pid > b->pid;
+	/* processes with a pid first; those without by name */
+	if (a->no_pid != b->no_pid)
+		return a->no_pid ? 1 : -1;
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	return strncmp(a->comm, b->comm, sizeof(a->comm));
 }
 
 static void sort_rows(struct obs_row *r, size_t n, int (*cmp)(const void *, const void *))

@@ -5,15 +5,18 @@
 #ifndef TWTUNE_OBSERVATION_H
 #define TWTUNE_OBSERVATION_H
 
+#include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define OBS_TOP_PROCS 5 /* processes rendered per row */
 
 struct obs_process {
-	uint32_t pid; /* thread group id */
+	uint32_t pid; /* thread group id in the reader's PID namespace */
+	bool no_pid;  /* it has none there (a process outside it): pid is 0 */
 	char comm[16];
 	uint64_t cgroup_id; /* cgroup v2 id */
 	char *cgroup;       /* its path under the cgroup2 mount, or NULL */
@@ -51,6 +54,16 @@ struct obs_window {
 	uint64_t dropped; /* events not counted: a kernel map was full */
 };
 
+/* The pid as text, or "not visible" for a process that has none in the
+ * reader's PID namespace. */
+static inline const char *obs_pid_text(const struct obs_process *p, char *buf, size_t len)
+{
+	if (p->no_pid)
+		return "not visible";
+	snprintf(buf, len, "%" PRIu32, p->pid);
+	return buf;
+}
+
 static inline uint64_t obs_failures(const struct obs_row *r)
 {
 	return r->eaddrnotavail + r->eaddrinuse + r->other;
@@ -63,6 +76,7 @@ enum obs_missing {
 	OBS_NO_PRIV,       /* neither root nor CAP_BPF and CAP_PERFMON */
 	OBS_LOCKDOWN,      /* kernel lockdown forbids reading kernel memory */
 	OBS_NO_NETNS,      /* cannot tell the current network namespace */
+	OBS_NO_PIDNS,      /* cannot tell the current PID namespace */
 	OBS_OPEN,          /* the BPF object does not open */
 	OBS_LOAD,          /* the kernel refuses to load it (verifier, BTF) */
 	OBS_ATTACH,        /* a hook does not attach */

@@ -326,9 +326,15 @@ int sockets_account_ref(struct sock_snapshot *s, uint8_t family, const void *src
 	if (state == TCP_STATE_TIME_WAIT)
 		d->time_wait++;
 	if (state == TCP_STATE_ESTABLISHED || state == TCP_STATE_SYN_SENT) {
+		uint8_t n = d->nsample;
+		int err;
+
 		d->live++;
 		d->sport_live += d->sport == sport;
-		return sample_add(&d->sample, &d->nsample, ref);
+		err = sample_add(&d->sample, &d->nsample, ref);
+		if (d->nsample > n && d->sport == sport)
+			d->sport_sample |= (uint16_t)(1u << n);
+		return err;
 	}
 	return 0;
 }
@@ -392,6 +398,25 @@ static int lsock_cmp(const void *pa, const void *pb)
 	return (int)a->port - (int)b->port;
 }
 
+/* The sampled sockets of d's first local port go with its live count to
+ * the server port e (as many as e's sample holds), the others stay in
+ * order: each sample stays within its live count. */
+_Static_assert(SOCKETS_SAMPLE <= 16, "struct dest's sport_sample has a bit per sample entry");
+
+static void move_samples(struct dest *d, struct port_entry *e)
+{
+	uint8_t kept = 0;
+
+	for (uint8_t i = 0; i < d->nsample; i++) {
+		if (!(d->sport_sample & (1u << i)))
+			d->sample[kept++] = d->sample[i];
+		else /* out of memory: e's sample lacks it; it is a sample */
+			(void)sample_add(&e->sample, &e->nsample, d->sample[i]);
+	}
+	d->nsample = kept;
+	d->sport_sample = 0;
+}
+
 /* A destination whose first local port is a listening port listed after
  * it: those sockets are the server side of that port (FACTS: server-side
  * sockets use none of K's ports). */
@@ -408,6 +433,7 @@ static void move_to_server(struct sock_snapshot *s, struct dest *d)
 	e->from_local += peer_local(&d->local, &d->remote) ? d->sport_tw : 0;
 	e->closing += d->sport_closing;
 	e->live += d->sport_live;
+	move_samples(d, e);
 	d->used -= d->sport_used;
 	d->time_wait -= d->sport_tw;
 	d->live -= d->sport_live;

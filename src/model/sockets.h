@@ -79,6 +79,7 @@ struct dest {
 	 * turns out to be a listening one (listed after them). */
 	uint16_t sport;
 	uint32_t sport_used, sport_tw, sport_closing, sport_live;
+	uint16_t sport_sample; /* bit i: sample[i] is one of those (moved with them) */
 	uint8_t nsample;
 	struct sock_ref *sample; /* up to SOCKETS_SAMPLE live sockets, or NULL */
 };

@@ -34,7 +34,10 @@ static void procs_json(struct json *j, const struct obs_row *r, enum section sec
 		const struct obs_process *p = &r->procs[i];
 
 		json_obj_begin(j, NULL);
-		json_uint(j, "pid", p->pid);
+		if (p->no_pid)
+			json_null(j, "pid");
+		else
+			json_uint(j, "pid", p->pid);
 		json_str(j, "comm", p->comm);
 		json_str(j, "cgroup", p->cgroup);
 		json_uint(j, "cgroup_id", p->cgroup_id);
@@ -117,7 +120,10 @@ static void procs_text(FILE *f, const struct obs_row *r, enum section sec)
 	for (size_t i = 0; i < shown(r->nprocs, OBS_TOP_PROCS); i++) {
 		const struct obs_process *p = &r->procs[i];
 
-		fprintf(f, "      %s%s%s[%" PRIu32 "]", color(C_BOLD), p->comm, color(C_RESET), p->pid);
+		char pid[16];
+
+		fprintf(f, "      %s%s%s[%s]", color(C_BOLD), p->comm, color(C_RESET),
+			obs_pid_text(p, pid, sizeof(pid)));
 		if (sec == SEC_DEST)
 			fprintf(f, ": %" PRIu64 " attempts, %" PRIu64 " failed", p->attempts, p->failures);
 		else

@@ -126,9 +126,10 @@ static const char *who(const struct obs_row *r, bool dest, char *buf, size_t len
 	buf[0] = '\0';
 	for (size_t i = 0; i < r->nprocs && i < 3 && o < len; i++) {
 		const struct obs_process *p = &r->procs[i];
+		char pid[16];
 
-		o += (size_t)snprintf(buf + o, len - o, "%s%s[%u] %llu", i ? ", " : "", p->comm,
-				      (unsigned)p->pid,
+		o += (size_t)snprintf(buf + o, len - o, "%s%s[%s] %llu", i ? ", " : "", p->comm,
+				      obs_pid_text(p, pid, sizeof(pid)),
 				      (unsigned long long)(dest ? p->failures : p->events));
 	}
 	return r->nprocs ? buf : "no process seen";

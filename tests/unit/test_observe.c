@@ -78,12 +78,13 @@ static void test_order(const struct tcase *c)
 	observation_free(&obs);
 }
 
-/* One IPv6 destination without a local address, two processes, a server
- * port and a bind address: rendered into a string. */
+/* One IPv6 destination without a local address, four processes (one
+ * without a pid in the reader's PID namespace), a server port and a bind
+ * address: rendered into a string. */
 static char *render(bool json, size_t top)
 {
 	struct obs_window obs = { .window_seconds = 2.5 };
-	struct obs_process *p = calloc(2, sizeof(*p));
+	struct obs_process *p = calloc(4, sizeof(*p));
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -95,13 +96,15 @@ static char *render(bool json, size_t top)
 	obs.dests = calloc(1, sizeof(*obs.dests));
 	obs.ndests = 1;
 	obs.dests[0] = (struct obs_row){ .netns = 7, .family = AF_INET6, .port = 443, .attempts = 9,
-					 .other = 9, .procs = p, .nprocs = 2 };
+					 .other = 9, .procs = p, .nprocs = 4 };
 	inet_pton(AF_INET6, "2001:db8::1", obs.dests[0].remote);
 	p[0] = (struct obs_process){ .pid = 10, .comm = "curl", .cgroup_id = 5, .attempts = 2,
 				     .failures = 2 };
 	p[1] = (struct obs_process){ .pid = 11, .comm = "wget", .cgroup_id = 6,
 				     .cgroup = strdup("/system.slice/x.service"), .attempts = 7,
 				     .failures = 7 };
+	p[2] = (struct obs_process){ .no_pid = true, .comm = "nginx", .attempts = 1, .failures = 1 };
+	p[3] = (struct obs_process){ .pid = 12, .comm = "ab", .attempts = 1, .failures = 1 };
 	obs.servers = calloc(1, sizeof(*obs.servers));
 	obs.nservers = 1;
 	obs.servers[0] = (struct obs_row){ .netns = 7, .family = AF_INET, .has_local = true,
@@ -138,6 +141,12 @@ static void test_render(void)
 		       strstr(t, "curl[10]: 2 attempts, 2 failed, cgroup id 5\n") &&
 		       strstr(t, "wget[11]") < strstr(t, "curl[10]"),
 	       "text: processes, most failures first, cgroup path or id");
+	TAP_OK(strstr(t, "      nginx[not visible]: 1 attempts, 1 failed\n") &&
+		       strstr(t, "ab[12]") && strstr(t, "ab[12]") < strstr(t, "nginx["),
+	       "text: a process without a pid here is 'not visible', after those with one");
+	TAP_OK(strstr(j, "{\"pid\":null,\"comm\":\"nginx\",") != NULL &&
+		       strstr(j, "{\"pid\":12,\"comm\":\"ab\",") != NULL,
+	       "json: pid null for a process without a pid here");
 	TAP_OK(strstr(t, "  192.0.2.1:8080                         4 entered TIME_WAIT\n") != NULL,
 	       "text: server side");
 	TAP_OK(strstr(t, "  192.0.2.7                              3 failed\n") != NULL, "text: bind");

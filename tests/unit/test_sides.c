@@ -156,6 +156,42 @@ static void test_sample(void)
 	sockets_free(&s);
 }
 
+/* A listener listed after live sockets on its port (within the range, so
+ * first taken for a destination's): their sampled inodes go with them to
+ * the server port, the destination keeps its own (each sample within its
+ * live count; fuzz_procnet found the destination with more samples than
+ * live sockets, regress/fuzz_procnet/listener-after-live-socket). */
+static void test_sample_moved(void)
+{
+	static const struct ephemeral eph = { 32768, 60999, NULL };
+	const uint8_t l[4] = { 10, 0, 0, 1 }, r[4] = { 10, 0, 0, 2 }, any[4] = { 0 };
+	const struct port_entry *e;
+	const struct dest *d;
+	struct sock_snapshot s;
+
+	TAP_OK(sockets_init(&s, &eph) == 0, "moved sample: an empty snapshot");
+	/* server side of 45000 (not known yet), a client socket, server side again */
+	sockets_account_ref(&s, AF_INET, l, r, 45000, 40000, TCP_STATE_ESTABLISHED,
+			    (struct sock_ref){ 5, 0 });
+	sockets_account_ref(&s, AF_INET, l, r, 41000, 40000, TCP_STATE_ESTABLISHED,
+			    (struct sock_ref){ 6, 0 });
+	sockets_account_ref(&s, AF_INET, l, r, 45000, 40000, TCP_STATE_ESTABLISHED,
+			    (struct sock_ref){ 7, 0 });
+	sockets_account_ref(&s, AF_INET, any, any, 45000, 0, TCP_STATE_LISTEN,
+			    (struct sock_ref){ 3, 0 });
+	sockets_finish(&s);
+	d = sockets_dests(&s, NULL);
+	TAP_OK(d && s.ndests == 1 && d->used == 1 && d->live == 1 && d->nsample == 1 &&
+		       d->sample[0].inode == 6,
+	       "moved sample: the destination keeps its one live socket and its inode");
+	for (e = sockets_ports(&s, NULL); e && e->port != 45000; e = sockets_ports(&s, e))
+		;
+	TAP_OK(e && e->server && e->live == 2 && e->nsample == 2 && e->sample[0].inode == 5 &&
+		       e->sample[1].inode == 7,
+	       "moved sample: the server port has its two live sockets and their inodes");
+	sockets_free(&s);
+}
+
 /* ephemeral_usable against a count port by port, over ranges that start
  * and end inside and on the edges of the bitmap's bytes. */
 static void test_usable(void)
@@ -190,5 +226,6 @@ int main(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run(&cases[i]);
 	test_sample();
+	test_sample_moved();
 	return tap_done();
 }
