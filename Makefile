@@ -303,16 +303,21 @@ bench:
 		bash tests/bench/bench.sh $(BENCH_N)
 
 UNITS = prometheus-node-exporter-twtune.service prometheus-node-exporter-twtune.timer
+# The man pages; each goes to man<its suffix>.
+MANPAGES = man/twtune.8 man/twtune.ini.5 man/twtune-metrics.7 man/twtune-kernel.7
 
 install: $(BIN)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PROFILEDIR) $(DESTDIR)$(MANDIR)/man8 \
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PROFILEDIR) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man,$(sort $(patsubst .%,%,$(suffix $(MANPAGES))))) \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) \
 		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(ANSIBLEDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/twtune
 	install -m 0644 profiles/*.ini $(DESTDIR)$(PROFILEDIR)/
-	@# The man page names the profile directory this build searches.
-	sed 's|/usr/local/share/twtune/profiles|$(PROFILEDIR)|g' man/twtune.8 >$(DESTDIR)$(MANDIR)/man8/twtune.8
-	chmod 0644 $(DESTDIR)$(MANDIR)/man8/twtune.8
+	@# The man pages name the profile directory this build searches.
+	for m in $(MANPAGES); do \
+		d=$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; \
+		sed 's|/usr/local/share/twtune/profiles|$(PROFILEDIR)|g' $$m >$$d && chmod 0644 $$d || exit 1; \
+	done
 	install -m 0644 completions/twtune.bash $(DESTDIR)$(BASHCOMPDIR)/twtune
 	install -m 0644 completions/_twtune $(DESTDIR)$(ZSHCOMPDIR)/_twtune
 	install -m 0644 completions/twtune.fish $(DESTDIR)$(FISHCOMPDIR)/twtune.fish
@@ -324,7 +329,8 @@ install: $(BIN)
 	install -m 0644 contrib/ansible/library/twtune.py $(DESTDIR)$(ANSIBLEDIR)/twtune.py
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/twtune $(DESTDIR)$(MANDIR)/man8/twtune.8 \
+	rm -f $(DESTDIR)$(SBINDIR)/twtune \
+		$(foreach m,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
 		$(DESTDIR)$(BASHCOMPDIR)/twtune $(DESTDIR)$(ZSHCOMPDIR)/_twtune \
 		$(DESTDIR)$(FISHCOMPDIR)/twtune.fish $(DESTDIR)$(ANSIBLEDIR)/twtune.py \
 		$(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))

@@ -139,7 +139,8 @@ int p_fn(int *v) { qsort(v, 2, sizeof(int), cmp); return r_fn(); }'
 @test "make install and uninstall honour PREFIX and DESTDIR" {
 	stage="$BATS_TEST_TMPDIR/stage"
 	run -0 make -C "$COPY" -s BUILD=build-gcc install DESTDIR="$stage" PREFIX=/usr
-	for f in usr/sbin/twtune usr/share/man/man8/twtune.8 \
+	for f in usr/sbin/twtune usr/share/man/man8/twtune.8 usr/share/man/man5/twtune.ini.5 \
+		usr/share/man/man7/twtune-metrics.7 usr/share/man/man7/twtune-kernel.7 \
 		usr/share/bash-completion/completions/twtune usr/share/zsh/site-functions/_twtune \
 		usr/share/fish/vendor_completions.d/twtune.fish \
 		usr/share/twtune/profiles/kernel-default.ini usr/share/twtune/profiles/proxy-profile.ini \
@@ -151,11 +152,17 @@ int p_fn(int *v) { qsort(v, 2, sizeof(int), cmp); return r_fn(); }'
 	done
 	run -0 stat -c %a "$stage/usr/sbin/twtune"; assert_output 755
 	run -0 stat -c %a "$stage/usr/share/twtune/profiles/proxy-profile.ini"; assert_output 644
-	run -0 stat -c %a "$stage/usr/share/man/man8/twtune.8"; assert_output 644
-	# The installed man page names the profile directory of this PREFIX.
-	run -0 grep -c '/usr/share/twtune/profiles' "$stage/usr/share/man/man8/twtune.8"
-	refute_output 0
-	run -1 grep '/usr/local/share/twtune' "$stage/usr/share/man/man8/twtune.8"
+	# Every page of man/ is installed, in the section its suffix names.
+	for f in "$COPY"/man/*; do
+		f=${f##*/}
+		run -0 stat -c %a "$stage/usr/share/man/man${f##*.}/$f"; assert_output 644
+	done
+	# The installed man pages name the profile directory of this PREFIX.
+	for f in man8/twtune.8 man5/twtune.ini.5; do
+		run -0 grep -c '/usr/share/twtune/profiles' "$stage/usr/share/man/$f"
+		refute_output 0
+	done
+	run -1 grep -r '/usr/local/share/twtune' "$stage/usr/share/man"
 	# The service runs the twtune of this PREFIX.
 	run -0 grep -c ' /usr/sbin/twtune audit ' "$stage/usr/lib/systemd/system/prometheus-node-exporter-twtune.service"
 	assert_output 1

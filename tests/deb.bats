@@ -125,7 +125,8 @@ Architecture: $(dpkg --print-architecture)"
 
 @test "the package holds the binary, profiles, man page, completions, units, module and docs" {
 	run -0 dpkg-deb -c "$DEB"
-	for f in usr/sbin/twtune usr/share/man/man8/twtune.8.gz \
+	for f in usr/sbin/twtune usr/share/man/man8/twtune.8.gz usr/share/man/man5/twtune.ini.5.gz \
+		usr/share/man/man7/twtune-metrics.7.gz usr/share/man/man7/twtune-kernel.7.gz \
 		usr/share/twtune/profiles/kernel-default.ini usr/share/twtune/profiles/proxy-profile.ini \
 		usr/share/twtune/profiles/web-server.ini usr/share/twtune/profiles/outbound-client.ini \
 		usr/share/bash-completion/completions/twtune usr/share/zsh/site-functions/_twtune \
@@ -165,14 +166,22 @@ Architecture: $(dpkg --print-architecture)"
 	[[ $depends == *libnl-3-200* && $depends == *libiniparser1* ]]
 }
 
-@test "the man page and changelogs are gzip -9n, the copyright is machine-readable" {
+@test "the man pages and changelogs are gzip -9n, the copyright is machine-readable" {
 	d=$PKG/x/usr/share
-	for f in man/man8/twtune.8.gz doc/twtune/changelog.gz doc/twtune/changelog.Debian.gz; do
+	# every page of man/, compressed, and nothing uncompressed
+	run -0 find "$d/man" -type f ! -name '*.gz'
+	assert_output ''
+	for f in "$TOP"/man/*; do
+		f=${f##*/}
+		[ -f "$d/man/man${f##*.}/$f.gz" ] || { echo "missing man/man${f##*.}/$f.gz"; return 1; }
+	done
+	for f in man/man8/twtune.8.gz man/man5/twtune.ini.5.gz man/man7/twtune-metrics.7.gz \
+		man/man7/twtune-kernel.7.gz doc/twtune/changelog.gz doc/twtune/changelog.Debian.gz; do
 		# No name, no time stamp, maximum compression (XFL 2).
 		run -0 od -An -tx1 -N10 "$d/$f"
 		assert_output ' 1f 8b 08 00 00 00 00 00 02 03'
 	done
-	run -0 zcat "$d/man/man8/twtune.8.gz"
+	run -0 zcat "$d/man/man8/twtune.8.gz" "$d/man/man5/twtune.ini.5.gz"
 	assert_output --partial '/usr/share/twtune/profiles'
 	refute_output --partial '/usr/local/share/twtune'
 	run -0 zcat "$d/doc/twtune/changelog.Debian.gz"

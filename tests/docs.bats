@@ -1,11 +1,18 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The binary's own help is the source: `twtune help` names the commands and
-# global options, `twtune COMMAND --help` each command's options. The
-# option parser, the man page, the bash, zsh and fish completions and the
-# README's command table must name exactly the same, none missing and none
-# extra. Each source is reduced to lines "global OPT", "command NAME" and
-# "NAME OPT", sorted, and compared with diff.
+# The binary's own help is the source: `twtune help` names the commands,
+# global options and exit codes, `twtune COMMAND --help` each command's
+# usage line and options. The option parser, the man page twtune(8) and
+# the bash, zsh and fish completions must name exactly the same, none
+# missing and none extra. Each source is reduced to lines "global OPT",
+# "command NAME" and "NAME OPT", sorted, and compared with diff. The help
+# is parsed generically: an option line is one whose first column starts
+# with "-" ("--long", "--long[=ARG]", "--long ARG", "-x, --long"), and a
+# usage line may wrap. In twtune(8) a command's options are the .TP tags of
+# its subsection of COMMANDS, the global ones those of GLOBAL OPTIONS. The
+# other pages are checked against what twtune prints: twtune-metrics(7)
+# against audit's Prometheus output, twtune.ini(5) against get --list-keys
+# and show.
 
 bats_require_minimum_version 1.5.0
 
@@ -14,6 +21,9 @@ setup() {
 	_common_setup
 	twtune_on_path
 	MAN=$TOP/man/twtune.8
+	INI=$TOP/man/twtune.ini.5
+	METRICS=$TOP/man/twtune-metrics.7
+	KERNEL=$TOP/man/twtune-kernel.7
 	COMMANDS=$("$TWTUNE" help | awk '/^commands:/ { f = 1; next } f && /^$/ { exit } f { print $1 }')
 }
 
@@ -34,7 +44,7 @@ from_help() {
 	done
 }
 
-# Every command takes -h and --help; man page and README say so once.
+# Every command takes -h and --help; the man page says so once.
 all_take_help() {
 	local c
 	for c in $COMMANDS; do
@@ -77,35 +87,40 @@ synopsis_from_help() {
 	done
 }
 
-synopsis_from_man() {
-	awk '
-	/^\.SH/ { sec = $0; sub(/^\.SH +/, "", sec); next }
-	sec != "SYNOPSIS" { next }
-	/^\.B twtune [a-z]+$/ { cmd = $3; print "synopsis " cmd; next }
-	/^\.br/ { cmd = ""; next }
-	cmd != "" {
-		line = $0
-		gsub(/\\-/, "-", line)
-		while (match(line, /--[a-z][a-z-]*/)) {
-			print "synopsis " cmd " " substr(line, RSTART, RLENGTH)
-			line = substr(line, RSTART + RLENGTH)
-		}
-	}' "$MAN" | sort -u
+# A page as text, one paragraph a line, without overstrike.
+render() {
+	mandoc -Tascii -O width=1000 "$1" | sed 's/.\x08//g'
 }
 
-from_readme() {
-	local section row syn c
-	section=$(awk '/^## Commands/ { f = 1; next } f && /^## / { exit } f' "$TOP/README.md")
-	sed -n '/^Global options:/,/^$/p' <<<"$section" | tr '\n' ' ' |
-		grep -oE '`--?[a-z][a-z-]*' | sed 's/^`/global /'
-	while IFS= read -r row; do
-		syn=${row#'| `'}
-		syn=${syn%%'`'*}
-		c=${syn%% *}
-		echo "command $c"
-		grep -oE -- '--[a-z][a-z-]*' <<<"$syn" | sed "s/^/$c /"
-	done < <(grep '^| `' <<<"$section")
-	grep -qF 'every command also takes `-h`/`--help`' <<<"$section" && all_take_help
+# The text of section $2 of page $1 (rendered), without its heading.
+section_text() {
+	render "$1" | awk -v s="$2" '$0 == s { f = 1; next } f && /^[A-Z]/ { exit } f'
+}
+
+# "CMD<TAB>usage": the usage line of every command's --help, joined where
+# it wraps (up to the first empty line), without "usage: " and
+# "[GLOBAL OPTIONS] ".
+usage_from_help() {
+	local c
+	for c in $COMMANDS; do
+		printf '%s\t%s\n' "$c" "$("$TWTUNE" "$c" --help | awk '/^$/ { exit } { print }' |
+			tr -s ' \n' '  ' | sed -E 's/^usage: //; s/\[GLOBAL OPTIONS\] //; s/ $//')"
+	done
+}
+
+# "CMD<TAB>synopsis" from the SYNOPSIS section of twtune(8): its lines
+# "twtune CMD ...".
+usage_from_man_synopsis() {
+	section_text "$MAN" SYNOPSIS | sed -E 's/^ +//; s/ +/ /g; s/ $//' |
+		awk '$1 == "twtune" && $2 ~ /^[a-z]+$/ { print $2 "\t" $0 }'
+}
+
+# "CMD<TAB>synopsis" from COMMANDS: the first line of each command's
+# subsection.
+usage_from_man_sections() {
+	section_text "$MAN" COMMANDS | awk '
+		/^   [a-z]+$/ { cmd = $1; want = 1; next }
+		want && NF { sub(/^ +/, ""); gsub(/ +/, " "); sub(/ $/, ""); print cmd "\t" $0; want = 0 }'
 }
 
 # bash-complete.sh, in both modes, must agree; prints one of them.
@@ -254,24 +269,26 @@ try_option() {
 	assert_success
 }
 
-@test "the man page's synopsis names the same commands and options as the help's" {
-	synopsis_from_man | sort >"$BATS_TEST_TMPDIR/a"
-	synopsis_from_help | sort >"$BATS_TEST_TMPDIR/b"
-	run diff -u --label help --label man "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/a"
+@test "every command has a section in twtune(8) whose synopsis is its --help usage line" {
+	usage_from_help | sort >"$BATS_TEST_TMPDIR/help"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/help")" -eq "$(wc -w <<<"$COMMANDS")" ]
+	usage_from_man_sections | sort >"$BATS_TEST_TMPDIR/sections"
+	run diff -u --label help --label "man COMMANDS" "$BATS_TEST_TMPDIR/help" "$BATS_TEST_TMPDIR/sections"
 	assert_success
-}
-
-@test "the README's command table names the same commands and options as the help" {
-	from_readme >"$BATS_TEST_TMPDIR/readme"
-	run same readme
+	# and the SYNOPSIS at the top says the same
+	usage_from_man_synopsis | sort >"$BATS_TEST_TMPDIR/synopsis"
+	run diff -u --label help --label "man SYNOPSIS" "$BATS_TEST_TMPDIR/help" "$BATS_TEST_TMPDIR/synopsis"
 	assert_success
-	# and its synopses are the help's, word for word
-	local c syn
-	for c in $COMMANDS; do
-		syn=$("$TWTUNE" "$c" --help | head -1 | sed 's/^usage: twtune \[GLOBAL OPTIONS\] //; s/|/\\|/g')
-		run grep -cF "| \`$syn\` |" "$TOP/README.md"
-		assert_output 1
-	done
+	# word for word: a section's synopsis without one option is caught
+	sed -e '/^\.SS sockets/,/^\.PP/{/no\\-processes/d}' "$MAN" >"$BATS_TEST_TMPDIR/bad.8"
+	MAN=$BATS_TEST_TMPDIR/bad.8 usage_from_man_sections | sort >"$BATS_TEST_TMPDIR/bad"
+	run diff "$BATS_TEST_TMPDIR/help" "$BATS_TEST_TMPDIR/bad"
+	assert_failure
+	assert_line "> sockets	twtune sockets [--json] [--top N]"
+	# and so is a usage line that wraps (the help may wrap at 80 columns)
+	run -0 bash -c 'printf "usage: twtune [GLOBAL OPTIONS] x [--a]\n      [--b N]\n\ntext\n" |
+		awk "/^\$/ { exit } { print }" | tr -s " \n" "  " | sed -E "s/^usage: //; s/\[GLOBAL OPTIONS\] //; s/ \$//"'
+	assert_output "twtune x [--a] [--b N]"
 }
 
 @test "the bash completion offers the same commands and options as the help" {
@@ -305,34 +322,185 @@ try_option() {
 	assert_line -- "+rollback --frob"
 }
 
-@test "the man page lints clean with mandoc and groff" {
-	run -0 mandoc -Tlint -Wwarning "$MAN"
+@test "the man pages lint clean with mandoc and groff" {
+	local pages=("$TOP"/man/*)
+	[ "${#pages[@]}" -ge 4 ]
+	run -0 mandoc -Tlint -W warning "${pages[@]}"
 	assert_output ""
-	run -0 groff -ww -man -z "$MAN"
+	run -0 groff -ww -man -z "${pages[@]}"
 	assert_output ""
 	# the linter does complain about a broken page
 	printf '.TH X 8\n.SH NAME\nx \\- y\n.SS\n.BR\n.B\n' >"$BATS_TEST_TMPDIR/bad.8"
-	run ! mandoc -Tlint -Wwarning "$BATS_TEST_TMPDIR/bad.8"
+	run ! mandoc -Tlint -W warning "$BATS_TEST_TMPDIR/bad.8"
 }
 
-# The managed keys, from the registry (get --list-keys), the README's table
-# and the man page's list of keys a profile may set (all but the read-only
-# ones, which the README's table marks "read only").
-@test "the README's managed sysctls and the man page's [sysctl] keys are the registry's" {
-	local keys readme writable man
+@test "the pages name each other in SEE ALSO, and each page's name is its file's" {
+	local p name sec other
+	for p in "$TOP"/man/*; do
+		name=${p##*/}
+		sec=${name##*.}
+		name=${name%.*}
+		# .TH NAME SECTION: the name in capitals, the section the suffix
+		run -0 awk 'NR <= 3 && /^\.TH/ { print $2, $3 }' "$p"
+		assert_output "$(tr '[:lower:]' '[:upper:]' <<<"$name") $sec"
+		run -0 sed -n '/^\.SH "\{0,1\}SEE ALSO/,$p' "$p"
+		for other in "$TOP"/man/*; do
+			[ "$other" = "$p" ] && continue
+			other=${other##*/}
+			assert_output --partial ".BR $(sed 's/-/\\-/g' <<<"${other%.*}") (${other##*.})"
+		done
+	done
+}
+
+# The managed keys: the registry's (get --list-keys) are the .TP tags of
+# twtune.ini(5)'s [sysctl] section; those a profile may set are the ones
+# not marked "Read only" there, and twtune refuses the others in a profile.
+@test "twtune.ini(5) names every key of get --list-keys, and which are read only" {
+	local keys man writable ro k
 	keys=$("$TWTUNE" get --list-keys | sed 's/^net\.ipv4\.//' | sort)
-	readme_rows() {
-		awk -F'|' '/^## Managed sysctls/ { f = 1; next } f && /^## / { exit }
-			f && /^\| [a-z]/ && $2 !~ /^ key / { gsub(/ /, "", $2); print $2 "|" $4 }' \
-			"$TOP/README.md"
+	[ "$(wc -l <<<"$keys")" -ge 8 ]
+	ini_keys() {
+		awk '/^\.SH/ { f = ($2 == "[sysctl]"); next }
+			f && /^\.TP/ { tag = 1; next }
+			f && tag { tag = 0; k = $2; getline; print k "|" $0 }' "$INI"
 	}
-	readme=$(readme_rows | cut -d'|' -f1 | sort)
-	assert_equal "$readme" "$keys"
-	writable=$(readme_rows | grep -v '|.*read only' | cut -d'|' -f1 | sort)
-	[ -n "$writable" ] && [ "$writable" != "$keys" ]
-	man=$(awk '/^takes the managed keys:/ { f = 1; next } f && !/^\.BR / { exit }
-		f { gsub(/[,;]/, "", $2); print $2 }' "$MAN" | sort)
-	assert_equal "$man" "$writable"
+	man=$(ini_keys | cut -d'|' -f1 | sort)
+	assert_equal "$man" "$keys"
+	writable=$(ini_keys | grep -v '|Read only' | cut -d'|' -f1 | sort)
+	ro=$(ini_keys | grep '|Read only' | cut -d'|' -f1 | sort)
+	[ -n "$writable" ] && [ -n "$ro" ]
+	# a profile may set every writable key, and no read-only one
+	for k in $writable; do
+		printf '[sysctl]\n%s = default\n' "$k" >"$BATS_TEST_TMPDIR/k.ini"
+		run -0 "$TWTUNE" show "$BATS_TEST_TMPDIR/k.ini"
+	done
+	for k in $ro; do
+		printf '[sysctl]\n%s = 1\n' "$k" >"$BATS_TEST_TMPDIR/k.ini"
+		run -3 "$TWTUNE" show "$BATS_TEST_TMPDIR/k.ini"
+		assert_output --partial "read-only"
+	done
+}
+
+# The thresholds: twtune.ini(5)'s [thresholds] tags and the default that
+# starts each entry are what `show` prints for a profile that sets none.
+@test "twtune.ini(5) names every threshold with its default, as show prints them" {
+	printf '[profile]\ndescription = none set\n' >"$BATS_TEST_TMPDIR/empty.ini"
+	run -0 "$TWTUNE" show "$BATS_TEST_TMPDIR/empty.ini"
+	local shown
+	shown=$(awk '/^\[thresholds\]/ { f = 1; next } /^\[/ { f = 0 } f && / = / { print $1, $3 }' <<<"$output" | sort)
+	[ "$(wc -l <<<"$shown")" -ge 9 ]
+	run -0 awk '/^\.SH/ { f = ($2 == "[thresholds]"); next }
+		f && /^\.TP/ { tag = 1; next }
+		f && tag { tag = 0; k = $2; getline; sub(/:.*/, ""); print k, $0 }' "$INI"
+	assert_equal "$(sort <<<"$output")" "$shown"
+}
+
+@test "twtune.ini(5) has the format, inheritance, search path and trust rules" {
+	local s
+	for s in NAME SYNOPSIS DESCRIPTION "[profile]" "[sysctl]" "[thresholds]" "SEARCH PATH" TRUST \
+		"SHIPPED PROFILES" FILES ENVIRONMENT "SEE ALSO"; do
+		run grep -cxE "\\.SH \"?$(sed 's/[][]/\\&/g' <<<"$s")\"?" "$INI"
+		assert_output 1
+	done
+	run -0 render "$INI"
+	for s in TWTUNE_PROFILE_PATH /etc/twtune/profiles --profile-dir include --allow-insecure-profiles \
+		"sticky bit" "up to 8 levels" "[A-Za-z0-9._-]+"; do
+		assert_output --partial "$s"
+	done
+	# every shipped profile
+	for s in "$TOP"/profiles/*.ini; do
+		s=${s##*/}
+		run -0 section_text "$INI" "SHIPPED PROFILES"
+		assert_output --partial "${s%.ini}"
+	done
+}
+
+# Every series and label twtune prints, from a private namespace (one
+# namespace's audit) and from --all-netns (every namespace, the two series
+# of its own), is a .TP tag of twtune-metrics(7), and the page names no
+# other.
+@test "twtune-metrics(7) names every series and label audit --format prometheus prints" {
+	[ "$(id -u)" = 0 ] || skip "needs root for unshare and --all-netns"
+	in_netns "$TWTUNE" audit --format prometheus --interval 0 --fail-on never >"$BATS_TEST_TMPDIR/one.prom"
+	in_netns "$TWTUNE" --all-netns audit --format prometheus --interval 0 --fail-on never \
+		>"$BATS_TEST_TMPDIR/all.prom"
+	cat "$BATS_TEST_TMPDIR/one.prom" "$BATS_TEST_TMPDIR/all.prom" | grep -v '^#' |
+		sed -E 's/[{ ].*//' | sort -u >"$BATS_TEST_TMPDIR/series"
+	cat "$BATS_TEST_TMPDIR/one.prom" "$BATS_TEST_TMPDIR/all.prom" | grep -v '^#' |
+		grep -oE '[{,][a-z_]+="' | tr -d '{,="' | sort -u >"$BATS_TEST_TMPDIR/labels"
+	run grep -c . "$BATS_TEST_TMPDIR/series"
+	[ "$output" -ge 14 ]
+	grep -qx twtune_netns_read "$BATS_TEST_TMPDIR/series"
+	grep -qx netns_label "$BATS_TEST_TMPDIR/labels"
+	tags() {
+		awk -v s="$2" '/^\.SH/ { f = ($2 == s); next }
+			f && /^\.TP/ { tag = 1; next }
+			f && tag { tag = 0; print $2 }' "$1" | sort -u
+	}
+	tags "$METRICS" SERIES >"$BATS_TEST_TMPDIR/man-series"
+	run diff -u --label twtune --label twtune-metrics.7 "$BATS_TEST_TMPDIR/series" "$BATS_TEST_TMPDIR/man-series"
+	assert_success
+	tags "$METRICS" LABELS >"$BATS_TEST_TMPDIR/man-labels"
+	run diff -u --label twtune --label twtune-metrics.7 "$BATS_TEST_TMPDIR/labels" "$BATS_TEST_TMPDIR/man-labels"
+	assert_success
+	# every rule's name, and the JSON schema_version audit --json prints
+	run -0 render "$METRICS"
+	for s in $(awk -F'"' '/^twtune_finding_severity/ { print $2 }' "$BATS_TEST_TMPDIR/one.prom"); do
+		assert_output --partial "$s"
+	done
+	local v
+	v=$(in_netns "$TWTUNE" audit --json --fail-on never | jq .schema_version)
+	[[ $v =~ ^[0-9]+$ ]]
+	assert_output --partial "schema_version is $v."
+}
+
+# The kernel page names the kernel's own sources for what it says.
+@test "twtune-kernel(7) cites the kernel functions and files twtune relies on" {
+	local s
+	run -0 render "$KERNEL"
+	for s in "net/ipv4/inet_hashtables.c" __inet_hash_connect "net/ipv4/tcp_ipv4.c" tcp_twsk_unique \
+		"net/ipv4/inet_timewait_sock.c" inet_twsk_alloc "net/ipv4/tcp_minisocks.c" tcp_time_wait \
+		TCP_TIMEWAIT_LEN tcp_tw_reuse_delay tcp_max_tw_buckets TCPTimeWaitOverflow TWRecycled \
+		"not free capacity" "parity"; do
+		assert_output --partial "$s"
+	done
+	# every managed key has its paragraph
+	for s in $("$TWTUNE" get --list-keys | sed 's/^net\.ipv4\.//'); do
+		run -0 section_text "$KERNEL" "THE SYSCTLS"
+		assert_line --regexp "^       $s\$"
+	done
+}
+
+# Nothing names a file outside the repository: not the machine's /work
+# tree, nor a sibling shared/ directory. (The patterns are split so that
+# this file does not match itself.)
+@test "no file of the repository refers to a path outside it" {
+	local files
+	if git -C "$TOP" rev-parse --git-dir >/dev/null 2>&1; then
+		files=$(git -C "$TOP" ls-files)
+	else
+		files=$(cd "$TOP" && find . -path ./build -prune -o -path ./.git -prune -o -type f -print)
+	fi
+	[ -n "$files" ]
+	run bash -c 'cd "$1" && shift && grep -nIE "/[w]ork/|\.\./[s]hared|[s]hared/FACTS" "$@"' _ "$TOP" $files
+	assert_output ""
+}
+
+# README.md stays short and points to the pages that hold the reference.
+@test "README.md is short, shows make audit and make test, and points to every man page" {
+	run -0 wc -l <"$TOP/README.md"
+	[ "$output" -le 260 ]
+	run -0 cat "$TOP/README.md"
+	assert_output --partial "make audit"
+	assert_output --partial "make test"
+	local p
+	for p in "$TOP"/man/*; do
+		p=${p##*/}
+		assert_output --partial "${p%.*}(${p##*.})"
+	done
+	assert_output --partial "tests/bench/README.md"
+	assert_output --partial "CHANGELOG.md"
+	[ -f "$TOP/tests/bench/README.md" ]
 }
 
 @test "the man page has every section, and SEE ALSO names the tools it relates to" {
@@ -352,10 +520,12 @@ try_option() {
 		--profile-dir include; do
 		assert_output --partial "$s"
 	done
-	run -0 sed -n '/^\.SH "\{0,1\}EXIT STATUS/,/^\.SH ENV/p' "$MAN"
-	for s in 0 1 2 3 4; do
-		assert_line ".B $s"
-	done
+	# the exit codes: those of `twtune help`, each a .TP tag of EXIT STATUS
+	run -0 awk '/^\.SH/ { f = ($0 ~ /EXIT STATUS/); next }
+		f && /^\.TP/ { tag = 1; next }
+		f && tag { tag = 0; print $2 }' "$MAN"
+	assert_equal "$output" "$("$TWTUNE" help | awk '/^exit codes:/ { f = 1; next } f && /^$/ { exit } f { print $1 }')"
+	[ "${#lines[@]}" -ge 5 ]
 }
 
 @test "the man page's ENVIRONMENT names every variable twtune reads, and no other" {

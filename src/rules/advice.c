@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* advice.c: the application-advice table (facts: /work/shared/FACTS.md,
- * "The application fix comes first"; nginx, HAProxy, Envoy, Go and Java
+/* advice.c: the application-advice table (why the application fix comes
+ * first: twtune-kernel(7); the fixes: nginx, HAProxy, Envoy, Go and Java
  * documentation) */
 #include "advice.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* risk.c: the risk rules. Kernel semantics from ../shared/FACTS.md,
- * checked against net/ipv4/tcp_ipv4.c (tcp_twsk_unique), inet_hashtables.c
+/* risk.c: the risk rules. Kernel semantics as man/twtune-kernel.7 gives
+ * them, from net/ipv4/tcp_ipv4.c (tcp_twsk_unique), inet_hashtables.c
  * (__inet_hash_connect) and tcp_minisocks.c (tcp_time_wait). */
 #include "risk.h"
 #include "risk_rules.h"

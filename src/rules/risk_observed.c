@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* risk_observed.c: the rule on what audit --observe counted over eBPF
  * (connect-failures), and the measured TIME_WAIT rates other rules can use
- * instead of a count / 60 s. The model (../shared/FACTS.md): connect()
+ * instead of a count / 60 s. The model (twtune-kernel(7)): connect()
  * fails with EADDRNOTAVAIL when destination key K has no free port, and
  * bind(ip, 0) with EADDRINUSE when the source address has none; a range
  * with n more usable ports gives K n more; tcp_tw_reuse frees K's TIME_WAIT

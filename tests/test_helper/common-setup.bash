@@ -30,7 +30,8 @@ in_netns() {
 # net.ipv4.tcp_rfc1337=0 (the default) an RST that reaches a TIME_WAIT
 # socket kills it at once, silently, and the generators' close pattern makes
 # the kernel send a few: counts fell short of N now and then. With 1 the
-# kernel holds exactly N (measured: /work/shared/FACTS.md, turn 2).
+# kernel holds exactly N (tcp_timewait_state_process() in
+# net/ipv4/tcp_minisocks.c; see twtune-kernel(7)).
 tw_keep() {
 	sysctl -qw net.ipv4.tcp_rfc1337=1
 }
