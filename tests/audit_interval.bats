@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # twtune audit --interval against the real kernel: the close rate measured
 # from TcpExt TW over a window of 3 s, with the closes made 1 s into it.
 # It times things, so it is in the serial group (tests/README.md); the
