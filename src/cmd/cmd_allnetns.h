@@ -45,6 +45,4 @@ void all_netns_json_entry(struct json *j, const struct ns_visit *v);
 /* "== LABEL (netns INODE) ==" and, when not read, "STATUS: WHY". */
 void all_netns_text_header(FILE *f, const struct ns_visit *v);
 
-int all_netns_audit(int argc, char **argv, bool is_diff);
-
 #endif
