@@ -55,7 +55,7 @@ static void visit(const struct nsscan *s, size_t i, ns_visit_fn fn, void *arg, i
 	v->status = r == 0 ? NS_READ : r == -ENOENT ? NS_GONE : NS_DENIED;
 	fn(v, arg);
 	if (r == 0 && nsenter_return(home) < 0)
-		v->rc = -1;
+		v->lost_home = true;
 }
 
 int all_netns_each(const char *cmd, ns_visit_fn fn, void *arg)
@@ -81,7 +81,7 @@ int all_netns_each(const char *cmd, ns_visit_fn fn, void *arg)
 		struct ns_visit v;
 
 		visit(&s, i, fn, arg, home, &v);
-		if (v.rc < 0) {
+		if (v.lost_home) {
 			errorf("%s: --all-netns: cannot go back to the original network namespace",
 			       cmd);
 			rc = EXIT_SYSTEM;

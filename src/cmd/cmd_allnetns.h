@@ -21,6 +21,7 @@ struct ns_visit {
 	enum ns_status status;
 	char why[600];  /* for every status but NS_READ */
 	int rc;         /* the exit code the namespace's reading earns */
+	bool lost_home; /* the thread could not go back to its namespace */
 };
 
 /* Called for each namespace, host first: entered when v->status is

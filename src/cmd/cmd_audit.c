@@ -122,15 +122,6 @@ int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o)
 	return EXIT_OK;
 }
 
-int cmd_audit_snippet(FILE *f, const struct report *r, enum format fmt)
-{
-	struct k8s_change c[SYSCTL_COUNT];
-	char names[SYSCTL_COUNT][96];
-	size_t n = k8s_changes(r->current, r->target, c, names);
-
-	return fmt == FMT_DOCKER ? k8s_render_docker(f, c, n) : k8s_render_pod(f, c, n);
-}
-
 static void render(const struct report *r, const struct audit_opts *o, bool is_diff)
 {
 	if (o->format == FMT_K8S || o->format == FMT_DOCKER)
@@ -175,23 +166,6 @@ static int observe_window(const struct audit_opts *o, bool all, struct obs_windo
 		return -1;
 	}
 	return 0;
-}
-
-int cmd_audit_one(const struct audit_opts *o, const struct profile *prof,
-		  const struct obs_window *observed, const char *netns, struct audit *a, char *err,
-		  size_t len)
-{
-	struct audit_ctx ctx;
-
-	cmd_audit_ctx(&ctx);
-	ctx.collect.processes = o->processes;
-	ctx.collect.show = o->top;
-	ctx.observed = observed;
-	if (G.all_netns) {
-		ctx.netns = netns;
-		ctx.cheap_idle = true;
-	}
-	return audit_run(a, &ctx, prof, o->interval, err, len);
 }
 
 static int run(int argc, char **argv, bool is_diff)

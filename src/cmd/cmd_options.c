@@ -202,6 +202,7 @@ int usage_error(const char *cmd, const char *fmt, ...)
  * the tables, or NULL. */
 static const char *near_option(const char *arg, const struct cmd_opt *a, const struct cmd_opt *b)
 {
+	const struct cmd_opt *tables[2] = { a, b };
 	const char *names[64];
 	char word[64];
 	size_t n = 0;
@@ -209,8 +210,9 @@ static const char *near_option(const char *arg, const struct cmd_opt *a, const s
 	if (strncmp(arg, "--", 2) || !arg[2])
 		return NULL;
 	snprintf(word, sizeof(word), "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
-	for (const struct cmd_opt *t = a; t; t = t == a ? b : NULL)
-		for (const struct cmd_opt *o = t; o->name || o->arg; o++)
+
+	for (int t = 0; t < 2; t++)
+		for (const struct cmd_opt *o = tables[t]; o && (o->name || o->arg); o++)
 			if (o->name && n < 64)
 				names[n++] = o->name;
 	return dym_suggest(word, names, n);
