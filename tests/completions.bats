@@ -47,6 +47,10 @@ expect() {
 	expect "twtune -" --sysctl-root --profile-dir --netns --all-netns --allow-insecure-profiles --color --no-color --quiet --verbose \
 		--version --help -q -v -h
 	expect "twtune --n" --netns --no-color
+	# --color takes its value only as --color=WHEN
+	expect "twtune --color=" always auto never
+	expect "twtune --color=a" always auto
+	expect "twtune --color " apply audit diff get help observe profiles rollback show sockets watch
 	expect "twtune -v --ver" --verbose --version
 }
 
