@@ -59,7 +59,7 @@ _twtune()
         _twtune_init
     fi
 
-    local global_opts="--sysctl-root --profile-dir --netns --all-netns --allow-insecure-profiles --no-color --quiet --verbose --version --help -q -v -h"
+    local global_opts="--sysctl-root --profile-dir --netns --all-netns --allow-insecure-profiles --color --no-color --quiet --verbose --version --help -q -v -h"
     local commands="audit diff apply rollback sockets observe watch get profiles show help"
 
     # The command, the --profile-dir options before it, and how many
@@ -99,6 +99,13 @@ _twtune()
     --persist)
         if $split; then
             _twtune_files
+            return
+        fi
+        ;;
+    --color)
+        # --color alone means always; a value only as --color=WHEN
+        if $split; then
+            mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur")
             return
         fi
         ;;

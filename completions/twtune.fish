@@ -96,6 +96,7 @@ complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l profile-dir
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l netns -r -a '(__twtune_netns)' -d 'network namespace NAME or PATH'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l all-netns -d 'get, sockets, audit, diff: once per network namespace; watch: a summary of them all'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l allow-insecure-profiles -d 'as root, read profiles others can write'
+complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l color -d 'colour: auto, always or never (--color=WHEN)'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l no-color -d 'no colour'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -s q -l quiet -d 'only errors'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -s v -l verbose -d 'say more'

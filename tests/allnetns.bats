@@ -357,6 +357,46 @@ row() {
 	assert_line "net.ipv4.ip_local_port_range = 40000 40999"
 }
 
+@test "sockets --no-processes with --all-netns, before or after the command: no process named" {
+	mapfile -t ino < <(our_inodes)
+	run -0 "$TWTUNE" --all-netns sockets --no-processes --json
+	j=$BATS_TEST_TMPDIR/s.json
+	echo "$output" >"$j"
+	run -0 jq -c '[.namespaces[] | select(.status == "read") | .sockets.process_scan.asked] | unique' "$j"
+	assert_output '[false]'
+	run -0 jq -r '[.namespaces[].sockets | .. | objects | select(has("processes")) | .processes | select(. != null) | length] | add // 0' "$j"
+	assert_output 0
+	# without it, processes are asked for (the holders of our namespaces)
+	run -0 "$TWTUNE" sockets --all-netns --json
+	run -0 jq -c '[.namespaces[] | select(.status == "read") | .sockets.process_scan.asked] | unique' <<<"$output"
+	assert_output '[true]'
+	# text, and --top as sockets takes it
+	run -0 "$TWTUNE" sockets --no-processes --all-netns --top 1
+	assert_line "== $T-1 (netns ${ino[0]}) =="
+}
+
+@test "audit --observe --no-processes with --all-netns: both taken, observed per namespace" {
+	run -1 --separate-stderr "$TWTUNE" --all-netns audit --observe 1 --no-processes --json
+	j=$BATS_TEST_TMPDIR/a.json
+	echo "$output" >"$j"
+	run -0 jq -c '[.namespaces[] | select(.status == "read") | .audit.sockets.process_scan.asked] | unique' "$j"
+	assert_output '[false]'
+	if "$TWTUNE" observe --seconds 1 >/dev/null 2>&1; then
+		# eBPF runs here: each namespace's window, of its own inode only
+		run -0 jq -r '[.namespaces[] | select(.status == "read") | .audit.observed | select(. == null)] | length' "$j"
+		assert_output 0
+		run -0 jq -r '[.namespaces[] | select(.status == "read") |
+			(.netns.inode as $i | .audit.observed.namespaces == [$i])] | all' "$j"
+		assert_output true
+		run -0 jq -r '[.namespaces[] | select(.status == "read") | .audit.observed_skipped] | unique | .[]' "$j"
+		assert_output null
+	else
+		# no eBPF: skipped in every namespace, saying why
+		run -0 jq -r '[.namespaces[] | select(.status == "read") | .audit.observed_skipped | select(. == null)] | length' "$j"
+		assert_output 0
+	fi
+}
+
 @test "usage: apply and rollback refuse --all-netns, so do --netns and other commands" {
 	run -2 "$TWTUNE" --all-netns apply --check "$TOP/profiles/web-server.ini"
 	assert_output --partial "apply works on one namespace: use --netns"

@@ -44,9 +44,13 @@ expect() {
 }
 
 @test "bash: global options" {
-	expect "twtune -" --sysctl-root --profile-dir --netns --all-netns --allow-insecure-profiles --no-color --quiet --verbose \
+	expect "twtune -" --sysctl-root --profile-dir --netns --all-netns --allow-insecure-profiles --color --no-color --quiet --verbose \
 		--version --help -q -v -h
 	expect "twtune --n" --netns --no-color
+	# --color takes its value only as --color=WHEN
+	expect "twtune --color=" always auto never
+	expect "twtune --color=a" always auto
+	expect "twtune --color " apply audit diff get help observe profiles rollback show sockets watch
 	expect "twtune -v --ver" --verbose --version
 }
 
@@ -217,7 +221,7 @@ fish_expect() {
 @test "fish: commands, options, values, profiles and keys through complete -C" {
 	fish_expect "twtune au" audit
 	fish_expect "twtune " apply audit diff get help observe profiles rollback show sockets watch
-	fish_expect "twtune -" --sysctl-root --profile-dir --netns --all-netns --allow-insecure-profiles --no-color --quiet --verbose \
+	fish_expect "twtune -" --sysctl-root --profile-dir --netns --all-netns --allow-insecure-profiles --color --no-color --quiet --verbose \
 		--version --help -q -v -h
 	fish_expect "twtune audit --" --json --format --fail-on --interval --observe --top --no-processes --help
 	fish_expect "twtune observe --" --seconds --json --top --all-netns --help
@@ -257,7 +261,7 @@ zsh_case() {
 	ZSH_LINES=() ZSH_WANT=
 	zsh_case "twtune au" audit
 	zsh_case "twtune " apply audit diff get help observe profiles rollback show sockets watch
-	zsh_case "twtune --" --sysctl-root --profile-dir --netns --all-netns --allow-insecure-profiles --no-color --quiet --verbose \
+	zsh_case "twtune --" --sysctl-root --profile-dir --netns --all-netns --allow-insecure-profiles --color --no-color --quiet --verbose \
 		--version --help
 	zsh_case "twtune audit --" --json --format --fail-on --interval --observe --top --no-processes --help
 	zsh_case "twtune observe --" --seconds --json --top --all-netns --help

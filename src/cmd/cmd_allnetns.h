@@ -21,6 +21,7 @@ struct ns_visit {
 	enum ns_status status;
 	char why[600];  /* for every status but NS_READ */
 	int rc;         /* the exit code the namespace's reading earns */
+	bool lost_home; /* the thread could not go back to its namespace */
 };
 
 /* Called for each namespace, host first: entered when v->status is
@@ -44,7 +45,5 @@ void all_netns_json_end(struct json *j);
 void all_netns_json_entry(struct json *j, const struct ns_visit *v);
 /* "== LABEL (netns INODE) ==" and, when not read, "STATUS: WHY". */
 void all_netns_text_header(FILE *f, const struct ns_visit *v);
-
-int all_netns_audit(int argc, char **argv, bool is_diff);
 
 #endif

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* cmd_allnetns_audit.c: twtune --all-netns audit and diff: one summary
- * table (or one JSON document, one Prometheus exposition) of every
- * network namespace, then the full report of those at or above warn. */
+/* cmd_allnetns_audit.c: twtune --all-netns audit and diff: the audit of
+ * cmd_audit.c (its options parsed once, cmd_audit_one in each network
+ * namespace), merged: one summary table (or one JSON document, one
+ * Prometheus exposition) of every namespace, then the full report of
+ * those at or above warn. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +15,7 @@
 #include "cmd_audit.h"
 #include "commands.h"
 #include "prommerge.h"
+#include "observation.h"
 #include "report.h"
 #include "twtune.h"
 
@@ -31,9 +35,12 @@ struct ns_row {
 };
 
 struct audit_all {
-	struct audit_opts o;
+	const struct audit_opts *o;
+	const char *cmd;
 	bool is_diff;
-	struct profile prof;
+	const struct profile *prof;       /* or NULL */
+	const struct obs_window *observed; /* every namespace's, or NULL */
+	const char *skipped;              /* why --observe has no window */
 	struct json j;
 	struct prom_merge pm;
 	struct ns_row *rows;
@@ -130,7 +137,7 @@ static void render_one(struct audit_all *A, struct ns_visit *v, const struct rep
 {
 	struct ns_row *row = &A->rows[A->nrows - 1];
 
-	switch (A->o.format) {
+	switch (A->o->format) {
 	case FMT_JSON:
 		all_netns_json_entry(&A->j, v);
 		json_bool(&A->j, "judged_from_counters", row->from_counters);
@@ -147,10 +154,10 @@ static void render_one(struct audit_all *A, struct ns_visit *v, const struct rep
 		break;
 	case FMT_K8S:
 	case FMT_DOCKER:
-		printf("%s# netns %s (inode %llu)%s%s\n", A->o.format == FMT_K8S ? "---\n" : "",
+		printf("%s# netns %s (inode %llu)%s%s\n", A->o->format == FMT_K8S ? "---\n" : "",
 		       v->ns->label, v->ns->inode, r ? "" : ": ", r ? "" : v->why);
 		if (r)
-			cmd_audit_snippet(stdout, r, A->o.format);
+			cmd_audit_snippet(stdout, r, A->o->format);
 		break;
 	case FMT_TEXT:
 		if (r && (row->risk >= SEV_WARN || G.verbosity > 0)) {
@@ -183,11 +190,49 @@ static struct ns_row *new_row(struct audit_all *A, const struct ns_visit *v)
 	return row;
 }
 
+/* The rows of the window all that are of namespace ino, into out: its
+ * arrays are new (window_free), the rows' processes are all's. */
+static int window_of(const struct obs_window *all, uint32_t ino, struct obs_window *out,
+		     uint32_t *one)
+{
+	const struct obs_row *from[3] = { all->dests, all->servers, all->binds };
+	const size_t n[3] = { all->ndests, all->nservers, all->nbinds };
+	struct obs_row *to[3] = { NULL, NULL, NULL };
+	size_t got[3] = { 0, 0, 0 };
+
+	for (int k = 0; k < 3; k++) {
+		to[k] = n[k] ? malloc(n[k] * sizeof(*to[k])) : NULL;
+		if (n[k] && !to[k]) {
+			free(to[0]);
+			free(to[1]);
+			return -ENOMEM;
+		}
+		for (size_t i = 0; i < n[k]; i++)
+			if (from[k][i].netns == ino)
+				to[k][got[k]++] = from[k][i];
+	}
+	*one = ino;
+	*out = (struct obs_window){ .window_seconds = all->window_seconds, .namespaces = one,
+				    .nnamespaces = 1, .dests = to[0], .ndests = got[0],
+				    .servers = to[1], .nservers = got[1], .binds = to[2],
+				    .nbinds = got[2], .dropped = all->dropped };
+	return 0;
+}
+
+static void window_free(struct obs_window *w)
+{
+	free(w->dests);
+	free(w->servers);
+	free(w->binds);
+}
+
 static void audit_visit(struct ns_visit *v, void *arg)
 {
 	struct audit_all *A = arg;
-	struct audit_ctx ctx;
 	struct ns_row *row = new_row(A, v);
+	struct obs_window win;
+	uint32_t ino;
+	bool have_win = false;
 	struct audit a;
 	struct report r;
 	char err[512];
@@ -197,12 +242,15 @@ static void audit_visit(struct ns_visit *v, void *arg)
 		return;
 	}
 	A->host_from_self = v->scan->host_from_self;
+	if (v->status == NS_READ && A->observed) {
+		if (window_of(A->observed, (uint32_t)v->ns->inode, &win, &ino) < 0)
+			A->err = -ENOMEM;
+		else
+			have_win = true;
+	}
 	if (v->status == NS_READ) {
-		cmd_audit_ctx(&ctx);
-		ctx.netns = v->ns->label;
-		ctx.cheap_idle = true;
-		if (audit_run(&a, &ctx, A->o.profile ? &A->prof : NULL, A->o.interval, err,
-			      sizeof(err)) < 0) {
+		if (cmd_audit_one(A->o, A->prof, have_win ? &win : NULL, v->ns->label, &a, err,
+				  sizeof(err)) < 0) {
 			audit_free(&a);
 			v->status = NS_FAILED;
 			snprintf(v->why, sizeof(v->why), "%s", err);
@@ -213,16 +261,21 @@ static void audit_visit(struct ns_visit *v, void *arg)
 	snprintf(row->why, sizeof(row->why), "%.199s", v->status == NS_READ ? "" : v->why);
 	if (v->status != NS_READ) {
 		render_one(A, v, NULL);
+		if (have_win)
+			window_free(&win);
 		return;
 	}
-	audit_report(&a, A->o.profile ? A->prof.name : NULL, A->o.top, &r);
+	audit_report(&a, A->prof ? A->prof->name : NULL, A->o->top, &r);
+	r.observe_skipped = A->skipped;
 	summarize(row, &a, &r);
 	if ((int)row->risk > A->worst)
 		A->worst = (int)row->risk;
-	if (!A->is_diff && (int)row->risk >= A->o.fail_on)
+	if (!A->is_diff && (int)row->risk >= A->o->fail_on)
 		v->rc = EXIT_RISK;
 	render_one(A, v, &r);
 	audit_free(&a);
+	if (have_win)
+		window_free(&win);
 }
 
 static void print_summary(const struct audit_all *A)
@@ -266,33 +319,30 @@ static void print_summary(const struct audit_all *A)
 			fputs(A->rows[i].report, stdout);
 }
 
-int all_netns_audit(int argc, char **argv, bool is_diff)
+int all_netns_audit(const struct audit_opts *o, const char *cmd, bool is_diff,
+		    const struct profile *prof, const struct obs_window *observed,
+		    const char *skipped)
 {
-	struct audit_all A = { .is_diff = is_diff, .worst = -1 };
-	int rc = cmd_audit_parse(argc, argv, is_diff, &A.o);
+	struct audit_all A = { .o = o, .cmd = cmd, .is_diff = is_diff, .prof = prof,
+			       .observed = observed, .skipped = skipped, .worst = -1 };
+	int rc;
 
-	if (rc != EXIT_OK)
-		return rc < 0 ? EXIT_OK : rc;
-	if (A.o.profile && (rc = cmd_load_profile(argv[0], A.o.profile, &A.prof)) != EXIT_OK)
-		return rc;
-	if (A.o.format == FMT_JSON)
+	if (A.o->format == FMT_JSON)
 		all_netns_json_begin(&A.j);
-	rc = all_netns_each(argv[0], audit_visit, &A);
-	if (A.o.format == FMT_JSON)
+	rc = all_netns_each(cmd, audit_visit, &A);
+	if (A.o->format == FMT_JSON)
 		all_netns_json_end(&A.j);
-	else if (A.o.format == FMT_PROMETHEUS)
+	else if (A.o->format == FMT_PROMETHEUS)
 		prommerge_write(&A.pm, stdout);
-	else if (A.o.format == FMT_TEXT)
+	else if (A.o->format == FMT_TEXT)
 		print_summary(&A);
 	if (A.err) {
-		errorf("%s: --all-netns: %s", argv[0], strerror(-A.err));
+		errorf("%s: --all-netns: %s", cmd, strerror(-A.err));
 		rc = EXIT_SYSTEM;
 	}
 	for (size_t i = 0; i < A.nrows; i++)
 		free(A.rows[i].report);
 	free(A.rows);
 	prommerge_free(&A.pm);
-	if (A.o.profile)
-		profile_free(&A.prof);
 	return rc;
 }

@@ -225,9 +225,9 @@ static int apply_commit(struct apply_ctx *c)
 		errorf("apply: cannot write output: %s; nothing was changed", strerror(-r));
 		return EXIT_SYSTEM;
 	}
-	lock = txn_lock_state("apply", o, &gen);
-	if (lock < 0)
-		return -lock;
+	if ((rc = txn_lock_state("apply", o, &gen, &lock)) != EXIT_OK)
+		return rc;
+	rc = EXIT_SYSTEM;
 	if (!c->have_gen || gen != c->gen) {
 		plan_free(&c->pl);
 		settings_free(&c->cur);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* cmd_audit.c: twtune audit [--json | --format FMT] [--fail-on SEV] [--interval SEC]
- * [--observe SEC] [--top N] [--no-processes] [PROFILE], and twtune diff [--json] PROFILE */
+ * [--observe SEC] [--top N] [--no-processes] [PROFILE], and twtune diff [--json] PROFILE,
+ * in one network namespace or (--all-netns, cmd_allnetns_audit.c) in each */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +14,7 @@
 #include "observation.h"
 #include "report.h"
 #include "sockets_render.h"
+#include "stopflag.h"
 #include "twtune.h"
 
 static int parse_format(const char *cmd, const char *arg, bool is_diff, enum format *fmt)
@@ -30,31 +31,47 @@ static int parse_format(const char *cmd, const char *arg, bool is_diff, enum for
 				   : "text, json, prometheus, k8s or docker");
 }
 
+const struct cmd_opt audit_options[] = {
+	{ "json", 0, no_argument, NULL, 'j', "one JSON object (same as --format json)" },
+	{ "format", 0, required_argument, "FMT", 'f',
+	  "text (default), json, prometheus (node_exporter textfile),\n"
+	  "k8s (the change as a pod's securityContext.sysctls) or\n"
+	  "docker (the change as docker run --sysctl flags)" },
+	{ "fail-on", 0, required_argument, "SEV", 'F',
+	  "exit 1 when the risk reaches SEV: info, warn, crit (default), never" },
+	{ "interval", 0, required_argument, "SEC", 'i',
+	  "sample the close rate over SEC seconds (default 0: estimate)" },
+	{ "observe", 0, required_argument, "SEC", 'o',
+	  "first count connect() failures and TIME_WAIT over eBPF for SEC\n"
+	  "seconds (observe's object, as \"observed\"; skipped, saying why,\n"
+	  "where eBPF cannot run)" },
+	{ "top", 0, required_argument, "N", 't',
+	  "destinations and server ports to list, and rows per observed\n"
+	  "section (default 5)" },
+	{ "no-processes", 0, no_argument, NULL, 'P',
+	  "do not scan /proc to name the processes behind them" },
+	{ NULL, 0, 0, "PROFILE", 0, "judge the change to PROFILE instead of the suggestion" },
+	CMD_OPT_END,
+};
+
+const struct cmd_opt diff_options[] = {
+	{ "json", 0, no_argument, NULL, 'j', "{profile, risk, diff, prediction, predicted_risk}" },
+	{ "format", 0, required_argument, "FMT", 'f',
+	  "text (default), json, k8s (pod securityContext.sysctls)\n"
+	  "or docker (docker run --sysctl flags)" },
+	{ "interval", 0, required_argument, "SEC", 'i', "sample the close rate over SEC seconds" },
+	CMD_OPT_END,
+};
+
 int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o)
 {
-	static const struct option audit_opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "fail-on", required_argument, NULL, 'F' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "observe", required_argument, NULL, 'o' },
-		{ "top", required_argument, NULL, 't' },
-		{ "no-processes", no_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const struct option diff_opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *cmd = argv[0];
 	int opt, rc = EXIT_OK;
 	long long n;
 
 	*o = (struct audit_opts){ .format = FMT_TEXT, .fail_on = SEV_CRIT, .top = 5,
 				   .processes = !is_diff };
-	while ((opt = cmd_next_opt(argc, argv, is_diff ? diff_opts : audit_opts, &rc)) != -1) {
+	while ((opt = cmd_next_opt(argc, argv, is_diff ? diff_options : audit_options, &rc)) != -1) {
 		switch (opt) {
 		case CMD_DONE:
 			return rc == EXIT_OK ? -1 : rc;
@@ -105,15 +122,6 @@ int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o)
 	return EXIT_OK;
 }
 
-int cmd_audit_snippet(FILE *f, const struct report *r, enum format fmt)
-{
-	struct k8s_change c[SYSCTL_COUNT];
-	char names[SYSCTL_COUNT][96];
-	size_t n = k8s_changes(r->current, r->target, c, names);
-
-	return fmt == FMT_DOCKER ? k8s_render_docker(f, c, n) : k8s_render_pod(f, c, n);
-}
-
 static void render(const struct report *r, const struct audit_opts *o, bool is_diff)
 {
 	if (o->format == FMT_K8S || o->format == FMT_DOCKER)
@@ -128,41 +136,31 @@ static void render(const struct report *r, const struct audit_opts *o, bool is_d
 		report_text(stdout, r);
 }
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-/* --observe: the eBPF window before the snapshot. 0 with *w filled, or
- * -1 with why[] saying what is missing (the audit goes on without it). */
-static int observe_window(const struct audit_opts *o, struct obs_window *w, char *why,
+/* --observe: the eBPF window before the snapshot, of the namespace
+ * twtune is in or (all) of every one. 0 with *w filled, or -1 with why[]
+ * saying what is missing (the audit goes on without it). */
+static int observe_window(const struct audit_opts *o, bool all, struct obs_window *w, char *why,
 			  size_t len)
 {
-	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
-	struct observe_opts oo = { .btf_path = observe_test_btf() };
+	struct observe_opts oo = { .btf_path = observe_test_btf(), .all_netns = all };
 	struct observe_session *s;
 	struct obs_failure f;
+	struct stop_saved saved;
 	int r;
 
 	if (observe_start(&oo, &s, &f) < 0) {
 		observe_failure_text(&f, why, len);
 		return -1;
 	}
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	stop_catch(&saved);
 	/* Said once attached (tests wait for it); -q silences it. */
 	if (G.verbosity >= 0)
 		fprintf(stderr, "twtune: audit: observe: attached; watching for %lld s (Ctrl-C ends "
 				"early)\n", o->observe);
-	observe_wait(s, (double)o->observe, &stop_requested);
+	observe_wait(s, (double)o->observe, stop_flag());
 	r = observe_collect(s, w);
 	observe_stop(s);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	stop_release(&saved);
 	if (r < 0) {
 		snprintf(why, len, "cannot read the eBPF maps: %s", strerror(-r));
 		return -1;
@@ -173,7 +171,6 @@ static int observe_window(const struct audit_opts *o, struct obs_window *w, char
 static int run(int argc, char **argv, bool is_diff)
 {
 	struct audit_opts o;
-	struct audit_ctx ctx;
 	struct profile prof;
 	struct audit a;
 	struct report r;
@@ -186,17 +183,18 @@ static int run(int argc, char **argv, bool is_diff)
 		return rc < 0 ? EXIT_OK : rc;
 	if (o.profile && (rc = cmd_load_profile(argv[0], o.profile, &prof)) != EXIT_OK)
 		return rc;
-	cmd_audit_ctx(&ctx);
-	ctx.collect.processes = o.processes;
-	ctx.collect.show = o.top;
 	if (o.observe) {
-		observed = observe_window(&o, &win, skipped, sizeof(skipped)) == 0;
-		if (observed)
-			ctx.observed = &win;
-		else
+		observed = observe_window(&o, G.all_netns, &win, skipped, sizeof(skipped)) == 0;
+		if (!observed)
 			warnf("%s: observation skipped: %s", argv[0], skipped);
 	}
-	if (audit_run(&a, &ctx, o.profile ? &prof : NULL, o.interval, err, sizeof(err)) < 0) {
+	if (G.all_netns) {
+		rc = all_netns_audit(&o, argv[0], is_diff, o.profile ? &prof : NULL,
+				     observed ? &win : NULL, o.observe && !observed ? skipped : NULL);
+		goto out;
+	}
+	if (cmd_audit_one(&o, o.profile ? &prof : NULL, observed ? &win : NULL, NULL, &a, err,
+			  sizeof(err)) < 0) {
 		errorf("%s: %s", argv[0], err);
 		rc = EXIT_SYSTEM;
 		goto out;

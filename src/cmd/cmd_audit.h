@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* cmd_audit.h: the options of twtune audit and diff, shared with
- * --all-netns (cmd_allnetns.c) */
+/* cmd_audit.h: the options and the audit of one namespace of twtune
+ * audit and diff, shared with --all-netns (cmd_allnetns_audit.c) */
 #ifndef TWTUNE_CMD_AUDIT_H
 #define TWTUNE_CMD_AUDIT_H
 
@@ -23,6 +23,24 @@ struct audit_opts {
 /* Parses the options of audit (is_diff false) or diff. EXIT_OK, -1 when
  * --help was printed, or the exit code of a usage error (reported). */
 int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o);
+
+struct profile;
+struct obs_window;
+struct audit;
+/* The audit of the namespace twtune is in, with the options o (PROF or
+ * NULL, the eBPF window or NULL): what cmd_audit runs once, and
+ * --all-netns once per namespace (netns: its label). audit_run's return. */
+int cmd_audit_one(const struct audit_opts *o, const struct profile *prof,
+		  const struct obs_window *observed, const char *netns, struct audit *a, char *err,
+		  size_t len);
+
+/* --all-netns (cmd_allnetns_audit.c): cmd_audit_one in every namespace,
+ * one summary table, JSON document or Prometheus exposition of them all.
+ * observed: the window of every namespace, or NULL (skipped: why, when
+ * --observe was asked). The exit code. */
+int all_netns_audit(const struct audit_opts *o, const char *cmd, bool is_diff,
+		    const struct profile *prof, const struct obs_window *observed,
+		    const char *skipped);
 
 struct report;
 /* The change of R (the suggestion or the profile's diff) as a pod's

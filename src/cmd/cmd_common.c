@@ -1,78 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* cmd_common.c: what several commands do the same way: their options,
- * usage errors, and the profile search path */
+/* cmd_common.c: what several commands do the same way: the profile
+ * search path and loading a profile (options and usage errors are
+ * cmd_options.c's) */
 #include <errno.h>
-#include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+#include "didyoumean.h"
 #include "profile.h"
 #include "twtune.h"
-
-/* The command main() runs, for --help inside cmd_next_opt(): set by main,
- * so that this file needs nothing of main.c (no call circle). */
-static const struct command *current;
-
-void cmd_set_current(const struct command *c)
-{
-	current = c;
-}
-
-void command_usage(const struct command *c, FILE *f)
-{
-	fprintf(f, "usage: twtune [GLOBAL OPTIONS] %s\n\n%s\n", c->synopsis, c->summary);
-	fprintf(f, "\noptions:\n%s  -h, --help           show this help\n", c->options);
-}
-
-int usage_error(const char *cmd, const char *fmt, ...)
-{
-	char msg[300];
-	va_list ap;
-	int n;
-
-	/* Bounded: an overlong argument is cut, the hint stays. */
-	va_start(ap, fmt);
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (n >= (int)sizeof(msg))
-		memcpy(msg + sizeof(msg) - 4, "...", 4);
-	fprintf(stderr, "twtune: %s%s%s; see 'twtune %s%s'\n", cmd ? cmd : "", cmd ? ": " : "", msg,
-		cmd ? cmd : "help", cmd ? " --help" : "");
-	return EXIT_USAGE;
-}
-
-int cmd_next_opt(int argc, char **argv, const struct option *longopts, int *rc)
-{
-	struct option all[24];
-	size_t n = 0;
-	int opt;
-
-	/* Long options only, plus -h: an option's val is a switch label, not
-	 * a short option the help would have to name. */
-	for (; longopts && longopts[n].name && n < 22; n++)
-		all[n] = longopts[n];
-	all[n++] = (struct option){ "help", no_argument, NULL, 'h' };
-	all[n] = (struct option){ NULL, 0, NULL, 0 };
-	opterr = 0;
-	opt = getopt_long(argc, argv, ":h", all, NULL);
-	if (opt == 'h') {
-		command_usage(current, stdout);
-		*rc = EXIT_OK;
-		return CMD_DONE;
-	}
-	if (opt == ':') {
-		*rc = usage_error(argv[0], "option '%s' needs a value", argv[optind - 1]);
-		return CMD_DONE;
-	}
-	if (opt == '?') {
-		*rc = usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
-		return CMD_DONE;
-	}
-	return opt;
-}
 
 void cmd_profile_search(struct profile_search *sp)
 {
@@ -81,19 +19,60 @@ void cmd_profile_search(struct profile_search *sp)
 		sp->check_trust = false;
 }
 
+struct names {
+	char *v[256];
+	size_t n;
+};
+
+static void add_name(const char *name, const char *path, void *ctx)
+{
+	struct names *ns = ctx;
+
+	(void)path;
+	if (ns->n < sizeof(ns->v) / sizeof(ns->v[0]) && (ns->v[ns->n] = strdup(name)))
+		ns->n++;
+}
+
+/* The profile along the search path nearest to a name not found, into
+ * out ("" when none is near). */
+static void near_profile(const struct profile_search *sp, const char *name, char *out, size_t len)
+{
+	struct names ns = { .n = 0 };
+	const char *near;
+
+	out[0] = '\0';
+	if (!profile_name_valid(name) || profile_arg_is_path(name))
+		return;
+	profile_search_each(sp, add_name, &ns);
+	near = dym_suggest(name, (const char *const *)ns.v, ns.n);
+	for (size_t i = 0; i < ns.n; i++)
+		if (!strcmp(ns.v[i], name)) /* found: what is missing is another file */
+			near = NULL;
+	if (near)
+		snprintf(out, len, "%s", near);
+	for (size_t i = 0; i < ns.n; i++)
+		free(ns.v[i]);
+}
+
 int cmd_load_profile(const char *cmd, const char *arg, struct profile *p)
 {
 	struct profile_search sp;
-	char err[1024];
+	char err[1024], near[256] = "";
 	int r;
 
 	cmd_profile_search(&sp);
 	r = profile_load(arg, &sp, p, err, sizeof(err));
-	profile_search_free(&sp);
-	if (r == 0)
+	if (r == 0) {
+		profile_search_free(&sp);
 		return EXIT_OK;
+	}
+	if (r == -ENOENT)
+		near_profile(&sp, arg, near, sizeof(near));
+	profile_search_free(&sp);
 	if (r == -ENOMEM)
 		errorf("%s: out of memory", cmd);
+	else if (near[0])
+		errorf("%s: %s; did you mean '%s'?", cmd, err, near);
 	else
 		errorf("%s: %s", cmd, err);
 	return r == -EACCES || r == -EPERM || r == -EIO || r == -ENOMEM ? EXIT_SYSTEM : EXIT_INPUT;

@@ -2,7 +2,6 @@
 /* cmd_observe.c: twtune observe [--seconds N] [--json] [--top N] [--all-netns] */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,16 +10,20 @@
 #include "json.h"
 #include "observation.h"
 #include "observe_render.h"
+#include "stopflag.h"
 #include "twtune.h"
 #include "value.h"
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
+const struct cmd_opt observe_options[] = {
+	{ "seconds", 0, required_argument, "N", 's',
+	  "watch N seconds (default 10; Ctrl-C ends early and prints)" },
+	{ "json", 0, no_argument, NULL, 'j',
+	  "{window_seconds, namespaces, destinations, server_side, bind_failures}" },
+	{ "top", 0, required_argument, "N", 't', "rows per section (default 10, 0: all)" },
+	{ "all-netns", 0, no_argument, NULL, 'a',
+	  "count every network namespace, not only the current one" },
+	CMD_OPT_END,
+};
 
 const char *observe_failure_text(const struct obs_failure *w, char *buf, size_t len)
 {
@@ -73,16 +76,9 @@ const char *observe_test_btf(void)
 static int parse_args(int argc, char **argv, long long *seconds, long long *top, bool *json,
 		      bool *all)
 {
-	static const struct option opts[] = {
-		{ "seconds", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "top", required_argument, NULL, 't' },
-		{ "all-netns", no_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int opt, rc = EXIT_OK;
 
-	while ((opt = cmd_next_opt(argc, argv, opts, &rc)) != -1) {
+	while ((opt = cmd_next_opt(argc, argv, observe_options, &rc)) != -1) {
 		if (opt == CMD_DONE)
 			return rc;
 		if (opt == 'j')
@@ -101,8 +97,8 @@ static int parse_args(int argc, char **argv, long long *seconds, long long *top,
 
 int cmd_observe(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct observe_opts o = { 0 };
+	struct stop_saved saved;
 	struct observe_session *s;
 	struct obs_window obs;
 	struct obs_failure why;
@@ -119,18 +115,15 @@ int cmd_observe(int argc, char **argv)
 		errorf("observe: %s", observe_failure_text(&why, msg, sizeof(msg)));
 		return EXIT_SYSTEM;
 	}
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	stop_catch(&saved);
 	/* Said once attached (tests wait for it); -q silences it. */
 	if (G.verbosity >= 0)
 		fprintf(stderr, "twtune: observe: attached; watching for %lld s (Ctrl-C ends early)\n",
 			seconds);
-	observe_wait(s, (double)seconds, &stop_requested);
+	observe_wait(s, (double)seconds, stop_flag());
 	r = observe_collect(s, &obs);
 	observe_stop(s);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	stop_release(&saved);
 	if (r < 0) {
 		errorf("observe: cannot read the eBPF maps: %s", strerror(-r));
 		return EXIT_SYSTEM;

@@ -47,18 +47,19 @@ static void visit(const char *name, const char *path, const struct profile *p, c
 	}
 }
 
+const struct cmd_opt profiles_options[] = {
+	{ "json", 0, no_argument, NULL, 'j', "a JSON array of {name, description, path, error}" },
+	{ "names", 0, no_argument, NULL, 'n', "names only, one per line (for completion)" },
+	CMD_OPT_END,
+};
+
 int cmd_profiles(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "names", no_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct listing l = { .mode = TEXT };
 	struct profile_search sp;
 	int opt, rc = EXIT_OK;
 
-	while ((opt = cmd_next_opt(argc, argv, opts, &rc)) != -1) {
+	while ((opt = cmd_next_opt(argc, argv, profiles_options, &rc)) != -1) {
 		if (opt == CMD_DONE)
 			return rc;
 		if (l.mode != TEXT)

@@ -116,9 +116,8 @@ static int rollback_commit(struct rollback_ctx *c)
 		errorf("rollback: cannot write output: %s; nothing was changed", strerror(-r));
 		return EXIT_SYSTEM;
 	}
-	lock = txn_lock_state("rollback", o, &gen);
-	if (lock < 0)
-		return -lock;
+	if ((rc = txn_lock_state("rollback", o, &gen, &lock)) != EXIT_OK)
+		return rc;
 	rc = !c->have_gen || gen != c->gen ? rollback_plan(c) : EXIT_OK;
 	if (rc != EXIT_OK || c->none)
 		goto out;

@@ -85,17 +85,18 @@ static void show_text(const struct profile *p)
 	}
 }
 
+const struct cmd_opt show_options[] = {
+	{ "json", 0, no_argument, NULL, 'j', "one JSON object" },
+	CMD_OPT_END,
+};
+
 int cmd_show(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct profile p;
 	bool json = false;
 	int opt, rc = EXIT_OK;
 
-	while ((opt = cmd_next_opt(argc, argv, opts, &rc)) != -1) {
+	while ((opt = cmd_next_opt(argc, argv, show_options, &rc)) != -1) {
 		if (opt == CMD_DONE)
 			return rc;
 		json = true;

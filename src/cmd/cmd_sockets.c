@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* cmd_sockets.c: twtune sockets [--json] [--top N] [--no-processes] */
+/* cmd_sockets.c: twtune sockets [--json] [--top N] [--no-processes], in
+ * one network namespace or (--all-netns) in each */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_allnetns.h"
 #include "collect.h"
 #include "commands.h"
 #include "sockets.h"
@@ -12,66 +14,128 @@
 #include "sysctl.h"
 #include "twtune.h"
 
-int cmd_sockets(int argc, char **argv)
+const struct cmd_opt sockets_options[] = {
+	{ "json", 0, no_argument, NULL, 'j',
+	  "one JSON object (the one audit --json embeds as \"sockets\")" },
+	{ "top", 0, required_argument, "N", 't', "destinations and server ports to list (default 10)" },
+	{ "no-processes", 0, no_argument, NULL, 'P',
+	  "do not scan /proc to name the processes behind them" },
+	CMD_OPT_END,
+};
+
+struct sockets_run {
+	bool json, processes;
+	size_t top;
+	struct json j;  /* --all-netns --json: the document */
+	bool first;     /* --all-netns: no namespace printed yet */
+};
+
+/* The sockets of the namespace twtune is in, into *s and *res (free s
+ * with sockets_free). 0, or -1 with why[] saying what failed. */
+static int sockets_one(const struct sockets_run *o, struct sock_snapshot *s,
+		       struct collect_result *res, char *why, size_t len)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "top", required_argument, NULL, 't' },
-		{ "no-processes", no_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct sysval range, reserved;
 	struct ephemeral eph;
 	struct collect_opts co;
-	struct collect_result res;
-	struct sock_snapshot s;
-	long long top = 10;
-	bool json = false, have_res, processes = true;
-	int opt, rc = EXIT_OK, r;
+	bool have_res;
+	char err[300];
+	int r;
 
-	while ((opt = cmd_next_opt(argc, argv, opts, &rc)) != -1) {
-		if (opt == CMD_DONE)
-			return rc;
-		if (opt == 'j')
-			json = true;
-		else if (opt == 'P')
-			processes = false;
-		else if (parse_ll(optarg, 0, 100000, &top) < 0)
-			return usage_error("sockets", "--top '%s': use a number 0..100000", optarg);
-	}
-	if (optind < argc)
-		return usage_error("sockets", "unexpected argument '%s'", argv[optind]);
 	r = sysctl_read(G.sysctl_root, sysctl_lookup("ip_local_port_range"), &range);
 	if (r < 0) {
-		errorf("sockets: cannot read net.ipv4.ip_local_port_range: %s", strerror(-r));
-		return EXIT_SYSTEM;
+		snprintf(why, len, "cannot read net.ipv4.ip_local_port_range: %s", strerror(-r));
+		return -1;
 	}
 	have_res = sysctl_read(G.sysctl_root, sysctl_lookup("ip_local_reserved_ports"), &reserved) == 0;
 	eph = (struct ephemeral){ range.lo, range.hi, have_res ? reserved.ports : NULL };
 	cmd_collect_opts(&co);
-	co.processes = processes;
-	co.show = (size_t)top;
-	r = collect_sockets(&s, &eph, &co, &res);
-	if (r < 0) {
-		char why[300];
-
-		errorf("sockets: cannot list sockets: %s", sockets_failure(&res, r, why, sizeof(why)));
-		rc = EXIT_SYSTEM;
-		goto out;
-	}
-	if (json) {
-		struct json j;
-
-		json_init(&j, stdout);
-		sockets_json(&j, NULL, &s, &res, (size_t)top);
-		json_end(&j);
-	} else {
-		sockets_text(stdout, &s, &res, (size_t)top);
-	}
-	sockets_free(&s);
-out:
+	co.processes = o->processes;
+	co.show = o->top;
+	r = collect_sockets(s, &eph, &co, res);
+	if (r < 0)
+		snprintf(why, len, "cannot list sockets: %s", sockets_failure(res, r, err, sizeof(err)));
 	sysval_free(&range);
 	if (have_res)
 		sysval_free(&reserved);
-	return rc;
+	return r < 0 ? -1 : 0;
+}
+
+/* --all-netns: one namespace's turn (all_netns_each). */
+static void sockets_visit(struct ns_visit *v, void *arg)
+{
+	struct sockets_run *sa = arg;
+	struct collect_result res;
+	struct sock_snapshot s;
+	int r = -1;
+
+	if (v->status == NS_READ) {
+		r = sockets_one(sa, &s, &res, v->why, sizeof(v->why));
+		if (r < 0) {
+			v->status = NS_FAILED;
+			v->rc = EXIT_SYSTEM;
+		}
+	}
+	if (sa->json) {
+		all_netns_json_entry(&sa->j, v);
+		if (r == 0)
+			sockets_json(&sa->j, "sockets", &s, &res, sa->top);
+		else
+			json_null(&sa->j, "sockets");
+		json_obj_end(&sa->j);
+	} else {
+		printf("%s", sa->first ? "" : "\n");
+		all_netns_text_header(stdout, v);
+		if (r == 0)
+			sockets_text(stdout, &s, &res, sa->top);
+	}
+	sa->first = false;
+	if (r == 0)
+		sockets_free(&s);
+}
+
+int cmd_sockets(int argc, char **argv)
+{
+	struct sockets_run o = { .top = 10, .processes = true, .first = true };
+	struct collect_result res;
+	struct sock_snapshot s;
+	char why[600];
+	long long top;
+	int opt, rc = EXIT_OK;
+
+	while ((opt = cmd_next_opt(argc, argv, sockets_options, &rc)) != -1) {
+		if (opt == CMD_DONE)
+			return rc;
+		if (opt == 'j')
+			o.json = true;
+		else if (opt == 'P')
+			o.processes = false;
+		else if (parse_ll(optarg, 0, 100000, &top) < 0)
+			return usage_error("sockets", "--top '%s': use a number 0..100000", optarg);
+		else
+			o.top = (size_t)top;
+	}
+	if (optind < argc)
+		return usage_error("sockets", "unexpected argument '%s'", argv[optind]);
+	if (G.all_netns) {
+		if (o.json)
+			all_netns_json_begin(&o.j);
+		rc = all_netns_each("sockets", sockets_visit, &o);
+		if (o.json)
+			all_netns_json_end(&o.j);
+		return rc;
+	}
+	if (sockets_one(&o, &s, &res, why, sizeof(why)) < 0) {
+		errorf("sockets: %s", why);
+		return EXIT_SYSTEM;
+	}
+	if (o.json) {
+		json_init(&o.j, stdout);
+		sockets_json(&o.j, NULL, &s, &res, o.top);
+		json_end(&o.j);
+	} else {
+		sockets_text(stdout, &s, &res, o.top);
+	}
+	sockets_free(&s);
+	return EXIT_OK;
 }

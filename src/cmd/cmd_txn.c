@@ -21,23 +21,43 @@
 #include "report.h"
 #include "twtune.h"
 
+#define OPT_CHECK { "check", 0, no_argument, NULL, 'c', "show everything, write nothing" }
+#define OPT_YES { "yes", 0, no_argument, NULL, 'y', "do not ask (needed without a terminal)" }
+#define OPT_STATE_DIR { "state-dir", 0, required_argument, "DIR", 's', \
+			"journal and lock (default /var/lib/twtune)" }
+#define OPT_WAIT { "wait", 0, required_argument, "SEC", 'w', \
+		   "wait up to SEC for another apply or rollback (default 10)" }
+
+const struct cmd_opt apply_options[] = {
+	OPT_CHECK,
+	OPT_YES,
+	{ "json", 0, no_argument, NULL, 'j',
+	  "{changed, check, profile, changes, diff, persisted, risk_before, risk_after}" },
+	{ "persist", 0, optional_argument, "FILE", 'p',
+	  "also write FILE (default /etc/sysctl.d/90-twtune.conf) for boot" },
+	OPT_STATE_DIR,
+	OPT_WAIT,
+	CMD_OPT_END,
+};
+
+const struct cmd_opt rollback_options[] = {
+	OPT_CHECK,
+	OPT_YES,
+	{ "json", 0, no_argument, NULL, 'j',
+	  "apply --json's object; each change also has from {profile, time}" },
+	OPT_STATE_DIR,
+	OPT_WAIT,
+	CMD_OPT_END,
+};
+
 int txn_parse_opts(int argc, char **argv, bool is_apply, struct apply_opts *o)
 {
-	static const struct option apply_opts[] = {
-		{ "check", no_argument, NULL, 'c' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "persist", optional_argument, NULL, 'p' },
-		{ "state-dir", required_argument, NULL, 's' },
-		{ "wait", required_argument, NULL, 'w' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *cmd = argv[0];
 	int opt, rc = EXIT_OK;
 	long long n;
 
 	*o = (struct apply_opts){ .state_dir = DEFAULT_STATE_DIR, .wait = 10 };
-	while ((opt = cmd_next_opt(argc, argv, apply_opts, &rc)) != -1) {
+	while ((opt = cmd_next_opt(argc, argv, is_apply ? apply_options : rollback_options, &rc)) != -1) {
 		switch (opt) {
 		case CMD_DONE:
 			return rc == EXIT_OK ? -1 : rc;
@@ -45,8 +65,6 @@ int txn_parse_opts(int argc, char **argv, bool is_apply, struct apply_opts *o)
 		case 'y': o->yes = true; break;
 		case 'j': o->json = true; break;
 		case 'p':
-			if (!is_apply)
-				return usage_error(cmd, "--persist is an option of apply");
 			if (optarg && optarg[0] != '/')
 				return usage_error(cmd, "--persist=%s: give an absolute path", optarg);
 			o->persist = optarg ? optarg : DEFAULT_PERSIST;
@@ -226,28 +244,31 @@ int txn_check_persist_path(const char *cmd, const char *path)
 	return EXIT_OK;
 }
 
-int txn_lock_state(const char *cmd, const struct apply_opts *o, unsigned long long *gen)
+int txn_lock_state(const char *cmd, const struct apply_opts *o, unsigned long long *gen,
+		   int *lock)
 {
-	int r = txn_check_state_dir(cmd, o->state_dir, true, NULL);
+	int rc = txn_check_state_dir(cmd, o->state_dir, true, NULL), r;
 
-	if (r != EXIT_OK)
-		return -r;
+	*lock = -1;
+	if (rc != EXIT_OK)
+		return rc;
 	r = journal_lock(o->state_dir, o->wait, gen);
 	if (r == -EWOULDBLOCK) {
 		errorf("%s: another twtune apply or rollback holds %s/lock; waited %u s", cmd,
 		       o->state_dir, o->wait);
-		return -EXIT_SYSTEM;
+		return EXIT_SYSTEM;
 	}
 	if (r == -ELOOP || r == -EINVAL) {
 		errorf("%s: %s/%s %s", cmd, o->state_dir, JOURNAL_LOCK, txn_file_problem(r));
-		return -EXIT_SYSTEM;
+		return EXIT_SYSTEM;
 	}
 	if (r < 0) {
 		errorf("%s: cannot lock %s/%s: %s", cmd, o->state_dir, JOURNAL_LOCK, strerror(-r));
-		return -EXIT_SYSTEM;
+		return EXIT_SYSTEM;
 	}
 	test_kill_point("locked");
-	return r;
+	*lock = r;
+	return EXIT_OK;
 }
 
 int txn_journal_error(const char *cmd, const char *dir, int r, const char *err)

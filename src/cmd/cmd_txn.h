@@ -53,9 +53,11 @@ int txn_check_state_dir(const char *cmd, const char *dir, bool create, bool *mis
 /* The persisted file: a regular file or nothing, in a safe directory.
  * EXIT_OK, or EXIT_SYSTEM after one line. */
 int txn_check_persist_path(const char *cmd, const char *path);
-/* The state lock's fd, or -EXIT_SYSTEM after one line. *gen: the
- * generation before this run's (see journal_lock). */
-int txn_lock_state(const char *cmd, const struct apply_opts *o, unsigned long long *gen);
+/* Takes the state lock: EXIT_OK with its fd in *lock, or the exit code
+ * after one line (*lock -1). *gen: the generation before this run's (see
+ * journal_lock). */
+int txn_lock_state(const char *cmd, const struct apply_opts *o, unsigned long long *gen,
+		   int *lock);
 /* A journal that cannot be read: one line, EXIT_SYSTEM. */
 int txn_journal_error(const char *cmd, const char *dir, int r, const char *err);
 /* Keys as "net.ipv4.a, net.ipv4.b". */

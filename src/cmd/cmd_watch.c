@@ -251,19 +251,24 @@ static int live(struct screen *s, struct watch_view *v, struct term *t)
 	return r < 0 ? r : 0;
 }
 
+const struct cmd_opt watch_options[] = {
+	{ "interval", 0, required_argument, "SEC", 'i',
+	  "seconds between frames, 0.1..3600 (default 1; keys + and -)" },
+	{ "top", 0, required_argument, "N", 't', "destinations and server ports to list (default 10)" },
+	{ "observe", 0, no_argument, NULL, 'o',
+	  "connects/s and failures/s per destination (eBPF; exit 4 without it)" },
+	{ "once", 0, no_argument, NULL, '1',
+	  "print one frame as plain text and exit (no terminal needed)" },
+	{ "no-processes", 0, no_argument, NULL, 'P',
+	  "do not name the processes behind destinations and ports" },
+	CMD_OPT_END,
+};
+
 static int parse_opts(int argc, char **argv, struct watch_opts *o, int *rc)
 {
-	static const struct option opts[] = {
-		{ "interval", required_argument, NULL, 'i' },
-		{ "top", required_argument, NULL, 't' },
-		{ "observe", no_argument, NULL, 'o' },
-		{ "once", no_argument, NULL, '1' },
-		{ "no-processes", no_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int opt;
 
-	while ((opt = cmd_next_opt(argc, argv, opts, rc)) != -1) {
+	while ((opt = cmd_next_opt(argc, argv, watch_options, rc)) != -1) {
 		char *end;
 
 		if (opt == CMD_DONE)
@@ -446,6 +451,16 @@ int cmd_watch(int argc, char **argv)
 		return rc;
 	if (!o.once && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		errorf("watch: needs a terminal on standard input and output (--once prints one frame as text)");
+		return EXIT_USAGE;
+	}
+	/* the live view moves the cursor and clears the screen: a terminal
+	 * type that cannot (TERM unset or dumb) would show escape sequences */
+	if (!o.once && !cmd_color_forced() && !cmd_terminal_capable(true)) {
+		const char *term = getenv("TERM");
+
+		errorf("watch: needs a capable terminal: TERM %s%s%s cannot move the cursor or clear "
+		       "the screen (--once prints one frame as text)", term ? "'" : "is unset",
+		       term ? term : "", term ? "'" : "");
 		return EXIT_USAGE;
 	}
 	if (G.all_netns)

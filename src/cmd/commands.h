@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include "cmd_options.h"
+
 #define CMD_WRITES_KERNEL 0x1 /* writes sysctls: needs privilege checks first */
 #define CMD_ALL_NETNS 0x2     /* runs once per namespace with --all-netns */
 
@@ -13,8 +15,8 @@ struct command {
 	int (*fn)(int argc, char **argv); /* argv[0] is the command name */
 	unsigned flags;
 	const char *synopsis; /* after "twtune ": matches the man page */
-	const char *summary;  /* one line */
-	const char *options;  /* per-command options, one per line: "  --json  print JSON" */
+	const char *summary;  /* one sentence (the help wraps it) */
+	const struct cmd_opt *options; /* the command's option table (without --help) */
 };
 
 extern const struct command commands[];
@@ -27,13 +29,19 @@ void command_usage(const struct command *c, FILE *f);
 /* For unknown options and bad arguments: one line on stderr; returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The next option of a command, with --help, unknown options and missing
- * values handled: returns the option, -1 at the end of the options, or
- * CMD_DONE with *rc set (help printed, or a usage error reported). The
- * option table needs no "help" entry. */
+/* The next option of a command, from its table and the global options
+ * (which it applies itself), with --help, unknown options and missing
+ * values handled: returns the option's id, -1 at the end of the options
+ * (the global options then acted on: colour, --netns, --all-netns's
+ * checks), or CMD_DONE with *rc set (help printed, a usage error or a
+ * failed --netns reported). The table needs no "help" entry. */
 #define CMD_DONE (-2)
-struct option;
-int cmd_next_opt(int argc, char **argv, const struct option *longopts, int *rc);
+int cmd_next_opt(int argc, char **argv, const struct cmd_opt *opts, int *rc);
+
+/* The option tables of the commands, in their files. */
+extern const struct cmd_opt audit_options[], diff_options[], apply_options[],
+	rollback_options[], sockets_options[], observe_options[], watch_options[],
+	get_options[], profiles_options[], show_options[], help_options[];
 int cmd_get(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
 int cmd_show(int argc, char **argv);
@@ -45,10 +53,6 @@ int cmd_watch(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_help(int argc, char **argv);
-/* --all-netns: get and sockets once per network namespace (cmd_allnetns.c);
- * audit and diff in cmd_allnetns_audit.c. */
-int all_netns_get(int argc, char **argv);
-int all_netns_sockets(int argc, char **argv);
 
 struct profile;
 struct profile_search;

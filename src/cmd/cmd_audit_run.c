@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* cmd_audit_run.c: what audit and diff do in one network namespace, for
+ * cmd_audit.c (once) and cmd_allnetns_audit.c (once per namespace): the
+ * audit itself, and the change as a pod's or a container's snippet */
+#include <stdio.h>
+
+#include "audit.h"
+#include "cmd_audit.h"
+#include "commands.h"
+#include "k8s.h"
+#include "report.h"
+#include "twtune.h"
+
+int cmd_audit_snippet(FILE *f, const struct report *r, enum format fmt)
+{
+	struct k8s_change c[SYSCTL_COUNT];
+	char names[SYSCTL_COUNT][96];
+	size_t n = k8s_changes(r->current, r->target, c, names);
+
+	return fmt == FMT_DOCKER ? k8s_render_docker(f, c, n) : k8s_render_pod(f, c, n);
+}
+
+int cmd_audit_one(const struct audit_opts *o, const struct profile *prof,
+		  const struct obs_window *observed, const char *netns, struct audit *a, char *err,
+		  size_t len)
+{
+	struct audit_ctx ctx;
+
+	cmd_audit_ctx(&ctx);
+	ctx.collect.processes = o->processes;
+	ctx.collect.show = o->top;
+	ctx.observed = observed;
+	if (G.all_netns) {
+		ctx.netns = netns;
+		ctx.cheap_idle = true;
+	}
+	return audit_run(a, &ctx, prof, o->interval, err, len);
+}
