@@ -162,7 +162,7 @@ KEYS='ip_local_port_range tcp_tw_reuse tcp_fin_timeout tcp_max_tw_buckets tcp_ti
 		(sleep 1; kill -KILL $pid) &
 		"$TWTUNE" --profile-dir "$TOP/profiles" apply --yes --wait 20 --state-dir "$S" proxy-profile >/dev/null
 		echo "third: $("$TWTUNE" get tcp_tw_reuse)"'
-	assert_line "second: rc=4 twtune: apply: another twtune apply or rollback holds $S/lock; waited 1 s"
+	assert_line "second: rc=4 twtune: apply: another twtune apply or rollback holds $S/lock; waited 1 s; nothing was changed"
 	assert_line 'third: net.ipv4.tcp_tw_reuse = 1'
 }
 
@@ -332,4 +332,61 @@ net.ipv4.tcp_fin_timeout = 60
 rolled back 1 change
 rolled back
 fill"
+}
+
+# Writes every second port from FIRST to LAST to ip_local_reserved_ports in
+# one open file, looping on the kernel's short writes (bash's printf would
+# cut the list at its buffer), and prints the bytes one read() gets back.
+reserve_list() {
+	python3 - "$1" "$2" <<'PY'
+import os, sys
+lo, hi = int(sys.argv[1]), int(sys.argv[2])
+data = (",".join(str(p) for p in range(lo, hi + 1, 2)) + "\n").encode()
+path = "/proc/sys/net/ipv4/ip_local_reserved_ports"
+fd = os.open(path, os.O_WRONLY)
+done = 0
+while done < len(data):
+    done += os.write(fd, data[done:])
+os.close(fd)
+fd = os.open(path, os.O_RDONLY)
+print(len(os.read(fd, 1 << 20)))
+os.close(fd)
+PY
+}
+export -f reserve_list
+
+@test "a reserved-ports list over 4 KiB is journalled, read whole and written back whole" {
+	printf '[sysctl]\nip_local_reserved_ports = 40000\n' >"$PD/clear.ini"
+	run -0 scenario '
+		reserve_list 40001 41400
+		orig=$("$TWTUNE" get ip_local_reserved_ports)
+		echo "twtune reads ${#orig} bytes"
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" clear >/dev/null
+		"$TWTUNE" get ip_local_reserved_ports
+		echo "journal: $(wc -c <"$S/journal") bytes"
+		"$TWTUNE" rollback --yes --state-dir "$S" >/dev/null
+		[ "$("$TWTUNE" get ip_local_reserved_ports)" = "$orig" ] && echo "rolled back whole"
+		python3 -c "import os; print(len(os.read(os.open(\"/proc/sys/net/ipv4/ip_local_reserved_ports\", os.O_RDONLY), 1 << 20)))"'
+	# 700 ports, "40001,...,41399\n": 4200 bytes, over a page
+	assert_output "4200
+twtune reads 4234 bytes
+net.ipv4.ip_local_reserved_ports = 40000
+journal: 4329 bytes
+rolled back whole
+4200"
+}
+
+@test "a journal with a NUL byte is refused on its line, kept, and nothing is changed" {
+	run -0 scenario '
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null
+		tuned=$("$TWTUNE" get)
+		python3 -c "import sys; t = open(sys.argv[1], \"rb\").read(); open(sys.argv[1], \"wb\").write(t.replace(b\"\\nkey \", b\"\\0\\nkey \", 1))" "$S/journal"
+		rc=0; "$TWTUNE" rollback --yes --state-dir "$S" 2>&1 || rc=$?
+		echo "rc=$rc"
+		[ "$("$TWTUNE" get)" = "$tuned" ] && echo "kernel untouched"
+		grep -c "^key " "$S/journal"'
+	assert_line --index 0 --regexp "^twtune: rollback: $S/journal line [0-9]+: NUL byte: move it away once the values are as they should be$"
+	assert_line --index 1 "rc=4"
+	assert_line --index 2 "kernel untouched"
+	refute_line --index 3 "0"
 }

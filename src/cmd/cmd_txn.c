@@ -233,17 +233,20 @@ int txn_lock_state(const char *cmd, const struct apply_opts *o, unsigned long lo
 	if (r != EXIT_OK)
 		return -r;
 	r = journal_lock(o->state_dir, o->wait, gen);
+	/* Nothing is written before the lock is held: every refusal says so. */
 	if (r == -EWOULDBLOCK) {
-		errorf("%s: another twtune apply or rollback holds %s/lock; waited %u s", cmd,
-		       o->state_dir, o->wait);
+		errorf("%s: another twtune apply or rollback holds %s/lock; waited %u s; nothing was changed",
+		       cmd, o->state_dir, o->wait);
 		return -EXIT_SYSTEM;
 	}
-	if (r == -ELOOP || r == -EINVAL) {
-		errorf("%s: %s/%s %s", cmd, o->state_dir, JOURNAL_LOCK, txn_file_problem(r));
+	if (r == -ELOOP || r == -EINVAL || r == -EPERM) {
+		errorf("%s: %s/%s %s; nothing was changed", cmd, o->state_dir, JOURNAL_LOCK,
+		       txn_file_problem(r));
 		return -EXIT_SYSTEM;
 	}
 	if (r < 0) {
-		errorf("%s: cannot lock %s/%s: %s", cmd, o->state_dir, JOURNAL_LOCK, strerror(-r));
+		errorf("%s: cannot lock %s/%s: %s; nothing was changed", cmd, o->state_dir, JOURNAL_LOCK,
+		       strerror(-r));
 		return -EXIT_SYSTEM;
 	}
 	test_kill_point("locked");

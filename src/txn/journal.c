@@ -31,13 +31,17 @@
 
 #include "fileutil.h"
 #include "registry.h"
+#include "trust.h"
 #include "value.h"
 
 /* Version 2 names the apply each key dates from ("apply" records); a
  * version 1 journal, without them, is still read. */
 #define JOURNAL_MAGIC "# twtune journal 2"
 #define JOURNAL_MAGIC_V1 "# twtune journal 1"
-#define JOURNAL_MAX (64 * 1024)
+/* Values are as long as the kernel makes them (ip_local_reserved_ports can
+ * list tens of thousands of ports): the journal is bounded as a whole, as
+ * a sysctl read is (sysctl.c's RAW_MAX), not per line. */
+#define JOURNAL_MAX (4 * 1024 * 1024)
 
 void journal_free(struct journal *j)
 {
@@ -216,25 +220,30 @@ static int parse_record(struct journal *j, char *buf, int version, int line, cha
 	return bad(err, errlen, line, "unknown or repeated record");
 }
 
-int journal_parse(const char *text, struct journal *j, char *err, size_t errlen)
+int journal_parse(const char *text, size_t len, struct journal *j, char *err, size_t errlen)
 {
-	const char *p = text;
+	const char *p = text, *end = text + len;
 	int line = 0, version = 0, r = 0;
 
 	memset(j, 0, sizeof(*j));
 	j->current = -1;
-	while (*p && !r) {
-		size_t n = strcspn(p, "\n");
-		char buf[1024];
+	while (p < end && !r) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *buf;
 
 		line++;
-		if (n >= sizeof(buf)) {
-			r = bad(err, errlen, line, "line too long");
+		/* A NUL would end the record early: what follows it is lost. */
+		if (memchr(p, '\0', n)) {
+			r = bad(err, errlen, line, "NUL byte");
 			break;
 		}
-		memcpy(buf, p, n);
-		buf[n] = '\0';
-		p += n + (p[n] == '\n');
+		buf = strndup(p, n);
+		if (!buf) {
+			r = -ENOMEM;
+			break;
+		}
+		p += n + (nl != NULL);
 		if (line == 1) {
 			version = strcmp(buf, JOURNAL_MAGIC) == 0 ? 2 : strcmp(buf, JOURNAL_MAGIC_V1) == 0;
 			if (!version)
@@ -242,6 +251,7 @@ int journal_parse(const char *text, struct journal *j, char *err, size_t errlen)
 		} else if (buf[0]) {
 			r = parse_record(j, buf, version, line, err, errlen);
 		}
+		free(buf);
 	}
 	if (!r && line == 0)
 		r = bad(err, errlen, 1, "empty journal");
@@ -341,15 +351,16 @@ static void path_in(char *buf, size_t len, const char *dir, const char *name)
 int journal_load(const char *dir, struct journal *j, char *err, size_t errlen)
 {
 	char path[4096], *text;
+	size_t len;
 	int r;
 
 	path_in(path, sizeof(path), dir, JOURNAL_FILE);
-	r = read_state_file(path, JOURNAL_MAX, &text, NULL);
+	r = read_state_file(path, JOURNAL_MAX, &text, &len);
 	if (r == -EINVAL)
 		snprintf(err, errlen, "is not a regular file");
 	if (r < 0)
 		return r;
-	r = journal_parse(text, j, err, errlen);
+	r = journal_parse(text, len, j, err, errlen);
 	free(text);
 	return r;
 }
@@ -450,21 +461,33 @@ static int generation_bump(int fd, unsigned long long *gen)
 	return 0;
 }
 
+static long long monotonic_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Tries every 100 ms for wait_s seconds, measured on the monotonic clock
+ * to the millisecond (whole seconds of a clock gave up after 0.1 s). */
 static int lock_wait(int fd, unsigned wait_s)
 {
-	struct timespec start, now;
+	long long deadline = monotonic_ms() + (long long)wait_s * 1000;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		struct timespec tick = { 0, 100 * 1000 * 1000 };
+		long long left;
 
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			return 0;
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return -errno;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec >= (time_t)wait_s)
+		left = deadline - monotonic_ms();
+		if (left <= 0)
 			return -EWOULDBLOCK;
+		if (left < 100)
+			tick.tv_nsec = left * 1000000;
 		nanosleep(&tick, NULL);
 	}
 }
@@ -482,6 +505,12 @@ int journal_lock(const char *dir, unsigned wait_s, unsigned long long *gen)
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return -EINVAL;
+	}
+	/* A lock someone else made or can write is theirs to hold or to
+	 * empty: refuse it, as the journal is refused. */
+	if (trust_check(&st, 0) != TRUST_OK) {
+		close(fd);
+		return -EPERM;
 	}
 	r = lock_wait(fd, wait_s);
 	if (r == 0)

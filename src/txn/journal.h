@@ -42,8 +42,9 @@ struct journal {
 #define JOURNAL_PERSIST_COPY "persist.orig"
 #define JOURNAL_LOCK "lock"
 
-/* Parses journal text; 0, or -EINVAL with "line N: ..." in err. */
-int journal_parse(const char *text, struct journal *j, char *err, size_t errlen);
+/* Parses the len bytes of journal text (lines of any length); 0, or
+ * -EINVAL with "line N: ..." in err (a NUL byte is an error, not the end). */
+int journal_parse(const char *text, size_t len, struct journal *j, char *err, size_t errlen);
 /* The text of a journal. Returns a new string or NULL. */
 char *journal_format(const struct journal *j);
 /* DIR/journal: 0, -ENOENT when there is none, -EINVAL (err set), -ELOOP
