@@ -390,3 +390,58 @@ rolled back whole
 	assert_line --index 2 "kernel untouched"
 	refute_line --index 3 "0"
 }
+
+@test "rollback on a kernel that lacks a journalled key puts the rest back, keeps that key and exits 4" {
+	R="$BATS_TEST_TMPDIR/sys"
+	make_sysctl_root "$R"
+	write_profile "$PD" delay <<-'EOF'
+	[sysctl]
+	tcp_tw_reuse_delay = 500
+	tcp_fin_timeout = 30
+	EOF
+	run -0 "$TWTUNE" --sysctl-root "$R" --profile-dir "$PD" apply --yes --state-dir "$S" delay
+	# an older kernel is booted: it has no tcp_tw_reuse_delay
+	rm "$R/net/ipv4/tcp_tw_reuse_delay"
+	run -4 --separate-stderr "$TWTUNE" --sysctl-root "$R" rollback --yes --state-dir "$S"
+	assert_line "- net.ipv4.tcp_fin_timeout = 30"
+	assert_line "# net.ipv4.tcp_tw_reuse_delay is in the journal but not in this kernel: it cannot go back"
+	assert_line "rolled back 1 change"
+	assert_equal "${stderr_lines[0]}" "twtune: rollback: net.ipv4.tcp_tw_reuse_delay = 1000 was not put back: this kernel lacks the key"
+	assert_equal "${stderr_lines[1]}" "twtune: rollback: the rest is back; $S/journal keeps it: roll back again on a kernel that has it, or remove the journal to forget it"
+	run -0 cat "$R/net/ipv4/tcp_fin_timeout"
+	assert_output 60
+	run -0 grep -c '^key ' "$S/journal"
+	assert_output 1
+	run -0 grep '^key ' "$S/journal"
+	assert_output "key net.ipv4.tcp_tw_reuse_delay 1000"
+	# the newer kernel again: the last key goes back and the journal goes
+	printf '500\n' >"$R/net/ipv4/tcp_tw_reuse_delay"
+	run -0 "$TWTUNE" --sysctl-root "$R" rollback --yes --state-dir "$S"
+	assert_line "rolled back 1 change"
+	run -0 cat "$R/net/ipv4/tcp_tw_reuse_delay"
+	assert_output 1000
+	[ ! -e "$S/journal" ]
+}
+
+@test "an apply undone whole leaves the journal as it was: a value set by hand since is what rollback restores" {
+	run -0 scenario '
+		rc=0; TWTUNE_TEST_FAIL_AT=3 "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null 2>&1 || rc=$?
+		echo "rc=$rc"
+		[ ! -e "$S/journal" ] && echo "no journal"
+		sysctl -qw net.ipv4.tcp_fin_timeout=45
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null
+		# and with a journal there before: it stays as it was
+		cp "$S/journal" "$BATS_TEST_TMPDIR/j1"
+		write_profile "$PD" five <<<"$(printf "[sysctl]\ntcp_fin_timeout = 20\ntcp_timestamps = 0\n")"
+		rc=0; TWTUNE_TEST_FAIL_AT=2 "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" five >/dev/null 2>&1 || rc=$?
+		echo "rc=$rc"
+		cmp -s "$S/journal" "$BATS_TEST_TMPDIR/j1" && echo "journal as it was"
+		"$TWTUNE" rollback --yes --state-dir "$S" >/dev/null
+		"$TWTUNE" get tcp_fin_timeout tcp_timestamps'
+	assert_output "rc=4
+no journal
+rc=4
+journal as it was
+net.ipv4.tcp_fin_timeout = 45
+net.ipv4.tcp_timestamps = 1"
+}

@@ -46,7 +46,8 @@ static int report_apply_failure(const struct apply_opts *o, const struct apply_r
 		       strerror(-res->err));
 		break;
 	case APPLY_WRITE:
-		return txn_report_write_failure("apply", &res->write);
+		txn_report_write_failure("apply", &res->write);
+		break;
 	case APPLY_PERSIST_WRITE:
 		if (!res->undo.nfailed) {
 			errorf("apply: cannot write %s: %s; the kernel values were put back", o->persist,
@@ -62,6 +63,10 @@ static int report_apply_failure(const struct apply_opts *o, const struct apply_r
 	case APPLY_DONE:
 		break;
 	}
+	if (res->journal_undo_err < 0)
+		errorf("apply: every value was put back, but %s/%s could not be put back as it was: %s; "
+		       "check it before the next apply or rollback",
+		       dir, JOURNAL_FILE, strerror(-res->journal_undo_err));
 	return EXIT_SYSTEM;
 }
 

@@ -99,6 +99,9 @@ static void rollback_show(const struct rollback_ctx *c)
 	       j->time ? j->time : "?", color(C_RESET));
 	txn_print_changes(&c->pl);
 	print_origins(c);
+	for (size_t i = 0; i < c->pl.nmissing; i++)
+		printf("# net.ipv4.%s is in the journal but not in this kernel: it cannot go back\n",
+		       sysctl_table[c->pl.missing[i]].name);
 	if (c->persist)
 		printf("%s %s\n", j->persist == PERSIST_ABSENT ? "remove" : "restore", j->persist_path);
 }
@@ -129,6 +132,11 @@ static int rollback_commit(struct rollback_ctx *c)
 	if (rollback_run(&c->pl, &c->j, G.sysctl_root, o->state_dir, c->persist, &res) < 0) {
 		if (res.stage == ROLLBACK_WRITE)
 			txn_report_write_failure("rollback", &res.write);
+		else if (res.stage == ROLLBACK_KEEP)
+			errorf("rollback: the values are back but for %zu key%s this kernel lacks, and "
+			       "%s/%s could not be cut to %s: %s",
+			       c->pl.nmissing, c->pl.nmissing == 1 ? "" : "s", o->state_dir, JOURNAL_FILE,
+			       c->pl.nmissing == 1 ? "it" : "them", strerror(-res.err));
 		else
 			errorf("rollback: the kernel values are back, but %s could not be restored: %s",
 			       c->j.persist_path, strerror(-res.err));
@@ -143,6 +151,20 @@ static int rollback_commit(struct rollback_ctx *c)
 	else if (!o->json)
 		printf("no changes: the values are already those before the apply\n");
 	rc = EXIT_OK;
+	/* Every other key is back; say which could not go back, and how to
+	 * finish: on a kernel that has them, or by forgetting them. */
+	for (size_t i = 0; i < c->pl.nmissing; i++) {
+		const struct journal_entry *e = journal_find(&c->j, c->pl.missing[i]);
+
+		errorf("rollback: net.ipv4.%s = %s was not put back: this kernel lacks the key",
+		       sysctl_table[c->pl.missing[i]].name, e ? e->value : "?");
+		rc = EXIT_SYSTEM;
+	}
+	if (c->pl.nmissing)
+		errorf("rollback: the rest is back; %s/%s keeps %s: roll back again on a kernel that has "
+		       "%s, or remove the journal to forget %s",
+		       o->state_dir, JOURNAL_FILE, c->pl.nmissing == 1 ? "it" : "them",
+		       c->pl.nmissing == 1 ? "it" : "them", c->pl.nmissing == 1 ? "it" : "them");
 out:
 	close(lock);
 	return rc;

@@ -128,13 +128,15 @@ int plan_from_journal(const struct journal *j, const struct settings *cur, struc
 		struct sysval v;
 		char why[128];
 
+		/* A key of another kernel (booted since the apply): the others
+		 * go back all the same, and the journal keeps this one. */
 		if (!cur->have[j->e[i].key]) {
-			snprintf(err, errlen, "net.ipv4.%s is in the journal but not in this kernel",
-				 d->name);
-			r = -EOPNOTSUPP;
-			break;
+			pl->missing[pl->nmissing++] = j->e[i].key;
+			continue;
 		}
 		r = sysval_parse(d, j->e[i].value, &v, why, sizeof(why));
+		if (r < 0 && r != -ENOMEM)
+			snprintf(err, errlen, "net.ipv4.%s in the journal: %s", d->name, why);
 		if (r == 0)
 			r = add(pl, cur, j->e[i].key, &v);
 	}
@@ -268,15 +270,20 @@ int plan_write(const struct plan *pl, const char *root, struct write_report *rep
 }
 
 /* The journal before any change: the old values of the keys that differ
- * (older ones kept) and of the persisted file, saved. */
+ * (older ones kept) and of the persisted file, saved. *before gets the
+ * journal as it was (NULL when there was none), for an apply that is
+ * undone whole. */
 static int journal_step(const struct plan *pl, const struct apply_req *req, struct journal *j,
-			struct apply_result *res)
+			char **before, struct apply_result *res)
 {
 	int r = journal_load(req->state_dir, j, res->why, sizeof(res->why));
 
 	res->stage = APPLY_JOURNAL_LOAD;
+	*before = NULL;
 	if (r < 0 && r != -ENOENT)
 		return r;
+	if (r == 0 && !(*before = journal_format(j)))
+		return -ENOMEM;
 	res->stage = APPLY_JOURNAL_CLEAN;
 	if (r == -ENOENT && (r = journal_clean(req->state_dir)) < 0)
 		return r;
@@ -297,28 +304,58 @@ static int journal_step(const struct plan *pl, const struct apply_req *req, stru
 	return r;
 }
 
+/* After a failed apply whose every write was put back: the journal as it
+ * was before (before: its text, NULL when there was none), so that no
+ * value of this apply is taken for an original later. 0 or -errno. */
+static int journal_undo(const char *dir, const char *before, bool had_persist)
+{
+	struct journal old;
+	char err[128];
+	int r;
+
+	if (!before)
+		return journal_remove(dir);
+	r = journal_parse(before, strlen(before), &old, err, sizeof(err));
+	if (r < 0)
+		return r;
+	r = journal_save(dir, &old);
+	journal_free(&old);
+	/* The copy of the persisted file this apply made goes too. */
+	if (r == 0 && !had_persist)
+		r = journal_clean_copy(dir);
+	return r;
+}
+
 int apply_run(const struct plan *pl, const struct apply_req *req, struct apply_result *res)
 {
 	struct journal j;
+	char *before = NULL;
+	bool had_persist;
 	int r;
 
 	memset(res, 0, sizeof(*res));
 	memset(&j, 0, sizeof(j));
 	j.current = -1;
 	res->write.failed_key = -1;
-	r = journal_step(pl, req, &j, res);
+	r = journal_step(pl, req, &j, &before, res);
 	if (r < 0)
 		goto out;
+	had_persist = before && strstr(before, "\npersist ");
 	res->stage = APPLY_WRITE;
 	r = plan_write(pl, req->sysctl_root, &res->write);
-	if (r < 0)
+	if (r < 0) {
+		if (res->write.undo.nfailed == 0)
+			res->journal_undo_err = journal_undo(req->state_dir, before, had_persist);
 		goto out;
+	}
 	if (req->persist_text) {
 		res->stage = APPLY_PERSIST_WRITE;
 		r = atomic_write(req->persist, req->persist_text, strlen(req->persist_text));
 		if (r < 0) {
 			/* Undo the kernel writes too: all or nothing. */
 			plan_undo(pl, pl->ndiff, req->sysctl_root, &res->undo);
+			if (res->undo.nfailed == 0)
+				res->journal_undo_err = journal_undo(req->state_dir, before, had_persist);
 			goto out;
 		}
 	}
@@ -327,6 +364,7 @@ int apply_run(const struct plan *pl, const struct apply_req *req, struct apply_r
 		res->overrides = persist_overrides(req->persist, pl, req->sysctl_d_dirs);
 out:
 	res->err = r;
+	free(before);
 	journal_free(&j);
 	return r;
 }
@@ -338,7 +376,7 @@ void apply_result_free(struct apply_result *res)
 	res->other = res->overrides = NULL;
 }
 
-int rollback_run(const struct plan *pl, const struct journal *j, const char *root,
+int rollback_run(const struct plan *pl, struct journal *j, const char *root,
 		 const char *state_dir, bool persist_differs, struct rollback_result *res)
 {
 	int r;
@@ -350,7 +388,16 @@ int rollback_run(const struct plan *pl, const struct journal *j, const char *roo
 		res->stage = ROLLBACK_PERSIST;
 		r = persist_restore(j, state_dir, persist_differs);
 	}
-	if (r == 0) {
+	if (r == 0 && pl->nmissing) {
+		/* The rest is back: the journal keeps only what could not go
+		 * back, for a kernel that has those keys. */
+		res->stage = ROLLBACK_KEEP;
+		r = journal_retain(j, pl->missing, pl->nmissing);
+		if (r == 0)
+			r = journal_save(state_dir, j);
+		if (r == 0)
+			r = journal_clean_copy(state_dir);
+	} else if (r == 0) {
 		res->stage = ROLLBACK_DONE;
 		res->journal_err = journal_remove(state_dir);
 	}

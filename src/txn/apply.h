@@ -81,6 +81,8 @@ struct apply_result {
 	char *other;             /* APPLY_PERSIST_ELSEWHERE: the file the journal keeps */
 	struct write_report write;
 	struct undo_report undo; /* APPLY_PERSIST_WRITE: the kernel writes put back */
+	int journal_undo_err;    /* all put back, but the journal could not be put back as
+				  * it was (0: it was, or not everything was put back) */
 	char *overrides;         /* with persist: "FILE sets KEY and is read after NAME" lines */
 };
 
@@ -98,6 +100,7 @@ enum rollback_stage {
 	ROLLBACK_DONE,
 	ROLLBACK_WRITE,   /* a kernel write failed: write */
 	ROLLBACK_PERSIST, /* the kernel values are back, the persisted file is not */
+	ROLLBACK_KEEP,    /* all is back but pl->missing; the journal could not be cut to them */
 };
 
 struct rollback_result {
@@ -109,8 +112,10 @@ struct rollback_result {
 
 /* The rollback transaction, under the state lock: writes the plan back to
  * the journal's values, puts back (or removes) the persisted file when
- * persist_differs, and removes the journal. 0 or -errno. */
-int rollback_run(const struct plan *pl, const struct journal *j, const char *root,
+ * persist_differs, and removes the journal; when the plan has keys this
+ * kernel lacks (pl->missing), the journal is cut to those instead. 0 or
+ * -errno. */
+int rollback_run(const struct plan *pl, struct journal *j, const char *root,
 		 const char *state_dir, bool persist_differs, struct rollback_result *res);
 
 #endif

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,27 @@ void journal_free(struct journal *j)
 	}
 	memset(j, 0, sizeof(*j));
 	j->current = -1;
+}
+
+int journal_retain(struct journal *j, const enum sysctl_id *keys, size_t n)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < j->n; i++) {
+		bool keep = false;
+
+		for (size_t k = 0; k < n && !keep; k++)
+			keep = keys[k] == j->e[i].key;
+		if (keep)
+			j->e[kept++] = j->e[i];
+		else
+			free(j->e[i].value);
+	}
+	j->n = kept;
+	free(j->persist_path);
+	j->persist_path = NULL;
+	j->persist = PERSIST_NONE;
+	return 0;
 }
 
 struct journal_entry *journal_find(struct journal *j, enum sysctl_id key)
@@ -390,6 +412,16 @@ int journal_remove(const char *dir)
 	test_kill_point("journal:removed");
 	r = journal_clean(dir);
 	return r < 0 ? r : sync_parent(path);
+}
+
+int journal_clean_copy(const char *dir)
+{
+	char copy[4096];
+
+	path_in(copy, sizeof(copy), dir, JOURNAL_PERSIST_COPY);
+	if (unlink(copy) < 0 && errno != ENOENT)
+		return -errno;
+	return atomic_cleanup(copy);
 }
 
 int journal_clean(const char *dir)

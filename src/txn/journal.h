@@ -59,6 +59,11 @@ int journal_remove(const char *dir);
  * of the persisted file, temporary files). Under the lock only. */
 int journal_clean(const char *dir);
 void journal_free(struct journal *j);
+/* Keeps only the entries of the n keys (and forgets the persisted file,
+ * which is back): what a rollback could not put back. 0. */
+int journal_retain(struct journal *j, const enum sysctl_id *keys, size_t n);
+/* Removes the copy of the persisted file once it is put back. 0 or -errno. */
+int journal_clean_copy(const char *dir);
 /* The entry for key, or NULL. */
 struct journal_entry *journal_find(struct journal *j, enum sysctl_id key);
 /* A new apply (profile, time) begins: it becomes the journal's last apply,
