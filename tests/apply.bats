@@ -445,3 +445,29 @@ journal as it was
 net.ipv4.tcp_fin_timeout = 45
 net.ipv4.tcp_timestamps = 1"
 }
+
+@test "a profile that leaves no usable ephemeral port is refused (exit 3) and nothing is changed" {
+	write_profile "$PD" noports <<-'EOF'
+	[sysctl]
+	ip_local_port_range = 1024 65535
+	ip_local_reserved_ports = 1024-65535
+	EOF
+	write_profile "$PD" allreserved <<-'EOF'
+	[sysctl]
+	ip_local_reserved_ports = 30000-61000
+	EOF
+	run -0 scenario '
+		before=$("$TWTUNE" get)
+		for p in noports allreserved; do
+			rc=0; "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" $p 2>&1 >/dev/null || rc=$?
+			echo "rc=$rc"
+		done
+		[ "$("$TWTUNE" get)" = "$before" ] && echo "kernel untouched"
+		[ ! -e "$S/journal" ] && echo "no journal"'
+	assert_output "twtune: apply: profile 'noports': net.ipv4.ip_local_port_range = 1024 65535 with net.ipv4.ip_local_reserved_ports = 1024-65535 leaves no usable ephemeral port: every connect() without bind() would fail (EADDRNOTAVAIL)
+rc=3
+twtune: apply: profile 'allreserved': net.ipv4.ip_local_port_range = 32768 60999 with net.ipv4.ip_local_reserved_ports = 30000-61000 leaves no usable ephemeral port: every connect() without bind() would fail (EADDRNOTAVAIL)
+rc=3
+kernel untouched
+no journal"
+}

@@ -12,6 +12,7 @@
 
 #include "fileutil.h"
 #include "persist.h"
+#include "sockets.h"
 #include "sysctl.h"
 #include "testhook.h"
 
@@ -47,8 +48,42 @@ static int add(struct plan *pl, const struct settings *cur, enum sysctl_id key,
 	return 0;
 }
 
+/* The value key will have: the plan's, else the current one (NULL when
+ * neither has it). */
+static const struct sysval *target_of(const struct plan *pl, const struct settings *cur,
+				      enum sysctl_id key)
+{
+	for (size_t i = 0; i < pl->nall; i++)
+		if (pl->all[i].key == key)
+			return &pl->all[i].after;
+	return cur->have[key] ? &cur->val[key] : NULL;
+}
+
+/* A range whose every port is reserved: every connect() without bind()
+ * and every bind() to port 0 would fail with EADDRNOTAVAIL. */
+static int usable_check(const struct plan *pl, const struct settings *cur, char *err,
+			size_t errlen)
+{
+	const struct sysval *range = target_of(pl, cur, SYSCTL_IP_LOCAL_PORT_RANGE);
+	const struct sysval *resv = target_of(pl, cur, SYSCTL_IP_LOCAL_RESERVED_PORTS);
+	struct ephemeral e;
+
+	if (!range || !resv)
+		return 0;
+	e = (struct ephemeral){ .low = range->lo, .high = range->hi, .reserved = resv->ports };
+	if (ephemeral_usable(&e) > 0)
+		return 0;
+	snprintf(err, errlen,
+		 "net.ipv4.ip_local_port_range = %s with net.ipv4.ip_local_reserved_ports = %.200s%s "
+		 "leaves no usable ephemeral port: every connect() without bind() would fail "
+		 "(EADDRNOTAVAIL)",
+		 range->text, resv->text, strlen(resv->text) > 200 ? "..." : "");
+	return -EINVAL;
+}
+
 /* ip_local_port_range may not start below ip_unprivileged_port_start (the
- * kernel's EINVAL), and a reserved port 0 means nothing. */
+ * kernel's EINVAL), a reserved port 0 means nothing, and some port of the
+ * range must stay usable. */
 static int cross_check(const struct plan *pl, const struct settings *cur, char *err, size_t errlen)
 {
 	const enum sysctl_id unpriv = SYSCTL_IP_UNPRIVILEGED_PORT_START;
@@ -71,7 +106,7 @@ static int cross_check(const struct plan *pl, const struct settings *cur, char *
 			return -EINVAL;
 		}
 	}
-	return 0;
+	return usable_check(pl, cur, err, errlen);
 }
 
 int plan_from_profile(const struct profile *p, const struct settings *cur, const char *root,
