@@ -471,3 +471,74 @@ rc=3
 kernel untouched
 no journal"
 }
+
+# Answers twtune's question on a pseudo-terminal: runs "$@" on it, waits
+# for "? [y/N]", runs the shell command $BEFORE_ANSWER, answers y, and
+# prints what the terminal showed and "rc=N". Bounded: 20 s.
+answer_yes() {
+	python3 - "$@" <<'PY'
+import os, pty, select, subprocess, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+out, deadline, answered = b"", time.time() + 20, False
+while time.time() < deadline:
+    r, _, _ = select.select([fd], [], [], 0.1)
+    if r:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        out += data
+    if not answered and b"? [y/N]" in out:
+        subprocess.run(["bash", "-c", os.environ["BEFORE_ANSWER"]], check=True)
+        os.write(fd, b"y\n")
+        answered = True
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
+print("rc=%d" % os.waitstatus_to_exitcode(status))
+PY
+}
+export -f answer_yes
+
+@test "a key written by someone else while apply asks: apply refuses, nothing is changed" {
+	run -0 scenario '
+		export BEFORE_ANSWER="sysctl -qw net.ipv4.tcp_fin_timeout=45"
+		answer_yes "$TWTUNE" --profile-dir "$PD" apply --state-dir "$S" four | tail -2
+		"$TWTUNE" get tcp_fin_timeout tcp_tw_reuse
+		if [ -e "$S/journal" ]; then echo "a journal"; else echo "no journal"; fi'
+	assert_output "twtune: apply: net.ipv4.tcp_fin_timeout changed since it was read (60, now 45); nothing was changed: run apply again to see the new plan
+rc=4
+net.ipv4.tcp_fin_timeout = 45
+net.ipv4.tcp_tw_reuse = 2
+no journal"
+}
+
+@test "a key written by someone else while rollback asks: rollback refuses, nothing is changed" {
+	run -0 scenario '
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null
+		export BEFORE_ANSWER="sysctl -qw net.ipv4.tcp_fin_timeout=45"
+		answer_yes "$TWTUNE" rollback --state-dir "$S" | tail -2
+		"$TWTUNE" get tcp_fin_timeout tcp_tw_reuse
+		grep -c "^key " "$S/journal"'
+	assert_output "twtune: rollback: net.ipv4.tcp_fin_timeout changed since it was read (30, now 45); nothing was changed: run rollback again to see the new plan
+rc=4
+net.ipv4.tcp_fin_timeout = 45
+net.ipv4.tcp_tw_reuse = 1
+4"
+}
+
+@test "two rollbacks at once: one rolls back, the other finds nothing to do; neither fails" {
+	run -0 scenario '
+		for i in $(seq 15); do
+			"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" --persist="$P/90-twtune.conf" four >/dev/null
+			"$TWTUNE" rollback --yes --wait 10 --state-dir "$S" >"$BATS_TEST_TMPDIR/a" 2>&1 & a=$!
+			"$TWTUNE" rollback --yes --wait 10 --state-dir "$S" >"$BATS_TEST_TMPDIR/b" 2>&1 & b=$!
+			ra=0; wait $a || ra=$?; rb=0; wait $b || rb=$?
+			[ $ra = 0 ] && [ $rb = 0 ] || { echo "round $i: $ra $rb"; cat "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"; }
+			cat "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b" | grep -c "^rolled back 4 changes$"
+		done | sort | uniq -c'
+	assert_output "     15 1"
+}

@@ -421,12 +421,13 @@ no journal"
 	run -0 in_netns bash -c '
 		d=$1; mkdir -p "$d/s"
 		for i in 1 2 3; do
-			flock -x "$d/s/lock" sleep 5 & holder=$!
+			# -o: flock(1) holds the lock itself, not its child, and drops it on exit
+			flock -o -x "$d/s/lock" sleep 5 & holder=$!
 			for _ in $(seq 50); do flock -n -x "$d/s/lock" true || break; sleep 0.05; done
 			start=$(date +%s%N)
 			rc=0; "$TWTUNE" --profile-dir "$PD" apply --yes --wait 1 --state-dir "$d/s" four >/dev/null 2>&1 || rc=$?
 			ms=$(( ($(date +%s%N) - start) / 1000000 ))
-			kill $holder; wait $holder 2>/dev/null
+			pkill -P $holder sleep; wait $holder 2>/dev/null
 			echo "rc=$rc waited enough: $([ $ms -ge 1000 ] && [ $ms -lt 3000 ] && echo yes || echo "no, $ms ms")"
 		done' _ "$BATS_TEST_TMPDIR"
 	assert_output "rc=4 waited enough: yes

@@ -103,8 +103,6 @@ struct apply_ctx {
 	struct plan pl;
 	char *ptext;         /* the persisted file's new text */
 	bool persist_changes;
-	bool have_gen;
-	unsigned long long gen; /* the lock's generation before the kernel was read */
 	char *warnings;
 	struct outcome out;
 };
@@ -118,9 +116,6 @@ static int apply_prepare(struct apply_ctx *c)
 	char err[600];
 	int r;
 
-	/* Nothing is read from a state directory others could have written. */
-	if (!c->o->check && check_dir(c->o->state_dir, false, err, sizeof(err)) == 0)
-		c->have_gen = journal_generation(c->o->state_dir, &c->gen) == 0;
 	cmd_audit_ctx(&ctx);
 	if (audit_run(&c->a, &ctx, c->prof, 0, err, sizeof(err)) == 0) {
 		c->have_audit = true;
@@ -213,8 +208,9 @@ static void apply_done(struct apply_ctx *c, struct apply_result *res)
 		       c->prof->name, o->persist ? "; persisted in " : "", o->persist ? o->persist : "");
 }
 
-/* Under the lock: plans again when another apply or rollback ran since
- * the kernel was read, then runs the transaction. */
+/* Under the lock: with --yes plans again from the kernel as it is now;
+ * after a question, refuses when a key changed since it was read (another
+ * twtune, or anyone else); then runs the transaction. */
 static int apply_commit(struct apply_ctx *c)
 {
 	const struct apply_opts *o = c->o;
@@ -233,7 +229,8 @@ static int apply_commit(struct apply_ctx *c)
 	lock = txn_lock_state("apply", o, &gen);
 	if (lock < 0)
 		return -lock;
-	if (!c->have_gen || gen != c->gen) {
+	if (o->yes) {
+		/* Nothing was confirmed: plan from what the kernel holds now. */
 		plan_free(&c->pl);
 		settings_free(&c->cur);
 		if (settings_read(&c->cur, G.sysctl_root, err, sizeof(err)) < 0 ||
@@ -241,6 +238,11 @@ static int apply_commit(struct apply_ctx *c)
 			errorf("apply: %s", err);
 			goto out;
 		}
+	} else if (plan_recheck(&c->pl, G.sysctl_root, err, sizeof(err)) < 0) {
+		/* Someone wrote a key since the report: what was shown and
+		 * confirmed is not what would happen. */
+		errorf("apply: %s; nothing was changed: run apply again to see the new plan", err);
+		goto out;
 	}
 	req.time = time = now_utc();
 	req.persist_text = c->persist_changes ? c->ptext : NULL;

@@ -23,8 +23,7 @@ struct rollback_ctx {
 	struct plan pl;
 	bool none;           /* no journal */
 	bool persist;        /* the persisted file differs from its copy */
-	bool have_gen;
-	unsigned long long gen; /* the lock's generation before the kernel was read */
+	int lock;            /* the state lock's fd, or -1 (--check, no state directory) */
 	struct outcome out;
 };
 
@@ -106,25 +105,24 @@ static void rollback_show(const struct rollback_ctx *c)
 		printf("%s %s\n", j->persist == PERSIST_ABSENT ? "remove" : "restore", j->persist_path);
 }
 
-/* Under the lock: plans again when another apply or rollback ran since
- * the journal and the kernel were read, then runs the transaction. */
+/* Under the lock, taken before the journal and the kernel were read: the
+ * kernel is read again (someone other than twtune may have written a key
+ * while the question was open), then the transaction runs. */
 static int rollback_commit(struct rollback_ctx *c)
 {
 	const struct apply_opts *o = c->o;
 	struct rollback_result res;
-	unsigned long long gen;
-	int rc, lock, r;
+	char err[600];
+	int rc, r;
 
 	if ((r = stdout_check()) < 0) {
 		errorf("rollback: cannot write output: %s; nothing was changed", strerror(-r));
 		return EXIT_SYSTEM;
 	}
-	lock = txn_lock_state("rollback", o, &gen);
-	if (lock < 0)
-		return -lock;
-	rc = !c->have_gen || gen != c->gen ? rollback_plan(c) : EXIT_OK;
-	if (rc != EXIT_OK || c->none)
-		goto out;
+	if (plan_recheck(&c->pl, G.sysctl_root, err, sizeof(err)) < 0) {
+		errorf("rollback: %s; nothing was changed: run rollback again to see the new plan", err);
+		return EXIT_SYSTEM;
+	}
 	c->out.profile = c->j.profile;
 	c->out.changed = c->pl.ndiff > 0 || c->persist;
 	c->out.persisted = c->persist ? c->j.persist_path : NULL;
@@ -166,14 +164,13 @@ static int rollback_commit(struct rollback_ctx *c)
 		       o->state_dir, JOURNAL_FILE, c->pl.nmissing == 1 ? "it" : "them",
 		       c->pl.nmissing == 1 ? "it" : "them", c->pl.nmissing == 1 ? "it" : "them");
 out:
-	close(lock);
 	return rc;
 }
 
 int cmd_rollback(int argc, char **argv)
 {
 	struct apply_opts o;
-	struct rollback_ctx c = { .o = &o, .out = { .cmd = "rollback" } };
+	struct rollback_ctx c = { .o = &o, .lock = -1, .out = { .cmd = "rollback" } };
 	char err[600];
 	int rc = txn_parse_opts(argc, argv, false, &o);
 
@@ -181,13 +178,21 @@ int cmd_rollback(int argc, char **argv)
 		return rc < 0 ? EXIT_OK : rc;
 	c.out.pl = &c.pl;
 	c.out.journal = &c.j;
-	/* Nothing is read from a state directory others could have written. */
+	/* Nothing is read from a state directory others could have written;
+	 * and nothing before the lock is held (another rollback may be
+	 * removing what this one would read), but with --check. */
 	rc = txn_check_state_dir("rollback", o.state_dir, false, &c.none);
-	if (rc == EXIT_OK && !c.none) {
-		if (!o.check)
-			c.have_gen = journal_generation(o.state_dir, &c.gen) == 0;
-		rc = rollback_plan(&c);
+	if (rc == EXIT_OK && !c.none && !o.check) {
+		unsigned long long gen;
+
+		c.lock = txn_lock_state("rollback", &o, &gen);
+		if (c.lock < 0) {
+			rc = -c.lock;
+			goto out;
+		}
 	}
+	if (rc == EXIT_OK && !c.none)
+		rc = rollback_plan(&c);
 	if (rc != EXIT_OK || c.none)
 		goto out;
 	c.out.changed = c.pl.ndiff > 0 || c.persist;
@@ -218,6 +223,8 @@ out:
 	}
 	if (rc == EXIT_OK && o.json)
 		txn_print_json(&c.out, o.check);
+	if (c.lock >= 0)
+		close(c.lock);
 	journal_free(&c.j);
 	plan_free(&c.pl);
 	settings_free(&c.cur);

@@ -180,6 +180,29 @@ int plan_from_journal(const struct journal *j, const struct settings *cur, struc
 	return r;
 }
 
+int plan_recheck(const struct plan *pl, const char *root, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < pl->nall; i++) {
+		const struct change *c = &pl->all[i];
+		struct sysval now;
+		int r = sysctl_read(root, &sysctl_table[c->key], &now);
+
+		if (r < 0) {
+			snprintf(err, errlen, "cannot read net.ipv4.%s again: %s", sysctl_table[c->key].name,
+				 strerror(-r));
+			return r;
+		}
+		if (!sysval_equal(&now, &c->before)) {
+			snprintf(err, errlen, "net.ipv4.%s changed since it was read (%.100s, now %.100s)",
+				 sysctl_table[c->key].name, c->before.text, now.text);
+			sysval_free(&now);
+			return -ESTALE;
+		}
+		sysval_free(&now);
+	}
+	return 0;
+}
+
 int plan_check_writable(const struct plan *pl, const char *root, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < pl->ndiff; i++) {

@@ -23,6 +23,11 @@ int plan_from_journal(const struct journal *j, const struct settings *cur, struc
 		      char *err, size_t errlen);
 void plan_free(struct plan *pl);
 
+/* Under the lock: is every key of the plan still what the plan was made
+ * from? 0, -ESTALE with the key, both values and "changed since it was
+ * read" in err (someone else wrote it meanwhile), or -errno. */
+int plan_recheck(const struct plan *pl, const char *root, char *err, size_t errlen);
+
 /* May every key of the plan that differs be written? 0, or -errno with the
  * key named in err (-EROFS for a read-only /proc/sys). */
 int plan_check_writable(const struct plan *pl, const char *root, char *err, size_t errlen);

@@ -447,35 +447,6 @@ static unsigned long long generation_parse(const char *text)
 	return parse_ll(buf, 0, 1LL << 62, &n) == 0 ? (unsigned long long)n : 0;
 }
 
-int journal_generation(const char *dir, unsigned long long *gen)
-{
-	char path[4096], buf[32];
-	struct stat st;
-	ssize_t n;
-	int fd, r = 0;
-
-	path_in(path, sizeof(path), dir, JOURNAL_LOCK);
-	*gen = 0;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	/* A holder that is at work now has counted up already: its changes
-	 * would not show in the number, so say so. */
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != geteuid()) ||
-	    (st.st_mode & 022))
-		r = -EPERM;
-	else if (flock(fd, LOCK_SH | LOCK_NB) < 0)
-		r = -errno;
-	else if ((n = pread(fd, buf, sizeof(buf) - 1, 0)) < 0)
-		r = -errno;
-	else {
-		buf[n] = '\0';
-		*gen = generation_parse(buf);
-	}
-	close(fd);
-	return r;
-}
-
 /* Under the lock: reads the generation and writes the next one. */
 static int generation_bump(int fd, unsigned long long *gen)
 {

@@ -84,12 +84,7 @@ const struct journal_origin *journal_origin_of(const struct journal *j,
  * The lock file holds a generation number: every holder adds one before it
  * changes anything. *gen gets the number before this holder's, so that a
  * caller that read the kernel before it waited for the lock can tell
- * whether another apply or rollback ran in between (see journal_generation). */
+ * whether another apply or rollback ran in between. */
 int journal_lock(const char *dir, unsigned wait_s, unsigned long long *gen);
-/* The generation number now, read without taking the lock (a shared flock
- * for a moment): 0 when there is no lock file yet; -EWOULDBLOCK while an
- * apply or rollback holds the lock (its changes may still be under way), or
- * -errno. */
-int journal_generation(const char *dir, unsigned long long *gen);
 
 #endif
