@@ -141,3 +141,29 @@ accepted() {
 	run -0 setpriv --reuid=65534 --regid=65534 --clear-groups "$NB/twtune" show "$NB/x.ini"
 	assert_line --partial 'tcp_fin_timeout'
 }
+
+@test "a profile file name with a newline is refused: nothing reaches the kernel, the journal or the persisted file" {
+	d="$BATS_TEST_TMPDIR/nl"; mkdir -p "$d" "$BATS_TEST_TMPDIR/sd"
+	f="$d/x"$'\n'"net.ipv4.ip_forward = 1"$'\n'"#.ini"
+	printf '[sysctl]\ntcp_fin_timeout = 30\n' >"$f"
+	run -0 in_netns bash -c '
+		rc=0; "$TWTUNE" apply --yes --state-dir "$2/state" --persist="$2/sd/90-twtune.conf" "$1" 2>&1 || rc=$?
+		echo "rc=$rc"; "$TWTUNE" get tcp_fin_timeout; sysctl -n net.ipv4.ip_forward
+		ls -A "$2/sd"; [ ! -e "$2/state/journal" ] && echo "no journal"' _ "$f" "$BATS_TEST_TMPDIR"
+	assert_output "twtune: apply: profile path has a control character (byte 0x0a at $(( ${#d} + 2 ))): rename the file
+rc=3
+net.ipv4.tcp_fin_timeout = 60
+0
+no journal"
+}
+
+@test "a profile reached through a symbolic link that another user owns is refused" {
+	d="$BATS_TEST_TMPDIR/ln"; mkdir -p "$d"
+	printf '[sysctl]\ntcp_fin_timeout = 30\n' >"$d/real.ini"
+	ln -s real.ini "$d/theirs.ini"; chown -h 65534:65534 "$d/theirs.ini"
+	ln -s real.ini "$d/ours.ini"
+	run -0 "$TWTUNE" show "$d/ours.ini"
+	run -3 --separate-stderr "$TWTUNE" show "$d/theirs.ini"
+	assert_equal "$stderr" "twtune: show: $d/theirs.ini is a symbolic link owned by uid 65534, not root; fix with chown -h root, or pass --allow-insecure-profiles"
+	run -0 "$TWTUNE" --allow-insecure-profiles show "$d/theirs.ini"
+}

@@ -122,9 +122,24 @@ static int entry_add(struct journal *j, enum sysctl_id key, const char *value, i
 	return 0;
 }
 
+/* One record a line: a name with a control character would write a
+ * record of its own. */
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 int journal_begin(struct journal *j, const char *profile, const char *time)
 {
-	char *p = strdup(profile), *t = strdup(time);
+	char *p, *t;
+
+	if (has_control(profile) || has_control(time))
+		return -EINVAL;
+	p = strdup(profile);
+	t = strdup(time);
 
 	if (!p || !t) {
 		free(p);

@@ -67,7 +67,8 @@ int journal_clean_copy(const char *dir);
 /* The entry for key, or NULL. */
 struct journal_entry *journal_find(struct journal *j, enum sysctl_id key);
 /* A new apply (profile, time) begins: it becomes the journal's last apply,
- * and the origin of the keys journal_add adds from now on. 0 or -ENOMEM. */
+ * and the origin of the keys journal_add adds from now on. 0, -EINVAL for
+ * a control character in either (never written), or -ENOMEM. */
 int journal_begin(struct journal *j, const char *profile, const char *time);
 /* Journals key's value before this apply, unless the journal has the key
  * already (then its older value stays). 0, -E2BIG or -ENOMEM. */
