@@ -167,3 +167,22 @@ no journal"
 	assert_equal "$stderr" "twtune: show: $d/theirs.ini is a symbolic link owned by uid 65534, not root; fix with chown -h root, or pass --allow-insecure-profiles"
 	run -0 "$TWTUNE" --allow-insecure-profiles show "$d/theirs.ini"
 }
+
+@test "a --sysctl-root tree that another user could write is refused, and no key is followed out of a tree" {
+	R="$BATS_TEST_TMPDIR/theirs"
+	make_sysctl_root "$R"
+	chown -R 65534:65534 "$R"
+	rm "$R/net/ipv4/tcp_tw_reuse"
+	ln -s /proc/sys/net/ipv4/ip_forward "$R/net/ipv4/tcp_tw_reuse"
+	printf '[sysctl]\ntcp_tw_reuse = 1\n' >"$BATS_TEST_TMPDIR/reuse.ini"
+	run -0 in_netns bash -c '
+		rc=0; "$TWTUNE" --sysctl-root "$1" apply --yes --state-dir "$2/state" "$2/reuse.ini" 2>&1 || rc=$?
+		echo "rc=$rc ip_forward=$(sysctl -n net.ipv4.ip_forward)"
+		# the same tree, root'"'"'s now: the link is still not followed
+		chown -R 0:0 "$1"; chown -h 0:0 "$1/net/ipv4/tcp_tw_reuse"
+		rc=0; "$TWTUNE" --sysctl-root "$1" apply --yes --state-dir "$2/state" "$2/reuse.ini" >/dev/null 2>&1 || rc=$?
+		echo "rc=$rc ip_forward=$(sysctl -n net.ipv4.ip_forward)"' _ "$R" "$BATS_TEST_TMPDIR"
+	assert_line --index 0 "twtune: --sysctl-root '$R': $R belongs to uid 65534, not to root: refusing to read or write keys there"
+	assert_line --index 1 "rc=4 ip_forward=0"
+	assert_line --index 2 --regexp '^rc=[34] ip_forward=0$'
+}

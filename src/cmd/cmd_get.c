@@ -71,6 +71,7 @@ static int print_key(const struct sysctl_def *d, bool by_name, struct json *j)
 
 int cmd_get(int argc, char **argv)
 {
+	char why[4200];
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "list-keys", no_argument, NULL, 'l' },
@@ -106,7 +107,7 @@ int cmd_get(int argc, char **argv)
 
 	/* No net/ipv4 at all (an empty /proc/sys) is one error, not a warning
 	 * per key. */
-	if (sysctl_root_check(G.sysctl_root) == -ENOENT) {
+	if (sysctl_root_check(G.sysctl_root, why, sizeof(why)) == -ENOENT) {
 		errorf("get: cannot read %s/net/ipv4: %s", G.sysctl_root, strerror(ENOENT));
 		return EXIT_SYSTEM;
 	}

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "fileutil.h"
 #include "profile.h"
 #include "readfile.h"
 
@@ -24,7 +26,8 @@ static int open_key(const char *root, const char *path, int flags)
 
 	if (n < 0 || (size_t)n >= sizeof(full))
 		return -ENAMETOOLONG;
-	n = open(full, flags | O_CLOEXEC | O_NOCTTY);
+	/* A key is a file of the tree, never a link out of it. */
+	n = open(full, flags | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 	return n < 0 ? -errno : n;
 }
 
@@ -36,7 +39,7 @@ int sysctl_read_raw(const char *root, const char *path, char **out)
 	*out = NULL;
 	if (n < 0 || (size_t)n >= sizeof(full))
 		return -ENAMETOOLONG;
-	return readfile(full, RAW_MAX, READ_ONCE, out, NULL);
+	return readfile(full, RAW_MAX, READ_ONCE | READ_NOFOLLOW, out, NULL);
 }
 
 int sysctl_read(const char *root, const struct sysctl_def *d, struct sysval *out)
@@ -119,11 +122,13 @@ int sysctl_write(const char *root, const struct sysctl_def *d, const struct sysv
 	return r;
 }
 
-int sysctl_root_check(const char *root)
+int sysctl_root_check(const char *root, char *why, size_t whylen)
 {
 	struct stat st;
-	char path[4096];
+	char path[4096], real[PATH_MAX];
+	int r;
 
+	why[0] = '\0';
 	if (stat(root, &st) < 0)
 		return -errno;
 	if (!S_ISDIR(st.st_mode))
@@ -131,7 +136,12 @@ int sysctl_root_check(const char *root)
 	snprintf(path, sizeof(path), "%s/net/ipv4", root);
 	if (stat(path, &st) < 0)
 		return -errno;
-	return 0;
+	/* As the state directory: whoever else can write the tree can point
+	 * a key at any file, which twtune would then read or write. */
+	if (!realpath(path, real))
+		return -errno;
+	r = check_dir(real, false, why, whylen);
+	return r < 0 && why[0] ? -EPERM : r;
 }
 
 int sysctl_profile_target(const struct profile *p, enum sysctl_id id, const char *root,
