@@ -542,3 +542,22 @@ net.ipv4.tcp_tw_reuse = 1
 		done | sort | uniq -c'
 	assert_output "     15 1"
 }
+
+@test "apply and rollback into a pipe whose reader has gone: never a silent death, the change always said" {
+	run -0 scenario '
+		for i in $(seq 10); do
+			for cmd in "--profile-dir $PD apply --yes --state-dir $S four" "rollback --yes --state-dir $S"; do
+				$TWTUNE $cmd 2>"$BATS_TEST_TMPDIR/err" | head -c 1 >/dev/null
+				rc=${PIPESTATUS[0]}
+				# either all of it reached the pipe (0), or the loss was said (4)
+				case $rc in
+				0) ;;
+				4) grep -qE "cannot write output: Broken pipe.*(nothing was changed|undoes them|rollback was done)" "$BATS_TEST_TMPDIR/err" ||
+					{ echo "rc=4 unexplained: $(cat "$BATS_TEST_TMPDIR/err")"; exit 1; } ;;
+				*) echo "rc=$rc: $(cat "$BATS_TEST_TMPDIR/err")"; exit 1 ;;
+				esac
+			done
+		done
+		echo done'
+	assert_output done
+}

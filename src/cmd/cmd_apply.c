@@ -314,7 +314,10 @@ int cmd_apply(int argc, char **argv)
 {
 	struct apply_opts o;
 	struct profile prof;
-	int rc = txn_parse_opts(argc, argv, true, &o);
+	int rc;
+
+	stdout_survive_epipe();
+	rc = txn_parse_opts(argc, argv, true, &o);
 
 	if (rc != EXIT_OK)
 		return rc < 0 ? EXIT_OK : rc;

@@ -172,8 +172,10 @@ int cmd_rollback(int argc, char **argv)
 	struct apply_opts o;
 	struct rollback_ctx c = { .o = &o, .lock = -1, .out = { .cmd = "rollback" } };
 	char err[600];
-	int rc = txn_parse_opts(argc, argv, false, &o);
+	int rc;
 
+	stdout_survive_epipe();
+	rc = txn_parse_opts(argc, argv, false, &o);
 	if (rc != EXIT_OK)
 		return rc < 0 ? EXIT_OK : rc;
 	c.out.pl = &c.pl;
