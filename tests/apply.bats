@@ -363,7 +363,7 @@ export -f reserve_list
 		echo "twtune reads ${#orig} bytes"
 		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" clear >/dev/null
 		"$TWTUNE" get ip_local_reserved_ports
-		echo "journal: $(wc -c <"$S/journal") bytes"
+		echo "journal holds the whole list: $(grep -c "^key net.ipv4.ip_local_reserved_ports 40001,40003,.*,41397,41399$" "$S/journal")"
 		"$TWTUNE" rollback --yes --state-dir "$S" >/dev/null
 		[ "$("$TWTUNE" get ip_local_reserved_ports)" = "$orig" ] && echo "rolled back whole"
 		python3 -c "import os; print(len(os.read(os.open(\"/proc/sys/net/ipv4/ip_local_reserved_ports\", os.O_RDONLY), 1 << 20)))"'
@@ -371,7 +371,7 @@ export -f reserve_list
 	assert_output "4200
 twtune reads 4234 bytes
 net.ipv4.ip_local_reserved_ports = 40000
-journal: 4329 bytes
+journal holds the whole list: 1
 rolled back whole
 4200"
 }
@@ -560,4 +560,64 @@ net.ipv4.tcp_tw_reuse = 1
 		done
 		echo done'
 	assert_output done
+}
+
+@test "a journal belongs to its namespace and sysctl root: a rollback elsewhere refuses it and says whose it is" {
+	R="$BATS_TEST_TMPDIR/sys"
+	make_sysctl_root "$R"
+	run -0 scenario '
+		unshare -n sleep 60 & B=$!
+		for _ in $(seq 50); do [ "$(readlink /proc/$B/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break; sleep 0.05; done
+		mine=$("$TWTUNE" get)
+		"$TWTUNE" --netns /proc/$B/ns/net --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null
+		tunedB=$("$TWTUNE" --netns /proc/$B/ns/net get)
+		rc=0; "$TWTUNE" rollback --yes --state-dir "$S" 2>&1 || rc=$?
+		echo "rc=$rc"
+		[ "$("$TWTUNE" get)" = "$mine" ] && echo "this namespace untouched"
+		[ "$("$TWTUNE" --netns /proc/$B/ns/net get)" = "$tunedB" ] && echo "B still tuned"
+		"$TWTUNE" --netns /proc/$B/ns/net rollback --yes --state-dir "$S" | tail -1
+		[ "$("$TWTUNE" --netns /proc/$B/ns/net get)" = "$mine" ] && echo "B rolled back"
+		# a fake tree'"'"'s journal is not the kernel'"'"'s
+		"$TWTUNE" --sysctl-root "'"$R"'" --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null
+		rc=0; "$TWTUNE" rollback --yes --state-dir "$S" 2>&1 || rc=$?
+		echo "rc=$rc"
+		[ "$("$TWTUNE" get)" = "$mine" ] && echo "the kernel untouched"
+		kill $B'
+	assert_line --index 0 --regexp "^twtune: rollback: $S/journal belongs to netns cookie [0-9]+ boot [0-9a-f-]+, root /proc/sys, not to this namespace and root \(netns cookie [0-9]+ boot [0-9a-f-]+, root /proc/sys\); nothing was changed$"
+	assert_line --index 1 "rc=4"
+	assert_line --index 2 "this namespace untouched"
+	assert_line --index 3 "B still tuned"
+	assert_line --index 4 "rolled back 4 changes"
+	assert_line --index 5 "B rolled back"
+	assert_line --index 6 --regexp "^twtune: rollback: $S/journal belongs to netns (cookie [0-9]+ boot [0-9a-f-]+), root $R, not to this namespace and root \(netns \1, root /proc/sys\); nothing was changed$"
+	assert_line --index 7 "rc=4"
+	assert_line --index 8 "the kernel untouched"
+}
+
+@test "without --state-dir each namespace keeps its own journal; a rollback without one names the others" {
+	# /var/lib is a tmpfs of this test's own mount namespace: the host's
+	# default state directory is never touched
+	run -0 unshare -m -n bash -c '
+		set -e; source "$TOP/tests/test_helper/common-setup.bash"
+		ip link set lo up; mount -t tmpfs twtune-test /var/lib
+		unshare -n sleep 60 & B=$!; unshare -n sleep 60 & C=$!
+		for _ in $(seq 50); do [ "$(readlink /proc/$C/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break; sleep 0.05; done
+		mine=$("$TWTUNE" get)
+		for ns in $B $C; do "$TWTUNE" --netns /proc/$ns/ns/net --profile-dir "$PD" apply --yes four >/dev/null; done
+		ls /var/lib/twtune/ns | wc -l
+		[ ! -e /var/lib/twtune/journal ] && echo "no journal of this namespace"
+		"$TWTUNE" rollback --yes | sed -E "s/cookie [0-9]+ boot [0-9a-f-]+/cookie N boot ID/; s/at [0-9T:Z-]+/at TIME/"
+		"$TWTUNE" --netns /proc/$B/ns/net rollback --yes | tail -1
+		[ "$("$TWTUNE" --netns /proc/$B/ns/net get)" = "$mine" ] && echo "B rolled back"
+		[ "$("$TWTUNE" --netns /proc/$C/ns/net get)" != "$mine" ] && echo "C still tuned"
+		kill $B $C'
+	assert_equal "${#lines[@]}" 8
+	assert_line --index 0 "2"
+	assert_line --index 1 "no journal of this namespace"
+	assert_line --index 2 --regexp '^nothing to roll back: no journal in /var/lib/twtune/ns/[0-9a-f]{16}$'
+	assert_line --index 5 "rolled back 4 changes"
+	assert_line --index 6 "B rolled back"
+	assert_line --index 7 "C still tuned"
+	assert_line --index 3 --regexp '^journal of another namespace or sysctl root: /var/lib/twtune/ns/[0-9a-f]{16}/journal \(netns cookie N boot ID, root /proc/sys; four at TIME\)$'
+	assert_line --index 4 --regexp '^journal of another namespace or sysctl root: /var/lib/twtune/ns/[0-9a-f]{16}/journal \(netns cookie N boot ID, root /proc/sys; four at TIME\)$'
 }

@@ -29,6 +29,11 @@ static int report_apply_failure(const struct apply_opts *o, const struct apply_r
 	switch (res->stage) {
 	case APPLY_JOURNAL_LOAD:
 		return txn_journal_error("apply", dir, res->err, res->why);
+	case APPLY_JOURNAL_OWNER:
+		errorf("apply: %s/%s belongs to %s, not to this namespace and root (netns %s, root %s); "
+		       "nothing was changed",
+		       dir, JOURNAL_FILE, res->why, o->netns_id, o->root);
+		break;
 	case APPLY_JOURNAL_CLEAN:
 		errorf("apply: cannot clean %s: %s; nothing was changed", dir, strerror(-res->err));
 		break;
@@ -216,7 +221,8 @@ static int apply_commit(struct apply_ctx *c)
 	const struct apply_opts *o = c->o;
 	struct apply_req req = { .profile = c->prof->name, .sysctl_root = G.sysctl_root,
 				 .state_dir = o->state_dir, .persist = o->persist,
-				 .sysctl_d_dirs = getenv("TWTUNE_SYSCTL_D_DIRS") };
+				 .sysctl_d_dirs = getenv("TWTUNE_SYSCTL_D_DIRS"),
+				 .netns_id = o->netns_id, .root_id = o->root };
 	struct apply_result res = { 0 };
 	unsigned long long gen;
 	char err[600], *time = NULL;
@@ -321,6 +327,9 @@ int cmd_apply(int argc, char **argv)
 
 	if (rc != EXIT_OK)
 		return rc < 0 ? EXIT_OK : rc;
+	rc = txn_state_for("apply", &o);
+	if (rc != EXIT_OK)
+		return rc;
 	rc = cmd_load_profile("apply", o.profile, &prof);
 	if (rc != EXIT_OK)
 		return rc;

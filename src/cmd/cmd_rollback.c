@@ -47,6 +47,15 @@ static int rollback_plan(struct rollback_ctx *c)
 	}
 	if (r < 0)
 		return txn_journal_error("rollback", dir, r, err);
+	if (!journal_owned_by(&c->j, c->o->netns_id, c->o->root)) {
+		errorf("rollback: %s/%s belongs to netns %s, root %s, not to this namespace and root "
+		       "(netns %s, root %s)%s; nothing was changed",
+		       dir, JOURNAL_FILE, c->j.netns ? c->j.netns : "init",
+		       c->j.root ? c->j.root : "/proc/sys", c->o->netns_id, c->o->root,
+		       c->j.netns && nsid_gone(c->j.netns) ?
+			       ": its namespace is gone (it was of an earlier boot): remove the journal" : "");
+		return EXIT_SYSTEM;
+	}
 	if (settings_read(&c->cur, G.sysctl_root, err, sizeof(err)) < 0 ||
 	    plan_from_journal(&c->j, &c->cur, &c->pl, err, sizeof(err)) < 0) {
 		errorf("rollback: %s", err);
@@ -178,6 +187,9 @@ int cmd_rollback(int argc, char **argv)
 	rc = txn_parse_opts(argc, argv, false, &o);
 	if (rc != EXIT_OK)
 		return rc < 0 ? EXIT_OK : rc;
+	rc = txn_state_for("rollback", &o);
+	if (rc != EXIT_OK)
+		return rc;
 	c.out.pl = &c.pl;
 	c.out.journal = &c.j;
 	/* Nothing is read from a state directory others could have written;
@@ -220,8 +232,10 @@ int cmd_rollback(int argc, char **argv)
 out:
 	if (rc == EXIT_OK && c.none) {
 		c.out.changed = false;
-		if (!o.json)
+		if (!o.json) {
 			printf("nothing to roll back: no journal in %s\n", o.state_dir);
+			txn_list_other_journals(&o, stdout);
+		}
 	}
 	if (rc == EXIT_OK && o.json)
 		txn_print_json(&c.out, o.check);

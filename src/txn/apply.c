@@ -340,6 +340,12 @@ static int journal_step(const struct plan *pl, const struct apply_req *req, stru
 	*before = NULL;
 	if (r < 0 && r != -ENOENT)
 		return r;
+	if (r == 0 && !journal_owned_by(j, req->netns_id, req->root_id)) {
+		res->stage = APPLY_JOURNAL_OWNER;
+		snprintf(res->why, sizeof(res->why), "netns %s, root %s", j->netns ? j->netns : "init",
+			 j->root ? j->root : "/proc/sys");
+		return -EXDEV;
+	}
 	if (r == 0 && !(*before = journal_format(j)))
 		return -ENOMEM;
 	res->stage = APPLY_JOURNAL_CLEAN;
@@ -352,7 +358,9 @@ static int journal_step(const struct plan *pl, const struct apply_req *req, stru
 		return res->other ? -EEXIST : -ENOMEM;
 	}
 	res->stage = APPLY_JOURNAL_SAVE;
-	r = journal_begin(j, req->profile, req->time);
+	r = journal_own(j, req->netns_id, req->root_id);
+	if (r == 0)
+		r = journal_begin(j, req->profile, req->time);
 	for (size_t i = 0; i < pl->ndiff && r == 0; i++)
 		r = journal_add(j, pl->all[pl->diff[i]].key, pl->all[pl->diff[i]].before.text);
 	if (r == 0 && req->persist)

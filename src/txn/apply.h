@@ -66,12 +66,15 @@ struct apply_req {
 	const char *persist;       /* NULL, or the file --persist names */
 	const char *persist_text;  /* the file's new text, or NULL when it is up to date */
 	const char *sysctl_d_dirs; /* for the override scan; NULL: systemd's */
+	const char *netns_id;      /* the namespace (nsid.h) and root the journal */
+	const char *root_id;       /* belongs to */
 };
 
 /* Where apply_run stopped. */
 enum apply_stage {
 	APPLY_DONE,              /* everything written */
 	APPLY_JOURNAL_LOAD,      /* the journal could not be read: why */
+	APPLY_JOURNAL_OWNER,     /* the journal belongs to another namespace or root: why */
 	APPLY_JOURNAL_CLEAN,     /* what a killed run left could not be removed */
 	APPLY_PERSIST_ELSEWHERE, /* the journal keeps another persisted file: other */
 	APPLY_JOURNAL_SAVE,      /* the journal could not be written */

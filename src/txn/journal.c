@@ -4,6 +4,8 @@
  *   # twtune journal 2
  *   profile four
  *   time 2026-11-24T11:00:00Z
+ *   netns init
+ *   root /proc/sys
  *   apply 2026-11-24T10:00:00Z proxy-profile
  *   key net.ipv4.tcp_tw_reuse 2
  *   key net.ipv4.ip_local_reserved_ports
@@ -12,6 +14,8 @@
  *   persist /etc/sysctl.d/90-twtune.conf absent
  *
  * One record per line; a value is the rest of its line (maybe empty).
+ * netns and root name the namespace (nsid.h) and sysctl root the values
+ * are of: a rollback anywhere else refuses the journal.
  * profile and time name the last apply; each key holds the value from
  * before the first apply that changed it since the last rollback, and
  * follows the "apply" record of that apply (version 1 had no such records).
@@ -48,6 +52,8 @@ void journal_free(struct journal *j)
 {
 	free(j->profile);
 	free(j->time);
+	free(j->netns);
+	free(j->root);
 	free(j->persist_path);
 	for (size_t i = 0; i < j->n; i++)
 		free(j->e[i].value);
@@ -130,6 +136,34 @@ static bool has_control(const char *s)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			return true;
 	return false;
+}
+
+int journal_own(struct journal *j, const char *netns, const char *root)
+{
+	char *n, *r;
+
+	if (has_control(netns) || has_control(root))
+		return -EINVAL;
+	n = strdup(netns);
+	r = strdup(root);
+	if (!n || !r) {
+		free(n);
+		free(r);
+		return -ENOMEM;
+	}
+	free(j->netns);
+	free(j->root);
+	j->netns = n;
+	j->root = r;
+	return 0;
+}
+
+bool journal_owned_by(const struct journal *j, const char *netns, const char *root)
+{
+	if (!j->netns && !j->root)
+		return true; /* written before the records: no one can tell */
+	return strcmp(j->netns ? j->netns : "init", netns) == 0 &&
+	       strcmp(j->root ? j->root : "/proc/sys", root) == 0;
 }
 
 int journal_begin(struct journal *j, const char *profile, const char *time)
@@ -248,6 +282,10 @@ static int parse_record(struct journal *j, char *buf, int version, int line, cha
 		return (j->profile = strdup(sp)) ? 0 : -ENOMEM;
 	if (strcmp(buf, "time") == 0 && !j->time)
 		return (j->time = strdup(sp)) ? 0 : -ENOMEM;
+	if (strcmp(buf, "netns") == 0 && !j->netns && version >= 2)
+		return (j->netns = strdup(sp)) ? 0 : -ENOMEM;
+	if (strcmp(buf, "root") == 0 && !j->root && version >= 2 && sp[0] == '/')
+		return (j->root = strdup(sp)) ? 0 : -ENOMEM;
 	if (strcmp(buf, "key") == 0)
 		return parse_key(j, sp, line, err, errlen);
 	if (strcmp(buf, "apply") == 0 && version >= 2)
@@ -362,6 +400,10 @@ char *journal_format(const struct journal *j)
 		r = format_line(&s, &len, &cap, "profile %s\n", j->profile);
 	if (!r && j->time)
 		r = format_line(&s, &len, &cap, "time %s\n", j->time);
+	if (!r && j->netns)
+		r = format_line(&s, &len, &cap, "netns %s\n", j->netns);
+	if (!r && j->root)
+		r = format_line(&s, &len, &cap, "root %s\n", j->root);
 	if (!r)
 		r = format_keys(j, -1, &s, &len, &cap);
 	for (size_t o = 0; o < j->norigin && !r; o++) {

@@ -4,6 +4,7 @@
 #ifndef TWTUNE_JOURNAL_H
 #define TWTUNE_JOURNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "registry.h"
@@ -29,6 +30,9 @@ struct journal_entry {
 struct journal {
 	char *profile; /* the last apply */
 	char *time;
+	char *netns;   /* the namespace it belongs to (nsid.h), or NULL (a journal
+			* from before this record: anyone's) */
+	char *root;    /* the sysctl root it belongs to, or NULL */
 	struct journal_origin origin[SYSCTL_COUNT]; /* in the order of the applies */
 	size_t norigin;
 	struct journal_entry e[SYSCTL_COUNT];
@@ -59,6 +63,12 @@ int journal_remove(const char *dir);
  * of the persisted file, temporary files). Under the lock only. */
 int journal_clean(const char *dir);
 void journal_free(struct journal *j);
+/* Names the namespace and sysctl root the journal belongs to. 0, -EINVAL
+ * for a control character, or -ENOMEM. */
+int journal_own(struct journal *j, const char *netns, const char *root);
+/* Does the journal belong to (netns, root)? One written before these
+ * records (none of them) is taken as anyone's, as it always was. */
+bool journal_owned_by(const struct journal *j, const char *netns, const char *root);
 /* Keeps only the entries of the n keys (and forgets the persisted file,
  * which is back): what a rollback could not put back. 0. */
 int journal_retain(struct journal *j, const enum sysctl_id *keys, size_t n);
