@@ -230,7 +230,7 @@ KEYS='ip_local_port_range tcp_tw_reuse tcp_fin_timeout tcp_max_tw_buckets tcp_ti
 	run -4 --separate-stderr unshare -m -n bash -c '
 		mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys || exit 9
 		"$1" --profile-dir "$2" apply --yes --state-dir "$3" four' _ "$TWTUNE" "$PD" "$S"
-	assert_equal "$stderr" "twtune: apply: /proc/sys is read-only (a container without write access to /proc/sys?): nothing was changed"
+	assert_equal "$stderr" "twtune: apply: cannot write net.ipv4.ip_local_port_range: /proc/sys is read-only (a container without write access to /proc/sys?): nothing was changed"
 }
 
 @test "a key this kernel lacks is refused unless it asks for the default" {

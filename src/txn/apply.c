@@ -215,9 +215,9 @@ int plan_check_writable(const struct plan *pl, const char *root, char *err, size
 
 			if (e == EROFS)
 				snprintf(err, errlen,
-					 "%s is read-only (a container without write access to /proc/sys?): "
-					 "nothing was changed",
-					 root);
+					 "cannot write net.ipv4.%s: %s is read-only (a container without "
+					 "write access to /proc/sys?): nothing was changed",
+					 d->name, root);
 			else if (e == EACCES || e == EPERM)
 				snprintf(err, errlen,
 					 "writing net.ipv4.%s needs root (CAP_NET_ADMIN over the network "
