@@ -162,7 +162,7 @@ KEYS='ip_local_port_range tcp_tw_reuse tcp_fin_timeout tcp_max_tw_buckets tcp_ti
 		(sleep 1; kill -KILL $pid) &
 		"$TWTUNE" --profile-dir "$TOP/profiles" apply --yes --wait 20 --state-dir "$S" proxy-profile >/dev/null
 		echo "third: $("$TWTUNE" get tcp_tw_reuse)"'
-	assert_line "second: rc=4 twtune: apply: another twtune apply or rollback holds $S/lock; waited 1 s"
+	assert_line "second: rc=4 twtune: apply: another twtune apply or rollback holds $S/lock; waited 1 s; nothing was changed"
 	assert_line 'third: net.ipv4.tcp_tw_reuse = 1'
 }
 
@@ -230,7 +230,7 @@ KEYS='ip_local_port_range tcp_tw_reuse tcp_fin_timeout tcp_max_tw_buckets tcp_ti
 	run -4 --separate-stderr unshare -m -n bash -c '
 		mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys || exit 9
 		"$1" --profile-dir "$2" apply --yes --state-dir "$3" four' _ "$TWTUNE" "$PD" "$S"
-	assert_equal "$stderr" "twtune: apply: /proc/sys is read-only (a container without write access to /proc/sys?): nothing was changed"
+	assert_equal "$stderr" "twtune: apply: cannot write net.ipv4.ip_local_port_range: /proc/sys is read-only (a container without write access to /proc/sys?): nothing was changed"
 }
 
 @test "a key this kernel lacks is refused unless it asks for the default" {
@@ -332,4 +332,292 @@ net.ipv4.tcp_fin_timeout = 60
 rolled back 1 change
 rolled back
 fill"
+}
+
+# Writes every second port from FIRST to LAST to ip_local_reserved_ports in
+# one open file, looping on the kernel's short writes (bash's printf would
+# cut the list at its buffer), and prints the bytes one read() gets back.
+reserve_list() {
+	python3 - "$1" "$2" <<'PY'
+import os, sys
+lo, hi = int(sys.argv[1]), int(sys.argv[2])
+data = (",".join(str(p) for p in range(lo, hi + 1, 2)) + "\n").encode()
+path = "/proc/sys/net/ipv4/ip_local_reserved_ports"
+fd = os.open(path, os.O_WRONLY)
+done = 0
+while done < len(data):
+    done += os.write(fd, data[done:])
+os.close(fd)
+fd = os.open(path, os.O_RDONLY)
+print(len(os.read(fd, 1 << 20)))
+os.close(fd)
+PY
+}
+export -f reserve_list
+
+@test "a reserved-ports list over 4 KiB is journalled, read whole and written back whole" {
+	printf '[sysctl]\nip_local_reserved_ports = 40000\n' >"$PD/clear.ini"
+	run -0 scenario '
+		reserve_list 40001 41400
+		orig=$("$TWTUNE" get ip_local_reserved_ports)
+		echo "twtune reads ${#orig} bytes"
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" clear >/dev/null
+		"$TWTUNE" get ip_local_reserved_ports
+		echo "journal holds the whole list: $(grep -c "^key net.ipv4.ip_local_reserved_ports 40001,40003,.*,41397,41399$" "$S/journal")"
+		"$TWTUNE" rollback --yes --state-dir "$S" >/dev/null
+		[ "$("$TWTUNE" get ip_local_reserved_ports)" = "$orig" ] && echo "rolled back whole"
+		python3 -c "import os; print(len(os.read(os.open(\"/proc/sys/net/ipv4/ip_local_reserved_ports\", os.O_RDONLY), 1 << 20)))"'
+	# 700 ports, "40001,...,41399\n": 4200 bytes, over a page
+	assert_output "4200
+twtune reads 4234 bytes
+net.ipv4.ip_local_reserved_ports = 40000
+journal holds the whole list: 1
+rolled back whole
+4200"
+}
+
+@test "a journal with a NUL byte is refused on its line, kept, and nothing is changed" {
+	run -0 scenario '
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null
+		tuned=$("$TWTUNE" get)
+		python3 -c "import sys; t = open(sys.argv[1], \"rb\").read(); open(sys.argv[1], \"wb\").write(t.replace(b\"\\nkey \", b\"\\0\\nkey \", 1))" "$S/journal"
+		rc=0; "$TWTUNE" rollback --yes --state-dir "$S" 2>&1 || rc=$?
+		echo "rc=$rc"
+		[ "$("$TWTUNE" get)" = "$tuned" ] && echo "kernel untouched"
+		grep -c "^key " "$S/journal"'
+	assert_line --index 0 --regexp "^twtune: rollback: $S/journal line [0-9]+: NUL byte: move it away once the values are as they should be$"
+	assert_line --index 1 "rc=4"
+	assert_line --index 2 "kernel untouched"
+	refute_line --index 3 "0"
+}
+
+@test "rollback on a kernel that lacks a journalled key puts the rest back, keeps that key and exits 4" {
+	R="$BATS_TEST_TMPDIR/sys"
+	make_sysctl_root "$R"
+	write_profile "$PD" delay <<-'EOF'
+	[sysctl]
+	tcp_tw_reuse_delay = 500
+	tcp_fin_timeout = 30
+	EOF
+	run -0 "$TWTUNE" --sysctl-root "$R" --profile-dir "$PD" apply --yes --state-dir "$S" delay
+	# an older kernel is booted: it has no tcp_tw_reuse_delay
+	rm "$R/net/ipv4/tcp_tw_reuse_delay"
+	run -4 --separate-stderr "$TWTUNE" --sysctl-root "$R" rollback --yes --state-dir "$S"
+	assert_line "- net.ipv4.tcp_fin_timeout = 30"
+	assert_line "# net.ipv4.tcp_tw_reuse_delay is in the journal but not in this kernel: it cannot go back"
+	assert_line "rolled back 1 change"
+	assert_equal "${stderr_lines[0]}" "twtune: rollback: net.ipv4.tcp_tw_reuse_delay = 1000 was not put back: this kernel lacks the key"
+	assert_equal "${stderr_lines[1]}" "twtune: rollback: the rest is back; $S/journal keeps it: roll back again on a kernel that has it, or remove the journal to forget it"
+	run -0 cat "$R/net/ipv4/tcp_fin_timeout"
+	assert_output 60
+	run -0 grep -c '^key ' "$S/journal"
+	assert_output 1
+	run -0 grep '^key ' "$S/journal"
+	assert_output "key net.ipv4.tcp_tw_reuse_delay 1000"
+	# the newer kernel again: the last key goes back and the journal goes
+	printf '500\n' >"$R/net/ipv4/tcp_tw_reuse_delay"
+	run -0 "$TWTUNE" --sysctl-root "$R" rollback --yes --state-dir "$S"
+	assert_line "rolled back 1 change"
+	run -0 cat "$R/net/ipv4/tcp_tw_reuse_delay"
+	assert_output 1000
+	[ ! -e "$S/journal" ]
+}
+
+@test "an apply undone whole leaves the journal as it was: a value set by hand since is what rollback restores" {
+	run -0 scenario '
+		rc=0; TWTUNE_TEST_FAIL_AT=3 "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null 2>&1 || rc=$?
+		echo "rc=$rc"
+		[ ! -e "$S/journal" ] && echo "no journal"
+		sysctl -qw net.ipv4.tcp_fin_timeout=45
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null
+		# and with a journal there before: it stays as it was
+		cp "$S/journal" "$BATS_TEST_TMPDIR/j1"
+		write_profile "$PD" five <<<"$(printf "[sysctl]\ntcp_fin_timeout = 20\ntcp_timestamps = 0\n")"
+		rc=0; TWTUNE_TEST_FAIL_AT=2 "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" five >/dev/null 2>&1 || rc=$?
+		echo "rc=$rc"
+		cmp -s "$S/journal" "$BATS_TEST_TMPDIR/j1" && echo "journal as it was"
+		"$TWTUNE" rollback --yes --state-dir "$S" >/dev/null
+		"$TWTUNE" get tcp_fin_timeout tcp_timestamps'
+	assert_output "rc=4
+no journal
+rc=4
+journal as it was
+net.ipv4.tcp_fin_timeout = 45
+net.ipv4.tcp_timestamps = 1"
+}
+
+@test "a profile that leaves no usable ephemeral port is refused (exit 3) and nothing is changed" {
+	write_profile "$PD" noports <<-'EOF'
+	[sysctl]
+	ip_local_port_range = 1024 65535
+	ip_local_reserved_ports = 1024-65535
+	EOF
+	write_profile "$PD" allreserved <<-'EOF'
+	[sysctl]
+	ip_local_reserved_ports = 30000-61000
+	EOF
+	run -0 scenario '
+		before=$("$TWTUNE" get)
+		for p in noports allreserved; do
+			rc=0; "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" $p 2>&1 >/dev/null || rc=$?
+			echo "rc=$rc"
+		done
+		[ "$("$TWTUNE" get)" = "$before" ] && echo "kernel untouched"
+		[ ! -e "$S/journal" ] && echo "no journal"'
+	assert_output "twtune: apply: profile 'noports': net.ipv4.ip_local_port_range = 1024 65535 with net.ipv4.ip_local_reserved_ports = 1024-65535 leaves no usable ephemeral port: every connect() without bind() would fail (EADDRNOTAVAIL)
+rc=3
+twtune: apply: profile 'allreserved': net.ipv4.ip_local_port_range = 32768 60999 with net.ipv4.ip_local_reserved_ports = 30000-61000 leaves no usable ephemeral port: every connect() without bind() would fail (EADDRNOTAVAIL)
+rc=3
+kernel untouched
+no journal"
+}
+
+# Answers twtune's question on a pseudo-terminal: runs "$@" on it, waits
+# for "? [y/N]", runs the shell command $BEFORE_ANSWER, answers y, and
+# prints what the terminal showed and "rc=N". Bounded: 20 s.
+answer_yes() {
+	python3 - "$@" <<'PY'
+import os, pty, select, subprocess, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+out, deadline, answered = b"", time.time() + 20, False
+while time.time() < deadline:
+    r, _, _ = select.select([fd], [], [], 0.1)
+    if r:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        out += data
+    if not answered and b"? [y/N]" in out:
+        subprocess.run(["bash", "-c", os.environ["BEFORE_ANSWER"]], check=True)
+        os.write(fd, b"y\n")
+        answered = True
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
+print("rc=%d" % os.waitstatus_to_exitcode(status))
+PY
+}
+export -f answer_yes
+
+@test "a key written by someone else while apply asks: apply refuses, nothing is changed" {
+	run -0 scenario '
+		export BEFORE_ANSWER="sysctl -qw net.ipv4.tcp_fin_timeout=45"
+		answer_yes "$TWTUNE" --profile-dir "$PD" apply --state-dir "$S" four | tail -2
+		"$TWTUNE" get tcp_fin_timeout tcp_tw_reuse
+		if [ -e "$S/journal" ]; then echo "a journal"; else echo "no journal"; fi'
+	assert_output "twtune: apply: net.ipv4.tcp_fin_timeout changed since it was read (60, now 45); nothing was changed: run apply again to see the new plan
+rc=4
+net.ipv4.tcp_fin_timeout = 45
+net.ipv4.tcp_tw_reuse = 2
+no journal"
+}
+
+@test "a key written by someone else while rollback asks: rollback refuses, nothing is changed" {
+	run -0 scenario '
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null
+		export BEFORE_ANSWER="sysctl -qw net.ipv4.tcp_fin_timeout=45"
+		answer_yes "$TWTUNE" rollback --state-dir "$S" | tail -2
+		"$TWTUNE" get tcp_fin_timeout tcp_tw_reuse
+		grep -c "^key " "$S/journal"'
+	assert_output "twtune: rollback: net.ipv4.tcp_fin_timeout changed since it was read (30, now 45); nothing was changed: run rollback again to see the new plan
+rc=4
+net.ipv4.tcp_fin_timeout = 45
+net.ipv4.tcp_tw_reuse = 1
+4"
+}
+
+@test "two rollbacks at once: one rolls back, the other finds nothing to do; neither fails" {
+	run -0 scenario '
+		for i in $(seq 15); do
+			"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" --persist="$P/90-twtune.conf" four >/dev/null
+			"$TWTUNE" rollback --yes --wait 10 --state-dir "$S" >"$BATS_TEST_TMPDIR/a" 2>&1 & a=$!
+			"$TWTUNE" rollback --yes --wait 10 --state-dir "$S" >"$BATS_TEST_TMPDIR/b" 2>&1 & b=$!
+			ra=0; wait $a || ra=$?; rb=0; wait $b || rb=$?
+			[ $ra = 0 ] && [ $rb = 0 ] || { echo "round $i: $ra $rb"; cat "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"; }
+			cat "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b" | grep -c "^rolled back 4 changes$"
+		done | sort | uniq -c'
+	assert_output "     15 1"
+}
+
+@test "apply and rollback into a pipe whose reader has gone: never a silent death, the change always said" {
+	run -0 scenario '
+		for i in $(seq 10); do
+			for cmd in "--profile-dir $PD apply --yes --state-dir $S four" "rollback --yes --state-dir $S"; do
+				$TWTUNE $cmd 2>"$BATS_TEST_TMPDIR/err" | head -c 1 >/dev/null
+				rc=${PIPESTATUS[0]}
+				# either all of it reached the pipe (0), or the loss was said (4)
+				case $rc in
+				0) ;;
+				4) grep -qE "cannot write output: Broken pipe.*(nothing was changed|undoes them|rollback was done)" "$BATS_TEST_TMPDIR/err" ||
+					{ echo "rc=4 unexplained: $(cat "$BATS_TEST_TMPDIR/err")"; exit 1; } ;;
+				*) echo "rc=$rc: $(cat "$BATS_TEST_TMPDIR/err")"; exit 1 ;;
+				esac
+			done
+		done
+		echo done'
+	assert_output done
+}
+
+@test "a journal belongs to its namespace and sysctl root: a rollback elsewhere refuses it and says whose it is" {
+	R="$BATS_TEST_TMPDIR/sys"
+	make_sysctl_root "$R"
+	run -0 scenario '
+		unshare -n sleep 60 & B=$!
+		for _ in $(seq 50); do [ "$(readlink /proc/$B/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break; sleep 0.05; done
+		mine=$("$TWTUNE" get)
+		"$TWTUNE" --netns /proc/$B/ns/net --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null
+		tunedB=$("$TWTUNE" --netns /proc/$B/ns/net get)
+		rc=0; "$TWTUNE" rollback --yes --state-dir "$S" 2>&1 || rc=$?
+		echo "rc=$rc"
+		[ "$("$TWTUNE" get)" = "$mine" ] && echo "this namespace untouched"
+		[ "$("$TWTUNE" --netns /proc/$B/ns/net get)" = "$tunedB" ] && echo "B still tuned"
+		"$TWTUNE" --netns /proc/$B/ns/net rollback --yes --state-dir "$S" | tail -1
+		[ "$("$TWTUNE" --netns /proc/$B/ns/net get)" = "$mine" ] && echo "B rolled back"
+		# a fake tree'"'"'s journal is not the kernel'"'"'s
+		"$TWTUNE" --sysctl-root "'"$R"'" --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null
+		rc=0; "$TWTUNE" rollback --yes --state-dir "$S" 2>&1 || rc=$?
+		echo "rc=$rc"
+		[ "$("$TWTUNE" get)" = "$mine" ] && echo "the kernel untouched"
+		kill $B'
+	assert_line --index 0 --regexp "^twtune: rollback: $S/journal belongs to netns cookie [0-9]+ boot [0-9a-f-]+, root /proc/sys, not to this namespace and root \(netns cookie [0-9]+ boot [0-9a-f-]+, root /proc/sys\); nothing was changed$"
+	assert_line --index 1 "rc=4"
+	assert_line --index 2 "this namespace untouched"
+	assert_line --index 3 "B still tuned"
+	assert_line --index 4 "rolled back 4 changes"
+	assert_line --index 5 "B rolled back"
+	assert_line --index 6 --regexp "^twtune: rollback: $S/journal belongs to netns (cookie [0-9]+ boot [0-9a-f-]+), root $R, not to this namespace and root \(netns \1, root /proc/sys\); nothing was changed$"
+	assert_line --index 7 "rc=4"
+	assert_line --index 8 "the kernel untouched"
+}
+
+@test "without --state-dir each namespace keeps its own journal; a rollback without one names the others" {
+	# /var/lib is a tmpfs of this test's own mount namespace: the host's
+	# default state directory is never touched
+	run -0 unshare -m -n bash -c '
+		set -e; source "$TOP/tests/test_helper/common-setup.bash"
+		ip link set lo up; mount -t tmpfs twtune-test /var/lib
+		unshare -n sleep 60 & B=$!; unshare -n sleep 60 & C=$!
+		for _ in $(seq 50); do [ "$(readlink /proc/$C/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break; sleep 0.05; done
+		mine=$("$TWTUNE" get)
+		for ns in $B $C; do "$TWTUNE" --netns /proc/$ns/ns/net --profile-dir "$PD" apply --yes four >/dev/null; done
+		ls /var/lib/twtune/ns | wc -l
+		[ ! -e /var/lib/twtune/journal ] && echo "no journal of this namespace"
+		"$TWTUNE" rollback --yes | sed -E "s/cookie [0-9]+ boot [0-9a-f-]+/cookie N boot ID/; s/at [0-9T:Z-]+/at TIME/"
+		"$TWTUNE" --netns /proc/$B/ns/net rollback --yes | tail -1
+		[ "$("$TWTUNE" --netns /proc/$B/ns/net get)" = "$mine" ] && echo "B rolled back"
+		[ "$("$TWTUNE" --netns /proc/$C/ns/net get)" != "$mine" ] && echo "C still tuned"
+		kill $B $C'
+	assert_equal "${#lines[@]}" 8
+	assert_line --index 0 "2"
+	assert_line --index 1 "no journal of this namespace"
+	assert_line --index 2 --regexp '^nothing to roll back: no journal in /var/lib/twtune/ns/[0-9a-f]{16}$'
+	assert_line --index 5 "rolled back 4 changes"
+	assert_line --index 6 "B rolled back"
+	assert_line --index 7 "C still tuned"
+	assert_line --index 3 --regexp '^journal of another namespace or sysctl root: /var/lib/twtune/ns/[0-9a-f]{16}/journal \(netns cookie N boot ID, root /proc/sys; four at TIME\)$'
+	assert_line --index 4 --regexp '^journal of another namespace or sysctl root: /var/lib/twtune/ns/[0-9a-f]{16}/journal \(netns cookie N boot ID, root /proc/sys; four at TIME\)$'
 }

@@ -347,7 +347,7 @@ bad() {
 
 @test "a read-only /proc/sys" {
 	four
-	bad_kernel 4 "twtune: apply: /proc/sys is read-only (a container without write access to /proc/sys?): nothing was changed" \
+	bad_kernel 4 "twtune: apply: cannot write net.ipv4.ip_local_port_range: /proc/sys is read-only (a container without write access to /proc/sys?): nothing was changed" \
 		'unshare -m -- bash -c '\''mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys && exec "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$BATS_TEST_TMPDIR/state" four'\'''
 	[ ! -e "$BATS_TEST_TMPDIR/state/journal" ]
 }

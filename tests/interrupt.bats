@@ -365,7 +365,7 @@ $F
 dangling.conf"
 }
 
-@test "a state directory writable by others (no sticky bit) is refused; with the sticky bit it is not" {
+@test "a state directory writable by others is refused, with or without the sticky bit; one inside a sticky directory is not" {
 	run -0 in_netns bash -c '
 		d=$1; before=$("$TWTUNE" get)
 		mkdir -m 777 "$d/ww"; chmod 777 "$d/ww"
@@ -378,7 +378,10 @@ dangling.conf"
 		rc=0; "$TWTUNE" rollback --yes --state-dir "$d/ww" 2>&1 || rc=$?; echo "rc=$rc"
 		[ "$("$TWTUNE" get)" = "$before" ] && echo "kernel untouched"
 		mkdir -m 1777 "$d/sticky"; chmod 1777 "$d/sticky"
-		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$d/sticky" four >/dev/null && echo "sticky: ok"' _ "$BATS_TEST_TMPDIR"
+		rc=0; "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$d/sticky" four 2>&1 >/dev/null || rc=$?
+		echo "sticky: rc=$rc"
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$d/sticky/state" four >/dev/null &&
+			echo "inside sticky: ok"' _ "$BATS_TEST_TMPDIR"
 	T=$BATS_TEST_TMPDIR
 	assert_output "twtune: apply: --state-dir $T/ww: $T/ww is writable by others and has no sticky bit (mode 0777): refusing to keep the journal there
 rc=4
@@ -390,7 +393,46 @@ not created
 twtune: rollback: --state-dir $T/ww: $T/ww is writable by others and has no sticky bit (mode 0777): refusing to keep the journal there
 rc=4
 kernel untouched
-sticky: ok"
+twtune: apply: --state-dir $T/sticky: $T/sticky is writable by others (mode 1777): anyone could plant files in it: refusing to keep the journal there
+sticky: rc=4
+inside sticky: ok"
+}
+
+@test "a lock made by another user, or writable by others, is refused and nothing is changed" {
+	run -0 in_netns bash -c '
+		d=$1; mkdir -p "$d/s"; : >"$d/s/lock"; chown 65534:65534 "$d/s/lock"; before=$("$TWTUNE" get)
+		rc=0; "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$d/s" four 2>&1 >/dev/null || rc=$?
+		echo "rc=$rc"
+		chown 0:0 "$d/s/lock"; chmod 666 "$d/s/lock"
+		rc=0; "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$d/s" four 2>&1 >/dev/null || rc=$?
+		echo "rc=$rc"
+		[ "$("$TWTUNE" get)" = "$before" ] && echo "kernel untouched"
+		[ ! -e "$d/s/journal" ] && echo "no journal"' _ "$BATS_TEST_TMPDIR"
+	T=$BATS_TEST_TMPDIR
+	assert_output "twtune: apply: $T/s/lock belongs to another user than root or is writable by others: refusing to trust it; nothing was changed
+rc=4
+twtune: apply: $T/s/lock belongs to another user than root or is writable by others: refusing to trust it; nothing was changed
+rc=4
+kernel untouched
+no journal"
+}
+
+@test "--wait 1 waits a whole second on the monotonic clock before it gives up" {
+	run -0 in_netns bash -c '
+		d=$1; mkdir -p "$d/s"
+		for i in 1 2 3; do
+			# -o: flock(1) holds the lock itself, not its child, and drops it on exit
+			flock -o -x "$d/s/lock" sleep 5 & holder=$!
+			for _ in $(seq 50); do flock -n -x "$d/s/lock" true || break; sleep 0.05; done
+			start=$(date +%s%N)
+			rc=0; "$TWTUNE" --profile-dir "$PD" apply --yes --wait 1 --state-dir "$d/s" four >/dev/null 2>&1 || rc=$?
+			ms=$(( ($(date +%s%N) - start) / 1000000 ))
+			pkill -P $holder sleep; wait $holder 2>/dev/null
+			echo "rc=$rc waited enough: $([ $ms -ge 1000 ] && [ $ms -lt 3000 ] && echo yes || echo "no, $ms ms")"
+		done' _ "$BATS_TEST_TMPDIR"
+	assert_output "rc=4 waited enough: yes
+rc=4 waited enough: yes
+rc=4 waited enough: yes"
 }
 
 @test "a persist directory writable by others is refused" {
@@ -436,7 +478,7 @@ $T/ww:"
 		rc=0; "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$d/file" four 2>&1 >/dev/null || rc=$?; echo "rc=$rc"
 		[ ! -e "$d/elsewhere" ] && echo "not followed"' _ "$BATS_TEST_TMPDIR"
 	T=$BATS_TEST_TMPDIR
-	assert_output "twtune: apply: $T/s/lock is a symbolic link: refusing to follow it; remove it
+	assert_output "twtune: apply: $T/s/lock is a symbolic link: refusing to follow it; remove it; nothing was changed
 rc=4
 twtune: apply: --state-dir $T/file: $T/file is not a directory: refusing to keep the journal there
 rc=4

@@ -141,3 +141,48 @@ accepted() {
 	run -0 setpriv --reuid=65534 --regid=65534 --clear-groups "$NB/twtune" show "$NB/x.ini"
 	assert_line --partial 'tcp_fin_timeout'
 }
+
+@test "a profile file name with a newline is refused: nothing reaches the kernel, the journal or the persisted file" {
+	d="$BATS_TEST_TMPDIR/nl"; mkdir -p "$d" "$BATS_TEST_TMPDIR/sd"
+	f="$d/x"$'\n'"net.ipv4.ip_forward = 1"$'\n'"#.ini"
+	printf '[sysctl]\ntcp_fin_timeout = 30\n' >"$f"
+	run -0 in_netns bash -c '
+		rc=0; "$TWTUNE" apply --yes --state-dir "$2/state" --persist="$2/sd/90-twtune.conf" "$1" 2>&1 || rc=$?
+		echo "rc=$rc"; "$TWTUNE" get tcp_fin_timeout; sysctl -n net.ipv4.ip_forward
+		ls -A "$2/sd"; [ ! -e "$2/state/journal" ] && echo "no journal"' _ "$f" "$BATS_TEST_TMPDIR"
+	assert_output "twtune: apply: profile path has a control character (byte 0x0a at $(( ${#d} + 2 ))): rename the file
+rc=3
+net.ipv4.tcp_fin_timeout = 60
+0
+no journal"
+}
+
+@test "a profile reached through a symbolic link that another user owns is refused" {
+	d="$BATS_TEST_TMPDIR/ln"; mkdir -p "$d"
+	printf '[sysctl]\ntcp_fin_timeout = 30\n' >"$d/real.ini"
+	ln -s real.ini "$d/theirs.ini"; chown -h 65534:65534 "$d/theirs.ini"
+	ln -s real.ini "$d/ours.ini"
+	run -0 "$TWTUNE" show "$d/ours.ini"
+	run -3 --separate-stderr "$TWTUNE" show "$d/theirs.ini"
+	assert_equal "$stderr" "twtune: show: $d/theirs.ini is a symbolic link owned by uid 65534, not root; fix with chown -h root, or pass --allow-insecure-profiles"
+	run -0 "$TWTUNE" --allow-insecure-profiles show "$d/theirs.ini"
+}
+
+@test "a --sysctl-root tree that another user could write is refused, and no key is followed out of a tree" {
+	R="$BATS_TEST_TMPDIR/theirs"
+	make_sysctl_root "$R"
+	chown -R 65534:65534 "$R"
+	rm "$R/net/ipv4/tcp_tw_reuse"
+	ln -s /proc/sys/net/ipv4/ip_forward "$R/net/ipv4/tcp_tw_reuse"
+	printf '[sysctl]\ntcp_tw_reuse = 1\n' >"$BATS_TEST_TMPDIR/reuse.ini"
+	run -0 in_netns bash -c '
+		rc=0; "$TWTUNE" --sysctl-root "$1" apply --yes --state-dir "$2/state" "$2/reuse.ini" 2>&1 || rc=$?
+		echo "rc=$rc ip_forward=$(sysctl -n net.ipv4.ip_forward)"
+		# the same tree, root'"'"'s now: the link is still not followed
+		chown -R 0:0 "$1"; chown -h 0:0 "$1/net/ipv4/tcp_tw_reuse"
+		rc=0; "$TWTUNE" --sysctl-root "$1" apply --yes --state-dir "$2/state" "$2/reuse.ini" >/dev/null 2>&1 || rc=$?
+		echo "rc=$rc ip_forward=$(sysctl -n net.ipv4.ip_forward)"' _ "$R" "$BATS_TEST_TMPDIR"
+	assert_line --index 0 "twtune: --sysctl-root '$R': $R belongs to uid 65534, not to root: refusing to read or write keys there"
+	assert_line --index 1 "rc=4 ip_forward=0"
+	assert_line --index 2 --regexp '^rc=[34] ip_forward=0$'
+}

@@ -29,6 +29,11 @@ static int report_apply_failure(const struct apply_opts *o, const struct apply_r
 	switch (res->stage) {
 	case APPLY_JOURNAL_LOAD:
 		return txn_journal_error("apply", dir, res->err, res->why);
+	case APPLY_JOURNAL_OWNER:
+		errorf("apply: %s/%s belongs to %s, not to this namespace and root (netns %s, root %s); "
+		       "nothing was changed",
+		       dir, JOURNAL_FILE, res->why, o->netns_id, o->root);
+		break;
 	case APPLY_JOURNAL_CLEAN:
 		errorf("apply: cannot clean %s: %s; nothing was changed", dir, strerror(-res->err));
 		break;
@@ -46,7 +51,8 @@ static int report_apply_failure(const struct apply_opts *o, const struct apply_r
 		       strerror(-res->err));
 		break;
 	case APPLY_WRITE:
-		return txn_report_write_failure("apply", &res->write);
+		txn_report_write_failure("apply", &res->write);
+		break;
 	case APPLY_PERSIST_WRITE:
 		if (!res->undo.nfailed) {
 			errorf("apply: cannot write %s: %s; the kernel values were put back", o->persist,
@@ -62,6 +68,10 @@ static int report_apply_failure(const struct apply_opts *o, const struct apply_r
 	case APPLY_DONE:
 		break;
 	}
+	if (res->journal_undo_err < 0)
+		errorf("apply: every value was put back, but %s/%s could not be put back as it was: %s; "
+		       "check it before the next apply or rollback",
+		       dir, JOURNAL_FILE, strerror(-res->journal_undo_err));
 	return EXIT_SYSTEM;
 }
 
@@ -98,8 +108,6 @@ struct apply_ctx {
 	struct plan pl;
 	char *ptext;         /* the persisted file's new text */
 	bool persist_changes;
-	bool have_gen;
-	unsigned long long gen; /* the lock's generation before the kernel was read */
 	char *warnings;
 	struct outcome out;
 };
@@ -113,9 +121,6 @@ static int apply_prepare(struct apply_ctx *c)
 	char err[600];
 	int r;
 
-	/* Nothing is read from a state directory others could have written. */
-	if (!c->o->check && check_dir(c->o->state_dir, false, err, sizeof(err)) == 0)
-		c->have_gen = journal_generation(c->o->state_dir, &c->gen) == 0;
 	cmd_audit_ctx(&ctx);
 	if (audit_run(&c->a, &ctx, c->prof, 0, err, sizeof(err)) == 0) {
 		c->have_audit = true;
@@ -208,14 +213,16 @@ static void apply_done(struct apply_ctx *c, struct apply_result *res)
 		       c->prof->name, o->persist ? "; persisted in " : "", o->persist ? o->persist : "");
 }
 
-/* Under the lock: plans again when another apply or rollback ran since
- * the kernel was read, then runs the transaction. */
+/* Under the lock: with --yes plans again from the kernel as it is now;
+ * after a question, refuses when a key changed since it was read (another
+ * twtune, or anyone else); then runs the transaction. */
 static int apply_commit(struct apply_ctx *c)
 {
 	const struct apply_opts *o = c->o;
 	struct apply_req req = { .profile = c->prof->name, .sysctl_root = G.sysctl_root,
 				 .state_dir = o->state_dir, .persist = o->persist,
-				 .sysctl_d_dirs = getenv("TWTUNE_SYSCTL_D_DIRS") };
+				 .sysctl_d_dirs = getenv("TWTUNE_SYSCTL_D_DIRS"),
+				 .netns_id = o->netns_id, .root_id = o->root };
 	struct apply_result res = { 0 };
 	unsigned long long gen;
 	char err[600], *time = NULL;
@@ -228,7 +235,8 @@ static int apply_commit(struct apply_ctx *c)
 	if ((rc = txn_lock_state("apply", o, &gen, &lock)) != EXIT_OK)
 		return rc;
 	rc = EXIT_SYSTEM;
-	if (!c->have_gen || gen != c->gen) {
+	if (o->yes) {
+		/* Nothing was confirmed: plan from what the kernel holds now. */
 		plan_free(&c->pl);
 		settings_free(&c->cur);
 		if (settings_read(&c->cur, G.sysctl_root, err, sizeof(err)) < 0 ||
@@ -236,6 +244,11 @@ static int apply_commit(struct apply_ctx *c)
 			errorf("apply: %s", err);
 			goto out;
 		}
+	} else if (plan_recheck(&c->pl, G.sysctl_root, err, sizeof(err)) < 0) {
+		/* Someone wrote a key since the report: what was shown and
+		 * confirmed is not what would happen. */
+		errorf("apply: %s; nothing was changed: run apply again to see the new plan", err);
+		goto out;
 	}
 	req.time = time = now_utc();
 	req.persist_text = c->persist_changes ? c->ptext : NULL;
@@ -307,10 +320,16 @@ int cmd_apply(int argc, char **argv)
 {
 	struct apply_opts o;
 	struct profile prof;
-	int rc = txn_parse_opts(argc, argv, true, &o);
+	int rc;
+
+	stdout_survive_epipe();
+	rc = txn_parse_opts(argc, argv, true, &o);
 
 	if (rc != EXIT_OK)
 		return rc < 0 ? EXIT_OK : rc;
+	rc = txn_state_for("apply", &o);
+	if (rc != EXIT_OK)
+		return rc;
 	rc = cmd_load_profile("apply", o.profile, &prof);
 	if (rc != EXIT_OK)
 		return rc;

@@ -149,6 +149,7 @@ static void get_visit(struct ns_visit *v, void *arg)
 
 int cmd_get(int argc, char **argv)
 {
+	char why[4200];
 	struct get_run g = { .first = true };
 	bool list_keys = false;
 	char name[96];
@@ -188,7 +189,7 @@ int cmd_get(int argc, char **argv)
 
 	/* No net/ipv4 at all (an empty /proc/sys) is one error, not a warning
 	 * per key. */
-	if (sysctl_root_check(G.sysctl_root) == -ENOENT) {
+	if (sysctl_root_check(G.sysctl_root, why, sizeof(why)) == -ENOENT) {
 		errorf("get: cannot read %s/net/ipv4: %s", G.sysctl_root, strerror(ENOENT));
 		return EXIT_SYSTEM;
 	}

@@ -399,6 +399,7 @@ static int all_netns_check(const struct command *c)
  * namespace). EXIT_OK, or the exit code after one line on stderr. */
 static int enter_globals(void)
 {
+	char why[4200];
 	int r;
 
 	if (G.netns) {
@@ -415,7 +416,12 @@ static int enter_globals(void)
 			return EXIT_SYSTEM;
 		}
 	}
-	if (root_given && (r = sysctl_root_check(G.sysctl_root)) < 0) {
+	if (root_given && (r = sysctl_root_check(G.sysctl_root, why, sizeof(why))) < 0) {
+		if (r == -EPERM) {
+			errorf("--sysctl-root '%s': %s: refusing to read or write keys there",
+			       G.sysctl_root, why);
+			return EXIT_SYSTEM;
+		}
 		errorf("--sysctl-root '%s': %s (it must hold net/ipv4)", G.sysctl_root,
 		       strerror(-r));
 		return EXIT_USAGE;

@@ -23,8 +23,7 @@ struct rollback_ctx {
 	struct plan pl;
 	bool none;           /* no journal */
 	bool persist;        /* the persisted file differs from its copy */
-	bool have_gen;
-	unsigned long long gen; /* the lock's generation before the kernel was read */
+	int lock;            /* the state lock's fd, or -1 (--check, no state directory) */
 	struct outcome out;
 };
 
@@ -48,6 +47,15 @@ static int rollback_plan(struct rollback_ctx *c)
 	}
 	if (r < 0)
 		return txn_journal_error("rollback", dir, r, err);
+	if (!journal_owned_by(&c->j, c->o->netns_id, c->o->root)) {
+		errorf("rollback: %s/%s belongs to netns %s, root %s, not to this namespace and root "
+		       "(netns %s, root %s)%s; nothing was changed",
+		       dir, JOURNAL_FILE, c->j.netns ? c->j.netns : "init",
+		       c->j.root ? c->j.root : "/proc/sys", c->o->netns_id, c->o->root,
+		       c->j.netns && nsid_gone(c->j.netns) ?
+			       ": its namespace is gone (it was of an earlier boot): remove the journal" : "");
+		return EXIT_SYSTEM;
+	}
 	if (settings_read(&c->cur, G.sysctl_root, err, sizeof(err)) < 0 ||
 	    plan_from_journal(&c->j, &c->cur, &c->pl, err, sizeof(err)) < 0) {
 		errorf("rollback: %s", err);
@@ -99,28 +107,31 @@ static void rollback_show(const struct rollback_ctx *c)
 	       j->time ? j->time : "?", color(C_RESET));
 	txn_print_changes(&c->pl);
 	print_origins(c);
+	for (size_t i = 0; i < c->pl.nmissing; i++)
+		printf("# net.ipv4.%s is in the journal but not in this kernel: it cannot go back\n",
+		       sysctl_table[c->pl.missing[i]].name);
 	if (c->persist)
 		printf("%s %s\n", j->persist == PERSIST_ABSENT ? "remove" : "restore", j->persist_path);
 }
 
-/* Under the lock: plans again when another apply or rollback ran since
- * the journal and the kernel were read, then runs the transaction. */
+/* Under the lock, taken before the journal and the kernel were read: the
+ * kernel is read again (someone other than twtune may have written a key
+ * while the question was open), then the transaction runs. */
 static int rollback_commit(struct rollback_ctx *c)
 {
 	const struct apply_opts *o = c->o;
 	struct rollback_result res;
-	unsigned long long gen;
-	int rc, lock, r;
+	char err[600];
+	int rc, r;
 
 	if ((r = stdout_check()) < 0) {
 		errorf("rollback: cannot write output: %s; nothing was changed", strerror(-r));
 		return EXIT_SYSTEM;
 	}
-	if ((rc = txn_lock_state("rollback", o, &gen, &lock)) != EXIT_OK)
-		return rc;
-	rc = !c->have_gen || gen != c->gen ? rollback_plan(c) : EXIT_OK;
-	if (rc != EXIT_OK || c->none)
-		goto out;
+	if (plan_recheck(&c->pl, G.sysctl_root, err, sizeof(err)) < 0) {
+		errorf("rollback: %s; nothing was changed: run rollback again to see the new plan", err);
+		return EXIT_SYSTEM;
+	}
 	c->out.profile = c->j.profile;
 	c->out.changed = c->pl.ndiff > 0 || c->persist;
 	c->out.persisted = c->persist ? c->j.persist_path : NULL;
@@ -128,6 +139,11 @@ static int rollback_commit(struct rollback_ctx *c)
 	if (rollback_run(&c->pl, &c->j, G.sysctl_root, o->state_dir, c->persist, &res) < 0) {
 		if (res.stage == ROLLBACK_WRITE)
 			txn_report_write_failure("rollback", &res.write);
+		else if (res.stage == ROLLBACK_KEEP)
+			errorf("rollback: the values are back but for %zu key%s this kernel lacks, and "
+			       "%s/%s could not be cut to %s: %s",
+			       c->pl.nmissing, c->pl.nmissing == 1 ? "" : "s", o->state_dir, JOURNAL_FILE,
+			       c->pl.nmissing == 1 ? "it" : "them", strerror(-res.err));
 		else
 			errorf("rollback: the kernel values are back, but %s could not be restored: %s",
 			       c->j.persist_path, strerror(-res.err));
@@ -142,29 +158,53 @@ static int rollback_commit(struct rollback_ctx *c)
 	else if (!o->json)
 		printf("no changes: the values are already those before the apply\n");
 	rc = EXIT_OK;
+	/* Every other key is back; say which could not go back, and how to
+	 * finish: on a kernel that has them, or by forgetting them. */
+	for (size_t i = 0; i < c->pl.nmissing; i++) {
+		const struct journal_entry *e = journal_find(&c->j, c->pl.missing[i]);
+
+		errorf("rollback: net.ipv4.%s = %s was not put back: this kernel lacks the key",
+		       sysctl_table[c->pl.missing[i]].name, e ? e->value : "?");
+		rc = EXIT_SYSTEM;
+	}
+	if (c->pl.nmissing)
+		errorf("rollback: the rest is back; %s/%s keeps %s: roll back again on a kernel that has "
+		       "%s, or remove the journal to forget %s",
+		       o->state_dir, JOURNAL_FILE, c->pl.nmissing == 1 ? "it" : "them",
+		       c->pl.nmissing == 1 ? "it" : "them", c->pl.nmissing == 1 ? "it" : "them");
 out:
-	close(lock);
 	return rc;
 }
 
 int cmd_rollback(int argc, char **argv)
 {
 	struct apply_opts o;
-	struct rollback_ctx c = { .o = &o, .out = { .cmd = "rollback" } };
+	struct rollback_ctx c = { .o = &o, .lock = -1, .out = { .cmd = "rollback" } };
 	char err[600];
-	int rc = txn_parse_opts(argc, argv, false, &o);
+	int rc;
 
+	stdout_survive_epipe();
+	rc = txn_parse_opts(argc, argv, false, &o);
 	if (rc != EXIT_OK)
 		return rc < 0 ? EXIT_OK : rc;
+	rc = txn_state_for("rollback", &o);
+	if (rc != EXIT_OK)
+		return rc;
 	c.out.pl = &c.pl;
 	c.out.journal = &c.j;
-	/* Nothing is read from a state directory others could have written. */
+	/* Nothing is read from a state directory others could have written;
+	 * and nothing before the lock is held (another rollback may be
+	 * removing what this one would read), but with --check. */
 	rc = txn_check_state_dir("rollback", o.state_dir, false, &c.none);
-	if (rc == EXIT_OK && !c.none) {
-		if (!o.check)
-			c.have_gen = journal_generation(o.state_dir, &c.gen) == 0;
-		rc = rollback_plan(&c);
+	if (rc == EXIT_OK && !c.none && !o.check) {
+		unsigned long long gen;
+
+		rc = txn_lock_state("rollback", &o, &gen, &c.lock);
+		if (rc != EXIT_OK)
+			goto out;
 	}
+	if (rc == EXIT_OK && !c.none)
+		rc = rollback_plan(&c);
 	if (rc != EXIT_OK || c.none)
 		goto out;
 	c.out.changed = c.pl.ndiff > 0 || c.persist;
@@ -190,11 +230,15 @@ int cmd_rollback(int argc, char **argv)
 out:
 	if (rc == EXIT_OK && c.none) {
 		c.out.changed = false;
-		if (!o.json)
+		if (!o.json) {
 			printf("nothing to roll back: no journal in %s\n", o.state_dir);
+			txn_list_other_journals(&o, stdout);
+		}
 	}
 	if (rc == EXIT_OK && o.json)
 		txn_print_json(&c.out, o.check);
+	if (c.lock >= 0)
+		close(c.lock);
 	journal_free(&c.j);
 	plan_free(&c.pl);
 	settings_free(&c.cur);

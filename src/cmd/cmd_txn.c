@@ -5,6 +5,7 @@
 #include "cmd_txn.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -56,7 +57,8 @@ int txn_parse_opts(int argc, char **argv, bool is_apply, struct apply_opts *o)
 	int opt, rc = EXIT_OK;
 	long long n;
 
-	*o = (struct apply_opts){ .state_dir = DEFAULT_STATE_DIR, .wait = 10 };
+	*o = (struct apply_opts){ .state_dir = DEFAULT_STATE_DIR, .base_dir = DEFAULT_STATE_DIR,
+				  .wait = 10 };
 	while ((opt = cmd_next_opt(argc, argv, is_apply ? apply_options : rollback_options, &rc)) != -1) {
 		switch (opt) {
 		case CMD_DONE:
@@ -72,7 +74,8 @@ int txn_parse_opts(int argc, char **argv, bool is_apply, struct apply_opts *o)
 		case 's':
 			if (optarg[0] != '/')
 				return usage_error(cmd, "--state-dir %s: give an absolute path", optarg);
-			o->state_dir = optarg;
+			o->state_dir = o->base_dir = optarg;
+			o->state_dir_given = true;
 			break;
 		case 'w':
 			if (parse_ll(optarg, 0, 3600, &n) < 0)
@@ -87,6 +90,77 @@ int txn_parse_opts(int argc, char **argv, bool is_apply, struct apply_opts *o)
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind + (is_apply ? 1 : 0)]);
 	o->profile = is_apply ? argv[optind] : NULL;
 	return EXIT_OK;
+}
+
+/* FNV-1a, 64 bits: a short, stable name for (namespace, root). */
+static unsigned long long fnv1a(const char *a, const char *b)
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;
+
+	for (const char *s = a; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	h = (h ^ '\n') * 0x100000001b3ULL;
+	for (const char *s = b; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+int txn_state_for(const char *cmd, struct apply_opts *o)
+{
+	int r = nsid_current(o->netns_id, sizeof(o->netns_id));
+
+	if (r < 0) {
+		errorf("%s: cannot tell which network namespace this is: %s; nothing was changed", cmd,
+		       strerror(-r));
+		return EXIT_SYSTEM;
+	}
+	if (!realpath(G.sysctl_root, o->root)) {
+		errorf("%s: --sysctl-root %s: %s", cmd, G.sysctl_root, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	o->state_dir = o->base_dir;
+	if (!o->state_dir_given && (strcmp(o->netns_id, "init") || strcmp(o->root, "/proc/sys"))) {
+		snprintf(o->state_buf, sizeof(o->state_buf), "%s/ns/%016llx", o->base_dir,
+			 fnv1a(o->netns_id, o->root));
+		o->state_dir = o->state_buf;
+	}
+	return EXIT_OK;
+}
+
+static void list_one(const struct apply_opts *o, const char *dir, FILE *f)
+{
+	struct journal j;
+	char err[256];
+
+	if (strcmp(dir, o->state_dir) == 0 || journal_load(dir, &j, err, sizeof(err)) < 0)
+		return;
+	fprintf(f, "journal of another namespace or sysctl root: %s/%s (netns %s, root %s; %s at %s)%s\n",
+		dir, JOURNAL_FILE, j.netns ? j.netns : "init", j.root ? j.root : "/proc/sys",
+		j.profile ? j.profile : "?", j.time ? j.time : "?",
+		j.netns && nsid_gone(j.netns) ? ": its namespace is gone (an earlier boot); remove it" : "");
+	journal_free(&j);
+}
+
+void txn_list_other_journals(const struct apply_opts *o, FILE *f)
+{
+	char sub[4096];
+	struct dirent *e;
+	DIR *d;
+
+	list_one(o, o->base_dir, f);
+	snprintf(sub, sizeof(sub), "%s/ns", o->base_dir);
+	d = opendir(sub);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char dir[4096 + 256];
+
+		if (e->d_name[0] == '.' || strlen(e->d_name) != 16)
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", sub, e->d_name);
+		list_one(o, dir, f);
+	}
+	closedir(d);
 }
 
 const struct journal_origin *txn_origin_of(const struct journal *j, enum sysctl_id key)
@@ -253,17 +327,20 @@ int txn_lock_state(const char *cmd, const struct apply_opts *o, unsigned long lo
 	if (rc != EXIT_OK)
 		return rc;
 	r = journal_lock(o->state_dir, o->wait, gen);
+	/* Nothing is written before the lock is held: every refusal says so. */
 	if (r == -EWOULDBLOCK) {
-		errorf("%s: another twtune apply or rollback holds %s/lock; waited %u s", cmd,
-		       o->state_dir, o->wait);
+		errorf("%s: another twtune apply or rollback holds %s/lock; waited %u s; nothing was changed",
+		       cmd, o->state_dir, o->wait);
 		return EXIT_SYSTEM;
 	}
-	if (r == -ELOOP || r == -EINVAL) {
-		errorf("%s: %s/%s %s", cmd, o->state_dir, JOURNAL_LOCK, txn_file_problem(r));
+	if (r == -ELOOP || r == -EINVAL || r == -EPERM) {
+		errorf("%s: %s/%s %s; nothing was changed", cmd, o->state_dir, JOURNAL_LOCK,
+		       txn_file_problem(r));
 		return EXIT_SYSTEM;
 	}
 	if (r < 0) {
-		errorf("%s: cannot lock %s/%s: %s", cmd, o->state_dir, JOURNAL_LOCK, strerror(-r));
+		errorf("%s: cannot lock %s/%s: %s; nothing was changed", cmd, o->state_dir, JOURNAL_LOCK,
+		       strerror(-r));
 		return EXIT_SYSTEM;
 	}
 	test_kill_point("locked");

@@ -7,9 +7,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "apply.h"
 #include "journal.h"
+#include "nsid.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/twtune"
 #define DEFAULT_PERSIST "/etc/sysctl.d/90-twtune.conf"
@@ -17,9 +19,14 @@
 struct apply_opts {
 	bool check, yes, json;
 	const char *persist; /* NULL, or the file */
-	const char *state_dir;
+	const char *state_dir; /* this namespace's and root's (txn_state_for) */
+	const char *base_dir;  /* --state-dir, or the default */
+	bool state_dir_given;  /* --state-dir: that directory, whatever the namespace */
 	unsigned wait;
 	const char *profile;
+	char netns_id[NSID_MAX];   /* the namespace the journal belongs to */
+	char root[4096];           /* the sysctl root, resolved */
+	char state_buf[4096];
 };
 
 struct outcome {
@@ -35,6 +42,15 @@ struct outcome {
 
 /* EXIT_OK, -1 after --help, or EXIT_USAGE after one line. */
 int txn_parse_opts(int argc, char **argv, bool is_apply, struct apply_opts *o);
+/* Which namespace and sysctl root this run changes (the journal records
+ * both, and refuses any other), and so the state directory: --state-dir
+ * when given; else the default for the namespace of PID 1 and /proc/sys,
+ * and DEFAULT/ns/HASH of the two for any other. EXIT_OK, or EXIT_SYSTEM
+ * after one line. */
+int txn_state_for(const char *cmd, struct apply_opts *o);
+/* Lines naming the journals of other namespaces and roots under
+ * --state-dir (for a rollback that has none of its own). */
+void txn_list_other_journals(const struct apply_opts *o, FILE *f);
 /* The apply a rollback's value of key dates from, or NULL when unknown. */
 const struct journal_origin *txn_origin_of(const struct journal *j, enum sysctl_id key);
 /* The --json object of apply and rollback. */

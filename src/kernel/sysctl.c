@@ -4,12 +4,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
+#include "fileutil.h"
 #include "profile.h"
 #include "readfile.h"
 
@@ -22,7 +26,8 @@ static int open_key(const char *root, const char *path, int flags)
 
 	if (n < 0 || (size_t)n >= sizeof(full))
 		return -ENAMETOOLONG;
-	n = open(full, flags | O_CLOEXEC | O_NOCTTY);
+	/* A key is a file of the tree, never a link out of it. */
+	n = open(full, flags | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 	return n < 0 ? -errno : n;
 }
 
@@ -34,7 +39,7 @@ int sysctl_read_raw(const char *root, const char *path, char **out)
 	*out = NULL;
 	if (n < 0 || (size_t)n >= sizeof(full))
 		return -ENAMETOOLONG;
-	return readfile(full, RAW_MAX, 0, out, NULL);
+	return readfile(full, RAW_MAX, READ_ONCE | READ_NOFOLLOW, out, NULL);
 }
 
 int sysctl_read(const char *root, const struct sysctl_def *d, struct sysval *out)
@@ -81,8 +86,9 @@ const char *sysctl_default(const char *root, const struct sysctl_def *d, char *b
 int sysctl_write(const char *root, const struct sysctl_def *d, const struct sysval *v)
 {
 	const char *text = sysval_write_text(v);
-	size_t len = strlen(text);
-	ssize_t n;
+	size_t len = strlen(text), done = 0;
+	struct stat st;
+	struct statfs sf;
 	int fd, r = 0;
 
 	if (d->flags & SYSCTL_READONLY)
@@ -90,23 +96,39 @@ int sysctl_write(const char *root, const struct sysctl_def *d, const struct sysv
 	fd = open_key(root, d->path, O_WRONLY);
 	if (fd < 0)
 		return fd;
-	do
-		n = write(fd, text, len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
+	/* A file under --sysctl-root is a plain file: without truncating it a
+	 * shorter value would leave the old one's tail. /proc/sys files are
+	 * never truncated. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fstatfs(fd, &sf) == 0 &&
+	    sf.f_type != PROC_SUPER_MAGIC && ftruncate(fd, 0) < 0)
 		r = -errno;
-	else if ((size_t)n != len)
-		r = -EIO;
+	/* The kernel takes a long value (ip_local_reserved_ports over a page)
+	 * in pieces, each ending after a whole item: write the rest at the
+	 * offset reached, in the same open file, as sysctl(8) does. */
+	while (r == 0 && done < len) {
+		ssize_t n = write(fd, text + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			r = -errno;
+		else if (n == 0)
+			r = -EIO;
+		else
+			done += (size_t)n;
+	}
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
 	return r;
 }
 
-int sysctl_root_check(const char *root)
+int sysctl_root_check(const char *root, char *why, size_t whylen)
 {
 	struct stat st;
-	char path[4096];
+	char path[4096], real[PATH_MAX];
+	int r;
 
+	why[0] = '\0';
 	if (stat(root, &st) < 0)
 		return -errno;
 	if (!S_ISDIR(st.st_mode))
@@ -114,7 +136,12 @@ int sysctl_root_check(const char *root)
 	snprintf(path, sizeof(path), "%s/net/ipv4", root);
 	if (stat(path, &st) < 0)
 		return -errno;
-	return 0;
+	/* As the state directory: whoever else can write the tree can point
+	 * a key at any file, which twtune would then read or write. */
+	if (!realpath(path, real))
+		return -errno;
+	r = check_dir(real, false, why, whylen);
+	return r < 0 && why[0] ? -EPERM : r;
 }
 
 int sysctl_profile_target(const struct profile *p, enum sysctl_id id, const char *root,

@@ -31,8 +31,10 @@ const char *sysctl_default(const char *root, const struct sysctl_def *d, char *b
 /* Writes one key. 0 or -errno (the kernel's refusal). */
 int sysctl_write(const char *root, const struct sysctl_def *d, const struct sysval *v);
 
-/* 0 when root is a directory holding net/ipv4, else -errno. */
-int sysctl_root_check(const char *root);
+/* 0 when root is a directory holding net/ipv4 that no one but root (or
+ * us) could have written, on the way or in it (check_dir); -EPERM with why
+ * when someone else could, else -errno. */
+int sysctl_root_check(const char *root, char *why, size_t whylen);
 
 struct profile;
 /* The value profile p sets for key id, with "default" resolved against

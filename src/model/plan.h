@@ -21,6 +21,8 @@ struct plan {
 	size_t ndiff;
 	enum sysctl_id skipped[SYSCTL_COUNT]; /* keys this kernel lacks, set to their default */
 	size_t nskipped;
+	enum sysctl_id missing[SYSCTL_COUNT]; /* rollback: journalled keys this kernel lacks */
+	size_t nmissing;
 };
 
 #endif

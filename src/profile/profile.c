@@ -343,6 +343,15 @@ int profile_load(const char *arg, const struct profile_search *sp, struct profil
 	r = profile_path(arg, sp, path, sizeof(path), err, errlen);
 	if (r < 0)
 		return r;
+	/* The name goes into the journal and the persisted file, one record
+	 * a line: a newline in it would add a record of its own. */
+	for (const char *c = path; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			snprintf(err, errlen,
+				 "profile path has a control character (byte 0x%02x at %zu): rename the file",
+				 (unsigned char)*c, (size_t)(c - path));
+			return -EINVAL;
+		}
 	p->name = name_of(path);
 	p->path = strdup(path);
 	if (!p->name || !p->path)

@@ -61,6 +61,7 @@ int profile_file_trusted(const char *path, const struct stat *st, char *err, siz
 {
 	char dir[PATH_MAX], real[PATH_MAX], realdir[PATH_MAX], grp[32];
 	enum trust_fault t = trust_check(st, TRUST_GROUP_ROOT);
+	struct stat lst;
 	int r;
 
 	if (t == TRUST_OWNER) {
@@ -71,6 +72,14 @@ int profile_file_trusted(const char *path, const struct stat *st, char *err, siz
 	if (t != TRUST_OK) {
 		snprintf(err, errlen, "%s is writable by %s (mode %04o); fix with chmod go-w, or " TRUST_OVERRIDE,
 			 path, writer(t, st, grp, sizeof(grp)), (unsigned)(st->st_mode & 07777));
+		return -EINVAL;
+	}
+	/* A link someone else owns can be pointed elsewhere at any time. */
+	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) &&
+	    trust_check(&lst, 0) == TRUST_OWNER) {
+		snprintf(err, errlen,
+			 "%s is a symbolic link owned by uid %u, not root; fix with chown -h root, or " TRUST_OVERRIDE,
+			 path, (unsigned)lst.st_uid);
 		return -EINVAL;
 	}
 	dir_of(path, dir, sizeof(dir));

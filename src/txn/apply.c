@@ -12,6 +12,7 @@
 
 #include "fileutil.h"
 #include "persist.h"
+#include "sockets.h"
 #include "sysctl.h"
 #include "testhook.h"
 
@@ -47,8 +48,42 @@ static int add(struct plan *pl, const struct settings *cur, enum sysctl_id key,
 	return 0;
 }
 
+/* The value key will have: the plan's, else the current one (NULL when
+ * neither has it). */
+static const struct sysval *target_of(const struct plan *pl, const struct settings *cur,
+				      enum sysctl_id key)
+{
+	for (size_t i = 0; i < pl->nall; i++)
+		if (pl->all[i].key == key)
+			return &pl->all[i].after;
+	return cur->have[key] ? &cur->val[key] : NULL;
+}
+
+/* A range whose every port is reserved: every connect() without bind()
+ * and every bind() to port 0 would fail with EADDRNOTAVAIL. */
+static int usable_check(const struct plan *pl, const struct settings *cur, char *err,
+			size_t errlen)
+{
+	const struct sysval *range = target_of(pl, cur, SYSCTL_IP_LOCAL_PORT_RANGE);
+	const struct sysval *resv = target_of(pl, cur, SYSCTL_IP_LOCAL_RESERVED_PORTS);
+	struct ephemeral e;
+
+	if (!range || !resv)
+		return 0;
+	e = (struct ephemeral){ .low = range->lo, .high = range->hi, .reserved = resv->ports };
+	if (ephemeral_usable(&e) > 0)
+		return 0;
+	snprintf(err, errlen,
+		 "net.ipv4.ip_local_port_range = %s with net.ipv4.ip_local_reserved_ports = %.200s%s "
+		 "leaves no usable ephemeral port: every connect() without bind() would fail "
+		 "(EADDRNOTAVAIL)",
+		 range->text, resv->text, strlen(resv->text) > 200 ? "..." : "");
+	return -EINVAL;
+}
+
 /* ip_local_port_range may not start below ip_unprivileged_port_start (the
- * kernel's EINVAL), and a reserved port 0 means nothing. */
+ * kernel's EINVAL), a reserved port 0 means nothing, and some port of the
+ * range must stay usable. */
 static int cross_check(const struct plan *pl, const struct settings *cur, char *err, size_t errlen)
 {
 	const enum sysctl_id unpriv = SYSCTL_IP_UNPRIVILEGED_PORT_START;
@@ -71,7 +106,7 @@ static int cross_check(const struct plan *pl, const struct settings *cur, char *
 			return -EINVAL;
 		}
 	}
-	return 0;
+	return usable_check(pl, cur, err, errlen);
 }
 
 int plan_from_profile(const struct profile *p, const struct settings *cur, const char *root,
@@ -128,19 +163,44 @@ int plan_from_journal(const struct journal *j, const struct settings *cur, struc
 		struct sysval v;
 		char why[128];
 
+		/* A key of another kernel (booted since the apply): the others
+		 * go back all the same, and the journal keeps this one. */
 		if (!cur->have[j->e[i].key]) {
-			snprintf(err, errlen, "net.ipv4.%s is in the journal but not in this kernel",
-				 d->name);
-			r = -EOPNOTSUPP;
-			break;
+			pl->missing[pl->nmissing++] = j->e[i].key;
+			continue;
 		}
 		r = sysval_parse(d, j->e[i].value, &v, why, sizeof(why));
+		if (r < 0 && r != -ENOMEM)
+			snprintf(err, errlen, "net.ipv4.%s in the journal: %s", d->name, why);
 		if (r == 0)
 			r = add(pl, cur, j->e[i].key, &v);
 	}
 	if (r)
 		plan_free(pl);
 	return r;
+}
+
+int plan_recheck(const struct plan *pl, const char *root, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < pl->nall; i++) {
+		const struct change *c = &pl->all[i];
+		struct sysval now;
+		int r = sysctl_read(root, &sysctl_table[c->key], &now);
+
+		if (r < 0) {
+			snprintf(err, errlen, "cannot read net.ipv4.%s again: %s", sysctl_table[c->key].name,
+				 strerror(-r));
+			return r;
+		}
+		if (!sysval_equal(&now, &c->before)) {
+			snprintf(err, errlen, "net.ipv4.%s changed since it was read (%.100s, now %.100s)",
+				 sysctl_table[c->key].name, c->before.text, now.text);
+			sysval_free(&now);
+			return -ESTALE;
+		}
+		sysval_free(&now);
+	}
+	return 0;
 }
 
 int plan_check_writable(const struct plan *pl, const char *root, char *err, size_t errlen)
@@ -155,9 +215,9 @@ int plan_check_writable(const struct plan *pl, const char *root, char *err, size
 
 			if (e == EROFS)
 				snprintf(err, errlen,
-					 "%s is read-only (a container without write access to /proc/sys?): "
-					 "nothing was changed",
-					 root);
+					 "cannot write net.ipv4.%s: %s is read-only (a container without "
+					 "write access to /proc/sys?): nothing was changed",
+					 d->name, root);
 			else if (e == EACCES || e == EPERM)
 				snprintf(err, errlen,
 					 "writing net.ipv4.%s needs root (CAP_NET_ADMIN over the network "
@@ -268,15 +328,26 @@ int plan_write(const struct plan *pl, const char *root, struct write_report *rep
 }
 
 /* The journal before any change: the old values of the keys that differ
- * (older ones kept) and of the persisted file, saved. */
+ * (older ones kept) and of the persisted file, saved. *before gets the
+ * journal as it was (NULL when there was none), for an apply that is
+ * undone whole. */
 static int journal_step(const struct plan *pl, const struct apply_req *req, struct journal *j,
-			struct apply_result *res)
+			char **before, struct apply_result *res)
 {
 	int r = journal_load(req->state_dir, j, res->why, sizeof(res->why));
 
 	res->stage = APPLY_JOURNAL_LOAD;
+	*before = NULL;
 	if (r < 0 && r != -ENOENT)
 		return r;
+	if (r == 0 && !journal_owned_by(j, req->netns_id, req->root_id)) {
+		res->stage = APPLY_JOURNAL_OWNER;
+		snprintf(res->why, sizeof(res->why), "netns %s, root %s", j->netns ? j->netns : "init",
+			 j->root ? j->root : "/proc/sys");
+		return -EXDEV;
+	}
+	if (r == 0 && !(*before = journal_format(j)))
+		return -ENOMEM;
 	res->stage = APPLY_JOURNAL_CLEAN;
 	if (r == -ENOENT && (r = journal_clean(req->state_dir)) < 0)
 		return r;
@@ -287,7 +358,9 @@ static int journal_step(const struct plan *pl, const struct apply_req *req, stru
 		return res->other ? -EEXIST : -ENOMEM;
 	}
 	res->stage = APPLY_JOURNAL_SAVE;
-	r = journal_begin(j, req->profile, req->time);
+	r = journal_own(j, req->netns_id, req->root_id);
+	if (r == 0)
+		r = journal_begin(j, req->profile, req->time);
 	for (size_t i = 0; i < pl->ndiff && r == 0; i++)
 		r = journal_add(j, pl->all[pl->diff[i]].key, pl->all[pl->diff[i]].before.text);
 	if (r == 0 && req->persist)
@@ -297,28 +370,58 @@ static int journal_step(const struct plan *pl, const struct apply_req *req, stru
 	return r;
 }
 
+/* After a failed apply whose every write was put back: the journal as it
+ * was before (before: its text, NULL when there was none), so that no
+ * value of this apply is taken for an original later. 0 or -errno. */
+static int journal_undo(const char *dir, const char *before, bool had_persist)
+{
+	struct journal old;
+	char err[128];
+	int r;
+
+	if (!before)
+		return journal_remove(dir);
+	r = journal_parse(before, strlen(before), &old, err, sizeof(err));
+	if (r < 0)
+		return r;
+	r = journal_save(dir, &old);
+	journal_free(&old);
+	/* The copy of the persisted file this apply made goes too. */
+	if (r == 0 && !had_persist)
+		r = journal_clean_copy(dir);
+	return r;
+}
+
 int apply_run(const struct plan *pl, const struct apply_req *req, struct apply_result *res)
 {
 	struct journal j;
+	char *before = NULL;
+	bool had_persist;
 	int r;
 
 	memset(res, 0, sizeof(*res));
 	memset(&j, 0, sizeof(j));
 	j.current = -1;
 	res->write.failed_key = -1;
-	r = journal_step(pl, req, &j, res);
+	r = journal_step(pl, req, &j, &before, res);
 	if (r < 0)
 		goto out;
+	had_persist = before && strstr(before, "\npersist ");
 	res->stage = APPLY_WRITE;
 	r = plan_write(pl, req->sysctl_root, &res->write);
-	if (r < 0)
+	if (r < 0) {
+		if (res->write.undo.nfailed == 0)
+			res->journal_undo_err = journal_undo(req->state_dir, before, had_persist);
 		goto out;
+	}
 	if (req->persist_text) {
 		res->stage = APPLY_PERSIST_WRITE;
 		r = atomic_write(req->persist, req->persist_text, strlen(req->persist_text));
 		if (r < 0) {
 			/* Undo the kernel writes too: all or nothing. */
 			plan_undo(pl, pl->ndiff, req->sysctl_root, &res->undo);
+			if (res->undo.nfailed == 0)
+				res->journal_undo_err = journal_undo(req->state_dir, before, had_persist);
 			goto out;
 		}
 	}
@@ -327,6 +430,7 @@ int apply_run(const struct plan *pl, const struct apply_req *req, struct apply_r
 		res->overrides = persist_overrides(req->persist, pl, req->sysctl_d_dirs);
 out:
 	res->err = r;
+	free(before);
 	journal_free(&j);
 	return r;
 }
@@ -338,7 +442,7 @@ void apply_result_free(struct apply_result *res)
 	res->other = res->overrides = NULL;
 }
 
-int rollback_run(const struct plan *pl, const struct journal *j, const char *root,
+int rollback_run(const struct plan *pl, struct journal *j, const char *root,
 		 const char *state_dir, bool persist_differs, struct rollback_result *res)
 {
 	int r;
@@ -350,7 +454,16 @@ int rollback_run(const struct plan *pl, const struct journal *j, const char *roo
 		res->stage = ROLLBACK_PERSIST;
 		r = persist_restore(j, state_dir, persist_differs);
 	}
-	if (r == 0) {
+	if (r == 0 && pl->nmissing) {
+		/* The rest is back: the journal keeps only what could not go
+		 * back, for a kernel that has those keys. */
+		res->stage = ROLLBACK_KEEP;
+		r = journal_retain(j, pl->missing, pl->nmissing);
+		if (r == 0)
+			r = journal_save(state_dir, j);
+		if (r == 0)
+			r = journal_clean_copy(state_dir);
+	} else if (r == 0) {
 		res->stage = ROLLBACK_DONE;
 		res->journal_err = journal_remove(state_dir);
 	}

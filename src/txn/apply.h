@@ -23,6 +23,11 @@ int plan_from_journal(const struct journal *j, const struct settings *cur, struc
 		      char *err, size_t errlen);
 void plan_free(struct plan *pl);
 
+/* Under the lock: is every key of the plan still what the plan was made
+ * from? 0, -ESTALE with the key, both values and "changed since it was
+ * read" in err (someone else wrote it meanwhile), or -errno. */
+int plan_recheck(const struct plan *pl, const char *root, char *err, size_t errlen);
+
 /* May every key of the plan that differs be written? 0, or -errno with the
  * key named in err (-EROFS for a read-only /proc/sys). */
 int plan_check_writable(const struct plan *pl, const char *root, char *err, size_t errlen);
@@ -61,12 +66,15 @@ struct apply_req {
 	const char *persist;       /* NULL, or the file --persist names */
 	const char *persist_text;  /* the file's new text, or NULL when it is up to date */
 	const char *sysctl_d_dirs; /* for the override scan; NULL: systemd's */
+	const char *netns_id;      /* the namespace (nsid.h) and root the journal */
+	const char *root_id;       /* belongs to */
 };
 
 /* Where apply_run stopped. */
 enum apply_stage {
 	APPLY_DONE,              /* everything written */
 	APPLY_JOURNAL_LOAD,      /* the journal could not be read: why */
+	APPLY_JOURNAL_OWNER,     /* the journal belongs to another namespace or root: why */
 	APPLY_JOURNAL_CLEAN,     /* what a killed run left could not be removed */
 	APPLY_PERSIST_ELSEWHERE, /* the journal keeps another persisted file: other */
 	APPLY_JOURNAL_SAVE,      /* the journal could not be written */
@@ -81,6 +89,8 @@ struct apply_result {
 	char *other;             /* APPLY_PERSIST_ELSEWHERE: the file the journal keeps */
 	struct write_report write;
 	struct undo_report undo; /* APPLY_PERSIST_WRITE: the kernel writes put back */
+	int journal_undo_err;    /* all put back, but the journal could not be put back as
+				  * it was (0: it was, or not everything was put back) */
 	char *overrides;         /* with persist: "FILE sets KEY and is read after NAME" lines */
 };
 
@@ -98,6 +108,7 @@ enum rollback_stage {
 	ROLLBACK_DONE,
 	ROLLBACK_WRITE,   /* a kernel write failed: write */
 	ROLLBACK_PERSIST, /* the kernel values are back, the persisted file is not */
+	ROLLBACK_KEEP,    /* all is back but pl->missing; the journal could not be cut to them */
 };
 
 struct rollback_result {
@@ -109,8 +120,10 @@ struct rollback_result {
 
 /* The rollback transaction, under the state lock: writes the plan back to
  * the journal's values, puts back (or removes) the persisted file when
- * persist_differs, and removes the journal. 0 or -errno. */
-int rollback_run(const struct plan *pl, const struct journal *j, const char *root,
+ * persist_differs, and removes the journal; when the plan has keys this
+ * kernel lacks (pl->missing), the journal is cut to those instead. 0 or
+ * -errno. */
+int rollback_run(const struct plan *pl, struct journal *j, const char *root,
 		 const char *state_dir, bool persist_differs, struct rollback_result *res);
 
 #endif

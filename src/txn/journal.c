@@ -4,6 +4,8 @@
  *   # twtune journal 2
  *   profile four
  *   time 2026-11-24T11:00:00Z
+ *   netns init
+ *   root /proc/sys
  *   apply 2026-11-24T10:00:00Z proxy-profile
  *   key net.ipv4.tcp_tw_reuse 2
  *   key net.ipv4.ip_local_reserved_ports
@@ -12,6 +14,8 @@
  *   persist /etc/sysctl.d/90-twtune.conf absent
  *
  * One record per line; a value is the rest of its line (maybe empty).
+ * netns and root name the namespace (nsid.h) and sysctl root the values
+ * are of: a rollback anywhere else refuses the journal.
  * profile and time name the last apply; each key holds the value from
  * before the first apply that changed it since the last rollback, and
  * follows the "apply" record of that apply (version 1 had no such records).
@@ -21,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,18 +36,24 @@
 
 #include "fileutil.h"
 #include "registry.h"
+#include "trust.h"
 #include "value.h"
 
 /* Version 2 names the apply each key dates from ("apply" records); a
  * version 1 journal, without them, is still read. */
 #define JOURNAL_MAGIC "# twtune journal 2"
 #define JOURNAL_MAGIC_V1 "# twtune journal 1"
-#define JOURNAL_MAX (64 * 1024)
+/* Values are as long as the kernel makes them (ip_local_reserved_ports can
+ * list tens of thousands of ports): the journal is bounded as a whole, as
+ * a sysctl read is (sysctl.c's RAW_MAX), not per line. */
+#define JOURNAL_MAX (4 * 1024 * 1024)
 
 void journal_free(struct journal *j)
 {
 	free(j->profile);
 	free(j->time);
+	free(j->netns);
+	free(j->root);
 	free(j->persist_path);
 	for (size_t i = 0; i < j->n; i++)
 		free(j->e[i].value);
@@ -52,6 +63,27 @@ void journal_free(struct journal *j)
 	}
 	memset(j, 0, sizeof(*j));
 	j->current = -1;
+}
+
+int journal_retain(struct journal *j, const enum sysctl_id *keys, size_t n)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < j->n; i++) {
+		bool keep = false;
+
+		for (size_t k = 0; k < n && !keep; k++)
+			keep = keys[k] == j->e[i].key;
+		if (keep)
+			j->e[kept++] = j->e[i];
+		else
+			free(j->e[i].value);
+	}
+	j->n = kept;
+	free(j->persist_path);
+	j->persist_path = NULL;
+	j->persist = PERSIST_NONE;
+	return 0;
 }
 
 struct journal_entry *journal_find(struct journal *j, enum sysctl_id key)
@@ -96,9 +128,52 @@ static int entry_add(struct journal *j, enum sysctl_id key, const char *value, i
 	return 0;
 }
 
+/* One record a line: a name with a control character would write a
+ * record of its own. */
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+int journal_own(struct journal *j, const char *netns, const char *root)
+{
+	char *n, *r;
+
+	if (has_control(netns) || has_control(root))
+		return -EINVAL;
+	n = strdup(netns);
+	r = strdup(root);
+	if (!n || !r) {
+		free(n);
+		free(r);
+		return -ENOMEM;
+	}
+	free(j->netns);
+	free(j->root);
+	j->netns = n;
+	j->root = r;
+	return 0;
+}
+
+bool journal_owned_by(const struct journal *j, const char *netns, const char *root)
+{
+	if (!j->netns && !j->root)
+		return true; /* written before the records: no one can tell */
+	return strcmp(j->netns ? j->netns : "init", netns) == 0 &&
+	       strcmp(j->root ? j->root : "/proc/sys", root) == 0;
+}
+
 int journal_begin(struct journal *j, const char *profile, const char *time)
 {
-	char *p = strdup(profile), *t = strdup(time);
+	char *p, *t;
+
+	if (has_control(profile) || has_control(time))
+		return -EINVAL;
+	p = strdup(profile);
+	t = strdup(time);
 
 	if (!p || !t) {
 		free(p);
@@ -207,6 +282,10 @@ static int parse_record(struct journal *j, char *buf, int version, int line, cha
 		return (j->profile = strdup(sp)) ? 0 : -ENOMEM;
 	if (strcmp(buf, "time") == 0 && !j->time)
 		return (j->time = strdup(sp)) ? 0 : -ENOMEM;
+	if (strcmp(buf, "netns") == 0 && !j->netns && version >= 2)
+		return (j->netns = strdup(sp)) ? 0 : -ENOMEM;
+	if (strcmp(buf, "root") == 0 && !j->root && version >= 2 && sp[0] == '/')
+		return (j->root = strdup(sp)) ? 0 : -ENOMEM;
 	if (strcmp(buf, "key") == 0)
 		return parse_key(j, sp, line, err, errlen);
 	if (strcmp(buf, "apply") == 0 && version >= 2)
@@ -216,25 +295,30 @@ static int parse_record(struct journal *j, char *buf, int version, int line, cha
 	return bad(err, errlen, line, "unknown or repeated record");
 }
 
-int journal_parse(const char *text, struct journal *j, char *err, size_t errlen)
+int journal_parse(const char *text, size_t len, struct journal *j, char *err, size_t errlen)
 {
-	const char *p = text;
+	const char *p = text, *end = text + len;
 	int line = 0, version = 0, r = 0;
 
 	memset(j, 0, sizeof(*j));
 	j->current = -1;
-	while (*p && !r) {
-		size_t n = strcspn(p, "\n");
-		char buf[1024];
+	while (p < end && !r) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *buf;
 
 		line++;
-		if (n >= sizeof(buf)) {
-			r = bad(err, errlen, line, "line too long");
+		/* A NUL would end the record early: what follows it is lost. */
+		if (memchr(p, '\0', n)) {
+			r = bad(err, errlen, line, "NUL byte");
 			break;
 		}
-		memcpy(buf, p, n);
-		buf[n] = '\0';
-		p += n + (p[n] == '\n');
+		buf = strndup(p, n);
+		if (!buf) {
+			r = -ENOMEM;
+			break;
+		}
+		p += n + (nl != NULL);
 		if (line == 1) {
 			version = strcmp(buf, JOURNAL_MAGIC) == 0 ? 2 : strcmp(buf, JOURNAL_MAGIC_V1) == 0;
 			if (!version)
@@ -242,6 +326,7 @@ int journal_parse(const char *text, struct journal *j, char *err, size_t errlen)
 		} else if (buf[0]) {
 			r = parse_record(j, buf, version, line, err, errlen);
 		}
+		free(buf);
 	}
 	if (!r && line == 0)
 		r = bad(err, errlen, 1, "empty journal");
@@ -315,6 +400,10 @@ char *journal_format(const struct journal *j)
 		r = format_line(&s, &len, &cap, "profile %s\n", j->profile);
 	if (!r && j->time)
 		r = format_line(&s, &len, &cap, "time %s\n", j->time);
+	if (!r && j->netns)
+		r = format_line(&s, &len, &cap, "netns %s\n", j->netns);
+	if (!r && j->root)
+		r = format_line(&s, &len, &cap, "root %s\n", j->root);
 	if (!r)
 		r = format_keys(j, -1, &s, &len, &cap);
 	for (size_t o = 0; o < j->norigin && !r; o++) {
@@ -341,15 +430,16 @@ static void path_in(char *buf, size_t len, const char *dir, const char *name)
 int journal_load(const char *dir, struct journal *j, char *err, size_t errlen)
 {
 	char path[4096], *text;
+	size_t len;
 	int r;
 
 	path_in(path, sizeof(path), dir, JOURNAL_FILE);
-	r = read_state_file(path, JOURNAL_MAX, &text, NULL);
+	r = read_state_file(path, JOURNAL_MAX, &text, &len);
 	if (r == -EINVAL)
 		snprintf(err, errlen, "is not a regular file");
 	if (r < 0)
 		return r;
-	r = journal_parse(text, j, err, errlen);
+	r = journal_parse(text, len, j, err, errlen);
 	free(text);
 	return r;
 }
@@ -381,6 +471,16 @@ int journal_remove(const char *dir)
 	return r < 0 ? r : sync_parent(path);
 }
 
+int journal_clean_copy(const char *dir)
+{
+	char copy[4096];
+
+	path_in(copy, sizeof(copy), dir, JOURNAL_PERSIST_COPY);
+	if (unlink(copy) < 0 && errno != ENOENT)
+		return -errno;
+	return atomic_cleanup(copy);
+}
+
 int journal_clean(const char *dir)
 {
 	char path[4096], copy[4096];
@@ -404,35 +504,6 @@ static unsigned long long generation_parse(const char *text)
 	return parse_ll(buf, 0, 1LL << 62, &n) == 0 ? (unsigned long long)n : 0;
 }
 
-int journal_generation(const char *dir, unsigned long long *gen)
-{
-	char path[4096], buf[32];
-	struct stat st;
-	ssize_t n;
-	int fd, r = 0;
-
-	path_in(path, sizeof(path), dir, JOURNAL_LOCK);
-	*gen = 0;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	/* A holder that is at work now has counted up already: its changes
-	 * would not show in the number, so say so. */
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != geteuid()) ||
-	    (st.st_mode & 022))
-		r = -EPERM;
-	else if (flock(fd, LOCK_SH | LOCK_NB) < 0)
-		r = -errno;
-	else if ((n = pread(fd, buf, sizeof(buf) - 1, 0)) < 0)
-		r = -errno;
-	else {
-		buf[n] = '\0';
-		*gen = generation_parse(buf);
-	}
-	close(fd);
-	return r;
-}
-
 /* Under the lock: reads the generation and writes the next one. */
 static int generation_bump(int fd, unsigned long long *gen)
 {
@@ -450,21 +521,33 @@ static int generation_bump(int fd, unsigned long long *gen)
 	return 0;
 }
 
+static long long monotonic_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Tries every 100 ms for wait_s seconds, measured on the monotonic clock
+ * to the millisecond (whole seconds of a clock gave up after 0.1 s). */
 static int lock_wait(int fd, unsigned wait_s)
 {
-	struct timespec start, now;
+	long long deadline = monotonic_ms() + (long long)wait_s * 1000;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		struct timespec tick = { 0, 100 * 1000 * 1000 };
+		long long left;
 
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			return 0;
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return -errno;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec >= (time_t)wait_s)
+		left = deadline - monotonic_ms();
+		if (left <= 0)
 			return -EWOULDBLOCK;
+		if (left < 100)
+			tick.tv_nsec = left * 1000000;
 		nanosleep(&tick, NULL);
 	}
 }
@@ -482,6 +565,12 @@ int journal_lock(const char *dir, unsigned wait_s, unsigned long long *gen)
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return -EINVAL;
+	}
+	/* A lock someone else made or can write is theirs to hold or to
+	 * empty: refuse it, as the journal is refused. */
+	if (trust_check(&st, 0) != TRUST_OK) {
+		close(fd);
+		return -EPERM;
 	}
 	r = lock_wait(fd, wait_s);
 	if (r == 0)

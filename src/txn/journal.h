@@ -4,6 +4,7 @@
 #ifndef TWTUNE_JOURNAL_H
 #define TWTUNE_JOURNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "registry.h"
@@ -29,6 +30,9 @@ struct journal_entry {
 struct journal {
 	char *profile; /* the last apply */
 	char *time;
+	char *netns;   /* the namespace it belongs to (nsid.h), or NULL (a journal
+			* from before this record: anyone's) */
+	char *root;    /* the sysctl root it belongs to, or NULL */
 	struct journal_origin origin[SYSCTL_COUNT]; /* in the order of the applies */
 	size_t norigin;
 	struct journal_entry e[SYSCTL_COUNT];
@@ -42,8 +46,9 @@ struct journal {
 #define JOURNAL_PERSIST_COPY "persist.orig"
 #define JOURNAL_LOCK "lock"
 
-/* Parses journal text; 0, or -EINVAL with "line N: ..." in err. */
-int journal_parse(const char *text, struct journal *j, char *err, size_t errlen);
+/* Parses the len bytes of journal text (lines of any length); 0, or
+ * -EINVAL with "line N: ..." in err (a NUL byte is an error, not the end). */
+int journal_parse(const char *text, size_t len, struct journal *j, char *err, size_t errlen);
 /* The text of a journal. Returns a new string or NULL. */
 char *journal_format(const struct journal *j);
 /* DIR/journal: 0, -ENOENT when there is none, -EINVAL (err set), -ELOOP
@@ -58,10 +63,22 @@ int journal_remove(const char *dir);
  * of the persisted file, temporary files). Under the lock only. */
 int journal_clean(const char *dir);
 void journal_free(struct journal *j);
+/* Names the namespace and sysctl root the journal belongs to. 0, -EINVAL
+ * for a control character, or -ENOMEM. */
+int journal_own(struct journal *j, const char *netns, const char *root);
+/* Does the journal belong to (netns, root)? One written before these
+ * records (none of them) is taken as anyone's, as it always was. */
+bool journal_owned_by(const struct journal *j, const char *netns, const char *root);
+/* Keeps only the entries of the n keys (and forgets the persisted file,
+ * which is back): what a rollback could not put back. 0. */
+int journal_retain(struct journal *j, const enum sysctl_id *keys, size_t n);
+/* Removes the copy of the persisted file once it is put back. 0 or -errno. */
+int journal_clean_copy(const char *dir);
 /* The entry for key, or NULL. */
 struct journal_entry *journal_find(struct journal *j, enum sysctl_id key);
 /* A new apply (profile, time) begins: it becomes the journal's last apply,
- * and the origin of the keys journal_add adds from now on. 0 or -ENOMEM. */
+ * and the origin of the keys journal_add adds from now on. 0, -EINVAL for
+ * a control character in either (never written), or -ENOMEM. */
 int journal_begin(struct journal *j, const char *profile, const char *time);
 /* Journals key's value before this apply, unless the journal has the key
  * already (then its older value stays). 0, -E2BIG or -ENOMEM. */
@@ -78,12 +95,7 @@ const struct journal_origin *journal_origin_of(const struct journal *j,
  * The lock file holds a generation number: every holder adds one before it
  * changes anything. *gen gets the number before this holder's, so that a
  * caller that read the kernel before it waited for the lock can tell
- * whether another apply or rollback ran in between (see journal_generation). */
+ * whether another apply or rollback ran in between. */
 int journal_lock(const char *dir, unsigned wait_s, unsigned long long *gen);
-/* The generation number now, read without taking the lock (a shared flock
- * for a moment): 0 when there is no lock file yet; -EWOULDBLOCK while an
- * apply or rollback holds the lock (its changes may still be under way), or
- * -errno. */
-int journal_generation(const char *dir, unsigned long long *gen);
 
 #endif

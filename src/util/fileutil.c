@@ -210,7 +210,18 @@ int check_dir(const char *dir, bool create, char *why, size_t whylen)
 		snprintf(why, whylen, "%s is not a directory", dir);
 		return -ENOTDIR;
 	}
-	return walk(real, false, why, whylen);
+	r = walk(real, false, why, whylen);
+	if (r < 0)
+		return r;
+	/* On the way a sticky bit is enough (no one else can move a name
+	 * away), but in the directory itself anyone who can write could
+	 * plant the files twtune then opens. */
+	if (trust_check(&st, 0) != TRUST_OK) {
+		snprintf(why, whylen, "%s is writable by others (mode %04o): anyone could plant files in it",
+			 dir, (unsigned)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
 }
 
 int check_regular_or_absent(const char *path)

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
@@ -93,6 +94,11 @@ int std_fds_check(void)
 }
 
 static const char *lost_note;
+
+void stdout_survive_epipe(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+}
 
 void stdout_lost_note(const char *note)
 {

@@ -32,6 +32,12 @@ const char *color(enum color c);
  * returns EXIT_SYSTEM after one line on stderr, else rc unchanged. */
 int finish_stdout(int rc);
 
+/* For a command that changes the kernel: SIGPIPE is ignored, so that a
+ * reader that went away (`| head -1`) makes a write fail with EPIPE,
+ * which finish_stdout() and stdout_check() report, instead of killing
+ * twtune silently after the change. */
+void stdout_survive_epipe(void);
+
 /* What finish_stdout adds when the output is lost after the kernel was
  * changed, so that a lost report does not hide the change. */
 void stdout_lost_note(const char *note);

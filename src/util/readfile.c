@@ -13,17 +13,19 @@
 #define READ_FIRST_CHUNK 4096 /* when stat gives no size */
 
 /* Room for max bytes, one more to see that there are more, and the NUL. */
-static size_t first_cap(int fd, size_t max)
+static size_t first_cap(int fd, size_t max, unsigned flags)
 {
 	struct stat st;
 	size_t want = READ_FIRST_CHUNK;
 
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+	if (flags & READ_ONCE)
+		want = max;
+	else if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
 		want = (size_t)st.st_size;
 	return want < max ? want + 2 : max + 2;
 }
 
-int readfile_fd(int fd, size_t max, char **out, size_t *len)
+static int read_fd(int fd, size_t max, unsigned flags, char **out, size_t *len)
 {
 	size_t cap, got = 0;
 	char *buf;
@@ -32,7 +34,7 @@ int readfile_fd(int fd, size_t max, char **out, size_t *len)
 	*out = NULL;
 	if (max > ((size_t)-1) / 4)
 		return -EINVAL;
-	cap = first_cap(fd, max);
+	cap = first_cap(fd, max, flags);
 	buf = malloc(cap);
 	if (!buf)
 		return -ENOMEM;
@@ -79,6 +81,11 @@ int readfile_fd(int fd, size_t max, char **out, size_t *len)
 	return 0;
 }
 
+int readfile_fd(int fd, size_t max, char **out, size_t *len)
+{
+	return read_fd(fd, max, 0, out, len);
+}
+
 /* What flags ask of the opened file: 0 or -errno. */
 static int check_opened(int fd, unsigned flags)
 {
@@ -108,7 +115,7 @@ int readfile(const char *path, size_t max, unsigned flags, char **out, size_t *l
 		return -errno;
 	r = check_opened(fd, flags);
 	if (r == 0)
-		r = readfile_fd(fd, max, out, len);
+		r = read_fd(fd, max, flags, out, len);
 	close(fd);
 	return r;
 }

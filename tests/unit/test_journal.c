@@ -66,7 +66,7 @@ static void test_origins(void)
 				    "apply 2026-11-24T11:00:00Z proxy-profile\n"
 				    "key net.ipv4.tcp_tw_reuse 2\n") == 0,
 	       "the journal names the apply of each value");
-	TAP_OK(text && journal_parse(text, &k, err, sizeof(err)) == 0, "and reads back (%s)", err);
+	TAP_OK(text && journal_parse(text, strlen(text), &k, err, sizeof(err)) == 0, "and reads back (%s)", err);
 	o = journal_origin_of(&k, journal_find(&k, SYSCTL_TCP_MAX_TW_BUCKETS));
 	TAP_OK(o && strcmp(o->profile, "web-server") == 0 && strcmp(o->time, "2026-11-24T10:00:00Z") == 0 &&
 		       strcmp(journal_find(&k, SYSCTL_TCP_MAX_TW_BUCKETS)->value, "131072") == 0,
@@ -86,12 +86,53 @@ static void test_origins(void)
 	journal_free(&k);
 }
 
+/* Lines as long as the kernel makes them: every odd port reserved is a
+ * list of about 190 KB, and it must come back as it went in. */
+static void test_long_value(void)
+{
+	size_t cap = 65536 * 6 + 1, len = 0;
+	char *list = malloc(cap), *text = NULL, err[64] = "";
+	struct journal j, k;
+	int r = -1;
+
+	memset(&j, 0, sizeof(j));
+	j.current = -1;
+	for (unsigned p = 1025; list && p < 65536; p += 2)
+		len += (size_t)snprintf(list + len, cap - len, "%s%u", len ? "," : "", p);
+	if (list && journal_begin(&j, "wide", "2026-12-08T00:00:00Z") == 0 &&
+	    journal_add(&j, SYSCTL_IP_LOCAL_RESERVED_PORTS, list) == 0)
+		text = journal_format(&j);
+	if (text)
+		r = journal_parse(text, strlen(text), &k, err, sizeof(err));
+	TAP_OK(len > 100000 && r == 0, "a %zu-byte value is written and read back (%s)", len, err);
+	TAP_OK(r == 0 && strcmp(journal_find(&k, SYSCTL_IP_LOCAL_RESERVED_PORTS)->value, list) == 0,
+	       "the same value");
+	if (r == 0)
+		journal_free(&k);
+	journal_free(&j);
+	free(text);
+	free(list);
+}
+
+/* A NUL byte is an error on its line, not a silent end of the journal
+ * (what follows it would be lost, and rollback would say "no changes"). */
+static void test_nul(void)
+{
+	static const char text[] = "# twtune journal 2\napply 2026-12-08T00:00:00Z four\n"
+				   "key tcp_tw_reuse 2\0\nkey tcp_fin_timeout 60\n";
+	struct journal j;
+	char err[64] = "";
+	int r = journal_parse(text, sizeof(text) - 1, &j, err, sizeof(err));
+
+	TAP_OK(r == -EINVAL && strcmp(err, "line 3: NUL byte") == 0, "a NUL byte is refused: '%s'", err);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct journal j;
 		char err[256] = "";
-		int r = journal_parse(cases[i].text, &j, err, sizeof(err));
+		int r = journal_parse(cases[i].text, strlen(cases[i].text), &j, err, sizeof(err));
 
 		if (!cases[i].error) {
 			char *again;
@@ -101,7 +142,7 @@ int main(void)
 			if (r)
 				continue;
 			again = journal_format(&j);
-			TAP_OK(again && journal_parse(again, &k, err, sizeof(err)) == 0, "%s: round trip",
+			TAP_OK(again && journal_parse(again, strlen(again), &k, err, sizeof(err)) == 0, "%s: round trip",
 			       cases[i].name);
 			if (again) {
 				char *twice = journal_format(&k);
@@ -121,7 +162,7 @@ int main(void)
 		struct journal j;
 		char err[64];
 
-		journal_parse(cases[0].text, &j, err, sizeof(err));
+		journal_parse(cases[0].text, strlen(cases[0].text), &j, err, sizeof(err));
 		TAP_OK(j.n == 3 && strcmp(journal_find(&j, SYSCTL_TCP_TW_REUSE)->value, "2") == 0,
 		       "values kept");
 		TAP_OK(journal_add(&j, SYSCTL_TCP_TW_REUSE, "1") == 0 &&
@@ -136,5 +177,7 @@ int main(void)
 		journal_free(&j);
 	}
 	test_origins();
+	test_long_value();
+	test_nul();
 	return tap_done();
 }
