@@ -11,6 +11,7 @@
 #include "cmd_allnetns.h"
 #include "cmd_audit.h"
 #include "commands.h"
+#include "grow.h"
 #include "prommerge.h"
 #include "report.h"
 #include "twtune.h"
@@ -166,15 +167,8 @@ static struct ns_row *new_row(struct audit_all *A, const struct ns_visit *v)
 {
 	struct ns_row *row;
 
-	if (A->nrows == A->cap) {
-		size_t c = A->cap ? A->cap * 2 : 16;
-		struct ns_row *p = realloc(A->rows, c * sizeof(*p));
-
-		if (!p)
-			return NULL;
-		A->rows = p;
-		A->cap = c;
-	}
+	if (grow((void **)&A->rows, &A->cap, A->nrows + 1, sizeof(*A->rows)) < 0)
+		return NULL;
 	row = &A->rows[A->nrows++];
 	memset(row, 0, sizeof(*row));
 	snprintf(row->label, sizeof(row->label), "%s", v->ns->label);

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "grow.h"
+
 const char *const nsscan_default_dirs[] = { "/run/netns", "/var/run/docker/netns", NULL };
 
 static size_t hash(unsigned long long ino, unsigned long long dev, size_t nslots)
@@ -63,15 +65,8 @@ static long add(struct nsscan *s, unsigned long long ino, unsigned long long dev
 	struct netns_info *ns;
 	int r;
 
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		struct netns_info *p = realloc(s->ns, cap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		s->ns = p;
-		s->cap = cap;
-	}
+	if (grow((void **)&s->ns, &s->cap, s->n + 1, sizeof(*s->ns)) < 0)
+		return -ENOMEM;
 	ns = &s->ns[s->n++];
 	memset(ns, 0, sizeof(*ns));
 	ns->inode = ino;

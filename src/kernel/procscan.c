@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "grow.h"
+
 /* How often, in fd links read, the clock is looked at. */
 #define TIME_CHECK_EVERY 64
 
@@ -66,25 +68,6 @@ void procscan_free(struct procscan *ps)
 	free(ps);
 }
 
-/* Grows *arr (of n elements of size sz, capacity *cap) to hold one more. */
-static int grow(void **arr, size_t *cap, size_t n, size_t sz)
-{
-	size_t ncap;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	if (ncap > SIZE_MAX / sz)
-		return -ENOMEM;
-	p = realloc(*arr, ncap * sz);
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	return 0;
-}
-
 int procscan_add(struct procscan *ps, uint64_t inode, uint32_t uid)
 {
 	struct procscan_sock *s;
@@ -94,7 +77,7 @@ int procscan_add(struct procscan *ps, uint64_t inode, uint32_t uid)
 		return -EBUSY;
 	if (!inode)
 		return 0;
-	r = grow((void **)&ps->socks, &ps->capsocks, ps->nsocks, sizeof(*ps->socks));
+	r = grow((void **)&ps->socks, &ps->capsocks, ps->nsocks + 1, sizeof(*ps->socks));
 	if (r)
 		return r;
 	s = &ps->socks[ps->nsocks++];
@@ -131,7 +114,7 @@ static const char *user_name(struct procscan *ps, uint32_t uid)
 	for (size_t i = 0; i < ps->nusers; i++)
 		if (ps->users[i].uid == uid)
 			return ps->users[i].name;
-	if (grow((void **)&ps->users, &ps->capusers, ps->nusers, sizeof(*ps->users)))
+	if (grow((void **)&ps->users, &ps->capusers, ps->nusers + 1, sizeof(*ps->users)))
 		return NULL;
 	do {
 		char *nb = realloc(buf, len);
@@ -221,7 +204,7 @@ static int add_proc(struct procscan *ps, int pidfd, int pid)
 	size_t n;
 	int r;
 
-	r = grow((void **)&ps->procs, &ps->capprocs, ps->nprocs, sizeof(*ps->procs));
+	r = grow((void **)&ps->procs, &ps->capprocs, ps->nprocs + 1, sizeof(*ps->procs));
 	if (r)
 		return r;
 	p = &ps->procs[ps->nprocs];

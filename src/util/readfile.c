@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "trust.h"
 
 #define READ_FIRST_CHUNK 4096 /* when stat gives no size */
@@ -25,37 +26,33 @@ static size_t first_cap(int fd, size_t max)
 
 int readfile_fd(int fd, size_t max, char **out, size_t *len)
 {
-	size_t cap, got = 0;
+	size_t cap, room, got = 0;
 	char *buf;
 	int r = 0;
 
 	*out = NULL;
 	if (max > ((size_t)-1) / 4)
 		return -EINVAL;
-	cap = first_cap(fd, max);
+	cap = room = first_cap(fd, max);
 	buf = malloc(cap);
 	if (!buf)
 		return -ENOMEM;
 	for (;;) {
 		ssize_t n;
 
-		if (got + 1 == cap) {
-			size_t ncap = cap * 2 < max + 2 ? cap * 2 : max + 2;
-			char *t;
-
+		if (got + 1 == room) {
 			if (got > max) {
 				r = -EFBIG;
 				break;
 			}
-			t = realloc(buf, ncap);
-			if (!t) {
+			if (grow((void **)&buf, &cap, got + 2, 1) < 0) {
 				r = -ENOMEM;
 				break;
 			}
-			buf = t;
-			cap = ncap;
+			/* never more than max + 1 bytes read: one to see there are more */
+			room = cap < max + 2 ? cap : max + 2;
 		}
-		n = read(fd, buf + got, cap - 1 - got);
+		n = read(fd, buf + got, room - 1 - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
