@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "grow.h"
+#include "readfile.h"
 
 const char *const nsscan_default_dirs[] = { "/run/netns", "/var/run/docker/netns", NULL };
 
@@ -99,33 +100,6 @@ static void count_error(struct nsscan *s, int err)
 		s->failed++;
 }
 
-/* Reads a small file into buf (NUL-terminated): bytes, or -errno. */
-static int read_small(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = 0;
-	size_t got = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (got + 1 < len) {
-		n = read(fd, buf + got, len - 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	if (n < 0 && got == 0) {
-		n = -errno;
-		close(fd);
-		return (int)n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	return (int)got;
-}
-
 /* True when pid would be kept among the first processes of ns. */
 static bool wants_proc(const struct netns_info *ns, int pid)
 {
@@ -163,7 +137,7 @@ static int read_proc(const struct nsscan *s, const char *pid, bool comm, bool cg
 	memset(p, 0, sizeof(*p));
 	if (comm) {
 		snprintf(path, sizeof(path), "%s/%s/comm", s->proc_root, pid);
-		r = read_small(path, p->comm, sizeof(p->comm));
+		r = readfile_at(AT_FDCWD, path, p->comm, sizeof(p->comm), NULL);
 		if (r < 0)
 			return r;
 		p->comm[strcspn(p->comm, "\n")] = '\0';
@@ -171,7 +145,7 @@ static int read_proc(const struct nsscan *s, const char *pid, bool comm, bool cg
 	}
 	if (cgroup) {
 		snprintf(path, sizeof(path), "%s/%s/cgroup", s->proc_root, pid);
-		r = read_small(path, buf, sizeof(buf));
+		r = readfile_at(AT_FDCWD, path, buf, sizeof(buf), NULL);
 		if (r < 0)
 			return r;
 		nsowner_parse(buf, &p->owner);

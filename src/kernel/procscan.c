@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "grow.h"
+#include "readfile.h"
 
 /* How often, in fd links read, the clock is looked at. */
 #define TIME_CHECK_EVERY 64
@@ -135,36 +136,13 @@ static const char *user_name(struct procscan *ps, uint32_t uid)
 	return ps->users[ps->nusers++].name;
 }
 
-/* Reads at most len-1 bytes of dirfd/name into buf; 0 or -errno. */
-static int read_at(int dirfd, const char *name, char *buf, size_t len, size_t *got)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	ssize_t n;
-	size_t off = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (off + 1 < len) {
-		n = read(fd, buf + off, len - 1 - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
-	buf[off] = '\0';
-	close(fd);
-	*got = off;
-	return 0;
-}
-
 /* The cgroup v2 path: the line "0::PATH" of /proc/PID/cgroup. */
 static char *read_cgroup(int pidfd)
 {
 	char buf[8192], *p, *end;
 	size_t n;
 
-	if (read_at(pidfd, "cgroup", buf, sizeof(buf), &n))
+	if (readfile_at(pidfd, "cgroup", buf, sizeof(buf), &n))
 		return NULL;
 	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
 		if (strncmp(p, "0::", 3))
@@ -213,7 +191,7 @@ static int add_proc(struct procscan *ps, int pidfd, int pid)
 	if (fstat(pidfd, &st) == 0)
 		p->uid = (uint32_t)st.st_uid;
 	p->user = user_name(ps, p->uid);
-	if (read_at(pidfd, "comm", p->comm, sizeof(p->comm), &n) == 0 && n && p->comm[n - 1] == '\n')
+	if (readfile_at(pidfd, "comm", p->comm, sizeof(p->comm), &n) == 0 && n && p->comm[n - 1] == '\n')
 		p->comm[n - 1] = '\0';
 	read_exe(pidfd, p->exe, sizeof(p->exe));
 	p->cgroup = read_cgroup(pidfd);
