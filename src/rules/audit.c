@@ -6,11 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
-
-#include <sys/stat.h>
 
 #include "collect.h"
+#include "netns.h"
 #include "sysctl.h"
 
 int settings_read(struct settings *s, const char *sysctl_root, char *err, size_t errlen)
@@ -44,15 +42,6 @@ int settings_read(struct settings *s, const char *sysctl_root, char *err, size_t
 	if (def)
 		parse_ll(def, 0, 1LL << 40, &s->max_tw_default);
 	return 0;
-}
-
-static void netns_identity(char *buf, size_t len)
-{
-	ssize_t n = readlink("/proc/self/ns/net", buf, len - 1);
-
-	if (n < 0)
-		n = snprintf(buf, len, "unknown");
-	buf[n] = '\0';
 }
 
 /* TIME_WAIT entered in the audited namespace during the eBPF window, both
@@ -207,11 +196,9 @@ int audit_run(struct audit *a, const struct audit_ctx *ctx, const struct profile
 					 ? a->current.val[SYSCTL_TCP_MAX_TW_BUCKETS].num
 					 : -1;
 	if (ctx->observed) {
-		struct stat st;
-
 		a->obs.observed = ctx->observed;
 		a->obs.observed_under = &a->current;
-		a->obs.observed_netns = stat("/proc/self/ns/net", &st) == 0 ? (uint32_t)st.st_ino : 0;
+		a->obs.observed_netns = netns_self_inode();
 	}
 	measure_close_rate(a, &ctx->collect, interval);
 	r = make_target(a, ctx->sysctl_root, p);

@@ -6,12 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "audit.h"
+#include "netns.h"
 
 struct dkey {
 	struct addr local, remote;
@@ -330,14 +329,6 @@ static int take_snapshot(struct watch *w, struct sock_snapshot *snap, double now
 	return r;
 }
 
-/* The inode of the namespace counted in (the one watch runs in), or 0. */
-static uint32_t netns_inode(void)
-{
-	struct stat st;
-
-	return stat("/proc/self/ns/net", &st) == 0 ? (uint32_t)st.st_ino : 0;
-}
-
 static void assess(struct watch *w, double interval, long long overflow_delta)
 {
 	double estimate = w->tw_now >= 0 ? (double)w->tw_now / TCP_TIMEWAIT_SECONDS : 0;
@@ -351,7 +342,7 @@ static void assess(struct watch *w, double interval, long long overflow_delta)
 		.max_tw_observed = settings_num(&w->cur, SYSCTL_TCP_MAX_TW_BUCKETS, -1),
 		.observed = w->observed_win,
 		.observed_under = w->observed_win ? &w->cur : NULL,
-		.observed_netns = w->observed_win ? netns_inode() : 0,
+		.observed_netns = w->observed_win ? netns_self_inode() : 0,
 	};
 	risk_assess(&w->cur, &w->obs, w->thresholds, &w->now);
 }
@@ -439,15 +430,6 @@ int watch_sample(struct watch *w, double now)
 	if (dump_due(w, &c, now))
 		dumped = dump(w, &c, &snap, now) == 0;
 	return watch_step(w, &c, dumped ? &snap : NULL, now);
-}
-
-static void netns_identity(char *buf, size_t len)
-{
-	ssize_t n = readlink("/proc/self/ns/net", buf, len - 1);
-
-	if (n < 0)
-		n = snprintf(buf, len, "unknown");
-	buf[n] = '\0';
 }
 
 int watch_init(struct watch *w)
