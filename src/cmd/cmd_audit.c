@@ -11,6 +11,7 @@
 #include "cmd_audit.h"
 #include "commands.h"
 #include "k8s.h"
+#include "k8s_render.h"
 #include "observation.h"
 #include "report.h"
 #include "sockets_render.h"

@@ -11,7 +11,7 @@
 
 #include <sys/stat.h>
 
-#include "profile.h"
+#include "profile_search.h"
 
 int netns_enter(const char *arg, char *path, size_t len)
 {

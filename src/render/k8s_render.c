@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* k8s_render.c: a pod's securityContext.sysctls and docker run flags */
-#include "k8s.h"
+#include "k8s_render.h"
 
 #include <errno.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* origin_render.c: "where TIME_WAIT comes from": the sides of TIME_WAIT,
  * their keys, shares, close rates and processes, as text and JSON */
-#include "sockets_render.h"
+#include "origin_render.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -11,6 +11,7 @@
 
 #include "json.h"
 #include "observe_render.h"
+#include "origin_render.h"
 #include "output.h"
 #include "sockets_render.h"
 

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "origin_render.h"
 #include "output.h"
 
 static const char *source_name(const struct sock_snapshot *s)

@@ -29,19 +29,6 @@ const char *sockets_failure(const struct collect_result *res, int err, char *buf
  * be NULL) gives the note. */
 void sockets_json(struct json *j, const char *key, const struct sock_snapshot *s,
 		  const struct collect_result *res, size_t top);
-/* "not all processes resolved: ..." when the scan was asked for and left
- * some sockets without an owner (or could not run); NULL otherwise. */
-const char *sockets_procs_problem(const struct sock_snapshot *s, char *buf, size_t len);
-/* The section "where TIME_WAIT comes from": the top server ports and
- * destinations with their TIME_WAIT, share, rate and processes. */
-void sockets_text_origin(FILE *f, const struct sock_snapshot *s, double close_rate, size_t top);
-/* Members of the sockets object: time_wait_sides, server_side,
- * other_time_wait, process_scan. */
-void sockets_json_origin(struct json *j, const struct sock_snapshot *s, double close_rate,
-			 size_t top);
-/* rate_per_second and processes of one destination's object. */
-void sockets_json_dest_owners(struct json *j, const struct sock_snapshot *s, const struct dest *d,
-			      double close_rate);
 /* sockets_json() with the audit's close rate (see sockets_side_rate). */
 void sockets_json_rate(struct json *j, const char *key, const struct sock_snapshot *s,
 		       const struct collect_result *res, size_t top, double close_rate);

@@ -9,6 +9,7 @@
 
 #include "collect.h"
 #include "netns.h"
+#include "suggest.h"
 #include "sysctl.h"
 
 int settings_read(struct settings *s, const char *sysctl_root, char *err, size_t errlen)

@@ -3,7 +3,6 @@
  * checked against net/ipv4/tcp_ipv4.c (tcp_twsk_unique), inet_hashtables.c
  * (__inet_hash_connect) and tcp_minisocks.c (tcp_time_wait). */
 #include "risk.h"
-#include "risk_rules.h"
 
 #include <errno.h>
 #include <math.h>
@@ -14,6 +13,9 @@
 
 #include <arpa/inet.h>
 #include <sys/socket.h>
+
+#include "risk_observed.h"
+#include "risk_origin.h"
 
 static enum severity by_threshold(double v, double warn, double crit)
 {

@@ -6,7 +6,7 @@
  * bind(ip, 0) with EADDRINUSE when the source address has none; a range
  * with n more usable ports gives K n more; tcp_tw_reuse frees K's TIME_WAIT
  * ports only once they are tcp_tw_reuse_delay old. */
-#include "risk.h"
+#include "risk_observed.h"
 
 #include <math.h>
 #include <stdarg.h>

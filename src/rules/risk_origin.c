@@ -4,6 +4,8 @@
  * lands", "The application fix comes first"). Only the programs at the
  * two ends change these: keep-alive means fewer connections opened and
  * closed; no sysctl shortens TIME_WAIT or moves it to the other side. */
+#include "risk_origin.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +16,7 @@
 
 #include "advice.h"
 #include "owners.h"
-#include "risk_rules.h"
+#include "risk_observed.h"
 
 static const char no_sysctl[] =
 	"no sysctl removes these: TIME_WAIT lasts 60 s on the side that closes first, and "

@@ -11,6 +11,7 @@
 
 #include "audit.h"
 #include "netns.h"
+#include "watch_observe.h"
 
 struct dkey {
 	struct addr local, remote;

@@ -3,6 +3,8 @@
  * no wider than the view. The live view and --once both print what this
  * returns; symbols carry what colour does (`!!` crit, `! ` warn, `i `
  * info), so the frame reads the same without colour. */
+#include "watch_render.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -14,8 +16,6 @@
 #include "output.h"
 #include "owners.h"
 #include "registry.h"
-#include "watch.h"
-#include "watch_lines.h"
 
 /* Host, kernel, namespace and risk; then the managed sysctls, wrapped
  * onto a second line and cut there. */
