@@ -63,7 +63,9 @@ struct rule {
 		      struct finding *);
 	bool app_only; /* no sysctl changes what it measures: only the application fix */
 };
-extern const struct rule rule_table[RULE_COUNT]; /* rule_table[RULE_x] is rule x */
+/* rule_table[RULE_x] is rule x. Declared without its length, so that
+ * risk.c's _Static_assert sees the length its initializer gives. */
+extern const struct rule rule_table[];
 extern const size_t nrules;                      /* RULE_COUNT */
 
 struct assessment {
