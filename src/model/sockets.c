@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "endpoint.h"
 #include "grow.h"
 
 const char *const tcp_state_names[TCP_NSTATES] = {
@@ -544,8 +545,15 @@ size_t sockets_top(const struct sock_snapshot *s, const struct dest **out, size_
 
 const char *addr_str(const struct addr *a, char *buf, size_t len)
 {
-	if (!inet_ntop(a->family == AF_INET ? AF_INET : AF_INET6, a->bytes, buf, (socklen_t)len))
-		snprintf(buf, len, "?");
+	return ip_str(a->family, a->bytes, buf, len);
+}
+
+const char *dest_key_str(const struct dest *d, char *buf, size_t len)
+{
+	char l[IP_STR_LEN], r[ENDPOINT_STR_LEN];
+
+	snprintf(buf, len, "%s -> %s", addr_str(&d->local, l, sizeof(l)),
+		 endpoint_str(d->remote.family, d->remote.bytes, d->rport, r, sizeof(r)));
 	return buf;
 }
 

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "endpoint.h"
 #include "output.h"
 #include "owners.h"
 #include "procscan.h"
@@ -36,21 +37,10 @@ const char *sockets_procs_problem(const struct sock_snapshot *s, char *buf, size
 
 static void key_server(const struct port_entry *e, char *buf, size_t len)
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[ENDPOINT_STR_LEN];
 
-	addr_str(&e->local, a, sizeof(a));
-	snprintf(buf, len, e->local.family == AF_INET6 ? "local [%s]:%u" : "local %s:%u", a,
-		 e->port);
-}
-
-static void key_client(const struct dest *d, char *buf, size_t len)
-{
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
-
-	addr_str(&d->local, l, sizeof(l));
-	addr_str(&d->remote, r, sizeof(r));
-	snprintf(buf, len, d->remote.family == AF_INET6 ? "%s -> [%s]:%u" : "%s -> %s:%u", l, r,
-		 d->rport);
+	snprintf(buf, len, "local %s", endpoint_str(e->local.family, e->local.bytes, e->port, a,
+						    sizeof(a)));
 }
 
 /* One row: side, key (on a line of its own when too wide), numbers, and
@@ -119,7 +109,7 @@ static void text_clients(FILE *f, const struct sock_snapshot *s, double close_ra
 		if (!d[i]->time_wait)
 			continue;
 		owners_dest(s, d[i], &o);
-		key_client(d[i], key, sizeof(key));
+		dest_key_str(d[i], key, sizeof(key));
 		row(f, "client", key, d[i]->time_wait, sockets_tw_sides(s),
 		    sockets_side_rate(s, d[i]->time_wait, close_rate),
 		    o.asked ? owners_str(&o, procs, sizeof(procs)) : "");

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "endpoint.h"
 #include "origin_render.h"
 #include "output.h"
 
@@ -149,10 +150,7 @@ void sockets_json_rate(struct json *j, const char *key, const struct sock_snapsh
 
 static void remote_str(const struct dest *d, char *buf, size_t len)
 {
-	char a[INET6_ADDRSTRLEN];
-
-	addr_str(&d->remote, a, sizeof(a));
-	snprintf(buf, len, d->remote.family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, d->rport);
+	endpoint_str(d->remote.family, d->remote.bytes, d->rport, buf, len);
 }
 
 void sockets_text_destinations(FILE *f, const struct sock_snapshot *s, size_t top)

@@ -35,16 +35,6 @@ static const struct dest **top_dests(const struct observation *o, size_t n, size
 	return top;
 }
 
-static void describe_dest(const struct dest *d, char *buf, size_t len)
-{
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
-
-	addr_str(&d->local, l, sizeof(l));
-	addr_str(&d->remote, r, sizeof(r));
-	snprintf(buf, len, d->remote.family == AF_INET6 ? "%s -> [%s]:%u" : "%s -> %s:%u", l, r,
-		 d->rport);
-}
-
 static void check_port_exhaustion(const struct settings *s, const struct observation *o,
 				  const double *thr, struct finding *f)
 {
@@ -70,7 +60,7 @@ static void check_port_exhaustion(const struct settings *s, const struct observa
 	{
 		char name[120];
 
-		describe_dest(worst, name, sizeof(name));
+		dest_key_str(worst, name, sizeof(name));
 		risk_title(f, "%s uses %u of %u usable ports (%.0f%%)%s", name,
 		      dest_used_effective(s, worst), usable, worst_p * 100,
 		      reuse_applies(s, worst) && worst->time_wait ? ", TIME_WAIT reusable" : "");
@@ -80,7 +70,7 @@ static void check_port_exhaustion(const struct settings *s, const struct observa
 	for (size_t i = 0; i < n; i++) {
 		char name[120];
 
-		describe_dest(top[i], name, sizeof(name));
+		dest_key_str(top[i], name, sizeof(name));
 		risk_ev_text(f, "destination", "%s used %u, TIME_WAIT %u%s", name, top[i]->used,
 			top[i]->time_wait, reuse_applies(s, top[i]) ? " (reusable)" : "");
 	}

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "advice.h"
+#include "endpoint.h"
 #include "owners.h"
 #include "risk_observed.h"
 
@@ -82,10 +83,7 @@ static bool local_client(const struct sock_snapshot *s, const struct port_entry 
 
 static void key_str(const struct addr *a, uint16_t port, char *buf, size_t len)
 {
-	char t[INET6_ADDRSTRLEN];
-
-	addr_str(a, t, sizeof(t));
-	snprintf(buf, len, a->family == AF_INET6 ? "[%s]:%u" : "%s:%u", t, port);
+	endpoint_str(a->family, a->bytes, port, buf, len);
 }
 
 void check_server_closes_first(const struct settings *s, const struct observation *o,
