@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "close_rate.h"
 #include "collect.h"
 #include "netns.h"
 #include "suggest.h"
@@ -66,14 +67,16 @@ static bool observed_close_rate(struct observation *o)
 	return true;
 }
 
+/* Measured over interval seconds (> 0), or over the eBPF window, else
+ * estimated from the TIME_WAIT count now. */
 static void measure_close_rate(struct audit *a, const struct collect_opts *co, double interval)
 {
 	const struct sock_counters *c = &a->socks.counters;
-	struct observation *o = &a->obs;
+	double rate = -1;
+	long long overflow = -1;
 
-	o->overflow_delta = -1;
-	o->interval = TCP_TIMEWAIT_SECONDS;
-	if (interval <= 0 && observed_close_rate(o))
+	a->obs.overflow_delta = -1;
+	if (interval <= 0 && observed_close_rate(&a->obs))
 		return;
 	if (a->have_socks && interval > 0 && c->tw >= 0) {
 		struct sock_counters later;
@@ -82,22 +85,11 @@ static void measure_close_rate(struct audit *a, const struct collect_opts *co, d
 
 		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 			;
-		if (collect_counters(co, &later) == 0 && later.tw >= c->tw) {
-			o->close_rate = (double)(later.tw - c->tw) / interval;
-			o->close_rate_measured = true;
-			o->interval = interval;
-			if (later.tw_overflow >= 0 && c->tw_overflow >= 0)
-				o->overflow_delta = later.tw_overflow - c->tw_overflow;
-			return;
-		}
+		if (collect_counters(co, &later) == 0)
+			close_rate_between(c, &later, interval, &rate, &overflow);
 	}
-	/* Every TIME_WAIT lives 60 s: the count now is about the closes of
-	 * the last minute. */
-	if (a->have_socks)
-		o->close_rate = (double)(c->sockstat_tw >= 0
-						 ? (unsigned long long)c->sockstat_tw
-						 : a->socks.states[TCP_STATE_TIME_WAIT]) /
-				TCP_TIMEWAIT_SECONDS;
+	close_rate_set(&a->obs, rate, interval, overflow,
+		       a->have_socks ? close_rate_tw(c, &a->socks) : -1);
 }
 
 static int make_target(struct audit *a, const char *sysctl_root, const struct profile *p)
@@ -155,6 +147,16 @@ bool audit_counters_idle(const struct sock_counters *c, const struct settings *s
 	       bound < (double)usable; /* check_narrow: no destination closes faster */
 }
 
+bool audit_listeners_only(const struct collect_opts *co, const struct sock_counters *c,
+			  const struct settings *s, const double *thr, double close_rate)
+{
+	/* procfs and a replay read every socket whatever is asked; a
+	 * recording keeps every socket */
+	if (co->source == COLLECT_PROCFS || (co->replay && *co->replay) || co->record)
+		return false;
+	return audit_counters_idle(c, s, thr) && !(close_rate >= thr[THR_CLIENT_CHURN_INFO]);
+}
+
 /* The collection options: listeners only when the counters say the
  * namespace is idle (and the live kernel is asked). */
 static void collect_plan(struct audit *a, const struct audit_ctx *ctx, struct collect_opts *co)
@@ -162,10 +164,8 @@ static void collect_plan(struct audit *a, const struct audit_ctx *ctx, struct co
 	struct sock_counters c;
 
 	*co = ctx->collect;
-	if (!ctx->cheap_idle || co->source == COLLECT_PROCFS || (co->replay && *co->replay) ||
-	    co->record)
-		return;
-	if (collect_counters(co, &c) == 0 && audit_counters_idle(&c, &a->current, a->thresholds)) {
+	if (ctx->cheap_idle && collect_counters(co, &c) == 0 &&
+	    audit_listeners_only(co, &c, &a->current, a->thresholds, -1)) {
 		co->listeners_only = true;
 		a->from_counters = true;
 	}

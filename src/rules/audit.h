@@ -51,6 +51,15 @@ struct audit {
 bool audit_counters_idle(const struct sock_counters *c, const struct settings *s,
 			 const double *thr);
 
+/* The one decision to dump only the listeners (collect_opts
+ * listeners_only), for an audit with cheap_idle and watch's rows alike:
+ * the live kernel is asked over sock_diag (not procfs, a replay or a
+ * recording, which read or keep every socket), the counters c say the
+ * namespace is idle (audit_counters_idle), and the close rate measured
+ * before the dump (< 0: none) does not reach client_churn_info. */
+bool audit_listeners_only(const struct collect_opts *co, const struct sock_counters *c,
+			  const struct settings *s, const double *thr, double close_rate);
+
 /* The current values of every key under sysctl_root, and the computed
  * default of tcp_max_tw_buckets. 0 or -errno with err set. */
 int settings_read(struct settings *s, const char *sysctl_root, char *err, size_t errlen);
