@@ -256,6 +256,7 @@ static void sockets_visit(struct ns_visit *v, void *arg)
 	struct collect_opts co;
 	struct collect_result res;
 	struct sock_snapshot s;
+	struct sockets_view sv;
 	char err[512];
 	bool have_cur = false;
 	int r = -1;
@@ -267,6 +268,10 @@ static void sockets_visit(struct ns_visit *v, void *arg)
 		r = collect_sockets(&s, &eph, &co, &res);
 		if (r < 0)
 			sockets_failure(&res, r, err, sizeof(err));
+		else if ((r = sockets_view_build(&sv, &s, &res, sa->top, -1)) < 0) {
+			sockets_free(&s);
+			snprintf(err, sizeof(err), "%s", strerror(-r));
+		}
 	}
 	if (v->status == NS_READ && r < 0) {
 		v->status = NS_FAILED;
@@ -276,7 +281,7 @@ static void sockets_visit(struct ns_visit *v, void *arg)
 	if (sa->json) {
 		all_netns_json_entry(&sa->j, v);
 		if (r == 0)
-			sockets_json(&sa->j, "sockets", &s, &res, sa->top);
+			sockets_json(&sa->j, "sockets", &sv);
 		else
 			json_null(&sa->j, "sockets");
 		json_obj_end(&sa->j);
@@ -284,11 +289,13 @@ static void sockets_visit(struct ns_visit *v, void *arg)
 		printf("%s", sa->first ? "" : "\n");
 		all_netns_text_header(stdout, v);
 		if (r == 0)
-			sockets_text(stdout, &s, &res, sa->top);
+			sockets_text(stdout, &sv);
 	}
 	sa->first = false;
-	if (r == 0)
+	if (r == 0) {
+		sockets_view_free(&sv);
 		sockets_free(&s);
+	}
 	if (have_cur)
 		settings_free(&cur);
 }

@@ -10,20 +10,18 @@
 #include "audit.h"
 #include "cmd_audit.h"
 #include "commands.h"
-#include "k8s.h"
-#include "k8s_render.h"
 #include "observation.h"
 #include "report.h"
 #include "sockets_render.h"
 #include "twtune.h"
 
-static int parse_format(const char *cmd, const char *arg, bool is_diff, enum format *fmt)
+static int parse_format(const char *cmd, const char *arg, bool is_diff, enum report_format *fmt)
 {
 	static const char *const names[] = { "text", "json", "prometheus", "k8s", "docker" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(arg, names[i]) && !(is_diff && i == FMT_PROMETHEUS)) {
-			*fmt = (enum format)i;
+			*fmt = (enum report_format)i;
 			return EXIT_OK;
 		}
 	return usage_error(cmd, "--format '%s': use %s", arg,
@@ -106,27 +104,9 @@ int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o)
 	return EXIT_OK;
 }
 
-int cmd_audit_snippet(FILE *f, const struct report *r, enum format fmt)
+int cmd_audit_snippet(FILE *f, const struct report *r, enum report_format fmt)
 {
-	struct k8s_change c[SYSCTL_COUNT];
-	char names[SYSCTL_COUNT][96];
-	size_t n = k8s_changes(r->current, r->target, c, names);
-
-	return fmt == FMT_DOCKER ? k8s_render_docker(f, c, n) : k8s_render_pod(f, c, n);
-}
-
-static void render(const struct report *r, const struct audit_opts *o, bool is_diff)
-{
-	if (o->format == FMT_K8S || o->format == FMT_DOCKER)
-		cmd_audit_snippet(stdout, r, o->format);
-	else if (is_diff)
-		(o->format == FMT_JSON ? report_diff_json : report_diff_text)(stdout, r);
-	else if (o->format == FMT_JSON)
-		report_json(stdout, r);
-	else if (o->format == FMT_PROMETHEUS)
-		report_prometheus(stdout, r);
-	else
-		report_text(stdout, r);
+	return report_k8s(f, r, fmt);
 }
 
 static volatile sig_atomic_t stop_requested;
@@ -208,9 +188,14 @@ static int run(int argc, char **argv, bool is_diff)
 		warnf("%s: cannot list sockets (%s); judging the settings only", argv[0],
 		      sockets_failure(&a.collected, a.sock_err, why, sizeof(why)));
 	}
-	audit_report(&a, o.profile ? prof.name : NULL, o.top, &r);
+	if (audit_report(&a, o.profile ? prof.name : NULL, o.top, &r) < 0) {
+		errorf("%s: %s", argv[0], strerror(ENOMEM));
+		audit_free(&a);
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
 	r.observe_skipped = o.observe && !observed ? skipped : NULL;
-	render(&r, &o, is_diff);
+	report_render(stdout, &r, o.format, is_diff);
 	if (!is_diff && (int)a.before.risk >= o.fail_on)
 		rc = EXIT_RISK;
 	audit_free(&a);

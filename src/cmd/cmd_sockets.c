@@ -25,6 +25,7 @@ int cmd_sockets(int argc, char **argv)
 	struct collect_opts co;
 	struct collect_result res;
 	struct sock_snapshot s;
+	struct sockets_view v;
 	long long top = 10;
 	bool json = false, have_res, processes = true;
 	int opt, rc = EXIT_OK, r;
@@ -59,15 +60,20 @@ int cmd_sockets(int argc, char **argv)
 		rc = EXIT_SYSTEM;
 		goto out;
 	}
-	if (json) {
+	r = sockets_view_build(&v, &s, &res, (size_t)top, -1);
+	if (r < 0) {
+		errorf("sockets: %s", strerror(-r));
+		rc = EXIT_SYSTEM;
+	} else if (json) {
 		struct json j;
 
 		json_init(&j, stdout);
-		sockets_json(&j, NULL, &s, &res, (size_t)top);
+		sockets_json(&j, NULL, &v);
 		json_end(&j);
 	} else {
-		sockets_text(stdout, &s, &res, (size_t)top);
+		sockets_text(stdout, &v);
 	}
+	sockets_view_free(&v);
 	sockets_free(&s);
 out:
 	sysval_free(&range);

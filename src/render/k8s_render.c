@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "report.h"
+
 static int check_names(const struct k8s_change *c, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -124,4 +126,10 @@ int k8s_render_docker(FILE *f, const struct k8s_change *c, size_t n)
 	}
 	fputc('\n', f);
 	return ferror(f) ? -EIO : 0;
+}
+
+int report_k8s(FILE *f, const struct report *r, enum report_format fmt)
+{
+	return fmt == FMT_DOCKER ? k8s_render_docker(f, r->k8s, r->nk8s)
+				 : k8s_render_pod(f, r->k8s, r->nk8s);
 }

@@ -8,19 +8,18 @@
 
 #include "json.h"
 #include "sockets.h"
+#include "view.h"
 
 /* "not all processes resolved: ..." when the scan was asked for and left
  * some sockets without an owner (or could not run); NULL otherwise. */
 const char *sockets_procs_problem(const struct sock_snapshot *s, char *buf, size_t len);
-/* The section "where TIME_WAIT comes from": the top server ports and
+/* The section "where TIME_WAIT comes from": the view's server ports and
  * destinations with their TIME_WAIT, share, rate and processes. */
-void sockets_text_origin(FILE *f, const struct sock_snapshot *s, double close_rate, size_t top);
+void sockets_text_origin(FILE *f, const struct sockets_view *v);
 /* Members of the sockets object: time_wait_sides, server_side,
  * other_time_wait, process_scan. */
-void sockets_json_origin(struct json *j, const struct sock_snapshot *s, double close_rate,
-			 size_t top);
+void sockets_json_origin(struct json *j, const struct sockets_view *v);
 /* rate_per_second and processes of one destination's object. */
-void sockets_json_dest_owners(struct json *j, const struct sock_snapshot *s, const struct dest *d,
-			      double close_rate);
+void sockets_json_dest_owners(struct json *j, const struct dest_view *d);
 
 #endif

@@ -216,12 +216,60 @@ void audit_free(struct audit *a)
 {
 	settings_free(&a->current);
 	settings_free(&a->target);
+	sockets_view_free(&a->view);
 	if (a->have_socks)
 		sockets_free(&a->socks);
 }
 
-void audit_report(const struct audit *a, const char *profile, size_t top, struct report *r)
+/* Before's findings crit first, in rule order within a severity; the
+ * count at each severity and the top finding. */
+static void order_findings(struct report *r)
 {
+	const struct assessment *b = r->before;
+	size_t n = 0;
+
+	for (int sev = SEV_CRIT; sev >= SEV_OK; sev--)
+		for (size_t i = 0; i < b->n; i++)
+			if ((int)b->f[i].sev == sev)
+				r->by_severity[n++] = &b->f[i];
+	for (size_t i = 0; i < b->n; i++)
+		if (!r->top_finding && b->risk > SEV_OK && b->f[i].sev == b->risk)
+			r->top_finding = &b->f[i];
+}
+
+static void metrics(const struct audit *a, struct report *r)
+{
+	struct report_metrics *m = &r->metrics;
+	const struct sock_snapshot *s = a->have_socks ? &a->socks : NULL;
+
+	m->risk = a->before.risk;
+	m->nrules = a->before.n;
+	for (size_t i = 0; i < a->before.n; i++) {
+		m->rule[i] = a->before.f[i].id;
+		m->sev[i] = a->before.f[i].sev;
+		m->count[a->before.f[i].sev]++;
+	}
+	m->usable = r->usable;
+	m->close_rate = a->obs.close_rate;
+	m->judged_from_counters = r->collected && s && a->from_counters;
+	m->max_tw_buckets = settings_num(&a->current, SYSCTL_TCP_MAX_TW_BUCKETS, -1);
+	if (!s)
+		return;
+	m->have_socks = true;
+	m->worst_pressure = r->worst_pressure;
+	m->ndests = s->ndests;
+	memcpy(m->states, s->states, sizeof(m->states));
+	m->counters = s->counters;
+	m->tw_server = s->tw_server;
+	m->tw_client = s->tw_client;
+	m->tw_other = s->tw_other;
+}
+
+int audit_report(struct audit *a, const char *profile, size_t top, struct report *r)
+{
+	const struct settings *c = &a->current, *t = &a->target;
+	int err;
+
 	memset(r, 0, sizeof(*r));
 	r->kernel = a->kernel;
 	r->netns = a->netns ? a->netns : "current";
@@ -236,4 +284,25 @@ void audit_report(const struct audit *a, const char *profile, size_t top, struct
 	r->profile = profile;
 	r->unsupported = a->unsupported;
 	r->top = top;
+	r->from_counters = a->from_counters;
+
+	r->eph = settings_ephemeral(c);
+	r->usable = ephemeral_usable(&r->eph); /* walks the range: once */
+	if (a->have_socks && r->usable)
+		r->worst = worst_dest(c, &a->socks, r->usable, &r->worst_pressure);
+	for (size_t i = 0; i < sysctl_count; i++) {
+		r->differs[i] = t->have[i] && (!c->have[i] || !sysval_equal(&c->val[i], &t->val[i]));
+		r->ndiff += r->differs[i];
+	}
+	r->nk8s = k8s_changes(c, t, r->k8s, r->k8s_names);
+	order_findings(r);
+	metrics(a, r);
+	sockets_view_free(&a->view);
+	if (a->have_socks) {
+		err = sockets_view_build(&a->view, &a->socks, r->collected, top, a->obs.close_rate);
+		if (err < 0)
+			return err;
+		r->socks = &a->view;
+	}
+	return 0;
 }

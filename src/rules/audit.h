@@ -40,6 +40,7 @@ struct audit {
 	char kernel[sizeof(((struct utsname *)0)->release)];
 	char netns_id[64];
 	bool from_counters;          /* cheap_idle took: only listeners were dumped */
+	struct sockets_view view;    /* the sockets as the last audit_report() shows them */
 };
 
 /* True when the counters C bound every socket count the rules judge below
@@ -71,7 +72,10 @@ int settings_read(struct settings *s, const char *sysctl_root, char *err, size_t
 int audit_run(struct audit *a, const struct audit_ctx *ctx, const struct profile *p,
 	      double interval, char *err, size_t errlen);
 void audit_free(struct audit *a);
-/* The report of an audit, for report_*(). */
-void audit_report(const struct audit *a, const char *profile, size_t top, struct report *r);
+/* The report of an audit, for report_*(): what every renderer walks,
+ * computed once (view.h), with `top` destinations and server ports. The
+ * audit keeps what it allocates until audit_free() (or the next call).
+ * 0 or -ENOMEM. */
+int audit_report(struct audit *a, const char *profile, size_t top, struct report *r);
 
 #endif
