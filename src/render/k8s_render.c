@@ -5,8 +5,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "report.h"
-
 static int check_names(const struct k8s_change *c, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -10,6 +10,8 @@
 #include <stdio.h>
 
 #include "k8s.h"
+#include "report_format.h"
+#include "view.h"
 
 /* The pod spec fragment for the safe keys (values as quoted strings),
  * then, as YAML comments, the others with the kubelet flag
@@ -19,5 +21,9 @@ int k8s_render_pod(FILE *f, const struct k8s_change *c, size_t n);
 /* `docker run` flags: --sysctl KEY=VALUE for every change (Docker allows
  * every net.* sysctl in a container that has its own network namespace). */
 int k8s_render_docker(FILE *f, const struct k8s_change *c, size_t n);
+
+/* The change of r (the view's k8s[]) as a pod's securityContext.sysctls
+ * (FMT_K8S) or docker run flags (FMT_DOCKER). */
+int report_k8s(FILE *f, const struct report *r, enum report_format fmt);
 
 #endif

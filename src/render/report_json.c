@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* report_json.c: the audit report for tools: the view (view.h) as one
  * JSON document (schema REPORT_SCHEMA_VERSION) */
-#include "report.h"
+#include "report_json.h"
 
 #include <math.h>
 #include <string.h>

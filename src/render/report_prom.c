@@ -4,7 +4,7 @@
  * exposition (--all-netns). One table of metric families serves both:
  * each family says whether a report has it and writes its samples with
  * the labels it is given put first. */
-#include "report.h"
+#include "report_prom.h"
 
 #include <errno.h>
 #include <math.h>

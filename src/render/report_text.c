@@ -2,7 +2,7 @@
 /* report_text.c: the audit report for people: the view (view.h) as
  * text, folded before 100 columns. The only printing of findings as
  * text. */
-#include "report.h"
+#include "report_text.h"
 
 #include <math.h>
 #include <string.h>

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "report_prom.h"
 #include "tap.h"
 
 static char *render(void (*fn)(FILE *, const void *), const void *arg)
