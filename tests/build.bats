@@ -81,7 +81,7 @@ setup() {
 	assert_line 'unknown header: render/r.c:1 includes "gone.h"'
 }
 
-@test "the layer checker catches an upward call, a call circle, and rules or qsort in a renderer" {
+@test "the layer checker catches an upward call, a call circle, and rules, qsort or the view's computations in a renderer" {
 	b="$BATS_TEST_TMPDIR/build"
 	mkdir -p "$b/util" "$b/model" "$b/rules" "$b/render"
 	obj() { printf '%s\n' "$2" >"$BATS_TEST_TMPDIR/x.c" && cc -c -o "$b/$1.o" "$BATS_TEST_TMPDIR/x.c"; }
@@ -90,14 +90,16 @@ setup() {
 	obj model/m 'int u_fn(void); int m_fn(void) { return u_fn() + 1; }'
 	obj rules/r 'int r_fn(void) { return 2; }'
 	obj render/p '#include <stdlib.h>
-int r_fn(void); static int cmp(const void *a, const void *b) { return (a > b) - (a < b); }
-int p_fn(int *v) { qsort(v, 2, sizeof(int), cmp); return r_fn(); }'
+int r_fn(void); int sockets_top(void);
+static int cmp(const void *a, const void *b) { return (a > b) - (a < b); }
+int p_fn(int *v) { qsort(v, 2, sizeof(int), cmp); return r_fn() + sockets_top(); }'
 	run -1 python3 "$TOP/tests/test_helper/layers.py" calls "$b"
 	assert_line "upward call: util/u (util) calls m_fn in model/m (model)"
 	assert_line "call circle: model/m util/u"
 	assert_line "render calls rules: render/p calls r_fn in rules/r"
 	assert_line "render sorts: render/p calls qsort"
-	assert_equal "${#lines[@]}" 4
+	assert_line "render computes: render/p calls sockets_top, which the view holds"
+	assert_equal "${#lines[@]}" 5
 }
 
 @test "the unit tests, test tools, bench and fuzz harnesses build with zero warnings too" {

@@ -14,7 +14,7 @@
 #include "cmd_allnetns.h"
 #include "cmd_audit.h"
 #include "commands.h"
-#include "prommerge.h"
+#include "grow.h"
 #include "observation.h"
 #include "report.h"
 #include "twtune.h"
@@ -32,6 +32,7 @@ struct ns_row {
 	bool from_counters;
 	char top[120];         /* title of the highest finding */
 	char *report;          /* text, or NULL */
+	struct report_metrics metrics; /* --format prometheus, when read */
 };
 
 struct audit_all {
@@ -42,7 +43,6 @@ struct audit_all {
 	const struct obs_window *observed; /* every namespace's, or NULL */
 	const char *skipped;              /* why --observe has no window */
 	struct json j;
-	struct prom_merge pm;
 	struct ns_row *rows;
 	size_t nrows, cap;
 	int worst;             /* highest risk of the namespaces read, -1 before */
@@ -54,8 +54,7 @@ static void summarize(struct ns_row *row, const struct audit *a, const struct re
 {
 	const struct sock_snapshot *s = a->have_socks ? &a->socks : NULL;
 	const struct sock_counters *c = s ? &s->counters : NULL;
-	struct ephemeral e = settings_ephemeral(&a->current);
-	unsigned usable = ephemeral_usable(&e);
+	unsigned usable = r->usable;
 
 	row->risk = a->before.risk;
 	row->from_counters = a->from_counters;
@@ -70,14 +69,12 @@ static void summarize(struct ns_row *row, const struct audit *a, const struct re
 	if (s && usable && a->from_counters) /* at most: every socket to one destination */
 		row->pressure = (double)row->sockets / usable;
 	else if (s && usable)
-		worst_dest(&a->current, s, usable, &row->pressure);
+		row->pressure = r->worst_pressure;
 	snprintf(row->top, sizeof(row->top), "-");
-	for (size_t i = 0; i < r->before->n; i++)
-		if (r->before->f[i].sev == r->before->risk && r->before->risk > SEV_OK) {
-			snprintf(row->top, sizeof(row->top), "%s: %s", r->before->f[i].id,
-				 r->before->f[i].title);
-			break;
-		}
+	/* a long title is cut to the column */
+	if (r->top_finding && snprintf(row->top, sizeof(row->top), "%s: %s", r->top_finding->id,
+				       r->top_finding->title) < 0)
+		row->top[0] = '\0';
 }
 
 /* The full text report, with the pod's or container's snippet. */
@@ -105,32 +102,21 @@ static char *full_text(const struct audit_all *A, const struct ns_visit *v,
 	return buf;
 }
 
-static void prom_add(struct audit_all *A, const struct ns_visit *v, const struct report *r)
+/* One exposition of every namespace, from the metrics kept per row. */
+static void prom_write(struct audit_all *A)
 {
-	char label[2 * NSSCAN_LABEL], labels[3 * NSSCAN_LABEL], *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	struct prom_netns *ns = calloc(A->nrows ? A->nrows : 1, sizeof(*ns));
 
-	if (!f) {
+	if (!ns) {
 		A->err = -ENOMEM;
 		return;
 	}
-	snprintf(labels, sizeof(labels), "netns=\"%llu\",netns_label=\"%s\"", v->ns->inode,
-		 prom_label_escape(v->ns->label, label, sizeof(label)));
-	fprintf(f, "# HELP twtune_netns_read Whether the namespace could be read (0: gone or "
-		   "denied).\n# TYPE twtune_netns_read gauge\ntwtune_netns_read %d\n",
-		v->status == NS_READ);
-	if (r) {
-		fprintf(f, "# HELP twtune_netns_judged_from_counters Whether only listeners were "
-			   "dumped: the counters showed the namespace idle.\n"
-			   "# TYPE twtune_netns_judged_from_counters gauge\n"
-			   "twtune_netns_judged_from_counters %d\n",
-			r->collected && r->obs->socks && A->rows[A->nrows - 1].from_counters);
-		report_prometheus(f, r);
-	}
-	if (fclose(f) != 0 || prommerge_add(&A->pm, buf, len, labels) < 0)
-		A->err = -ENOMEM;
-	free(buf);
+	for (size_t i = 0; i < A->nrows; i++)
+		ns[i] = (struct prom_netns){ A->rows[i].inode, A->rows[i].label,
+					     A->rows[i].status == NS_READ ? &A->rows[i].metrics
+									  : NULL };
+	report_prometheus_all(stdout, ns, A->nrows);
+	free(ns);
 }
 
 static void render_one(struct audit_all *A, struct ns_visit *v, const struct report *r)
@@ -150,7 +136,8 @@ static void render_one(struct audit_all *A, struct ns_visit *v, const struct rep
 		json_obj_end(&A->j);
 		break;
 	case FMT_PROMETHEUS:
-		prom_add(A, v, r);
+		if (r)
+			row->metrics = r->metrics;
 		break;
 	case FMT_K8S:
 	case FMT_DOCKER:
@@ -173,15 +160,8 @@ static struct ns_row *new_row(struct audit_all *A, const struct ns_visit *v)
 {
 	struct ns_row *row;
 
-	if (A->nrows == A->cap) {
-		size_t c = A->cap ? A->cap * 2 : 16;
-		struct ns_row *p = realloc(A->rows, c * sizeof(*p));
-
-		if (!p)
-			return NULL;
-		A->rows = p;
-		A->cap = c;
-	}
+	if (grow((void **)&A->rows, &A->cap, A->nrows + 1, sizeof(*A->rows)) < 0)
+		return NULL;
 	row = &A->rows[A->nrows++];
 	memset(row, 0, sizeof(*row));
 	snprintf(row->label, sizeof(row->label), "%s", v->ns->label);
@@ -265,7 +245,11 @@ static void audit_visit(struct ns_visit *v, void *arg)
 			window_free(&win);
 		return;
 	}
-	audit_report(&a, A->prof ? A->prof->name : NULL, A->o->top, &r);
+	if (audit_report(&a, A->prof ? A->prof->name : NULL, A->o->top, &r) < 0) {
+		A->err = -ENOMEM;
+		audit_free(&a);
+		return;
+	}
 	r.observe_skipped = A->skipped;
 	summarize(row, &a, &r);
 	if ((int)row->risk > A->worst)
@@ -333,7 +317,7 @@ int all_netns_audit(const struct audit_opts *o, const char *cmd, bool is_diff,
 	if (A.o->format == FMT_JSON)
 		all_netns_json_end(&A.j);
 	else if (A.o->format == FMT_PROMETHEUS)
-		prommerge_write(&A.pm, stdout);
+		prom_write(&A);
 	else if (A.o->format == FMT_TEXT)
 		print_summary(&A);
 	if (A.err) {
@@ -343,6 +327,5 @@ int all_netns_audit(const struct audit_opts *o, const char *cmd, bool is_diff,
 	for (size_t i = 0; i < A.nrows; i++)
 		free(A.rows[i].report);
 	free(A.rows);
-	prommerge_free(&A.pm);
 	return rc;
 }

@@ -179,8 +179,10 @@ static void apply_show(struct apply_ctx *c)
 		c->out.risk_before = severity_name(c->a.before.risk);
 		c->out.risk_after = severity_name(c->a.after.risk);
 		if (!c->o->json && G.verbosity >= 0) {
-			audit_report(&c->a, c->prof->name, 5, &rp);
-			report_text(stdout, &rp);
+			if (audit_report(&c->a, c->prof->name, 5, &rp) < 0)
+				errorf("apply: the report: %s", strerror(ENOMEM));
+			else
+				report_text(stdout, &rp);
 			printf("\n");
 		}
 	}

@@ -10,20 +10,19 @@
 #include "audit.h"
 #include "cmd_audit.h"
 #include "commands.h"
-#include "k8s.h"
 #include "observation.h"
 #include "report.h"
 #include "sockets_render.h"
 #include "stopflag.h"
 #include "twtune.h"
 
-static int parse_format(const char *cmd, const char *arg, bool is_diff, enum format *fmt)
+static int parse_format(const char *cmd, const char *arg, bool is_diff, enum report_format *fmt)
 {
 	static const char *const names[] = { "text", "json", "prometheus", "k8s", "docker" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(arg, names[i]) && !(is_diff && i == FMT_PROMETHEUS)) {
-			*fmt = (enum format)i;
+			*fmt = (enum report_format)i;
 			return EXIT_OK;
 		}
 	return usage_error(cmd, "--format '%s': use %s", arg,
@@ -122,20 +121,6 @@ int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o)
 	return EXIT_OK;
 }
 
-static void render(const struct report *r, const struct audit_opts *o, bool is_diff)
-{
-	if (o->format == FMT_K8S || o->format == FMT_DOCKER)
-		cmd_audit_snippet(stdout, r, o->format);
-	else if (is_diff)
-		(o->format == FMT_JSON ? report_diff_json : report_diff_text)(stdout, r);
-	else if (o->format == FMT_JSON)
-		report_json(stdout, r);
-	else if (o->format == FMT_PROMETHEUS)
-		report_prometheus(stdout, r);
-	else
-		report_text(stdout, r);
-}
-
 /* --observe: the eBPF window before the snapshot, of the namespace
  * twtune is in or (all) of every one. 0 with *w filled, or -1 with why[]
  * saying what is missing (the audit goes on without it). */
@@ -205,9 +190,14 @@ static int run(int argc, char **argv, bool is_diff)
 		warnf("%s: cannot list sockets (%s); judging the settings only", argv[0],
 		      sockets_failure(&a.collected, a.sock_err, why, sizeof(why)));
 	}
-	audit_report(&a, o.profile ? prof.name : NULL, o.top, &r);
+	if (audit_report(&a, o.profile ? prof.name : NULL, o.top, &r) < 0) {
+		errorf("%s: %s", argv[0], strerror(ENOMEM));
+		audit_free(&a);
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
 	r.observe_skipped = o.observe && !observed ? skipped : NULL;
-	render(&r, &o, is_diff);
+	report_render(stdout, &r, o.format, is_diff);
 	if (!is_diff && (int)a.before.risk >= o.fail_on)
 		rc = EXIT_RISK;
 	audit_free(&a);

@@ -8,10 +8,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS, FMT_K8S, FMT_DOCKER };
+#include "report.h"
 
 struct audit_opts {
-	enum format format;
+	enum report_format format;
 	int fail_on; /* severity, or 4 for never */
 	double interval;
 	long long observe; /* --observe seconds, 0: no eBPF */
@@ -46,6 +46,6 @@ struct report;
 /* The change of R (the suggestion or the profile's diff) as a pod's
  * securityContext.sysctls (FMT_K8S) or docker run flags (FMT_DOCKER). 0
  * or -errno. */
-int cmd_audit_snippet(FILE *f, const struct report *r, enum format fmt);
+int cmd_audit_snippet(FILE *f, const struct report *r, enum report_format fmt);
 
 #endif

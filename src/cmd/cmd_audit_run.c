@@ -7,17 +7,13 @@
 #include "audit.h"
 #include "cmd_audit.h"
 #include "commands.h"
-#include "k8s.h"
+#include "k8s_render.h"
 #include "report.h"
 #include "twtune.h"
 
-int cmd_audit_snippet(FILE *f, const struct report *r, enum format fmt)
+int cmd_audit_snippet(FILE *f, const struct report *r, enum report_format fmt)
 {
-	struct k8s_change c[SYSCTL_COUNT];
-	char names[SYSCTL_COUNT][96];
-	size_t n = k8s_changes(r->current, r->target, c, names);
-
-	return fmt == FMT_DOCKER ? k8s_render_docker(f, c, n) : k8s_render_pod(f, c, n);
+	return report_k8s(f, r, fmt);
 }
 
 int cmd_audit_one(const struct audit_opts *o, const struct profile *prof,

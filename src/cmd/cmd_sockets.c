@@ -61,36 +61,52 @@ static int sockets_one(const struct sockets_run *o, struct sock_snapshot *s,
 	return r < 0 ? -1 : 0;
 }
 
+/* Prints the sockets of s through their view, as the JSON member key (of
+ * j) or as text. 0, or -errno when the view cannot be built. */
+static int sockets_print(const struct sockets_run *o, struct json *j, const char *key,
+			 const struct sock_snapshot *s, const struct collect_result *res)
+{
+	struct sockets_view v;
+	int r = sockets_view_build(&v, s, res, o->top, -1);
+
+	if (r == 0 && o->json)
+		sockets_json(j, key, &v);
+	else if (r == 0)
+		sockets_text(stdout, &v);
+	sockets_view_free(&v);
+	return r;
+}
+
 /* --all-netns: one namespace's turn (all_netns_each). */
 static void sockets_visit(struct ns_visit *v, void *arg)
 {
 	struct sockets_run *sa = arg;
 	struct collect_result res;
 	struct sock_snapshot s;
-	int r = -1;
+	bool have = false;
 
 	if (v->status == NS_READ) {
-		r = sockets_one(sa, &s, &res, v->why, sizeof(v->why));
-		if (r < 0) {
+		have = sockets_one(sa, &s, &res, v->why, sizeof(v->why)) == 0;
+		if (!have) {
 			v->status = NS_FAILED;
 			v->rc = EXIT_SYSTEM;
 		}
 	}
 	if (sa->json) {
 		all_netns_json_entry(&sa->j, v);
-		if (r == 0)
-			sockets_json(&sa->j, "sockets", &s, &res, sa->top);
+		if (have)
+			sockets_print(sa, &sa->j, "sockets", &s, &res);
 		else
 			json_null(&sa->j, "sockets");
 		json_obj_end(&sa->j);
 	} else {
 		printf("%s", sa->first ? "" : "\n");
 		all_netns_text_header(stdout, v);
-		if (r == 0)
-			sockets_text(stdout, &s, &res, sa->top);
+		if (have)
+			sockets_print(sa, NULL, NULL, &s, &res);
 	}
 	sa->first = false;
-	if (r == 0)
+	if (have)
 		sockets_free(&s);
 }
 
@@ -129,13 +145,15 @@ int cmd_sockets(int argc, char **argv)
 		errorf("sockets: %s", why);
 		return EXIT_SYSTEM;
 	}
-	if (o.json) {
+	if (o.json)
 		json_init(&o.j, stdout);
-		sockets_json(&o.j, NULL, &s, &res, o.top);
+	rc = sockets_print(&o, &o.j, NULL, &s, &res);
+	if (rc == 0 && o.json)
 		json_end(&o.j);
-	} else {
-		sockets_text(stdout, &s, &res, o.top);
-	}
 	sockets_free(&s);
+	if (rc < 0) {
+		errorf("sockets: %s", strerror(-rc));
+		return EXIT_SYSTEM;
+	}
 	return EXIT_OK;
 }

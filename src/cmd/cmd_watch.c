@@ -26,6 +26,9 @@
 #include "twtune.h"
 #include "watch.h"
 #include "watch_ns.h"
+#include "watch_nsrender.h"
+#include "watch_observe.h"
+#include "watch_render.h"
 
 struct watch_opts {
 	double interval;

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "profile.h"
+#include <sys/stat.h>
+
+#include "profile_search.h"
 
 int netns_enter(const char *arg, char *path, size_t len)
 {
@@ -30,4 +32,25 @@ int netns_enter(const char *arg, char *path, size_t len)
 		r = -errno;
 	close(fd);
 	return r;
+}
+
+const char *netns_identity(char *buf, size_t len)
+{
+	ssize_t n;
+
+	if (!len)
+		return buf;
+	n = readlink("/proc/self/ns/net", buf, len - 1);
+	if (n < 0)
+		snprintf(buf, len, "unknown");
+	else
+		buf[n] = '\0';
+	return buf;
+}
+
+uint32_t netns_self_inode(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/net", &st) == 0 ? (uint32_t)st.st_ino : 0;
 }

@@ -14,6 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "grow.h"
+#include "readfile.h"
+
 const char *const nsscan_default_dirs[] = { "/run/netns", "/var/run/docker/netns", NULL };
 
 static size_t hash(unsigned long long ino, unsigned long long dev, size_t nslots)
@@ -63,15 +66,8 @@ static long add(struct nsscan *s, unsigned long long ino, unsigned long long dev
 	struct netns_info *ns;
 	int r;
 
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		struct netns_info *p = realloc(s->ns, cap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		s->ns = p;
-		s->cap = cap;
-	}
+	if (grow((void **)&s->ns, &s->cap, s->n + 1, sizeof(*s->ns)) < 0)
+		return -ENOMEM;
 	ns = &s->ns[s->n++];
 	memset(ns, 0, sizeof(*ns));
 	ns->inode = ino;
@@ -102,33 +98,6 @@ static void count_error(struct nsscan *s, int err)
 		s->denied++;
 	else
 		s->failed++;
-}
-
-/* Reads a small file into buf (NUL-terminated): bytes, or -errno. */
-static int read_small(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = 0;
-	size_t got = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (got + 1 < len) {
-		n = read(fd, buf + got, len - 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	if (n < 0 && got == 0) {
-		n = -errno;
-		close(fd);
-		return (int)n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	return (int)got;
 }
 
 /* True when pid would be kept among the first processes of ns. */
@@ -168,7 +137,7 @@ static int read_proc(const struct nsscan *s, const char *pid, bool comm, bool cg
 	memset(p, 0, sizeof(*p));
 	if (comm) {
 		snprintf(path, sizeof(path), "%s/%s/comm", s->proc_root, pid);
-		r = read_small(path, p->comm, sizeof(p->comm));
+		r = readfile_at(AT_FDCWD, path, p->comm, sizeof(p->comm), NULL);
 		if (r < 0)
 			return r;
 		p->comm[strcspn(p->comm, "\n")] = '\0';
@@ -176,7 +145,7 @@ static int read_proc(const struct nsscan *s, const char *pid, bool comm, bool cg
 	}
 	if (cgroup) {
 		snprintf(path, sizeof(path), "%s/%s/cgroup", s->proc_root, pid);
-		r = read_small(path, buf, sizeof(buf));
+		r = readfile_at(AT_FDCWD, path, buf, sizeof(buf), NULL);
 		if (r < 0)
 			return r;
 		nsowner_parse(buf, &p->owner);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 #ifndef TWTUNE_HAVE_BPF
 
 /* Built without clang, bpftool or libbpf-dev: nothing to load. */
@@ -277,15 +279,8 @@ static void row_from_key(struct obs_row *r, const struct obs_key *k)
 
 static int row_push(struct obs_row **rows, size_t *n, size_t *cap, const struct obs_key *k)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 16;
-		struct obs_row *p = realloc(*rows, c * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		*rows = p;
-		*cap = c;
-	}
+	if (grow((void **)rows, cap, *n + 1, sizeof(**rows)) < 0)
+		return -ENOMEM;
 	row_from_key(&(*rows)[(*n)++], k);
 	return 0;
 }

@@ -14,6 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "grow.h"
+#include "readfile.h"
+
 /* How often, in fd links read, the clock is looked at. */
 #define TIME_CHECK_EVERY 64
 
@@ -66,25 +69,6 @@ void procscan_free(struct procscan *ps)
 	free(ps);
 }
 
-/* Grows *arr (of n elements of size sz, capacity *cap) to hold one more. */
-static int grow(void **arr, size_t *cap, size_t n, size_t sz)
-{
-	size_t ncap;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	if (ncap > SIZE_MAX / sz)
-		return -ENOMEM;
-	p = realloc(*arr, ncap * sz);
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	return 0;
-}
-
 int procscan_add(struct procscan *ps, uint64_t inode, uint32_t uid)
 {
 	struct procscan_sock *s;
@@ -94,7 +78,7 @@ int procscan_add(struct procscan *ps, uint64_t inode, uint32_t uid)
 		return -EBUSY;
 	if (!inode)
 		return 0;
-	r = grow((void **)&ps->socks, &ps->capsocks, ps->nsocks, sizeof(*ps->socks));
+	r = grow((void **)&ps->socks, &ps->capsocks, ps->nsocks + 1, sizeof(*ps->socks));
 	if (r)
 		return r;
 	s = &ps->socks[ps->nsocks++];
@@ -131,7 +115,7 @@ static const char *user_name(struct procscan *ps, uint32_t uid)
 	for (size_t i = 0; i < ps->nusers; i++)
 		if (ps->users[i].uid == uid)
 			return ps->users[i].name;
-	if (grow((void **)&ps->users, &ps->capusers, ps->nusers, sizeof(*ps->users)))
+	if (grow((void **)&ps->users, &ps->capusers, ps->nusers + 1, sizeof(*ps->users)))
 		return NULL;
 	do {
 		char *nb = realloc(buf, len);
@@ -152,36 +136,13 @@ static const char *user_name(struct procscan *ps, uint32_t uid)
 	return ps->users[ps->nusers++].name;
 }
 
-/* Reads at most len-1 bytes of dirfd/name into buf; 0 or -errno. */
-static int read_at(int dirfd, const char *name, char *buf, size_t len, size_t *got)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	ssize_t n;
-	size_t off = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (off + 1 < len) {
-		n = read(fd, buf + off, len - 1 - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
-	buf[off] = '\0';
-	close(fd);
-	*got = off;
-	return 0;
-}
-
 /* The cgroup v2 path: the line "0::PATH" of /proc/PID/cgroup. */
 static char *read_cgroup(int pidfd)
 {
 	char buf[8192], *p, *end;
 	size_t n;
 
-	if (read_at(pidfd, "cgroup", buf, sizeof(buf), &n))
+	if (readfile_at(pidfd, "cgroup", buf, sizeof(buf), &n))
 		return NULL;
 	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
 		if (strncmp(p, "0::", 3))
@@ -221,7 +182,7 @@ static int add_proc(struct procscan *ps, int pidfd, int pid)
 	size_t n;
 	int r;
 
-	r = grow((void **)&ps->procs, &ps->capprocs, ps->nprocs, sizeof(*ps->procs));
+	r = grow((void **)&ps->procs, &ps->capprocs, ps->nprocs + 1, sizeof(*ps->procs));
 	if (r)
 		return r;
 	p = &ps->procs[ps->nprocs];
@@ -230,7 +191,7 @@ static int add_proc(struct procscan *ps, int pidfd, int pid)
 	if (fstat(pidfd, &st) == 0)
 		p->uid = (uint32_t)st.st_uid;
 	p->user = user_name(ps, p->uid);
-	if (read_at(pidfd, "comm", p->comm, sizeof(p->comm), &n) == 0 && n && p->comm[n - 1] == '\n')
+	if (readfile_at(pidfd, "comm", p->comm, sizeof(p->comm), &n) == 0 && n && p->comm[n - 1] == '\n')
 		p->comm[n - 1] = '\0';
 	read_exe(pidfd, p->exe, sizeof(p->exe));
 	p->cgroup = read_cgroup(pidfd);

@@ -6,7 +6,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 
 /* One change: the full sysctl name and its value as text. */
 struct k8s_change {
@@ -29,17 +28,5 @@ size_t k8s_changes(const struct settings *cur, const struct settings *tgt,
 /* A name that can be written into YAML and a shell line unquoted:
  * [A-Za-z0-9_./-], not empty. */
 bool k8s_name_valid(const char *name);
-
-/* k8s_render.c. Each returns 0, -EINVAL for a name k8s_name_valid
- * refuses (nothing is written then), or -EIO when writing F failed. */
-
-/* The pod spec fragment for the safe keys (values as quoted strings),
- * then, as YAML comments, the others with the kubelet flag
- * --allowed-unsafe-sysctls they need. */
-int k8s_render_pod(FILE *f, const struct k8s_change *c, size_t n);
-
-/* `docker run` flags: --sysctl KEY=VALUE for every change (Docker allows
- * every net.* sysctl in a container that has its own network namespace). */
-int k8s_render_docker(FILE *f, const struct k8s_change *c, size_t n);
 
 #endif

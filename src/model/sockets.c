@@ -11,6 +11,8 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "endpoint.h"
+#include "grow.h"
 
 const char *const tcp_state_names[TCP_NSTATES] = {
 	NULL,         "ESTABLISHED", "SYN_SENT",   "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT",
@@ -75,7 +77,7 @@ static bool same_dest(const struct dest *d, const struct addr *l, const struct a
 	       memcmp(d->local.bytes, l->bytes, 16) == 0 && memcmp(d->remote.bytes, r->bytes, 16) == 0;
 }
 
-static int grow(struct sock_snapshot *s)
+static int grow_dests(struct sock_snapshot *s)
 {
 	size_t n = s->nslots ? s->nslots * 2 : 64;
 	struct dest *slots = calloc(n, sizeof(*slots));
@@ -104,7 +106,7 @@ static struct dest *dest_get(struct sock_snapshot *s, const struct addr *l, cons
 {
 	size_t j;
 
-	if ((s->ndests + 1) * 10 >= s->nslots * 7 && grow(s) < 0)
+	if ((s->ndests + 1) * 10 >= s->nslots * 7 && grow_dests(s) < 0)
 		return NULL;
 	j = dest_hash(l, r, port) & (s->nslots - 1);
 	while (s->slots[j].used) {
@@ -184,15 +186,9 @@ static int add_listener(struct sock_snapshot *s, const struct addr *a, uint16_t 
 		if (s->listeners[i].port == port && s->listeners[i].addr.family == a->family &&
 		    memcmp(s->listeners[i].addr.bytes, a->bytes, 16) == 0)
 			return 0; /* SO_REUSEPORT groups list one socket each */
-	if (s->nlisteners == s->listeners_cap) {
-		size_t cap = s->listeners_cap ? s->listeners_cap * 2 : 16;
-		struct listener *t = realloc(s->listeners, cap * sizeof(*t));
-
-		if (!t)
-			return -ENOMEM;
-		s->listeners = t;
-		s->listeners_cap = cap;
-	}
+	if (grow((void **)&s->listeners, &s->listeners_cap, s->nlisteners + 1,
+		 sizeof(*s->listeners)) < 0)
+		return -ENOMEM;
 	s->listeners[s->nlisteners].addr = *a;
 	s->listeners[s->nlisteners].port = port;
 	s->listeners[s->nlisteners++].reserved = ephemeral_reserved(&s->eph, port);
@@ -228,15 +224,8 @@ static int sample_add(struct sock_ref **sample, uint8_t *n, struct sock_ref ref)
 static int add_lsock(struct sock_snapshot *s, const struct addr *a, uint16_t port,
 		     struct sock_ref ref)
 {
-	if (s->nlsocks == s->lsocks_cap) {
-		size_t cap = s->lsocks_cap ? s->lsocks_cap * 2 : 16;
-		struct listen_sock *t = realloc(s->lsocks, cap * sizeof(*t));
-
-		if (!t)
-			return -ENOMEM;
-		s->lsocks = t;
-		s->lsocks_cap = cap;
-	}
+	if (grow((void **)&s->lsocks, &s->lsocks_cap, s->nlsocks + 1, sizeof(*s->lsocks)) < 0)
+		return -ENOMEM;
 	s->lsocks[s->nlsocks++] = (struct listen_sock){ *a, port, ref };
 	return 0;
 }
@@ -582,8 +571,15 @@ size_t sockets_top(const struct sock_snapshot *s, const struct dest **out, size_
 
 const char *addr_str(const struct addr *a, char *buf, size_t len)
 {
-	if (!inet_ntop(a->family == AF_INET ? AF_INET : AF_INET6, a->bytes, buf, (socklen_t)len))
-		snprintf(buf, len, "?");
+	return ip_str(a->family, a->bytes, buf, len);
+}
+
+const char *dest_key_str(const struct dest *d, char *buf, size_t len)
+{
+	char l[IP_STR_LEN], r[ENDPOINT_STR_LEN];
+
+	snprintf(buf, len, "%s -> %s", addr_str(&d->local, l, sizeof(l)),
+		 endpoint_str(d->remote.family, d->remote.bytes, d->rport, r, sizeof(r)));
 	return buf;
 }
 

@@ -195,6 +195,9 @@ size_t sockets_top(const struct sock_snapshot *s, const struct dest **out, size_
 
 /* "10.0.0.1" or "::1"; buf must hold INET6_ADDRSTRLEN bytes. */
 const char *addr_str(const struct addr *a, char *buf, size_t len);
+/* A destination's key: "10.0.0.1 -> 10.0.0.2:80", "::1 -> [::1]:80"
+ * (endpoint_str). Returns buf. */
+const char *dest_key_str(const struct dest *d, char *buf, size_t len);
 
 /* TIME_WAIT of the three sides (server + client + other): the dump's count. */
 unsigned long long sockets_tw_sides(const struct sock_snapshot *s);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "json.h"
 
 /* Copies s without leading and trailing white space into a new string. */
@@ -109,16 +110,9 @@ static char *list_text(const uint8_t *bm)
 			q++;
 		n = q == p ? snprintf(item, sizeof(item), "%s%u", len ? "," : "", p)
 			   : snprintf(item, sizeof(item), "%s%u-%u", len ? "," : "", p, q);
-		if (len + (size_t)n + 1 > cap) {
-			char *t;
-
-			cap = cap * 2 + (size_t)n;
-			t = realloc(s, cap);
-			if (!t) {
-				free(s);
-				return NULL;
-			}
-			s = t;
+		if (grow((void **)&s, &cap, len + (size_t)n + 1, 1) < 0) {
+			free(s);
+			return NULL;
 		}
 		memcpy(s + len, item, (size_t)n + 1);
 		len += (size_t)n;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* profile_search.c: where profiles are looked for, and what is found there */
-#include "profile.h"
+#include "profile_search.h"
 
 #include <ctype.h>
 #include <dirent.h>

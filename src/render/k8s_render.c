@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* k8s_render.c: a pod's securityContext.sysctls and docker run flags */
-#include "k8s.h"
+#include "k8s_render.h"
 
 #include <errno.h>
 #include <string.h>
@@ -124,4 +124,10 @@ int k8s_render_docker(FILE *f, const struct k8s_change *c, size_t n)
 	}
 	fputc('\n', f);
 	return ferror(f) ? -EIO : 0;
+}
+
+int report_k8s(FILE *f, const struct report *r, enum report_format fmt)
+{
+	return fmt == FMT_DOCKER ? k8s_render_docker(f, r->k8s, r->nk8s)
+				 : k8s_render_pod(f, r->k8s, r->nk8s);
 }

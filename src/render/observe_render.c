@@ -6,13 +6,12 @@
 #include <inttypes.h>
 #include <sys/socket.h>
 
+#include "endpoint.h"
 #include "output.h"
 
 static const char *addr(const struct obs_row *r, const uint8_t *a, char *buf, size_t len)
 {
-	if (!inet_ntop(r->family == AF_INET6 ? AF_INET6 : AF_INET, a, buf, (socklen_t)len))
-		snprintf(buf, len, "?");
-	return buf;
+	return ip_str(r->family, a, buf, len);
 }
 
 static const char *local(const struct obs_row *r, char *buf, size_t len)
@@ -108,11 +107,7 @@ void observe_json(struct json *j, const char *key, const struct obs_window *obs,
 /* "192.0.2.1:80" or "[2001:db8::1]:80". */
 static const char *endpoint(const struct obs_row *r, const uint8_t *a, char *buf, size_t len)
 {
-	char s[INET6_ADDRSTRLEN];
-
-	addr(r, a, s, sizeof(s));
-	snprintf(buf, len, r->family == AF_INET6 ? "[%s]:%u" : "%s:%u", s, r->port);
-	return buf;
+	return endpoint_str(r->family, a, r->port, buf, len);
 }
 
 static void procs_text(FILE *f, const struct obs_row *r, enum section sec)

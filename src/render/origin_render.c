@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* origin_render.c: "where TIME_WAIT comes from": the sides of TIME_WAIT,
  * their keys, shares, close rates and processes, as text and JSON */
-#include "sockets_render.h"
+#include "origin_render.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "endpoint.h"
 #include "output.h"
 #include "owners.h"
 #include "procscan.h"
@@ -36,21 +36,10 @@ const char *sockets_procs_problem(const struct sock_snapshot *s, char *buf, size
 
 static void key_server(const struct port_entry *e, char *buf, size_t len)
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[ENDPOINT_STR_LEN];
 
-	addr_str(&e->local, a, sizeof(a));
-	snprintf(buf, len, e->local.family == AF_INET6 ? "local [%s]:%u" : "local %s:%u", a,
-		 e->port);
-}
-
-static void key_client(const struct dest *d, char *buf, size_t len)
-{
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
-
-	addr_str(&d->local, l, sizeof(l));
-	addr_str(&d->remote, r, sizeof(r));
-	snprintf(buf, len, d->remote.family == AF_INET6 ? "%s -> [%s]:%u" : "%s -> %s:%u", l, r,
-		 d->rport);
+	snprintf(buf, len, "local %s", endpoint_str(e->local.family, e->local.bytes, e->port, a,
+						    sizeof(a)));
 }
 
 /* One row: side, key (on a line of its own when too wide), numbers, and
@@ -83,54 +72,43 @@ static void sample_note(FILE *f, bool *said, const struct owners *o)
 		SOCKETS_SAMPLE, color(C_RESET));
 }
 
-static void text_servers(FILE *f, const struct sock_snapshot *s, double close_rate, size_t top,
-			 bool *sampled)
+static void text_servers(FILE *f, const struct sockets_view *v, bool *sampled)
 {
-	const struct port_entry **e = top ? calloc(top, sizeof(*e)) : NULL;
-	size_t n = e ? sockets_top_servers(s, e, top) : 0;
 	char key[96], procs[256];
 
-	for (size_t i = 0; i < n; i++) {
-		struct owners o;
+	for (size_t i = 0; i < v->nservers; i++) {
+		const struct server_view *e = &v->servers[i];
 
-		owners_server(s, e[i], &o);
-		key_server(e[i], key, sizeof(key));
-		row(f, "server", key, e[i]->time_wait, sockets_tw_sides(s),
-		    sockets_side_rate(s, e[i]->time_wait, close_rate),
-		    o.asked ? owners_str(&o, procs, sizeof(procs)) : "");
-		sample_note(f, sampled, &o);
+		key_server(e->e, key, sizeof(key));
+		row(f, "server", key, e->e->time_wait, v->tw_sides, e->rate,
+		    e->owners.asked ? owners_str(&e->owners, procs, sizeof(procs)) : "");
+		sample_note(f, sampled, &e->owners);
 	}
-	if (s->nservers > n)
-		fprintf(f, "  %s(%zu more server ports)%s\n", color(C_DIM), s->nservers - n,
-			color(C_RESET));
-	free(e);
+	if (v->s->nservers > v->nservers)
+		fprintf(f, "  %s(%zu more server ports)%s\n", color(C_DIM),
+			v->s->nservers - v->nservers, color(C_RESET));
 }
 
-static void text_clients(FILE *f, const struct sock_snapshot *s, double close_rate, size_t top,
-			 bool *sampled)
+static void text_clients(FILE *f, const struct sockets_view *v, bool *sampled)
 {
-	const struct dest **d = top ? calloc(top, sizeof(*d)) : NULL;
-	size_t n = d ? sockets_top(s, d, top) : 0;
 	char key[120], procs[256];
 
-	for (size_t i = 0; i < n; i++) {
-		struct owners o;
+	for (size_t i = 0; i < v->ndests; i++) {
+		const struct dest_view *d = &v->dests[i];
 
-		if (!d[i]->time_wait)
+		if (!d->d->time_wait)
 			continue;
-		owners_dest(s, d[i], &o);
-		key_client(d[i], key, sizeof(key));
-		row(f, "client", key, d[i]->time_wait, sockets_tw_sides(s),
-		    sockets_side_rate(s, d[i]->time_wait, close_rate),
-		    o.asked ? owners_str(&o, procs, sizeof(procs)) : "");
-		sample_note(f, sampled, &o);
+		dest_key_str(d->d, key, sizeof(key));
+		row(f, "client", key, d->d->time_wait, v->tw_sides, d->rate,
+		    d->owners.asked ? owners_str(&d->owners, procs, sizeof(procs)) : "");
+		sample_note(f, sampled, &d->owners);
 	}
-	free(d);
 }
 
-void sockets_text_origin(FILE *f, const struct sock_snapshot *s, double close_rate, size_t top)
+void sockets_text_origin(FILE *f, const struct sockets_view *v)
 {
-	unsigned long long all = sockets_tw_sides(s);
+	const struct sock_snapshot *s = v->s;
+	unsigned long long all = v->tw_sides;
 	bool sampled = false;
 	char why[300];
 
@@ -141,11 +119,10 @@ void sockets_text_origin(FILE *f, const struct sock_snapshot *s, double close_ra
 		return;
 	fprintf(f, "  %-6s  %-32s %9s %7s %8s%s\n", "side", "key", "TIME_WAIT", "share",
 		"closes/s", s->procs_asked ? "  processes" : "");
-	text_servers(f, s, close_rate, top, &sampled);
-	text_clients(f, s, close_rate, top, &sampled);
+	text_servers(f, v, &sampled);
+	text_clients(f, v, &sampled);
 	if (s->tw_other)
-		row(f, "other", "fixed local port, no listener", s->tw_other, all,
-		    sockets_side_rate(s, s->tw_other, close_rate), "");
+		row(f, "other", "fixed local port, no listener", s->tw_other, all, v->other_rate, "");
 	if (sockets_procs_problem(s, why, sizeof(why)))
 		fprintf(f, "  %s\n", why);
 }
@@ -172,21 +149,15 @@ static void json_owners(struct json *j, const struct owners *o)
 	json_uint(j, "live_sampled", o->sampled);
 }
 
-void sockets_json_dest_owners(struct json *j, const struct sock_snapshot *s, const struct dest *d,
-			      double close_rate)
+void sockets_json_dest_owners(struct json *j, const struct dest_view *d)
 {
-	struct owners o;
-
-	owners_dest(s, d, &o);
-	json_double(j, "rate_per_second", sockets_side_rate(s, d->time_wait, close_rate), 2);
-	json_owners(j, &o);
+	json_double(j, "rate_per_second", d->rate, 2);
+	json_owners(j, &d->owners);
 }
 
-void sockets_json_origin(struct json *j, const struct sock_snapshot *s, double close_rate,
-			 size_t top)
+void sockets_json_origin(struct json *j, const struct sockets_view *v)
 {
-	const struct port_entry **e = top ? calloc(top, sizeof(*e)) : NULL;
-	size_t n = e ? sockets_top_servers(s, e, top) : 0;
+	const struct sock_snapshot *s = v->s;
 	char a[INET6_ADDRSTRLEN], why[300];
 
 	json_obj_begin(j, "time_wait_sides");
@@ -196,16 +167,15 @@ void sockets_json_origin(struct json *j, const struct sock_snapshot *s, double c
 	json_obj_end(j);
 	json_uint(j, "server_ports_total", s->nservers);
 	json_arr_begin(j, "server_side");
-	for (size_t i = 0; i < n; i++) {
-		struct owners o;
+	for (size_t i = 0; i < v->nservers; i++) {
+		const struct server_view *e = &v->servers[i];
 
-		owners_server(s, e[i], &o);
 		json_obj_begin(j, NULL);
-		json_str(j, "local", addr_str(&e[i]->local, a, sizeof(a)));
-		json_uint(j, "port", e[i]->port);
-		json_uint(j, "time_wait", e[i]->time_wait);
-		json_double(j, "rate_per_second", sockets_side_rate(s, e[i]->time_wait, close_rate), 2);
-		json_owners(j, &o);
+		json_str(j, "local", addr_str(&e->e->local, a, sizeof(a)));
+		json_uint(j, "port", e->e->port);
+		json_uint(j, "time_wait", e->e->time_wait);
+		json_double(j, "rate_per_second", e->rate, 2);
+		json_owners(j, &e->owners);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -220,5 +190,4 @@ void sockets_json_origin(struct json *j, const struct sock_snapshot *s, double c
 		json_str(j, "why", s->procs->res.complete ? NULL : procscan_why_str(s->procs->res.why));
 	}
 	json_obj_end(j);
-	free(e);
 }

@@ -1,29 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* report.h: rendering an assessment as text, JSON or Prometheus metrics */
+/* report.h: the audit's view (view.h) rendered, and the one include for
+ * the commands: text (report_text.h), JSON (report_json.h), Prometheus
+ * metrics (report_prom.h), a pod's or docker's sysctls (k8s_render.h).
+ * The renderers walk the view: they sort nothing and judge nothing. */
 #ifndef TWTUNE_REPORT_H
 #define TWTUNE_REPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
+#include "k8s_render.h"
+#include "report_format.h"
+#include "report_json.h"
+#include "report_prom.h"
+#include "report_text.h"
 #include "view.h"
 
-void report_text(FILE *f, const struct report *r);
-void report_json(FILE *f, const struct report *r);
-void report_prometheus(FILE *f, const struct report *r);
-struct json;
-/* The object report_json() (report_diff_json()) prints, written into J as
- * member KEY (NULL: an array element or the top level). */
-void report_json_member(struct json *j, const char *key, const struct report *r);
-void report_diff_json_member(struct json *j, const char *key, const struct report *r);
-/* Only the diff and the predicted effect (twtune diff). */
-void report_diff_text(FILE *f, const struct report *r);
-void report_diff_json(FILE *f, const struct report *r);
-
-/* One changed key as diff lines: "- NAME = BEFORE" (none when before is
- * NULL) and "+ NAME = AFTER", coloured. For apply, rollback and diff. */
-void report_diff_line(FILE *f, enum sysctl_id key, const char *before, const char *after);
-
-/* Number of keys whose value differs between current and target. */
-size_t report_ndiff(const struct report *r);
+/* The whole report in fmt, or (is_diff) only the change and its predicted
+ * effect (no Prometheus form). 0, or -EINVAL for a name k8s_name_valid
+ * refuses (k8s, docker). */
+int report_render(FILE *f, const struct report *r, enum report_format fmt, bool is_diff);
 
 #endif

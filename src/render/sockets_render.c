@@ -3,12 +3,13 @@
 #include "sockets_render.h"
 
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "endpoint.h"
+#include "origin_render.h"
 #include "output.h"
 
 static const char *source_name(const struct sock_snapshot *s)
@@ -77,23 +78,15 @@ static void counter(struct json *j, const char *name, long long v)
 		json_int(j, name, v);
 }
 
-void sockets_json(struct json *j, const char *key, const struct sock_snapshot *s,
-		  const struct collect_result *res, size_t top)
+void sockets_json(struct json *j, const char *key, const struct sockets_view *v)
 {
-	sockets_json_rate(j, key, s, res, top, -1);
-}
-
-void sockets_json_rate(struct json *j, const char *key, const struct sock_snapshot *s,
-		       const struct collect_result *res, size_t top, double close_rate)
-{
-	unsigned usable = ephemeral_usable(&s->eph);
-	const struct dest **d = top ? calloc(top, sizeof(*d)) : NULL;
-	size_t n = d ? sockets_top(s, d, top) : 0;
+	const struct sock_snapshot *s = v->s;
+	unsigned usable = v->usable;
 	char a[INET6_ADDRSTRLEN], note[256];
 
 	json_obj_begin(j, key);
 	json_str(j, "source", source_name(s));
-	if (sockets_note(res, note, sizeof(note)))
+	if (sockets_note(v->collected, note, sizeof(note)))
 		json_str(j, "note", note);
 	json_uint(j, "total", s->total);
 	json_obj_begin(j, "states");
@@ -107,20 +100,22 @@ void sockets_json_rate(struct json *j, const char *key, const struct sock_snapsh
 	json_obj_end(j);
 	json_uint(j, "destinations_total", s->ndests);
 	json_arr_begin(j, "destinations");
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < v->ndests; i++) {
+		const struct dest *d = v->dests[i].d;
+
 		json_obj_begin(j, NULL);
-		json_str(j, "local", addr_str(&d[i]->local, a, sizeof(a)));
-		json_str(j, "remote", addr_str(&d[i]->remote, a, sizeof(a)));
-		json_uint(j, "port", d[i]->rport);
-		json_uint(j, "used", d[i]->used);
-		json_uint(j, "time_wait", d[i]->time_wait);
+		json_str(j, "local", addr_str(&d->local, a, sizeof(a)));
+		json_str(j, "remote", addr_str(&d->remote, a, sizeof(a)));
+		json_uint(j, "port", d->rport);
+		json_uint(j, "used", d->used);
+		json_uint(j, "time_wait", d->time_wait);
 		json_uint(j, "usable", usable);
-		json_double(j, "pressure", usable ? (double)d[i]->used / usable : 1.0, 4);
-		sockets_json_dest_owners(j, s, d[i], close_rate);
+		json_double(j, "pressure", usable ? (double)d->used / usable : 1.0, 4);
+		sockets_json_dest_owners(j, &v->dests[i]);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
-	sockets_json_origin(j, s, close_rate, top);
+	sockets_json_origin(j, v);
 	json_arr_begin(j, "listeners_in_range");
 	for (size_t i = 0; i < s->nlisteners; i++) {
 		json_obj_begin(j, NULL);
@@ -143,36 +138,31 @@ void sockets_json_rate(struct json *j, const char *key, const struct sock_snapsh
 	counter(j, "CurrEstab", s->counters.curr_estab);
 	json_obj_end(j);
 	json_obj_end(j);
-	free(d);
 }
 
 static void remote_str(const struct dest *d, char *buf, size_t len)
 {
-	char a[INET6_ADDRSTRLEN];
-
-	addr_str(&d->remote, a, sizeof(a));
-	snprintf(buf, len, d->remote.family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, d->rport);
+	endpoint_str(d->remote.family, d->remote.bytes, d->rport, buf, len);
 }
 
-void sockets_text_destinations(FILE *f, const struct sock_snapshot *s, size_t top)
+void sockets_text_destinations(FILE *f, const struct sockets_view *v)
 {
-	unsigned usable = ephemeral_usable(&s->eph);
-	const struct dest **d = top ? calloc(top, sizeof(*d)) : NULL;
-	size_t n = d ? sockets_top(s, d, top) : 0;
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN + 8];
+	const struct sock_snapshot *s = v->s;
+	unsigned usable = v->usable;
+	size_t n = v->ndests;
+	char l[INET6_ADDRSTRLEN], r[ENDPOINT_STR_LEN];
 	int wl = 5, wr = 6;
 	bool split;
 
-	if (!n) {
-		free(d);
+	if (!n)
 		return;
-	}
 	/* columns as wide as the widest address shown, so a line stays
 	 * within 100 columns even with IPv6 */
 	for (size_t i = 0; i < n; i++) {
-		int a = (int)strlen(addr_str(&d[i]->local, l, sizeof(l)));
+		const struct dest *d = v->dests[i].d;
+		int a = (int)strlen(addr_str(&d->local, l, sizeof(l)));
 
-		remote_str(d[i], r, sizeof(r));
+		remote_str(d, r, sizeof(r));
 		wl = a > wl ? a : wl;
 		wr = (int)strlen(r) > wr ? (int)strlen(r) : wr;
 	}
@@ -186,36 +176,37 @@ void sockets_text_destinations(FILE *f, const struct sock_snapshot *s, size_t to
 		fprintf(f, "  %-*s", wr, "remote");
 	fprintf(f, " %8s %8s %8s%s\n", "used", "TW", "pressure", color(C_RESET));
 	for (size_t i = 0; i < n; i++) {
-		remote_str(d[i], r, sizeof(r));
-		fprintf(f, "%-*s", wl, addr_str(&d[i]->local, l, sizeof(l)));
+		const struct dest *d = v->dests[i].d;
+
+		remote_str(d, r, sizeof(r));
+		fprintf(f, "%-*s", wl, addr_str(&d->local, l, sizeof(l)));
 		if (!split)
 			fprintf(f, "  %-*s", wr, r);
-		fprintf(f, " %8u %8u %7.1f%%\n", d[i]->used, d[i]->time_wait,
-			usable ? 100.0 * d[i]->used / usable : 100.0);
+		fprintf(f, " %8u %8u %7.1f%%\n", d->used, d->time_wait,
+			usable ? 100.0 * d->used / usable : 100.0);
 		if (split)
 			fprintf(f, "  -> %s\n", r);
 	}
 	if (s->ndests > n)
 		fprintf(f, "%s(%zu more destinations)%s\n", color(C_DIM), s->ndests - n, color(C_RESET));
-	free(d);
 }
 
-void sockets_text(FILE *f, const struct sock_snapshot *s, const struct collect_result *res,
-		  size_t top)
+void sockets_text(FILE *f, const struct sockets_view *v)
 {
+	const struct sock_snapshot *s = v->s;
 	char a[INET6_ADDRSTRLEN], note[256];
 
 	fprintf(f, "%s%llu TCP sockets%s (source %s)\n", color(C_BOLD), s->total, color(C_RESET),
 		source_name(s));
-	if (sockets_note(res, note, sizeof(note)))
+	if (sockets_note(v->collected, note, sizeof(note)))
 		fprintf(f, "note: %s\n", note);
 	for (int i = 1; i < TCP_NSTATES; i++)
 		if (s->states[i])
 			fprintf(f, "  %-13s %llu\n", tcp_state_names[i], s->states[i]);
 	fprintf(f, "\nephemeral ports %u-%u: %u usable; %zu destination%s hold some\n", s->eph.low,
-		s->eph.high, ephemeral_usable(&s->eph), s->ndests, s->ndests == 1 ? "" : "s");
-	sockets_text_destinations(f, s, top);
-	sockets_text_origin(f, s, -1, top);
+		s->eph.high, v->usable, s->ndests, s->ndests == 1 ? "" : "s");
+	sockets_text_destinations(f, v);
+	sockets_text_origin(f, v);
 	if (s->nlisteners) {
 		fprintf(f, "\n%slisteners inside the ephemeral range%s\n", color(C_BOLD),
 			color(C_RESET));

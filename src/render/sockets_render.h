@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* sockets_render.h: the socket snapshot as text and as the JSON object
- * that `twtune sockets --json` prints and `audit --json` embeds */
+/* sockets_render.h: the socket snapshot's view (view.h) as text and as
+ * the JSON object that `twtune sockets --json` prints and `audit --json`
+ * embeds */
 #ifndef TWTUNE_SOCKETS_RENDER_H
 #define TWTUNE_SOCKETS_RENDER_H
 
@@ -10,6 +11,7 @@
 #include "json.h"
 #include "sockdiag.h"
 #include "sockets.h"
+#include "view.h"
 
 /* What went wrong with sock_diag, in a few words ("the sock_diag dump
  * ended before its NLMSG_DONE"), or NULL when nothing did. */
@@ -25,29 +27,13 @@ const char *sockets_note(const struct collect_result *res, char *buf, size_t len
  * Returns buf. */
 const char *sockets_failure(const struct collect_result *res, int err, char *buf, size_t len);
 
-/* key: the member name inside an object, or NULL at top level; res (may
- * be NULL) gives the note. */
-void sockets_json(struct json *j, const char *key, const struct sock_snapshot *s,
-		  const struct collect_result *res, size_t top);
-/* "not all processes resolved: ..." when the scan was asked for and left
- * some sockets without an owner (or could not run); NULL otherwise. */
-const char *sockets_procs_problem(const struct sock_snapshot *s, char *buf, size_t len);
-/* The section "where TIME_WAIT comes from": the top server ports and
- * destinations with their TIME_WAIT, share, rate and processes. */
-void sockets_text_origin(FILE *f, const struct sock_snapshot *s, double close_rate, size_t top);
-/* Members of the sockets object: time_wait_sides, server_side,
- * other_time_wait, process_scan. */
-void sockets_json_origin(struct json *j, const struct sock_snapshot *s, double close_rate,
-			 size_t top);
-/* rate_per_second and processes of one destination's object. */
-void sockets_json_dest_owners(struct json *j, const struct sock_snapshot *s, const struct dest *d,
-			      double close_rate);
-/* sockets_json() with the audit's close rate (see sockets_side_rate). */
-void sockets_json_rate(struct json *j, const char *key, const struct sock_snapshot *s,
-		       const struct collect_result *res, size_t top, double close_rate);
-
-void sockets_text_destinations(FILE *f, const struct sock_snapshot *s, size_t top);
-void sockets_text(FILE *f, const struct sock_snapshot *s, const struct collect_result *res,
-		  size_t top);
+/* The object `twtune sockets --json` prints and `audit --json` embeds:
+ * key is the member name inside an object, or NULL at top level; the
+ * view's collect result (may be NULL) gives the note. */
+void sockets_json(struct json *j, const char *key, const struct sockets_view *v);
+/* The table of the fullest destinations. */
+void sockets_text_destinations(FILE *f, const struct sockets_view *v);
+/* What `twtune sockets` prints. */
+void sockets_text(FILE *f, const struct sockets_view *v);
 
 #endif

@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <sys/stat.h>
-
+#include "close_rate.h"
 #include "collect.h"
+#include "netns.h"
+#include "suggest.h"
 #include "sysctl.h"
 
 int settings_read(struct settings *s, const char *sysctl_root, char *err, size_t errlen)
@@ -46,15 +46,6 @@ int settings_read(struct settings *s, const char *sysctl_root, char *err, size_t
 	return 0;
 }
 
-static void netns_identity(char *buf, size_t len)
-{
-	ssize_t n = readlink("/proc/self/ns/net", buf, len - 1);
-
-	if (n < 0)
-		n = snprintf(buf, len, "unknown");
-	buf[n] = '\0';
-}
-
 /* TIME_WAIT entered in the audited namespace during the eBPF window, both
  * sides: every close that made one, counted. */
 static bool observed_close_rate(struct observation *o)
@@ -76,14 +67,16 @@ static bool observed_close_rate(struct observation *o)
 	return true;
 }
 
+/* Measured over interval seconds (> 0), or over the eBPF window, else
+ * estimated from the TIME_WAIT count now. */
 static void measure_close_rate(struct audit *a, const struct collect_opts *co, double interval)
 {
 	const struct sock_counters *c = &a->socks.counters;
-	struct observation *o = &a->obs;
+	double rate = -1;
+	long long overflow = -1;
 
-	o->overflow_delta = -1;
-	o->interval = TCP_TIMEWAIT_SECONDS;
-	if (interval <= 0 && observed_close_rate(o))
+	a->obs.overflow_delta = -1;
+	if (interval <= 0 && observed_close_rate(&a->obs))
 		return;
 	if (a->have_socks && interval > 0 && c->tw >= 0) {
 		struct sock_counters later;
@@ -92,22 +85,11 @@ static void measure_close_rate(struct audit *a, const struct collect_opts *co, d
 
 		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 			;
-		if (collect_counters(co, &later) == 0 && later.tw >= c->tw) {
-			o->close_rate = (double)(later.tw - c->tw) / interval;
-			o->close_rate_measured = true;
-			o->interval = interval;
-			if (later.tw_overflow >= 0 && c->tw_overflow >= 0)
-				o->overflow_delta = later.tw_overflow - c->tw_overflow;
-			return;
-		}
+		if (collect_counters(co, &later) == 0)
+			close_rate_between(c, &later, interval, &rate, &overflow);
 	}
-	/* Every TIME_WAIT lives 60 s: the count now is about the closes of
-	 * the last minute. */
-	if (a->have_socks)
-		o->close_rate = (double)(c->sockstat_tw >= 0
-						 ? (unsigned long long)c->sockstat_tw
-						 : a->socks.states[TCP_STATE_TIME_WAIT]) /
-				TCP_TIMEWAIT_SECONDS;
+	close_rate_set(&a->obs, rate, interval, overflow,
+		       a->have_socks ? close_rate_tw(c, &a->socks) : -1);
 }
 
 static int make_target(struct audit *a, const char *sysctl_root, const struct profile *p)
@@ -165,6 +147,16 @@ bool audit_counters_idle(const struct sock_counters *c, const struct settings *s
 	       bound < (double)usable; /* check_narrow: no destination closes faster */
 }
 
+bool audit_listeners_only(const struct collect_opts *co, const struct sock_counters *c,
+			  const struct settings *s, const double *thr, double close_rate)
+{
+	/* procfs and a replay read every socket whatever is asked; a
+	 * recording keeps every socket */
+	if (co->source == COLLECT_PROCFS || (co->replay && *co->replay) || co->record)
+		return false;
+	return audit_counters_idle(c, s, thr) && !(close_rate >= thr[THR_CLIENT_CHURN_INFO]);
+}
+
 /* The collection options: listeners only when the counters say the
  * namespace is idle (and the live kernel is asked). */
 static void collect_plan(struct audit *a, const struct audit_ctx *ctx, struct collect_opts *co)
@@ -172,10 +164,8 @@ static void collect_plan(struct audit *a, const struct audit_ctx *ctx, struct co
 	struct sock_counters c;
 
 	*co = ctx->collect;
-	if (!ctx->cheap_idle || co->source == COLLECT_PROCFS || (co->replay && *co->replay) ||
-	    co->record)
-		return;
-	if (collect_counters(co, &c) == 0 && audit_counters_idle(&c, &a->current, a->thresholds)) {
+	if (ctx->cheap_idle && collect_counters(co, &c) == 0 &&
+	    audit_listeners_only(co, &c, &a->current, a->thresholds, -1)) {
 		co->listeners_only = true;
 		a->from_counters = true;
 	}
@@ -207,11 +197,9 @@ int audit_run(struct audit *a, const struct audit_ctx *ctx, const struct profile
 					 ? a->current.val[SYSCTL_TCP_MAX_TW_BUCKETS].num
 					 : -1;
 	if (ctx->observed) {
-		struct stat st;
-
 		a->obs.observed = ctx->observed;
 		a->obs.observed_under = &a->current;
-		a->obs.observed_netns = stat("/proc/self/ns/net", &st) == 0 ? (uint32_t)st.st_ino : 0;
+		a->obs.observed_netns = netns_self_inode();
 	}
 	measure_close_rate(a, &ctx->collect, interval);
 	r = make_target(a, ctx->sysctl_root, p);
@@ -228,12 +216,60 @@ void audit_free(struct audit *a)
 {
 	settings_free(&a->current);
 	settings_free(&a->target);
+	sockets_view_free(&a->view);
 	if (a->have_socks)
 		sockets_free(&a->socks);
 }
 
-void audit_report(const struct audit *a, const char *profile, size_t top, struct report *r)
+/* Before's findings crit first, in rule order within a severity; the
+ * count at each severity and the top finding. */
+static void order_findings(struct report *r)
 {
+	const struct assessment *b = r->before;
+	size_t n = 0;
+
+	for (int sev = SEV_CRIT; sev >= SEV_OK; sev--)
+		for (size_t i = 0; i < b->n; i++)
+			if ((int)b->f[i].sev == sev)
+				r->by_severity[n++] = &b->f[i];
+	for (size_t i = 0; i < b->n; i++)
+		if (!r->top_finding && b->risk > SEV_OK && b->f[i].sev == b->risk)
+			r->top_finding = &b->f[i];
+}
+
+static void metrics(const struct audit *a, struct report *r)
+{
+	struct report_metrics *m = &r->metrics;
+	const struct sock_snapshot *s = a->have_socks ? &a->socks : NULL;
+
+	m->risk = a->before.risk;
+	m->nrules = a->before.n;
+	for (size_t i = 0; i < a->before.n; i++) {
+		m->rule[i] = a->before.f[i].id;
+		m->sev[i] = a->before.f[i].sev;
+		m->count[a->before.f[i].sev]++;
+	}
+	m->usable = r->usable;
+	m->close_rate = a->obs.close_rate;
+	m->judged_from_counters = r->collected && s && a->from_counters;
+	m->max_tw_buckets = settings_num(&a->current, SYSCTL_TCP_MAX_TW_BUCKETS, -1);
+	if (!s)
+		return;
+	m->have_socks = true;
+	m->worst_pressure = r->worst_pressure;
+	m->ndests = s->ndests;
+	memcpy(m->states, s->states, sizeof(m->states));
+	m->counters = s->counters;
+	m->tw_server = s->tw_server;
+	m->tw_client = s->tw_client;
+	m->tw_other = s->tw_other;
+}
+
+int audit_report(struct audit *a, const char *profile, size_t top, struct report *r)
+{
+	const struct settings *c = &a->current, *t = &a->target;
+	int err;
+
 	memset(r, 0, sizeof(*r));
 	r->kernel = a->kernel;
 	r->netns = a->netns ? a->netns : "current";
@@ -248,4 +284,25 @@ void audit_report(const struct audit *a, const char *profile, size_t top, struct
 	r->profile = profile;
 	r->unsupported = a->unsupported;
 	r->top = top;
+	r->from_counters = a->from_counters;
+
+	r->eph = settings_ephemeral(c);
+	r->usable = ephemeral_usable(&r->eph); /* walks the range: once */
+	if (a->have_socks && r->usable)
+		r->worst = worst_dest(c, &a->socks, r->usable, &r->worst_pressure);
+	for (size_t i = 0; i < sysctl_count; i++) {
+		r->differs[i] = t->have[i] && (!c->have[i] || !sysval_equal(&c->val[i], &t->val[i]));
+		r->ndiff += r->differs[i];
+	}
+	r->nk8s = k8s_changes(c, t, r->k8s, r->k8s_names);
+	order_findings(r);
+	metrics(a, r);
+	sockets_view_free(&a->view);
+	if (a->have_socks) {
+		err = sockets_view_build(&a->view, &a->socks, r->collected, top, a->obs.close_rate);
+		if (err < 0)
+			return err;
+		r->socks = &a->view;
+	}
+	return 0;
 }

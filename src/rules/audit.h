@@ -40,6 +40,7 @@ struct audit {
 	char kernel[sizeof(((struct utsname *)0)->release)];
 	char netns_id[64];
 	bool from_counters;          /* cheap_idle took: only listeners were dumped */
+	struct sockets_view view;    /* the sockets as the last audit_report() shows them */
 };
 
 /* True when the counters C bound every socket count the rules judge below
@@ -50,6 +51,15 @@ struct audit {
  * False when a counter is missing. */
 bool audit_counters_idle(const struct sock_counters *c, const struct settings *s,
 			 const double *thr);
+
+/* The one decision to dump only the listeners (collect_opts
+ * listeners_only), for an audit with cheap_idle and watch's rows alike:
+ * the live kernel is asked over sock_diag (not procfs, a replay or a
+ * recording, which read or keep every socket), the counters c say the
+ * namespace is idle (audit_counters_idle), and the close rate measured
+ * before the dump (< 0: none) does not reach client_churn_info. */
+bool audit_listeners_only(const struct collect_opts *co, const struct sock_counters *c,
+			  const struct settings *s, const double *thr, double close_rate);
 
 /* The current values of every key under sysctl_root, and the computed
  * default of tcp_max_tw_buckets. 0 or -errno with err set. */
@@ -62,7 +72,10 @@ int settings_read(struct settings *s, const char *sysctl_root, char *err, size_t
 int audit_run(struct audit *a, const struct audit_ctx *ctx, const struct profile *p,
 	      double interval, char *err, size_t errlen);
 void audit_free(struct audit *a);
-/* The report of an audit, for report_*(). */
-void audit_report(const struct audit *a, const char *profile, size_t top, struct report *r);
+/* The report of an audit, for report_*(): what every renderer walks,
+ * computed once (view.h), with `top` destinations and server ports. The
+ * audit keeps what it allocates until audit_free() (or the next call).
+ * 0 or -ENOMEM. */
+int audit_report(struct audit *a, const char *profile, size_t top, struct report *r);
 
 #endif

@@ -3,7 +3,6 @@
  * them, from net/ipv4/tcp_ipv4.c (tcp_twsk_unique), inet_hashtables.c
  * (__inet_hash_connect) and tcp_minisocks.c (tcp_time_wait). */
 #include "risk.h"
-#include "risk_rules.h"
 
 #include <errno.h>
 #include <math.h>
@@ -14,6 +13,9 @@
 
 #include <arpa/inet.h>
 #include <sys/socket.h>
+
+#include "risk_observed.h"
+#include "risk_origin.h"
 
 static enum severity by_threshold(double v, double warn, double crit)
 {
@@ -31,16 +33,6 @@ static const struct dest **top_dests(const struct observation *o, size_t n, size
 	if (top)
 		*got = sockets_top(o->socks, top, n);
 	return top;
-}
-
-static void describe_dest(const struct dest *d, char *buf, size_t len)
-{
-	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
-
-	addr_str(&d->local, l, sizeof(l));
-	addr_str(&d->remote, r, sizeof(r));
-	snprintf(buf, len, d->remote.family == AF_INET6 ? "%s -> [%s]:%u" : "%s -> %s:%u", l, r,
-		 d->rport);
 }
 
 static void check_port_exhaustion(const struct settings *s, const struct observation *o,
@@ -68,7 +60,7 @@ static void check_port_exhaustion(const struct settings *s, const struct observa
 	{
 		char name[120];
 
-		describe_dest(worst, name, sizeof(name));
+		dest_key_str(worst, name, sizeof(name));
 		risk_title(f, "%s uses %u of %u usable ports (%.0f%%)%s", name,
 		      dest_used_effective(s, worst), usable, worst_p * 100,
 		      reuse_applies(s, worst) && worst->time_wait ? ", TIME_WAIT reusable" : "");
@@ -78,7 +70,7 @@ static void check_port_exhaustion(const struct settings *s, const struct observa
 	for (size_t i = 0; i < n; i++) {
 		char name[120];
 
-		describe_dest(top[i], name, sizeof(name));
+		dest_key_str(top[i], name, sizeof(name));
 		risk_ev_text(f, "destination", "%s used %u, TIME_WAIT %u%s", name, top[i]->used,
 			top[i]->time_wait, reuse_applies(s, top[i]) ? " (reusable)" : "");
 	}
@@ -339,7 +331,7 @@ static void check_close_wait(const struct settings *s, const struct observation 
 	      f->sev >= SEV_WARN ? ": an application is not closing its sockets" : "");
 }
 
-const struct rule rule_table[RULE_COUNT] = {
+const struct rule rule_table[] = {
 	[RULE_PORT_EXHAUSTION] = { "port-exhaustion",
 	  "Each (local IP, remote IP, remote port) has its own pool of usable ports; the side that "
 	  "closes first holds its port in TIME_WAIT for 60 s, and connect() fails with "
@@ -395,7 +387,12 @@ const struct rule rule_table[RULE_COUNT] = {
 	  check_client_churn, true },
 };
 const size_t nrules = RULE_COUNT;
-_Static_assert(sizeof(rule_table) / sizeof(rule_table[0]) == RULE_COUNT, "one rule per enum rule_id");
+/* The table's length is what its initializer gives (risk.h declares it
+ * without one): a rule added to enum rule_id without its entry at the end,
+ * or an entry past RULE_COUNT, fails here; an entry missing in the middle
+ * is caught by test_risk (every entry has an id, a why and a check). */
+_Static_assert(sizeof(rule_table) / sizeof(rule_table[0]) == RULE_COUNT,
+	       "rule_table has one entry per enum rule_id, the last one RULE_COUNT - 1");
 
 static const char exhaustion_advice[] =
 	"keep-alive or connection pooling towards that destination (the side that closes first "

@@ -38,14 +38,6 @@ struct observation {
 	uint32_t observed_netns;
 };
 
-/* risk_observed.c: TIME_WAIT entered per second during the observation
- * window, measured (not a count / 60 s): on the client side towards d,
- * and on the server side on local port `port` (local NULL: any local
- * address). -1 when nothing was observed (no --observe). */
-double observed_dest_tw_rate(const struct observation *o, const struct dest *d);
-double observed_port_tw_rate(const struct observation *o, const struct addr *local,
-			     uint16_t port);
-
 
 /* The rules, in rule_table order (the order of findings). */
 enum rule_id {
@@ -71,13 +63,10 @@ struct rule {
 		      struct finding *);
 	bool app_only; /* no sysctl changes what it measures: only the application fix */
 };
-extern const struct rule rule_table[RULE_COUNT]; /* rule_table[RULE_x] is rule x */
+/* rule_table[RULE_x] is rule x. Declared without its length, so that
+ * risk.c's _Static_assert sees the length its initializer gives. */
+extern const struct rule rule_table[];
 extern const size_t nrules;                      /* RULE_COUNT */
-/* risk_observed.c: connect-failures. */
-void check_connect_failures(const struct settings *s, const struct observation *o,
-			    const double *thr, struct finding *f);
-/* Adds from's fixes (when it is warn or worse) to f's, once per key. */
-void risk_link_fixes(struct finding *f, const struct finding *from);
 
 struct assessment {
 	struct finding f[RULE_COUNT]; /* one per rule: f[RULE_x] */
@@ -87,11 +76,5 @@ struct assessment {
 
 void risk_assess(const struct settings *s, const struct observation *o, const double *thr,
 		 struct assessment *a);
-
-/* suggest.c: the smallest set of changes that clears what a sysctl can clear:
- * fills `proposed` (a copy of s with the fixes) and returns how many keys
- * changed. */
-int risk_suggest(const struct settings *s, const struct observation *o, const double *thr,
-		 struct settings *proposed);
 
 #endif

@@ -6,7 +6,7 @@
  * bind(ip, 0) with EADDRINUSE when the source address has none; a range
  * with n more usable ports gives K n more; tcp_tw_reuse frees K's TIME_WAIT
  * ports only once they are tcp_tw_reuse_delay old. */
-#include "risk.h"
+#include "risk_observed.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "endpoint.h"
 #include "observation.h"
 
 static void effect(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -106,16 +107,8 @@ static const char *grouped(unsigned long long v, char *buf, size_t len)
 /* "127.0.0.1:9000" or "[::1]:9000" (destinations), "127.0.0.1" (bind). */
 static const char *where(const struct obs_row *r, bool dest, char *buf, size_t len)
 {
-	char a[INET6_ADDRSTRLEN];
-	const uint8_t *b = dest ? r->remote : r->local;
-
-	if (!inet_ntop(r->family == AF_INET6 ? AF_INET6 : AF_INET, b, a, sizeof(a)))
-		snprintf(a, sizeof(a), "?");
-	if (!dest)
-		snprintf(buf, len, "%s", a);
-	else
-		snprintf(buf, len, r->family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, r->port);
-	return buf;
+	return dest ? endpoint_str(r->family, r->remote, r->port, buf, len)
+		    : ip_str(r->family, r->local, buf, len);
 }
 
 /* "connclient[4242] 15, curl[17] 2" */

@@ -4,6 +4,8 @@
  * lands", "The application fix comes first"). Only the programs at the
  * two ends change these: keep-alive means fewer connections opened and
  * closed; no sysctl shortens TIME_WAIT or moves it to the other side. */
+#include "risk_origin.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +15,9 @@
 #include <sys/socket.h>
 
 #include "advice.h"
+#include "endpoint.h"
 #include "owners.h"
-#include "risk_rules.h"
+#include "risk_observed.h"
 
 static const char no_sysctl[] =
 	"no sysctl removes these: TIME_WAIT lasts 60 s on the side that closes first, and "
@@ -80,10 +83,7 @@ static bool local_client(const struct sock_snapshot *s, const struct port_entry 
 
 static void key_str(const struct addr *a, uint16_t port, char *buf, size_t len)
 {
-	char t[INET6_ADDRSTRLEN];
-
-	addr_str(a, t, sizeof(t));
-	snprintf(buf, len, a->family == AF_INET6 ? "[%s]:%u" : "%s:%u", t, port);
+	endpoint_str(a->family, a->bytes, port, buf, len);
 }
 
 void check_server_closes_first(const struct settings *s, const struct observation *o,

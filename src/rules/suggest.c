@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "risk.h"
+#include "suggest.h"
 
 int risk_suggest(const struct settings *s, const struct observation *o, const double *thr,
 		 struct settings *proposed)

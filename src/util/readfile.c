@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "trust.h"
 
 #define READ_FIRST_CHUNK 4096 /* when stat gives no size */
@@ -25,48 +26,48 @@ static size_t first_cap(int fd, size_t max, unsigned flags)
 	return want < max ? want + 2 : max + 2;
 }
 
+/* The one read loop: reads fd into buf[*got..room - 1) until that is
+ * full (1) or the file ends (0); -errno when a read fails. */
+static int fill(int fd, char *buf, size_t room, size_t *got)
+{
+	while (*got + 1 < room) {
+		ssize_t n = read(fd, buf + *got, room - 1 - *got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		*got += (size_t)n;
+	}
+	return 1;
+}
+
 static int read_fd(int fd, size_t max, unsigned flags, char **out, size_t *len)
 {
-	size_t cap, got = 0;
+	size_t cap, room, got = 0;
 	char *buf;
-	int r = 0;
+	int r;
 
 	*out = NULL;
 	if (max > ((size_t)-1) / 4)
 		return -EINVAL;
-	cap = first_cap(fd, max, flags);
+	cap = room = first_cap(fd, max, flags);
 	buf = malloc(cap);
 	if (!buf)
 		return -ENOMEM;
-	for (;;) {
-		ssize_t n;
-
-		if (got + 1 == cap) {
-			size_t ncap = cap * 2 < max + 2 ? cap * 2 : max + 2;
-			char *t;
-
-			if (got > max) {
-				r = -EFBIG;
-				break;
-			}
-			t = realloc(buf, ncap);
-			if (!t) {
-				r = -ENOMEM;
-				break;
-			}
-			buf = t;
-			cap = ncap;
-		}
-		n = read(fd, buf + got, cap - 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
+	while ((r = fill(fd, buf, room, &got)) > 0) {
+		if (got > max) {
+			r = -EFBIG;
 			break;
 		}
-		if (n == 0)
+		if (grow((void **)&buf, &cap, got + 2, 1) < 0) {
+			r = -ENOMEM;
 			break;
-		got += (size_t)n;
+		}
+		/* never more than max + 1 bytes read: one to see there are more */
+		room = cap < max + 2 ? cap : max + 2;
 	}
 	if (r == 0 && got > max)
 		r = -EFBIG;
@@ -102,9 +103,11 @@ static int check_opened(int fd, unsigned flags)
 	return 0;
 }
 
+#define OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+
 int readfile(const char *path, size_t max, unsigned flags, char **out, size_t *len)
 {
-	int oflags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	int oflags = OPEN_FLAGS;
 	int fd, r;
 
 	*out = NULL;
@@ -118,4 +121,25 @@ int readfile(const char *path, size_t max, unsigned flags, char **out, size_t *l
 		r = read_fd(fd, max, flags, out, len);
 	close(fd);
 	return r;
+}
+
+int readfile_at(int dirfd, const char *path, char *buf, size_t len, size_t *got)
+{
+	size_t n = 0;
+	int fd, r;
+
+	if (got)
+		*got = 0;
+	if (!len)
+		return -EINVAL;
+	buf[0] = '\0';
+	fd = openat(dirfd, path, OPEN_FLAGS);
+	if (fd < 0)
+		return -errno;
+	r = fill(fd, buf, len, &n);
+	close(fd);
+	buf[n] = '\0';
+	if (got)
+		*got = n;
+	return r < 0 && n == 0 ? r : 0;
 }

@@ -26,4 +26,11 @@ int readfile(const char *path, size_t max, unsigned flags, char **out, size_t *l
  * caller that checks the file between open and read. */
 int readfile_fd(int fd, size_t max, char **out, size_t *len);
 
+/* The head of a small file into the caller's buffer: at most len - 1
+ * bytes of path (relative to dirfd, or AT_FDCWD; opened as readfile()
+ * does) into buf, NUL-terminated, the rest left unread (/proc/PID/comm,
+ * cgroup). *got (may be NULL) is the bytes read. 0, or -errno when the
+ * open fails or the first read does (len 0: -EINVAL). */
+int readfile_at(int dirfd, const char *path, char *buf, size_t len, size_t *got);
+
 #endif

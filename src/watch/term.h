@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <termios.h>
 
-#include "watch.h"
+#include "watch_lines.h"
 
 #define TERM_NCAUGHT 5
 

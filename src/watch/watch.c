@@ -6,12 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "audit.h"
+#include "close_rate.h"
+#include "netns.h"
+#include "watch_observe.h"
 
 struct dkey {
 	struct addr local, remote;
@@ -330,29 +331,16 @@ static int take_snapshot(struct watch *w, struct sock_snapshot *snap, double now
 	return r;
 }
 
-/* The inode of the namespace counted in (the one watch runs in), or 0. */
-static uint32_t netns_inode(void)
-{
-	struct stat st;
-
-	return stat("/proc/self/ns/net", &st) == 0 ? (uint32_t)st.st_ino : 0;
-}
-
 static void assess(struct watch *w, double interval, long long overflow_delta)
 {
-	double estimate = w->tw_now >= 0 ? (double)w->tw_now / TCP_TIMEWAIT_SECONDS : 0;
-
 	w->obs = (struct observation){
 		.socks = w->have_socks ? &w->socks : NULL,
-		.close_rate = w->close_rate >= 0 ? w->close_rate : estimate,
-		.close_rate_measured = w->close_rate >= 0,
-		.interval = w->close_rate >= 0 ? interval : TCP_TIMEWAIT_SECONDS,
-		.overflow_delta = overflow_delta,
 		.max_tw_observed = settings_num(&w->cur, SYSCTL_TCP_MAX_TW_BUCKETS, -1),
 		.observed = w->observed_win,
 		.observed_under = w->observed_win ? &w->cur : NULL,
-		.observed_netns = w->observed_win ? netns_inode() : 0,
+		.observed_netns = w->observed_win ? netns_self_inode() : 0,
 	};
+	close_rate_set(&w->obs, w->close_rate, interval, overflow_delta, w->tw_now);
 	risk_assess(&w->cur, &w->obs, w->thresholds, &w->now);
 }
 
@@ -364,13 +352,9 @@ int watch_step(struct watch *w, const struct sock_counters *c, struct sock_snaps
 	int r = 0;
 
 	w->close_rate = -1;
-	if (w->have_counters && c->tw >= 0 && w->counters.tw >= 0 && c->tw >= w->counters.tw &&
-	    now > w->counters_at) {
+	if (w->have_counters &&
+	    close_rate_between(&w->counters, c, now - w->counters_at, &w->close_rate, &overflow))
 		interval = now - w->counters_at;
-		w->close_rate = (double)(c->tw - w->counters.tw) / interval;
-		if (c->tw_overflow >= 0 && w->counters.tw_overflow >= 0)
-			overflow = c->tw_overflow - w->counters.tw_overflow;
-	}
 	w->counters = *c;
 	w->counters_at = now;
 	w->have_counters = true;
@@ -380,9 +364,7 @@ int watch_step(struct watch *w, const struct sock_counters *c, struct sock_snaps
 		w->frames_since_dump = 0;
 		r = take_snapshot(w, snap, now);
 	}
-	w->tw_now = c->sockstat_tw >= 0 ? c->sockstat_tw
-		    : w->have_socks    ? (long long)w->socks.states[TCP_STATE_TIME_WAIT]
-				       : -1;
+	w->tw_now = close_rate_tw(c, w->have_socks ? &w->socks : NULL);
 	ring_push(w, w->tw_now, w->close_rate);
 	if (w->have_settings)
 		assess(w, interval, overflow);
@@ -412,8 +394,7 @@ static int dump(struct watch *w, const struct sock_counters *c, struct sock_snap
 	/* idle by its counters: only the listeners, which spares the kernel
 	 * the walk of the established table all namespaces share */
 	co.listeners_only = w->cheap_idle && w->have_settings &&
-			    audit_counters_idle(c, &w->cur, w->thresholds) &&
-			    !(w->close_rate >= w->thresholds[THR_CLIENT_CHURN_INFO]);
+			    audit_listeners_only(&co, c, &w->cur, w->thresholds, w->close_rate);
 	w->from_counters = co.listeners_only;
 	c0 = cpu_clock();
 	r = collect_sockets(snap, &eph, &co, &res);
@@ -439,15 +420,6 @@ int watch_sample(struct watch *w, double now)
 	if (dump_due(w, &c, now))
 		dumped = dump(w, &c, &snap, now) == 0;
 	return watch_step(w, &c, dumped ? &snap : NULL, now);
-}
-
-static void netns_identity(char *buf, size_t len)
-{
-	ssize_t n = readlink("/proc/self/ns/net", buf, len - 1);
-
-	if (n < 0)
-		n = snprintf(buf, len, "unknown");
-	buf[n] = '\0';
 }
 
 int watch_init(struct watch *w)

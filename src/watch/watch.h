@@ -10,8 +10,9 @@
  * allows: the next dump waits until the last one's CPU time is at most
  * WATCH_DUMP_BUDGET of the time since. After each dump the sysctls are
  * read again and the rules judge the new snapshot. Nothing here prints or
- * reads the global options; the render (watch_render.c) turns the model
- * into lines, the command (cmd_watch.c) draws them.
+ * reads the global options; the render (watch_render.h) turns the model
+ * into lines, the command (cmd_watch.c) draws them; --observe adds the
+ * eBPF counts (watch_observe.h).
  */
 #ifndef TWTUNE_WATCH_H
 #define TWTUNE_WATCH_H
@@ -157,14 +158,6 @@ int watch_sample(struct watch *w, double now);
 int watch_step(struct watch *w, const struct sock_counters *c, struct sock_snapshot *snap,
 	       double now);
 
-struct obs_window;
-/* watch_observe.c: the eBPF counts read now (cumulative since attaching)
- * replace the last ones; the rates are their differences over the time
- * between the reads (the first read: over the time since attaching).
- * 0 or -ENOMEM (the last ones stay). */
-int watch_observed(struct watch *w, const struct obs_window *win);
-void watch_observed_free(struct watch *w);
-
 /* Sorts the rows by s (descending, ties by key order of the dump). */
 void watch_set_sort(struct watch *w, enum watch_sort s);
 
@@ -174,33 +167,5 @@ double watch_rate_at(const struct watch *w, size_t i);
 
 /* Seconds on the monotonic clock. */
 double watch_clock(void);
-
-/* watch_render.c: one frame of the model as lines of text, for the live
- * view and for --once alike. */
-struct watch_view {
-	unsigned width;  /* columns: no line is wider */
-	unsigned height; /* rows, the footer on the last; 0: as many as needed */
-	size_t top;      /* destinations to list at most */
-	bool color;      /* colour escapes (they take no columns) */
-	bool utf8;       /* block characters in the sparklines, else ASCII */
-	bool paused;
-	double interval; /* seconds between frames */
-	bool back;       /* a namespace opened from the summary: Esc goes back */
-	const char *message; /* one line for the footer (why a key did nothing), or NULL */
-};
-
-struct watch_line {
-	char *text;    /* NUL-terminated, no newline */
-	unsigned cols; /* the columns it takes */
-};
-
-struct watch_frame {
-	struct watch_line *lines;
-	size_t n, cap;
-};
-
-/* Renders w into f (emptied first). 0 or -ENOMEM. */
-int watch_render(const struct watch *w, const struct watch_view *v, struct watch_frame *f);
-void watch_frame_free(struct watch_frame *f);
 
 #endif

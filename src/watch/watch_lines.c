@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 void lb_init(struct lb *l, const struct watch_view *v)
 {
 	l->len = 0;
@@ -68,15 +70,8 @@ unsigned lb_room(const struct lb *l)
 
 int frame_add(struct watch_frame *f, const struct lb *l)
 {
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 64;
-		struct watch_line *n = realloc(f->lines, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		f->lines = n;
-		f->cap = cap;
-	}
+	if (grow((void **)&f->lines, &f->cap, f->n + 1, sizeof(*f->lines)) < 0)
+		return -ENOMEM;
 	f->lines[f->n].text = strdup(l->buf);
 	if (!f->lines[f->n].text)
 		return -ENOMEM;

@@ -15,6 +15,32 @@
 
 #define LINE_BYTES 2048
 
+/* How a frame is drawn: for the live view and for --once alike. */
+struct watch_view {
+	unsigned width;  /* columns: no line is wider */
+	unsigned height; /* rows, the footer on the last; 0: as many as needed */
+	size_t top;      /* destinations to list at most */
+	bool color;      /* colour escapes (they take no columns) */
+	bool utf8;       /* block characters in the sparklines, else ASCII */
+	bool paused;
+	double interval; /* seconds between frames */
+	bool back;       /* a namespace opened from the summary: Esc goes back */
+	const char *message; /* one line for the footer (why a key did nothing), or NULL */
+};
+
+struct watch_line {
+	char *text;    /* NUL-terminated, no newline */
+	unsigned cols; /* the columns it takes */
+};
+
+/* A frame: the lines to draw, top to bottom. */
+struct watch_frame {
+	struct watch_line *lines;
+	size_t n, cap;
+};
+
+void watch_frame_free(struct watch_frame *f);
+
 /* A line being built: text that stops at the view's width. */
 struct lb {
 	char buf[LINE_BYTES];

@@ -12,6 +12,7 @@
 
 #include "nsenter.h"
 #include "observation.h"
+#include "watch_observe.h"
 
 const char *watch_ns_status_name(enum watch_ns_status s)
 {

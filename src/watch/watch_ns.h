@@ -125,8 +125,5 @@ int watch_all_open(struct watch_all *a, double now, char *why, size_t len);
 /* Back to the summary (and the namespace watch started in). 0 or -errno. */
 int watch_all_close(struct watch_all *a);
 
-/* watch_nsrender.c: the summary of every namespace as lines; the view's
- * top is the rows to show at most when the height does not bound them. */
-int watch_all_render(const struct watch_all *a, const struct watch_view *v, struct watch_frame *f);
 
 #endif

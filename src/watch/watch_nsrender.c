@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "watch_lines.h"
-#include "watch_ns.h"
+#include "watch_nsrender.h"
 
 #define LABEL_W 22
 #define SPARK_W 16

@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "observation.h"
-#include "watch.h"
+#include "watch_observe.h"
 
 static bool same_dest(const struct watch_obs *a, const struct watch_obs *b)
 {

@@ -3,6 +3,8 @@
  * no wider than the view. The live view and --once both print what this
  * returns; symbols carry what colour does (`!!` crit, `! ` warn, `i `
  * info), so the frame reads the same without colour. */
+#include "watch_render.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -10,12 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "endpoint.h"
 #include "observation.h"
 #include "output.h"
 #include "owners.h"
 #include "registry.h"
-#include "watch.h"
-#include "watch_lines.h"
 
 /* Host, kernel, namespace and risk; then the managed sysctls, wrapped
  * onto a second line and cut there. */
@@ -123,7 +124,7 @@ static int render_dest(const struct watch *w, const struct watch_view *v,
 		       const struct watch_row *row, unsigned usable, struct watch_frame *f)
 {
 	const struct dest *d = row->d;
-	char lo[64], re[64], label[160], nums[160];
+	char lo[IP_STR_LEN], re[ENDPOINT_STR_LEN], label[160], nums[160];
 	double p = usable ? (double)d->used / usable : 1;
 	enum severity s = p >= w->thresholds[THR_PORT_PRESSURE_CRIT]   ? SEV_CRIT
 			  : p >= w->thresholds[THR_PORT_PRESSURE_WARN] ? SEV_WARN
@@ -132,10 +133,8 @@ static int render_dest(const struct watch *w, const struct watch_view *v,
 	unsigned labelw = v->width >= 100 ? 36 : 28, barw;
 	struct lb l;
 
-	addr_str(&d->local, lo, sizeof(lo));
-	addr_str(&d->remote, re, sizeof(re));
-	snprintf(label, sizeof(label), strchr(re, ':') ? "%s > [%s]:%u" : "%s > %s:%u",
-		 lo, re, d->rport);
+	snprintf(label, sizeof(label), "%s > %s", addr_str(&d->local, lo, sizeof(lo)),
+		 endpoint_str(d->remote.family, d->remote.bytes, d->rport, re, sizeof(re)));
 	snprintf(nums, sizeof(nums), " %5.1f%% used %5u tw %5u %+5.0f/s%s%s", 100 * p, d->used,
 		 d->time_wait, row->rate, proc ? " " : "", proc ? proc : "");
 	lb_init(&l, v);
@@ -232,15 +231,14 @@ static int render_server(const struct watch *w, const struct watch_view *v, size
 static int render_observed_line(const struct watch_view *v, const struct watch_obs *o,
 				struct watch_frame *f)
 {
-	char lo[64] = "*", re[64], label[160];
+	char lo[IP_STR_LEN] = "*", re[ENDPOINT_STR_LEN], label[160];
 	bool failing = o->failures_rate > 0;
 	struct lb l;
 
-	inet_ntop(o->family, o->remote, re, sizeof(re));
 	if (o->has_local)
-		inet_ntop(o->family, o->local, lo, sizeof(lo));
-	snprintf(label, sizeof(label), o->family == AF_INET6 ? "%s > [%s]:%u" : "%s > %s:%u", lo,
-		 re, o->port);
+		ip_str(o->family, o->local, lo, sizeof(lo));
+	snprintf(label, sizeof(label), "%s > %s", lo,
+		 endpoint_str(o->family, o->remote, o->port, re, sizeof(re)));
 	lb_init(&l, v);
 	lb_put(&l, failing ? C_RED : C_GREEN, "%s ", failing ? "!!" : "  ");
 	lb_put(&l, C_RESET, "%-28.28s connects/s %4.0f ", label, o->connects_rate);

@@ -82,15 +82,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* a refusal always says why, so that the caller can fall back */
 	FUZZ_CHECK(r == 0 || r == -ENOMEM || res.diag.fault != DIAG_FAULT_NONE);
 	if (r == 0) {
+		struct sockets_view v;
 		struct json j;
 
 		fuzz_check_snapshot(&s);
 		check_counts(&s, &res.diag, data, size);
 		fuzz_check_sides(&s);
-		json_init(&j, devnull);
-		sockets_json(&j, NULL, &s, &res, 10);
-		json_end(&j);
-		sockets_text(devnull, &s, &res, 10);
+		if (sockets_view_build(&v, &s, &res, 10, -1) == 0) {
+			json_init(&j, devnull);
+			sockets_json(&j, NULL, &v);
+			json_end(&j);
+			sockets_text(devnull, &v);
+		}
+		sockets_view_free(&v);
 	}
 	sockets_free(&s);
 	return 0;

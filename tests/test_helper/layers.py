@@ -9,8 +9,9 @@
 #   layers.py calls BUILD_DIR    from nm on BUILD_DIR/**/*.o: no object calls
 #                                into a layer above its own, no circle among
 #                                the objects, and render/ calls neither
-#                                rules/ nor qsort (renderers walk a view the
-#                                rules computed)
+#                                rules/ nor qsort nor what the view holds
+#                                already (COMPUTED: renderers walk a view
+#                                the rules computed)
 #
 # Prints one line per fault and exits 1, or one line "... none" and exits 0.
 # A file's layer is its folder under src/ (BUILD_DIR mirrors src/); main.c,
@@ -26,6 +27,13 @@ TOP = "main"  # src/main.c
 RANK = {name: i for i, name in enumerate(ORDER + [TOP])}
 # Made by the build, not kept in src/.
 GENERATED = {"vmlinux.h", "observe.skel.h"}
+# What the audit's view (src/rules/view.h) computes once: the selections
+# and sorts of the busiest entries, the worst pool, the rates, the
+# processes, the usable ports, the change. A renderer calling one of
+# these computes while printing.
+COMPUTED = {"sockets_top", "sockets_top_servers", "worst_dest", "sockets_side_rate",
+            "owners_dest", "owners_server", "ephemeral_usable", "settings_ephemeral",
+            "k8s_changes"}
 
 
 def layer_of(root, path):
@@ -133,6 +141,8 @@ def check_calls(build):
         for s in sorted(syms):
             if layer[m] == "render" and s == "qsort":
                 faults.append(f"render sorts: {m} calls qsort")
+            if layer[m] == "render" and s in COMPUTED:
+                faults.append(f"render computes: {m} calls {s}, which the view holds")
             t = defs.get(s)
             if not t or t == m:
                 continue

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "k8s.h"
+#include "k8s_render.h"
 #include "tap.h"
 
 /* Renders into a string; returns it (malloc'd) and the result in *r. */

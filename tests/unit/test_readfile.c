@@ -95,6 +95,36 @@ static void test_files(void)
 		free(out);
 		close(fd);
 	}
+	{
+		char buf[8], big8[8];
+		size_t got = 99;
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+
+		TAP_OK(readfile_at(AT_FDCWD, at("small"), buf, sizeof(buf), &got) == 0 && got == 4 &&
+			       !strcmp(buf, "abc\n"),
+		       "readfile_at: a small file whole");
+		TAP_OK(dfd >= 0 && readfile_at(dfd, "small", buf, sizeof(buf), NULL) == 0 &&
+			       !strcmp(buf, "abc\n"),
+		       "readfile_at: relative to a directory fd");
+		TAP_OK(readfile_at(dfd, "big", big8, sizeof(big8), &got) == 0 && got == 7 &&
+			       !strcmp(big8, "xxxxxxx"),
+		       "readfile_at: the head of a larger file, cut at len - 1 and NUL-terminated");
+		TAP_OK(readfile_at(dfd, "empty", buf, sizeof(buf), &got) == 0 && got == 0 && !buf[0],
+		       "readfile_at: an empty file");
+		TAP_OK(readfile_at(dfd, "absent", buf, sizeof(buf), &got) == -ENOENT && got == 0 &&
+			       !buf[0],
+		       "readfile_at: a missing file is -ENOENT, buf empty");
+		TAP_OK(readfile_at(dfd, "dir", buf, sizeof(buf), NULL) == -EISDIR,
+		       "readfile_at: a directory fails on its first read");
+		TAP_OK(readfile_at(dfd, "fifo", buf, sizeof(buf), &got) == 0 && got == 0,
+		       "readfile_at: a FIFO without a writer reads empty, without blocking");
+		TAP_OK(readfile_at(dfd, "small", buf, 0, NULL) == -EINVAL, "readfile_at: len 0");
+		TAP_OK(readfile_at(AT_FDCWD, "/proc/self/comm", buf, sizeof(buf), &got) == 0 &&
+			       got == 7 && !strcmp(buf, "test_re"),
+		       "readfile_at: a procfs file, cut");
+		if (dfd >= 0)
+			close(dfd);
+	}
 	unlink(at("link"));
 	unlink(at("fifo"));
 	rmdir(at("dir"));

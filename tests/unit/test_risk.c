@@ -9,6 +9,8 @@
 
 #include "observation.h"
 #include "risk.h"
+#include "risk_observed.h"
+#include "suggest.h"
 #include "tap.h"
 
 struct tdest {

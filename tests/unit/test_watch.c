@@ -11,6 +11,8 @@
 #include "output.h"
 #include "tap.h"
 #include "watch.h"
+#include "watch_observe.h"
+#include "watch_render.h"
 
 /* Every key at its kernel default, from the registry. */
 static void defaults(struct settings *s)

@@ -9,6 +9,7 @@
 #include "tap.h"
 #include "term.h"
 #include "watch_ns.h"
+#include "watch_nsrender.h"
 
 static void test_keys(void)
 {

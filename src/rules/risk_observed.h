@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* risk_observed.h: the rule on what audit --observe counted over eBPF
+ * (connect-failures), and the measured TIME_WAIT rates other rules use
+ * instead of a count / 60 s */
+#ifndef TWTUNE_RISK_OBSERVED_H
+#define TWTUNE_RISK_OBSERVED_H
+
+#include <stdint.h>
+
+#include "risk.h"
+
+/* TIME_WAIT entered per second during the observation window, measured
+ * (not a count / 60 s): on the client side towards d, and on the server
+ * side on local port `port` (local NULL: any local address). -1 when
+ * nothing was observed (no --observe). */
+double observed_dest_tw_rate(const struct observation *o, const struct dest *d);
+double observed_port_tw_rate(const struct observation *o, const struct addr *local,
+			     uint16_t port);
+
+/* connect-failures. */
+void check_connect_failures(const struct settings *s, const struct observation *o,
+			    const double *thr, struct finding *f);
+/* Adds from's fixes (when it is warn or worse) to f's, once per key. */
+void risk_link_fixes(struct finding *f, const struct finding *from);
+
+#endif
