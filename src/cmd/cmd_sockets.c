@@ -30,47 +30,66 @@ struct sockets_run {
 	bool first;     /* --all-netns: no namespace printed yet */
 };
 
-/* The sockets of the namespace twtune is in, into *s and *res (free s
- * with sockets_free). 0, or -1 with why[] saying what failed. */
-static int sockets_one(const struct sockets_run *o, struct sock_snapshot *s,
-		       struct collect_result *res, char *why, size_t len)
-{
+/* The sockets of one namespace, and the sysctls their ephemeral range
+ * points into (the snapshot keeps the reserved ports): sockets_free_one
+ * frees them together, after rendering. */
+struct sockets_one {
+	struct sock_snapshot s;
+	struct collect_result res;
 	struct sysval range, reserved;
+	bool have_res;
+};
+
+static void sockets_free_one(struct sockets_one *t)
+{
+	sockets_free(&t->s);
+	sysval_free(&t->range);
+	if (t->have_res)
+		sysval_free(&t->reserved);
+}
+
+/* The sockets of the namespace twtune is in, into *t (sockets_free_one
+ * it). 0, or -1 with why[] saying what failed (nothing to free). */
+static int sockets_one(const struct sockets_run *o, struct sockets_one *t, char *why, size_t len)
+{
 	struct ephemeral eph;
 	struct collect_opts co;
-	bool have_res;
 	char err[300];
 	int r;
 
-	r = sysctl_read(G.sysctl_root, sysctl_lookup("ip_local_port_range"), &range);
+	r = sysctl_read(G.sysctl_root, sysctl_lookup("ip_local_port_range"), &t->range);
 	if (r < 0) {
 		snprintf(why, len, "cannot read net.ipv4.ip_local_port_range: %s", strerror(-r));
 		return -1;
 	}
-	have_res = sysctl_read(G.sysctl_root, sysctl_lookup("ip_local_reserved_ports"), &reserved) == 0;
-	eph = (struct ephemeral){ range.lo, range.hi, have_res ? reserved.ports : NULL };
+	t->have_res = sysctl_read(G.sysctl_root, sysctl_lookup("ip_local_reserved_ports"),
+				  &t->reserved) == 0;
+	eph = (struct ephemeral){ t->range.lo, t->range.hi,
+				  t->have_res ? t->reserved.ports : NULL };
 	cmd_collect_opts(&co);
 	co.processes = o->processes;
 	co.show = o->top;
-	r = collect_sockets(s, &eph, &co, res);
-	if (r < 0)
-		snprintf(why, len, "cannot list sockets: %s", sockets_failure(res, r, err, sizeof(err)));
-	sysval_free(&range);
-	if (have_res)
-		sysval_free(&reserved);
-	return r < 0 ? -1 : 0;
+	r = collect_sockets(&t->s, &eph, &co, &t->res);
+	if (r < 0) {
+		snprintf(why, len, "cannot list sockets: %s",
+			 sockets_failure(&t->res, r, err, sizeof(err)));
+		sysval_free(&t->range);
+		if (t->have_res)
+			sysval_free(&t->reserved);
+		return -1;
+	}
+	return 0;
 }
 
 /* --all-netns: one namespace's turn (all_netns_each). */
 static void sockets_visit(struct ns_visit *v, void *arg)
 {
 	struct sockets_run *sa = arg;
-	struct collect_result res;
-	struct sock_snapshot s;
+	struct sockets_one t;
 	int r = -1;
 
 	if (v->status == NS_READ) {
-		r = sockets_one(sa, &s, &res, v->why, sizeof(v->why));
+		r = sockets_one(sa, &t, v->why, sizeof(v->why));
 		if (r < 0) {
 			v->status = NS_FAILED;
 			v->rc = EXIT_SYSTEM;
@@ -79,7 +98,7 @@ static void sockets_visit(struct ns_visit *v, void *arg)
 	if (sa->json) {
 		all_netns_json_entry(&sa->j, v);
 		if (r == 0)
-			sockets_json(&sa->j, "sockets", &s, &res, sa->top);
+			sockets_json(&sa->j, "sockets", &t.s, &t.res, sa->top);
 		else
 			json_null(&sa->j, "sockets");
 		json_obj_end(&sa->j);
@@ -87,18 +106,17 @@ static void sockets_visit(struct ns_visit *v, void *arg)
 		printf("%s", sa->first ? "" : "\n");
 		all_netns_text_header(stdout, v);
 		if (r == 0)
-			sockets_text(stdout, &s, &res, sa->top);
+			sockets_text(stdout, &t.s, &t.res, sa->top);
 	}
 	sa->first = false;
 	if (r == 0)
-		sockets_free(&s);
+		sockets_free_one(&t);
 }
 
 int cmd_sockets(int argc, char **argv)
 {
 	struct sockets_run o = { .top = 10, .processes = true, .first = true };
-	struct collect_result res;
-	struct sock_snapshot s;
+	struct sockets_one t;
 	char why[600];
 	long long top;
 	int opt, rc = EXIT_OK;
@@ -125,17 +143,17 @@ int cmd_sockets(int argc, char **argv)
 			all_netns_json_end(&o.j);
 		return rc;
 	}
-	if (sockets_one(&o, &s, &res, why, sizeof(why)) < 0) {
+	if (sockets_one(&o, &t, why, sizeof(why)) < 0) {
 		errorf("sockets: %s", why);
 		return EXIT_SYSTEM;
 	}
 	if (o.json) {
 		json_init(&o.j, stdout);
-		sockets_json(&o.j, NULL, &s, &res, o.top);
+		sockets_json(&o.j, NULL, &t.s, &t.res, o.top);
 		json_end(&o.j);
 	} else {
-		sockets_text(stdout, &s, &res, o.top);
+		sockets_text(stdout, &t.s, &t.res, o.top);
 	}
-	sockets_free(&s);
+	sockets_free_one(&t);
 	return EXIT_OK;
 }
