@@ -35,7 +35,7 @@ static void add_dir(struct profile_search *sp, const char *dir, bool owned)
 }
 
 /* ./profiles when twtune runs from its source tree: the binary's directory
- * holds profiles/ and src/twtune.h. */
+ * holds profiles/ and src/main.c. */
 static char *source_tree_profiles(void)
 {
 	char exe[PATH_MAX], probe[PATH_MAX + 32];
@@ -49,7 +49,7 @@ static char *source_tree_profiles(void)
 	if (!slash)
 		return NULL;
 	*slash = '\0';
-	snprintf(probe, sizeof(probe), "%s/src/twtune.h", exe);
+	snprintf(probe, sizeof(probe), "%s/src/main.c", exe);
 	if (access(probe, F_OK) != 0)
 		return NULL;
 	snprintf(probe, sizeof(probe), "%s/profiles", exe);
