@@ -30,44 +30,64 @@ struct sockets_run {
 	bool first;     /* --all-netns: no namespace printed yet */
 };
 
-/* The sockets of the namespace twtune is in, into *s and *res (free s
- * with sockets_free). 0, or -1 with why[] saying what failed. */
-static int sockets_one(const struct sockets_run *o, struct sock_snapshot *s,
-		       struct collect_result *res, char *why, size_t len)
-{
+/* The sockets of one namespace, and the sysctls their ephemeral range
+ * points into (the snapshot keeps the reserved ports): sockets_free_one
+ * frees them together, after rendering. */
+struct sockets_one {
+	struct sock_snapshot s;
+	struct collect_result res;
 	struct sysval range, reserved;
+	bool have_res;
+};
+
+static void sockets_free_one(struct sockets_one *t)
+{
+	sockets_free(&t->s);
+	sysval_free(&t->range);
+	if (t->have_res)
+		sysval_free(&t->reserved);
+}
+
+/* The sockets of the namespace twtune is in, into *t (sockets_free_one
+ * it). 0, or -1 with why[] saying what failed (nothing to free). */
+static int sockets_one(const struct sockets_run *o, struct sockets_one *t, char *why, size_t len)
+{
 	struct ephemeral eph;
 	struct collect_opts co;
-	bool have_res;
 	char err[300];
 	int r;
 
-	r = sysctl_read(G.sysctl_root, sysctl_lookup("ip_local_port_range"), &range);
+	r = sysctl_read(G.sysctl_root, sysctl_lookup("ip_local_port_range"), &t->range);
 	if (r < 0) {
 		snprintf(why, len, "cannot read net.ipv4.ip_local_port_range: %s", strerror(-r));
 		return -1;
 	}
-	have_res = sysctl_read(G.sysctl_root, sysctl_lookup("ip_local_reserved_ports"), &reserved) == 0;
-	eph = (struct ephemeral){ range.lo, range.hi, have_res ? reserved.ports : NULL };
+	t->have_res = sysctl_read(G.sysctl_root, sysctl_lookup("ip_local_reserved_ports"),
+				  &t->reserved) == 0;
+	eph = (struct ephemeral){ t->range.lo, t->range.hi,
+				  t->have_res ? t->reserved.ports : NULL };
 	cmd_collect_opts(&co);
 	co.processes = o->processes;
 	co.show = o->top;
-	r = collect_sockets(s, &eph, &co, res);
-	if (r < 0)
-		snprintf(why, len, "cannot list sockets: %s", sockets_failure(res, r, err, sizeof(err)));
-	sysval_free(&range);
-	if (have_res)
-		sysval_free(&reserved);
-	return r < 0 ? -1 : 0;
+	r = collect_sockets(&t->s, &eph, &co, &t->res);
+	if (r < 0) {
+		snprintf(why, len, "cannot list sockets: %s",
+			 sockets_failure(&t->res, r, err, sizeof(err)));
+		sysval_free(&t->range);
+		if (t->have_res)
+			sysval_free(&t->reserved);
+		return -1;
+	}
+	return 0;
 }
 
-/* Prints the sockets of s through their view, as the JSON member key (of
+/* Prints the sockets of t through their view, as the JSON member key (of
  * j) or as text. 0, or -errno when the view cannot be built. */
 static int sockets_print(const struct sockets_run *o, struct json *j, const char *key,
-			 const struct sock_snapshot *s, const struct collect_result *res)
+			 const struct sockets_one *t)
 {
 	struct sockets_view v;
-	int r = sockets_view_build(&v, s, res, o->top, -1);
+	int r = sockets_view_build(&v, &t->s, &t->res, o->top, -1);
 
 	if (r == 0 && o->json)
 		sockets_json(j, key, &v);
@@ -81,40 +101,38 @@ static int sockets_print(const struct sockets_run *o, struct json *j, const char
 static void sockets_visit(struct ns_visit *v, void *arg)
 {
 	struct sockets_run *sa = arg;
-	struct collect_result res;
-	struct sock_snapshot s;
-	bool have = false;
+	struct sockets_one t;
+	int r = -1;
 
 	if (v->status == NS_READ) {
-		have = sockets_one(sa, &s, &res, v->why, sizeof(v->why)) == 0;
-		if (!have) {
+		r = sockets_one(sa, &t, v->why, sizeof(v->why));
+		if (r < 0) {
 			v->status = NS_FAILED;
 			v->rc = EXIT_SYSTEM;
 		}
 	}
 	if (sa->json) {
 		all_netns_json_entry(&sa->j, v);
-		if (have)
-			sockets_print(sa, &sa->j, "sockets", &s, &res);
+		if (r == 0)
+			sockets_print(sa, &sa->j, "sockets", &t);
 		else
 			json_null(&sa->j, "sockets");
 		json_obj_end(&sa->j);
 	} else {
 		printf("%s", sa->first ? "" : "\n");
 		all_netns_text_header(stdout, v);
-		if (have)
-			sockets_print(sa, NULL, NULL, &s, &res);
+		if (r == 0)
+			sockets_print(sa, NULL, NULL, &t);
 	}
 	sa->first = false;
-	if (have)
-		sockets_free(&s);
+	if (r == 0)
+		sockets_free_one(&t);
 }
 
 int cmd_sockets(int argc, char **argv)
 {
 	struct sockets_run o = { .top = 10, .processes = true, .first = true };
-	struct collect_result res;
-	struct sock_snapshot s;
+	struct sockets_one t;
 	char why[600];
 	long long top;
 	int opt, rc = EXIT_OK;
@@ -141,16 +159,16 @@ int cmd_sockets(int argc, char **argv)
 			all_netns_json_end(&o.j);
 		return rc;
 	}
-	if (sockets_one(&o, &s, &res, why, sizeof(why)) < 0) {
+	if (sockets_one(&o, &t, why, sizeof(why)) < 0) {
 		errorf("sockets: %s", why);
 		return EXIT_SYSTEM;
 	}
 	if (o.json)
 		json_init(&o.j, stdout);
-	rc = sockets_print(&o, &o.j, NULL, &s, &res);
+	rc = sockets_print(&o, &o.j, NULL, &t);
 	if (rc == 0 && o.json)
 		json_end(&o.j);
-	sockets_free(&s);
+	sockets_free_one(&t);
 	if (rc < 0) {
 		errorf("sockets: %s", strerror(-rc));
 		return EXIT_SYSTEM;
