@@ -138,24 +138,31 @@ static bool has_control(const char *s)
 	return false;
 }
 
-int journal_own(struct journal *j, const char *netns, const char *root)
+/* Sets *a and *b to copies of x and y, both or neither: 0, -EINVAL for a
+ * control character (one record a line), or -ENOMEM. */
+static int set_pair(char **a, char **b, const char *x, const char *y)
 {
-	char *n, *r;
+	char *cx, *cy;
 
-	if (has_control(netns) || has_control(root))
+	if (has_control(x) || has_control(y))
 		return -EINVAL;
-	n = strdup(netns);
-	r = strdup(root);
-	if (!n || !r) {
-		free(n);
-		free(r);
+	cx = strdup(x);
+	cy = strdup(y);
+	if (!cx || !cy) {
+		free(cx);
+		free(cy);
 		return -ENOMEM;
 	}
-	free(j->netns);
-	free(j->root);
-	j->netns = n;
-	j->root = r;
+	free(*a);
+	free(*b);
+	*a = cx;
+	*b = cy;
 	return 0;
+}
+
+int journal_own(struct journal *j, const char *netns, const char *root)
+{
+	return set_pair(&j->netns, &j->root, netns, root);
 }
 
 bool journal_owned_by(const struct journal *j, const char *netns, const char *root)
@@ -168,24 +175,11 @@ bool journal_owned_by(const struct journal *j, const char *netns, const char *ro
 
 int journal_begin(struct journal *j, const char *profile, const char *time)
 {
-	char *p, *t;
+	int r = set_pair(&j->profile, &j->time, profile, time);
 
-	if (has_control(profile) || has_control(time))
-		return -EINVAL;
-	p = strdup(profile);
-	t = strdup(time);
-
-	if (!p || !t) {
-		free(p);
-		free(t);
-		return -ENOMEM;
-	}
-	free(j->profile);
-	free(j->time);
-	j->profile = p;
-	j->time = t;
-	j->current = -1;
-	return 0;
+	if (r == 0)
+		j->current = -1;
+	return r;
 }
 
 int journal_add(struct journal *j, enum sysctl_id key, const char *value)
