@@ -14,14 +14,12 @@
 #define READ_FIRST_CHUNK 4096 /* when stat gives no size */
 
 /* Room for max bytes, one more to see that there are more, and the NUL. */
-static size_t first_cap(int fd, size_t max, unsigned flags)
+static size_t first_cap(int fd, size_t max)
 {
 	struct stat st;
 	size_t want = READ_FIRST_CHUNK;
 
-	if (flags & READ_ONCE)
-		want = max;
-	else if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
 		want = (size_t)st.st_size;
 	return want < max ? want + 2 : max + 2;
 }
@@ -44,6 +42,49 @@ static int fill(int fd, char *buf, size_t room, size_t *got)
 	return 1;
 }
 
+/* READ_ONCE: a /proc/sys file gives its value only to a read() at offset
+ * 0, cut to that read's size; one that fills the buffer is read again from
+ * 0 into one twice the size, up to max. The kernel allocates what a read
+ * asks for, so the first asks for a page, not max. */
+static int read_whole_at_zero(int fd, size_t max, char **out, size_t *len)
+{
+	size_t cap = READ_FIRST_CHUNK < max + 2 ? READ_FIRST_CHUNK : max + 2;
+	char *buf = NULL;
+
+	*out = NULL;
+	for (;;) {
+		char *t = realloc(buf, cap);
+		ssize_t n;
+
+		if (!t) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = t;
+		do
+			n = pread(fd, buf, cap - 1, 0);
+		while (n < 0 && errno == EINTR);
+		if (n < 0) {
+			int e = -errno;
+
+			free(buf);
+			return e;
+		}
+		if ((size_t)n < cap - 1 || cap == max + 2) {
+			if ((size_t)n > max) {
+				free(buf);
+				return -EFBIG;
+			}
+			buf[n] = '\0';
+			*out = buf;
+			if (len)
+				*len = (size_t)n;
+			return 0;
+		}
+		cap = cap * 2 < max + 2 ? cap * 2 : max + 2;
+	}
+}
+
 static int read_fd(int fd, size_t max, unsigned flags, char **out, size_t *len)
 {
 	size_t cap, room, got = 0;
@@ -53,7 +94,9 @@ static int read_fd(int fd, size_t max, unsigned flags, char **out, size_t *len)
 	*out = NULL;
 	if (max > ((size_t)-1) / 4)
 		return -EINVAL;
-	cap = room = first_cap(fd, max, flags);
+	if (flags & READ_ONCE)
+		return read_whole_at_zero(fd, max, out, len);
+	cap = room = first_cap(fd, max);
 	buf = malloc(cap);
 	if (!buf)
 		return -ENOMEM;

@@ -9,10 +9,10 @@
 #define READ_REGULAR  0x2 /* refuse anything but a regular file: -EINVAL */
 #define READ_TRUSTED  0x4 /* refuse a file someone other than root or us could
 			   * have written (see trust_check): -EPERM */
-#define READ_ONCE     0x8 /* the first read() asks for all max bytes: a
-			   * /proc/sys file gives its value only to the first
-			   * read() (a later one at a non-zero offset reads
-			   * nothing), so a list over a page would be cut */
+#define READ_ONCE     0x8 /* read from offset 0 in one read(), again with a
+			   * larger buffer while it comes back full: a /proc/sys
+			   * file gives its value only to a read at offset 0, so
+			   * a list over a page would be cut by a second read() */
 
 /* Reads all of path into a new NUL-terminated buffer (*out, to free; *len
  * bytes, len may be NULL). The file is opened O_RDONLY | O_CLOEXEC |

@@ -71,6 +71,12 @@ static void test_files(void)
 	check("empty", 0, 0, 0, "", "an empty file, max 0");
 	check("big", sizeof(big) - 1, 0, 0, big, "a file past the first chunk, exactly max");
 	check("big", sizeof(big) - 2, 0, -EFBIG, NULL, "a file past the first chunk, one over");
+	/* READ_ONCE reads at offset 0 again with a larger buffer while it
+	 * comes back full (as /proc/sys needs), up to max */
+	check("big", sizeof(big) - 1, READ_ONCE, 0, big, "READ_ONCE: a value of several pages, exactly max");
+	check("big", sizeof(big) - 2, READ_ONCE, -EFBIG, NULL, "READ_ONCE: one byte over max");
+	check("small", 100, READ_ONCE, 0, "abc\n", "READ_ONCE: a small value");
+	check("empty", 0, READ_ONCE, 0, "", "READ_ONCE: an empty value, max 0");
 	check("absent", 100, 0, -ENOENT, NULL, "a missing file");
 	check("link", 100, 0, 0, "abc\n", "a link is followed");
 	check("link", 100, READ_NOFOLLOW, -ELOOP, NULL, "READ_NOFOLLOW refuses a link");
