@@ -6,7 +6,7 @@
 bats_require_minimum_version 1.5.0
 
 setup_file() {
-	export COPY="$BATS_FILE_TMPDIR/tree"
+	export COPY="$BATS_FILE_TMPDIR/tree" PFX="$BATS_FILE_TMPDIR/prefix"
 	mkdir -p "$COPY"
 	cp -r "$BATS_TEST_DIRNAME/../src" "$BATS_TEST_DIRNAME/../profiles" "$BATS_TEST_DIRNAME/../man" \
 		"$BATS_TEST_DIRNAME/../completions" "$BATS_TEST_DIRNAME/../contrib" "$BATS_TEST_DIRNAME/../Makefile" "$COPY/"
@@ -33,8 +33,9 @@ setup() {
 @test "src/ keeps its layers: no upward include or call, no circle, renderers call no rules" {
 	run -0 python3 "$TOP/tests/test_helper/layers.py" includes "$COPY/src"
 	assert_output "upward includes and include circles: none"
-	run -0 make -C "$COPY" -s WERROR=1 BUILD=build-graph twtune
-	run -0 python3 "$TOP/tests/test_helper/layers.py" calls "$COPY/build-graph"
+	# The objects of the gcc test above (make rebuilds nothing when it ran).
+	run -0 make -C "$COPY" -s CC=gcc WERROR=1 BUILD=build-gcc twtune
+	run -0 python3 "$TOP/tests/test_helper/layers.py" calls "$COPY/build-gcc"
 	assert_output "upward calls, call circles and rules in renderers: none"
 	# The Makefile builds the layers the checker knows, in its order.
 	run -0 python3 "$TOP/tests/test_helper/layers.py" order
@@ -104,10 +105,16 @@ int p_fn(int *v) { qsort(v, 2, sizeof(int), cmp); return r_fn() + sockets_top();
 
 @test "the unit tests, test tools, bench and fuzz harnesses build with zero warnings too" {
 	cp -r "$BATS_TEST_DIRNAME" "$COPY/"
-	for cc in gcc clang; do
-		run -0 make -C "$COPY" CC=$cc WERROR=1 BUILD=build-tools-$cc test-tools
-		refute_output --partial 'warning:'
-	done
+	# Each compiler's tree of the tests above, so the library objects are
+	# built once per compiler. The fuzz harnesses are clang's whatever CC
+	# says (their own objects under BUILD/fuzz): built once, in clang's turn.
+	run -0 make -C "$COPY" CC=gcc WERROR=1 BUILD=build-gcc FUZZ_BINS= test-tools
+	refute_output --partial 'warning:'
+	refute_output --partial 'FUZZCC'
+	run -0 make -C "$COPY" CC=clang WERROR=1 BUILD=build-clang test-tools
+	refute_output --partial 'warning:'
+	assert_output --partial 'FUZZCC'
+	[ -x "$COPY/build-clang/fuzz/fuzz_value" ]
 }
 
 @test "the binary is hardened: PIE, full RELRO, stack protector, FORTIFY" {
@@ -139,42 +146,44 @@ int p_fn(int *v) { qsort(v, 2, sizeof(int), cmp); return r_fn() + sockets_top();
 }
 
 @test "make install and uninstall honour PREFIX and DESTDIR" {
-	stage="$BATS_TEST_TMPDIR/stage"
-	run -0 make -C "$COPY" -s BUILD=build-gcc install DESTDIR="$stage" PREFIX=/usr
-	for f in usr/sbin/twtune usr/share/man/man8/twtune.8 usr/share/man/man5/twtune.ini.5 \
-		usr/share/man/man7/twtune-metrics.7 usr/share/man/man7/twtune-kernel.7 \
-		usr/share/bash-completion/completions/twtune usr/share/zsh/site-functions/_twtune \
-		usr/share/fish/vendor_completions.d/twtune.fish \
-		usr/share/twtune/profiles/kernel-default.ini usr/share/twtune/profiles/proxy-profile.ini \
-		usr/share/twtune/profiles/web-server.ini usr/share/twtune/profiles/outbound-client.ini \
-		usr/lib/systemd/system/prometheus-node-exporter-twtune.service \
-		usr/lib/systemd/system/prometheus-node-exporter-twtune.timer \
-		usr/share/ansible/plugins/modules/twtune.py; do
+	# The PREFIX of the next test, so both use one build (the profile
+	# directory is compiled in: another PREFIX rebuilds every object).
+	stage="$BATS_TEST_TMPDIR/stage" p=$PFX
+	run -0 make -C "$COPY" -s BUILD=build-prefix install DESTDIR="$stage" PREFIX="$p"
+	for f in ${p#/}/sbin/twtune ${p#/}/share/man/man8/twtune.8 ${p#/}/share/man/man5/twtune.ini.5 \
+		${p#/}/share/man/man7/twtune-metrics.7 ${p#/}/share/man/man7/twtune-kernel.7 \
+		${p#/}/share/bash-completion/completions/twtune ${p#/}/share/zsh/site-functions/_twtune \
+		${p#/}/share/fish/vendor_completions.d/twtune.fish \
+		${p#/}/share/twtune/profiles/kernel-default.ini ${p#/}/share/twtune/profiles/proxy-profile.ini \
+		${p#/}/share/twtune/profiles/web-server.ini ${p#/}/share/twtune/profiles/outbound-client.ini \
+		${p#/}/lib/systemd/system/prometheus-node-exporter-twtune.service \
+		${p#/}/lib/systemd/system/prometheus-node-exporter-twtune.timer \
+		${p#/}/share/ansible/plugins/modules/twtune.py; do
 		[ -f "$stage/$f" ] || { echo "missing $f"; return 1; }
 	done
-	run -0 stat -c %a "$stage/usr/sbin/twtune"; assert_output 755
-	run -0 stat -c %a "$stage/usr/share/twtune/profiles/proxy-profile.ini"; assert_output 644
+	run -0 stat -c %a "$stage$p/sbin/twtune"; assert_output 755
+	run -0 stat -c %a "$stage$p/share/twtune/profiles/proxy-profile.ini"; assert_output 644
 	# Every page of man/ is installed, in the section its suffix names.
 	for f in "$COPY"/man/*; do
 		f=${f##*/}
-		run -0 stat -c %a "$stage/usr/share/man/man${f##*.}/$f"; assert_output 644
+		run -0 stat -c %a "$stage$p/share/man/man${f##*.}/$f"; assert_output 644
 	done
 	# The installed man pages name the profile directory of this PREFIX.
 	for f in man8/twtune.8 man5/twtune.ini.5; do
-		run -0 grep -c '/usr/share/twtune/profiles' "$stage/usr/share/man/$f"
+		run -0 grep -c "$p/share/twtune/profiles" "$stage$p/share/man/$f"
 		refute_output 0
 	done
-	run -1 grep -r '/usr/local/share/twtune' "$stage/usr/share/man"
+	run -1 grep -r '/usr/local/share/twtune' "$stage$p/share/man"
 	# The service runs the twtune of this PREFIX.
-	run -0 grep -c ' /usr/sbin/twtune audit ' "$stage/usr/lib/systemd/system/prometheus-node-exporter-twtune.service"
+	run -0 grep -c " $p/sbin/twtune audit " "$stage$p/lib/systemd/system/prometheus-node-exporter-twtune.service"
 	assert_output 1
-	run -0 make -C "$COPY" -s BUILD=build-gcc uninstall DESTDIR="$stage" PREFIX=/usr
+	run -0 make -C "$COPY" -s BUILD=build-prefix uninstall DESTDIR="$stage" PREFIX="$p"
 	run -0 find "$stage" -type f
 	assert_output ''
 }
 
 @test "an installed binary finds its installed profiles" {
-	prefix="$BATS_TEST_TMPDIR/prefix"
+	prefix=$PFX
 	run -0 make -C "$COPY" -s BUILD=build-prefix install PREFIX="$prefix"
 	cd "$BATS_TEST_TMPDIR"
 	run -0 env -u TWTUNE_PROFILE_PATH "$prefix/sbin/twtune" profiles --json
