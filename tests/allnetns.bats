@@ -9,30 +9,14 @@
 
 bats_require_minimum_version 1.5.0
 
+# The twelve namespaces (tests/test_helper/twelve.bash), two of them under
+# port pressure.
 setup_file() {
 	load 'test_helper/common-setup'
+	load 'test_helper/twelve'
 	_common_setup
-	export W="$BATS_FILE_TMPDIR/w" STATE="$BATS_FILE_TMPDIR/state" TAG=$$ T="twtune-t-$$"
 	export SG="$BUILD/tests/sockgen"
-	mkdir -p "$W"
-	: >"$STATE"
-	export HOSTINO
-	HOSTINO=$(stat -Lc %i /proc/self/ns/net)
-	local n
-	for n in 1 2 3 4 5; do
-		ip netns add "$T-$n"
-		echo "netns $T-$n" >>"$STATE"
-	done
-	hold "ip netns exec $T-5" "twh-$TAG-5"
-	for n in 6 7; do
-		ip netns add "cni-$T-$n"
-		echo "netns cni-$T-$n" >>"$STATE"
-		hold "ip netns exec cni-$T-$n" pause
-	done
-	for n in 8 9 10 11 12; do
-		hold "unshare -n --" "twh-$TAG-$n"
-	done
-	fake_cgroups
+	twelve_setup 300
 	# pressure A in $T-1: 900 client TIME_WAIT in a 1000-port range, no reuse
 	pressure "$T-1" "net.ipv4.ip_local_port_range=40000 40999" 900 \
 		net.ipv4.tcp_tw_reuse=0
@@ -51,110 +35,19 @@ pressure() {
 	ip netns exec "$ns" "$SG" --port 8080 --tw-client "$n" >/dev/null
 }
 
-hold() {
-	local prefix=$1 comm=$2 pid i
-	[ -x "$W/$comm" ] || cp /bin/sleep "$W/$comm"
-	# shellcheck disable=SC2086
-	$prefix "$W/$comm" 300 </dev/null >/dev/null 2>&1 3>&- &
-	pid=$!
-	echo "pid $pid" >>"$STATE"
-	for ((i = 0; i < 50; i++)); do
-		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "${comm:0:15}" ] && break
-		sleep 0.1
-	done
-	echo "holder - $pid $comm" >>"$STATE"
-}
-
-# As tests/nsscan.bats: 12 into a Docker-like cgroup, the pause of 7 into
-# a kubepods pod's.
-fake_cgroups() {
-	local cg hex uid p12 p7 d p
-	cg=$(findmnt -t cgroup2 -n -o TARGET | head -n 1)
-	hex=$(printf 'twtune-all-%s' "$$" | sha256sum | cut -c1-64)
-	uid=$(cat /proc/sys/kernel/random/uuid)
-	p12=$(holder_pid "twh-$TAG-12")
-	p7=$(holder_pid pause 2)
-	[ -n "$cg" ] || { echo "nocgroup no cgroup v2 mount" >>"$STATE"; return 0; }
-	d="$cg/docker-$hex.scope"
-	mkdir "$d" 2>/dev/null || { echo "nocgroup cannot make $d" >>"$STATE"; return 0; }
-	echo "cgroup $d" >>"$STATE"
-	echo "$p12" >"$d/cgroup.procs" 2>/dev/null ||
-		{ echo "nocgroup cannot move a process into $d" >>"$STATE"; return 0; }
-	echo "docker $hex" >>"$STATE"
-	d="$cg/kubepods.slice"
-	for p in "kubepods-burstable.slice" "kubepods-burstable-pod${uid//-/_}.slice" \
-		"cri-containerd-$hex.scope"; do
-		if [ ! -d "$d" ]; then
-			mkdir "$d" || return 0
-			echo "cgroup $d" >>"$STATE"
-		fi
-		d="$d/$p"
-	done
-	mkdir "$d" && echo "cgroup $d" >>"$STATE" && echo "$p7" >"$d/cgroup.procs" &&
-		echo "pod $uid" >>"$STATE"
-}
-
-holder_pid() {
-	awk -v c="$1" -v n="${2:-1}" '$1 == "holder" && $4 == c && ++k == n { print $3 }' "$STATE"
-}
-
 teardown_file() {
-	local what arg i
-	while read -r what arg _; do
-		[ "$what" = pid ] && kill "$arg" 2>/dev/null
-	done <"$STATE"
-	while read -r what arg _; do
-		[ "$what" = pid ] || continue
-		for ((i = 0; i < 50; i++)); do
-			kill -0 "$arg" 2>/dev/null || break
-			sleep 0.1
-		done
-	done <"$STATE"
-	wait 2>/dev/null || true
-	tac "$STATE" | while read -r what arg _; do
-		case $what in
-		netns) ip netns del "$arg" 2>/dev/null ;;
-		cgroup) for ((i = 0; i < 20; i++)); do
-				rmdir "$arg" 2>/dev/null && break
-				[ -d "$arg" ] || break
-				sleep 0.1
-			done ;;
-		esac
-	done
-	true
+	twelve_teardown
 }
 
 setup() {
 	load 'test_helper/common-setup'
+	load 'test_helper/twelve'
 	_common_setup
 }
 
 teardown() {
 	[ -z "${HOLD:-}" ] || kill "$HOLD" 2>/dev/null || true
 	[ -z "${NB:-}" ] || rm -rf "$NB"
-}
-
-# The inodes of the twelve, in order 1..12.
-our_inodes() {
-	local n p
-	for n in 1 2 3 4 5; do stat -Lc %i "/run/netns/$T-$n"; done
-	for n in 6 7; do stat -Lc %i "/run/netns/cni-$T-$n"; done
-	for n in 8 9 10 11 12; do
-		p=$(holder_pid "twh-$TAG-$n")
-		stat -Lc %i "/proc/$p/ns/net"
-	done
-}
-
-# The label each of the twelve must have, in order.
-our_labels() {
-	local n uid hex
-	uid=$(awk '$1 == "pod" { print $2 }' "$STATE")
-	hex=$(awk '$1 == "docker" { print $2 }' "$STATE")
-	for n in 1 2 3 4 5; do echo "$T-$n"; done
-	echo pause
-	if [ -n "$uid" ]; then echo "pod ${uid:0:8}"; else echo pause; fi
-	for n in 8 9 10 11; do echo "twh-$TAG-$n"; done
-	if [ -n "$hex" ]; then echo "container ${hex:0:12}"; else echo "twh-$TAG-12"; fi
 }
 
 # row INODE: the summary table's line of INODE in $output.

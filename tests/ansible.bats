@@ -11,7 +11,14 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	load 'test_helper/common-setup'
+	load 'test_helper/scenario'
 	_common_setup
+	# scenario (test_helper/scenario.bash) runs bash code in a fresh network
+	# namespace, where "play NAME [ARGS]" runs $T/NAME.yml (at most 120 s)
+	# and "rv KEY" prints a sysctl as sysctl -n does, tabs made spaces.
+	SCENARIO_SETUP='
+		play() { local p=$1; shift; timeout 120 ansible-playbook -e "@$T/vars.json" "$@" "$T/$p.yml"; }
+		rv() { sysctl -n "net.ipv4.$1" | tr "\t" " "; }'
 	T=$BATS_TEST_TMPDIR
 	export T S="$T/state" PF="$T/sysctl.d/90-twtune.conf" SG="$BUILD/tests/sockgen"
 	mkdir -p "$T/home" "$T/sysctl.d"
@@ -54,18 +61,6 @@ teardown() {
 # Writes $T/NAME.yml: the common play head, then the tasks on stdin.
 playbook() {
 	{ cat "$T/head.yml"; sed 's/^/    /'; } >"$T/$1.yml"
-}
-
-# Runs bash code $1 in a fresh network namespace, where
-# "play NAME [ARGS]" runs $T/NAME.yml (at most 120 s) and "rv KEY" prints a
-# sysctl as sysctl -n does, tabs made spaces.
-scenario() {
-	in_netns bash -c '
-		play() { local p=$1; shift; timeout 120 ansible-playbook -e "@$T/vars.json" "$@" "$T/$p.yml"; }
-		rv() { sysctl -n "net.ipv4.$1" | tr "\t" " "; }
-		source "$TOP/tests/test_helper/common-setup.bash"
-		set -e
-		'"$1"
 }
 
 # The result on localhost of the task named $2 in the output $1 of the

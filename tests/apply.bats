@@ -11,6 +11,7 @@ teardown() {
 
 setup() {
 	load 'test_helper/common-setup'
+	load 'test_helper/scenario'
 	_common_setup
 	export S="$BATS_TEST_TMPDIR/state" P="$BATS_TEST_TMPDIR/sysctl.d"
 	mkdir -p "$P"
@@ -19,9 +20,6 @@ setup() {
 	export PD="$BATS_TEST_TMPDIR/prof"
 }
 
-scenario() {
-	in_netns bash -c "source '$TOP/tests/test_helper/common-setup.bash'; set -e; $1"
-}
 
 KEYS='ip_local_port_range tcp_tw_reuse tcp_fin_timeout tcp_max_tw_buckets tcp_timestamps ip_local_reserved_ports'
 

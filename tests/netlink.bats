@@ -10,22 +10,19 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	load 'test_helper/common-setup'
+	load 'test_helper/scenario'
 	_common_setup
+	# scenario (test_helper/scenario.bash) runs a script in a fresh namespace
+	# holding 40 TIME_WAIT sockets over IPv4 and 6 over IPv6, with
+	# $D/rec.bin recorded from a live dump: one dump per family (two
+	# NLMSG_DONE), or in one walk with PF=0 (one NLMSG_DONE).
+	SCENARIO_SETUP='
+		"$SG" --port 8080 --tw-client 40
+		"$SG" --addr ::1 --port 8081 --tw-client 6
+		TWTUNE_DIAG_PER_FAMILY=${PF:-1} TWTUNE_DIAG_RECORD="$D/rec.bin" \
+			"$TWTUNE" sockets --json --no-processes >"$D/live.json"'
 	export SG="$BUILD/tests/sockgen" CRAFT="$TOP/tests/test_helper/nlcraft.py"
 	export D="$BATS_TEST_TMPDIR"
-}
-
-# Runs a script in a fresh namespace holding 40 TIME_WAIT sockets over
-# IPv4 and 6 over IPv6, with $D/rec.bin recorded from a live dump: one dump
-# per family (two NLMSG_DONE), or in one walk with PF=0 (one NLMSG_DONE).
-scenario() {
-	in_netns bash -c "
-		source '$TOP/tests/test_helper/common-setup.bash'; set -e; tw_keep
-		\"\$SG\" --port 8080 --tw-client 40
-		\"\$SG\" --addr ::1 --port 8081 --tw-client 6
-		TWTUNE_DIAG_PER_FAMILY=${PF:-1} TWTUNE_DIAG_RECORD=\"\$D/rec.bin\" \
-			\"\$TWTUNE\" sockets --json --no-processes > \"\$D/live.json\"
-		$1"
 }
 
 # replay NAME: twtune sockets --json over the dump $D/NAME.bin, into $D/NAME.json

@@ -7,140 +7,28 @@
 
 bats_require_minimum_version 1.5.0
 
-# Everything setup_file makes is written to $STATE as it is made, so that
-# teardown_file removes it also after a half-done setup.
+# The twelve namespaces: tests/test_helper/twelve.bash.
 setup_file() {
 	load 'test_helper/common-setup'
+	load 'test_helper/twelve'
 	_common_setup
 	export TOOL="$BUILD/tests/nsscan_tool"
-	export W="$BATS_FILE_TMPDIR/w" STATE="$BATS_FILE_TMPDIR/state" TAG=$$ T="twtune-t-$$"
-	mkdir -p "$W"
-	: >"$STATE"
-	export HOSTINO
-	HOSTINO=$(stat -Lc %i /proc/self/ns/net)
-	local n
-	for n in 1 2 3 4 5; do
-		ip netns add "$T-$n"
-		echo "netns $T-$n" >>"$STATE"
-	done
-	# 5 also has a process in it; 6 and 7 are CNI-like, held by "pause"
-	hold "ip netns exec $T-5" "twh-$TAG-5"
-	for n in 6 7; do
-		ip netns add "cni-$T-$n"
-		echo "netns cni-$T-$n" >>"$STATE"
-		hold "ip netns exec cni-$T-$n" pause
-	done
-	# 8 to 12: held only by a process made with unshare -n
-	for n in 8 9 10 11 12; do
-		hold "unshare -n --" "twh-$TAG-$n"
-	done
-	fake_cgroups
-}
-
-# hold PREFIX COMM: starts a sleep named COMM under PREFIX in the
-# background; records N_<suffix>=pid in $STATE once it left the host's
-# namespace (at most 5 s).
-hold() {
-	local prefix=$1 comm=$2 pid i
-	[ -x "$W/$comm" ] || cp /bin/sleep "$W/$comm"
-	# shellcheck disable=SC2086
-	$prefix "$W/$comm" 120 </dev/null >/dev/null 2>&1 3>&- &
-	pid=$!
-	echo "pid $pid" >>"$STATE"
-	# exec comes after setns: the name says both happened
-	for ((i = 0; i < 50; i++)); do
-		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "${comm:0:15}" ] && break
-		sleep 0.1
-	done
-	echo "holder - $pid $comm" >>"$STATE"
-}
-
-# The process of namespace 12 goes into a Docker-like cgroup, the pause of
-# 7 into a kubepods pod's, when cgroup v2 lets us make them.
-fake_cgroups() {
-	local cg hex uid p12 p7 d p
-	cg=$(findmnt -t cgroup2 -n -o TARGET | head -n 1)
-	hex=$(printf 'twtune-%s' "$$" | sha256sum | cut -c1-64)
-	uid=$(cat /proc/sys/kernel/random/uuid)
-	p12=$(holder_pid "twh-$TAG-12")
-	p7=$(holder_pid pause 2)
-	[ -n "$cg" ] || { echo "nocgroup no cgroup v2 mount" >>"$STATE"; return 0; }
-	d="$cg/docker-$hex.scope"
-	if ! mkdir "$d" 2>/dev/null; then
-		echo "nocgroup cannot make $d" >>"$STATE"
-		return 0
-	fi
-	echo "cgroup $d" >>"$STATE"
-	if ! echo "$p12" >"$d/cgroup.procs" 2>/dev/null; then
-		echo "nocgroup cannot move a process into $d" >>"$STATE"
-		return 0
-	fi
-	echo "docker $hex" >>"$STATE"
-	d="$cg/kubepods.slice"
-	for p in "kubepods-burstable.slice" "kubepods-burstable-pod${uid//-/_}.slice" \
-		"cri-containerd-$hex.scope"; do
-		if [ ! -d "$d" ]; then
-			mkdir "$d" || return 0
-			echo "cgroup $d" >>"$STATE"
-		fi
-		d="$d/$p"
-	done
-	mkdir "$d" && echo "cgroup $d" >>"$STATE" && echo "$p7" >"$d/cgroup.procs" &&
-		echo "pod $uid" >>"$STATE"
-}
-
-# holder_pid COMM [NTH]: the pid of the NTH (1) holder named COMM.
-holder_pid() {
-	awk -v c="$1" -v n="${2:-1}" '$1 == "holder" && $4 == c && ++k == n { print $3 }' "$STATE"
+	twelve_setup 120
 }
 
 teardown_file() {
-	local what arg i
-	while read -r what arg _; do
-		[ "$what" = pid ] && kill "$arg" 2>/dev/null
-	done <"$STATE"
-	while read -r what arg _; do
-		[ "$what" = pid ] || continue
-		for ((i = 0; i < 50; i++)); do
-			kill -0 "$arg" 2>/dev/null || break
-			sleep 0.1
-		done
-	done <"$STATE"
-	wait 2>/dev/null || true
-	# cgroups in reverse order: leaves first
-	tac "$STATE" | while read -r what arg _; do
-		case $what in
-		netns) ip netns del "$arg" 2>/dev/null ;;
-		cgroup) for ((i = 0; i < 20; i++)); do
-				rmdir "$arg" 2>/dev/null && break
-				[ -d "$arg" ] || break
-				sleep 0.1
-			done ;;
-		esac
-	done
-	true
+	twelve_teardown
 }
 
 setup() {
 	load 'test_helper/common-setup'
+	load 'test_helper/twelve'
 	_common_setup
 }
 
 teardown() {
 	[ -z "${HOLD:-}" ] || kill "$HOLD" 2>/dev/null || true
 	[ -z "${NB:-}" ] || rm -rf "$NB"
-}
-
-# The inodes of the twelve, in order 1..12.
-our_inodes() {
-	local n p
-	for n in 1 2 3 4; do stat -Lc %i "/run/netns/$T-$n"; done
-	stat -Lc %i "/run/netns/$T-5"
-	for n in 6 7; do stat -Lc %i "/run/netns/cni-$T-$n"; done
-	for n in 8 9 10 11 12; do
-		p=$(holder_pid "twh-$TAG-$n")
-		stat -Lc %i "/proc/$p/ns/net"
-	done
 }
 
 # field INODE N: field N of the scan line of INODE in $output.
