@@ -58,8 +58,10 @@ BPF_CLANG   ?= clang
 BPFTOOL     ?= $(or $(shell command -v bpftool 2>/dev/null),$(wildcard /usr/sbin/bpftool))
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 BPF_ARCH    := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/ppc64le/powerpc/')
-BPF_MISSING := $(if $(shell command -v $(BPF_CLANG) 2>/dev/null),,$(BPF_CLANG)) \
-               $(if $(and $(BPFTOOL),$(shell command -v $(BPFTOOL) 2>/dev/null)),,bpftool) \
+# clang and bpftool are run, not just found: Ubuntu's bpftool is a wrapper
+# that fails without the running kernel's linux-tools package.
+BPF_MISSING := $(if $(shell command -v $(BPF_CLANG) 2>/dev/null),$(if $(shell $(BPF_CLANG) --version >/dev/null 2>&1 && echo y),,$(BPF_CLANG) (found but '$(BPF_CLANG) --version' fails)),$(BPF_CLANG)) \
+               $(if $(and $(BPFTOOL),$(shell command -v $(BPFTOOL) 2>/dev/null)),$(if $(shell $(BPFTOOL) version >/dev/null 2>&1 && echo y),,bpftool (found but '$(BPFTOOL) version' fails)),bpftool) \
                $(if $(shell pkg-config --exists libbpf 2>/dev/null && echo y),,libbpf-dev) \
                $(if $(wildcard $(VMLINUX_BTF)),,$(VMLINUX_BTF))
 BPF ?= $(if $(strip $(BPF_MISSING)),0,1)
@@ -91,27 +93,10 @@ TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(wildcard tests/tools
 BENCH_SRCS  := $(filter-out tests/bench/%.bpf.c $(if $(filter 1,$(BPF)),,tests/bench/twiter.c),$(wildcard tests/bench/*.c))
 BENCH_TOOLS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-# Debian packages: what building needs, and what the test suite needs on top.
-# clang, bpftool, libbpf-dev: the eBPF side of twtune observe.
-BUILD_PKGS = gcc make pkg-config libc6-dev libnl-3-dev libiniparser-dev clang bpftool libbpf-dev
-# libclang-rt-dev: libFuzzer, for clang -fsanitize=fuzzer (clang only recommends it).
-# valgrind: tests/valgrind.bats checks the commands under memcheck.
-# nginx, apache2-utils (ab), curl: the real proxy and client of tests/explain.bats and tests/procscan.bats.
-# tmux: the real terminal of tests/watch.bats.
-# strace: tests/audit_observe.bats checks that audit without --observe makes no bpf() call.
-# dpkg-dev, lintian, systemd (systemd-analyze), man-db: tests/deb.bats
-# builds, lints and verifies the package and its units (promtool: prometheus).
-# python3-voluptuous: ansible-test's validate-modules, run in tests/ansible.bats.
-# parallel: GNU parallel, which bats --jobs runs the parallel group with
-# (tests/run.sh checks that `parallel` is GNU's, not moreutils').
-TEST_PKGS  = bats bats-assert bats-support jq iproute2 procps util-linux clang prometheus \
-             mandoc groff-base zsh fish bash-completion ansible-core python3 time valgrind \
-             libclang-rt-dev dpkg-dev lintian systemd man-db python3-voluptuous \
-             nginx apache2-utils curl tmux strace parallel
-# make bench: ss to compare with, unshare for its namespace, time for peak RSS.
-BENCH_PKGS = iproute2 util-linux time jq
-# make deb: dpkg-deb, dpkg-shlibdeps and dpkg-buildflags.
-DEB_PKGS   = dpkg-dev
+# What each of build, test, bench and deb needs, found by running the
+# tools and asking pkg-config (contrib/deps.sh holds the list, with the
+# package names on Debian, Fedora and Alpine): make deps installs what is
+# missing on Debian and Ubuntu, and elsewhere says what to install.
 DEPS ?= build
 
 all: $(BIN)
@@ -229,19 +214,9 @@ fuzz-run-%: $(FUZZ_BUILD)/%
 		exit 1; }; \
 	grep -E '^stat::(number_of_executed_units|new_units_added)' "$$scratch/$$h/log" | sed 's/^/    /'
 
-# Installs the missing Debian packages of $(DEPS) (build, test, bench, deb); idempotent.
+# Installs what $(DEPS) (build, test, bench, deb) need and is missing; idempotent.
 deps:
-	@pkgs='$(BUILD_PKGS) $(if $(filter test,$(DEPS)),$(TEST_PKGS)) $(if $(filter bench,$(DEPS)),$(BENCH_PKGS)) $(if $(filter deb,$(DEPS)),$(DEB_PKGS))'; \
-	missing=; for p in $$pkgs; do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' \
-			|| missing="$$missing $$p"; \
-	done; \
-	if [ -z "$$missing" ]; then echo "deps: all present ($(DEPS))"; exit 0; fi; \
-	echo "deps: installing:$$missing"; \
-	if [ "$$(id -u)" != 0 ]; then \
-		echo "deps: run as root, or: apt-get install$$missing" >&2; exit 1; fi; \
-	DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing
+	@sh contrib/deps.sh $(DEPS)
 
 audit:
 	@$(MAKE) --no-print-directory deps DEPS=build
@@ -251,14 +226,14 @@ audit:
 
 # The bats files the suite leaves out under SANITIZE (their tests count as
 # skipped): each is slow and runs no sanitized twtune code that the other
-# files do not run too. deb and build compile their own twtune without
-# the sanitizers; valgrind checks a plain build (valgrind cannot run an
+# files do not run too. deb, build and rpm compile their own twtune
+# without the sanitizers; valgrind checks a plain build (valgrind cannot run an
 # ASan binary); bench times tools against each other; ansible's module
 # runs the apply, rollback and audit of apply.bats and allnetns.bats;
 # completions drives bash, zsh and fish over help, profiles --names and
 # get --list-keys, which cli, docs, profiles and badinput run. See
 # tests/README.md. `make test SANITIZE=... TEST_SKIP=` runs them all.
-SANITIZE_TEST_SKIP = deb build valgrind bench ansible completions
+SANITIZE_TEST_SKIP = deb build rpm valgrind bench ansible completions
 TEST_SKIP ?= $(if $(SANITIZE),$(SANITIZE_TEST_SKIP))
 # Jobs of the suite's parallel group, and of its build (default: the CPUs).
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
