@@ -21,6 +21,9 @@ FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 # systemd searches /usr/local/lib/systemd/system too; the Debian package
 # uses /lib/systemd/system, as Debian 12's packages do.
 UNITDIR  ?= $(PREFIX)/lib/systemd/system
+# node_exporter's textfile collector directory (Debian's), which the units
+# and the collector package's maintainer scripts write to: one setting.
+TEXTFILEDIR ?= /var/lib/prometheus/node-exporter
 # ansible-core's default module path includes /usr/share/ansible/plugins/modules.
 ANSIBLEDIR ?= $(DATADIR)/ansible/plugins/modules
 # The binary; make deb links its own, built for PREFIX=/usr, in $(DEB_BUILD).
@@ -296,9 +299,10 @@ install: $(BIN)
 	install -m 0644 completions/twtune.bash $(DESTDIR)$(BASHCOMPDIR)/twtune
 	install -m 0644 completions/_twtune $(DESTDIR)$(ZSHCOMPDIR)/_twtune
 	install -m 0644 completions/twtune.fish $(DESTDIR)$(FISHCOMPDIR)/twtune.fish
-	@# The units run the twtune of this SBINDIR.
+	@# The units run the twtune of this SBINDIR and write to TEXTFILEDIR.
 	for u in $(UNITS); do \
-		sed 's|/usr/sbin/twtune|$(SBINDIR)/twtune|g' contrib/systemd/$$u >$(DESTDIR)$(UNITDIR)/$$u && \
+		sed -e 's|/usr/sbin/twtune|$(SBINDIR)/twtune|g' -e 's|@TEXTFILEDIR@|$(TEXTFILEDIR)|g' \
+			contrib/systemd/$$u >$(DESTDIR)$(UNITDIR)/$$u && \
 		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
 	done
 	install -m 0644 contrib/ansible/library/twtune.py $(DESTDIR)$(ANSIBLEDIR)/twtune.py
@@ -330,7 +334,7 @@ deb:
 		BUILD=$(DEB_BUILD)/obj BIN=$(DEB_BUILD)/twtune PREFIX=/usr \
 		UNITDIR=/lib/systemd/system DESTDIR=$(abspath $(DEB_BUILD))/root \
 		CFLAGS="$$(dpkg-buildflags --get CFLAGS)" LDFLAGS="$$(dpkg-buildflags --get LDFLAGS)" install
-	SOURCE_DATE_EPOCH=$(DEB_EPOCH) sh contrib/debian/mkdeb $(DEB_BUILD)/root \
+	SOURCE_DATE_EPOCH=$(DEB_EPOCH) TEXTFILEDIR=$(TEXTFILEDIR) sh contrib/debian/mkdeb $(DEB_BUILD)/root \
 		$(VERSION)-$(DEB_REVISION) $(DEBDIR)
 
 clean:

@@ -42,7 +42,8 @@ ebpf pc:libbpf libbpf-dev libbpf-devel libbpf-dev
 # voluptuous (the Ansible module); valgrind; dpkg-dev, lintian and
 # systemd-analyze (the package and its units); nginx, ab and curl (the real
 # proxy and clients); tmux (watch's terminal); strace (no bpf() without
-# --observe); rpmbuild (the RPM spec).
+# --observe); rpmbuild (the RPM spec); prometheus-node-exporter (the
+# collector package depends on it; tests/deb.bats installs that offline).
 test cmd:bats bats bats bats
 test file:/usr/lib/bats/bats-assert/load.bash bats-assert - -
 test file:/usr/lib/bats/bats-support/load.bash bats-support - -
@@ -74,6 +75,7 @@ test cmd:curl curl curl curl
 test cmd:tmux tmux tmux tmux
 test cmd:strace strace strace strace
 test cmd:rpmbuild rpm rpm-build rpm-dev
+test file:/usr/bin/prometheus-node-exporter prometheus-node-exporter node-exporter prometheus-node-exporter
 # bench: ss to compare with, unshare for its namespace, time for peak RSS.
 bench cmd:ss iproute2 iproute iproute2
 bench cmd:unshare util-linux util-linux util-linux-misc

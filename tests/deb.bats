@@ -24,9 +24,10 @@ setup_file() {
 	mkdir -p "$PKG" "$OV/upper" "$OV/work" "$OV/root"
 	make -C "$top" --no-print-directory deb DEB_BUILD="$PKG/build" DEBDIR="$PKG/out" \
 		>"$PKG/make.log" 2>&1 || { cat "$PKG/make.log" >&2; return 1; }
-	DEB=$(echo "$PKG"/out/twtune_*.deb)
-	export DEB
+	DEB=$(echo "$PKG"/out/twtune_*.deb) DEBC=$(echo "$PKG"/out/prometheus-node-exporter-twtune_*.deb)
+	export DEB DEBC
 	dpkg-deb -x "$DEB" "$PKG/x"
+	dpkg-deb -x "$DEBC" "$PKG/xc"
 }
 
 setup() {
@@ -39,12 +40,17 @@ setup() {
 	C=$OV/upper/var/lib/prometheus/node-exporter
 }
 
+teardown() {
+	[ -z "${HELD:-}" ] || kill "$HELD" 2>/dev/null || true
+}
+
 # Runs the bash code $1 as root chrooted into the throw-away root, in a new
 # mount and network namespace (loopback up), with a clean environment.
 # ROOT_PRE: bash code run before the chroot, with the root in $R.
 # SANDBOX=1: as the service's sandbox has it, the code runs under /bin/sh
-# with an empty capability bounding set and no_new_privs, the root
-# read-only but the collector directory, /tmp private.
+# with the unit's capability bounding set (CAPS: another, in setpriv's
+# words) and no_new_privs, the root read-only but the collector
+# directory, /tmp private.
 in_root() {
 	unshare -m -n --propagation private -- bash -c '
 		set -e
@@ -63,16 +69,26 @@ in_root() {
 		mount --bind "$d" "$d"
 		mount -o remount,bind,ro "$R"
 		mount -t tmpfs tmpfs "$R/tmp"
-		exec chroot "$R" $env setpriv --bounding-set=-all --inh-caps=-all --no-new-privs /bin/sh -c "$2"
-	' in_root "$OV" "$1"
+		exec chroot "$R" $env setpriv --bounding-set="$3" --inh-caps=-all --no-new-privs /bin/sh -c "$2"
+	' in_root "$OV" "$1" "${CAPS:-$(unit_caps)}"
 }
 
-# Installs the package into the throw-away root unless it is there.
+# The unit's CapabilityBoundingSet in setpriv's words: -all,+sys_admin,...
+unit_caps() {
+	local c
+	c=$(sed -n 's/^CapabilityBoundingSet=//p' "$PKG/xc/lib/systemd/system/$UNIT.service" | tr 'A-Z' 'a-z')
+	printf -- '-all%s\n' "$(for w in $c; do printf ',+%s' "${w#cap_}"; done)"
+}
+
+# Installs both packages into the throw-away root unless they are there
+# (prometheus-node-exporter, which the collector depends on, is the host's:
+# make deps installs it; the root has no network).
 installed() {
 	[ "$(id -u)" = 0 ] || skip "the throw-away root needs root (mount and network namespaces)"
-	in_root 'dpkg-query -W -f="\${Status}" twtune 2>/dev/null | grep -q "ok installed"' && return 0
-	cp "$DEB" "$OV/upper/tmp/" 2>/dev/null || { mkdir -p "$OV/upper/tmp" && cp "$DEB" "$OV/upper/tmp/"; }
-	in_root "apt-get install -y --no-install-recommends /tmp/${DEB##*/}"
+	in_root 'dpkg-query -W -f="\${Status}" prometheus-node-exporter-twtune 2>/dev/null | grep -q "ok installed"' && return 0
+	mkdir -p "$OV/upper/tmp"
+	cp "$DEB" "$DEBC" "$OV/upper/tmp/"
+	in_root "apt-get install -y --no-install-recommends /tmp/${DEB##*/} /tmp/${DEBC##*/}"
 }
 
 # The service's command from the installed unit: the script of
@@ -99,6 +115,8 @@ service_script() {
 	run -0 make -C "$copy" --no-print-directory deb DEBDIR="$BATS_TEST_TMPDIR/out" \
 		SOURCE_DATE_EPOCH="$(git -C "$TOP" log -1 --format=%ct)"
 	run -0 cmp "$DEB" "$BATS_TEST_TMPDIR/out/${DEB##*/}"
+	run -0 cmp "$DEBC" "$BATS_TEST_TMPDIR/out/${DEBC##*/}"
+	[ "$DEBC" = "$PKG/out/prometheus-node-exporter-twtune_${VERSION}-1_all.deb" ]
 	[ "$before" = "$( [ -e "$TOP/twtune" ] && sha256sum <"$TOP/twtune" || echo none)" ]
 	# Compiled for PREFIX=/usr: the profile directory it searches.
 	run -0 grep -c /usr/share/twtune/profiles "$PKG/x/usr/sbin/twtune"
@@ -112,14 +130,20 @@ service_script() {
 	assert_output "Package: twtune
 Version: ${VERSION}-1
 Architecture: $(dpkg --print-architecture)"
+	# The collector is a package of its own, as Debian's collectors are.
+	run -0 dpkg-deb -f "$DEBC" Package Source Architecture Depends
+	assert_output "Package: prometheus-node-exporter-twtune
+Source: twtune
+Architecture: all
+Depends: twtune (= ${VERSION}-1), prometheus-node-exporter"
 }
 
 @test "lintian reports nothing but overrides, each with a comment saying why" {
-	run -0 lintian --pedantic -I -E --show-overrides "$DEB"
+	run -0 lintian --pedantic -I -E --show-overrides "$DEB" "$DEBC"
 	refute_line --regexp '^[EWIPX]: '
 	# Every override line follows a comment.
 	run -0 awk '/^#/ { c = 1; next } /^$/ { next } { if (!c) print "no comment: " $0; c = 0 }' \
-		"$PKG/x/usr/share/lintian/overrides/twtune"
+		"$TOP/contrib/debian/lintian-overrides"
 	assert_output ''
 }
 
@@ -131,13 +155,22 @@ Architecture: $(dpkg --print-architecture)"
 		usr/share/twtune/profiles/web-server.ini usr/share/twtune/profiles/outbound-client.ini \
 		usr/share/bash-completion/completions/twtune usr/share/zsh/site-functions/_twtune \
 		usr/share/fish/vendor_completions.d/twtune.fish \
-		lib/systemd/system/$UNIT.service lib/systemd/system/$UNIT.timer \
 		usr/share/ansible/plugins/modules/twtune.py usr/share/doc/twtune/copyright \
 		usr/share/doc/twtune/changelog.Debian.gz usr/share/doc/twtune/changelog.gz \
 		usr/share/lintian/overrides/twtune; do
 		assert_line --regexp "^-rw[-x]r-[-x]r-[-x] root/root +[0-9]+ [-0-9]+ [0-9:]+ \./$f\$"
 	done
 	assert_line --regexp '^-rwxr-xr-x root/root .* \./usr/sbin/twtune$'
+	refute_line --partial 'systemd'
+	run -0 dpkg-deb -c "$DEBC"
+	for f in lib/systemd/system/$UNIT.service lib/systemd/system/$UNIT.timer \
+		usr/share/doc/$UNIT/copyright usr/share/doc/$UNIT/changelog.Debian.gz \
+		usr/share/lintian/overrides/$UNIT; do
+		assert_line --regexp "^-rw-r--r-- root/root +[0-9]+ [-0-9]+ [0-9:]+ \./$f\$"
+	done
+	[ "$(grep -c '^-' <<<"$output")" -eq 6 ]
+	run -0 bash -c 'dpkg-deb --ctrl-tarfile "$1" | tar -t | sort' _ "$DEBC"
+	assert_output $'./\n./control\n./md5sums\n./postinst\n./postrm\n./prerm'
 	# Nothing under /etc, so no conffiles.
 	refute_line --regexp ' \./etc/'
 	run -0 bash -c 'dpkg-deb --ctrl-tarfile "$1" | tar -t' _ "$DEB"
@@ -211,17 +244,26 @@ Architecture: $(dpkg --print-architecture)"
 	run -0 --separate-stderr in_root "systemd-analyze verify /lib/systemd/system/$UNIT.service /lib/systemd/system/$UNIT.timer"
 	assert_output ''
 	[ -z "$stderr" ] || { echo "$stderr"; return 1; }
-	run -0 in_root "systemd-analyze security --offline=yes --threshold=20 /lib/systemd/system/$UNIT.service"
-	assert_line --regexp 'Overall exposure level for .*: 1\.[0-9] OK'
-	run -0 grep -E '^(Type|ProtectSystem|ReadWritePaths|PrivateTmp|NoNewPrivileges|CapabilityBoundingSet)=' \
-		"$PKG/x/lib/systemd/system/$UNIT.service"
+	# 1.8 or better (lower), though it may enter namespaces
+	run -0 in_root "systemd-analyze security --offline=yes --threshold=18 /lib/systemd/system/$UNIT.service"
+	assert_line --regexp 'Overall exposure level for .*: (1\.[0-8]|0\.[0-9]) OK'
+	run -0 grep -E '^(Type|ProtectSystem|ReadWritePaths|PrivateTmp|NoNewPrivileges|CapabilityBoundingSet|RestrictNamespaces)=' \
+		"$PKG/xc/lib/systemd/system/$UNIT.service"
 	assert_output 'Type=oneshot
 ProtectSystem=strict
 ReadWritePaths=/var/lib/prometheus/node-exporter
 PrivateTmp=yes
 NoNewPrivileges=yes
-CapabilityBoundingSet='
-	run -0 grep -E '^(OnBootSec|OnCalendar)=' "$PKG/x/lib/systemd/system/$UNIT.timer"
+CapabilityBoundingSet=CAP_SYS_ADMIN CAP_SYS_PTRACE
+RestrictNamespaces=net'
+	# The textfile directory is one setting (the Makefile's TEXTFILEDIR):
+	# every place names it, none keeps the placeholder.
+	run -0 bash -c 'grep -v "^#" "$1" | grep -c /var/lib/prometheus/node-exporter' _ "$PKG/xc/lib/systemd/system/$UNIT.service"
+	assert_output 3
+	run -0 bash -c 'dpkg-deb --ctrl-tarfile "$1" | tar -xO ./postrm' _ "$DEBC"
+	assert_output --partial 'rm -f /var/lib/prometheus/node-exporter/twtune.prom '
+	run -1 grep -r @TEXTFILEDIR@ "$PKG/xc"
+	run -0 grep -E '^(OnBootSec|OnCalendar)=' "$PKG/xc/lib/systemd/system/$UNIT.timer"
 	assert_output $'OnBootSec=30s\nOnCalendar=minutely'
 }
 
@@ -229,10 +271,11 @@ CapabilityBoundingSet='
 	installed
 	in_root 'mkdir -p /var/lib/prometheus/node-exporter'
 	script=$(service_script)
+	[[ $script == *"/usr/sbin/twtune --all-netns audit --format prometheus --fail-on never --no-processes "* ]]
 	SANDBOX=1 run -0 in_root "$script"
 	run -0 promtool check metrics <"$C/twtune.prom"
-	run -0 grep -c '^twtune_risk_level ' "$C/twtune.prom"
-	assert_output 1
+	run -0 grep -c '^twtune_risk_level{' "$C/twtune.prom"
+	refute_output 0
 	run -0 stat -c '%a %i' "$C/twtune.prom"
 	mode=${output% *} ino=${output#* }
 	[ "$mode" = 644 ]
@@ -252,6 +295,45 @@ CapabilityBoundingSet='
 	assert_output twtune.prom
 }
 
+@test "the unit's two capabilities are what --all-netns needs: measured without each" {
+	installed
+	in_root 'mkdir -p /var/lib/prometheus/node-exporter'
+	script=$(service_script)
+	# A namespace held only by a process (a container's), and one bound
+	# only under /run/netns (ip netns add's; made inside the root's mount
+	# namespace, its process gone before twtune runs).
+	unshare -n sleep 120 &
+	HELD=$!
+	for ((i = 0; i < 50; i++)); do
+		[ "$(stat -Lc %i /proc/$HELD/ns/net)" != "$(stat -Lc %i /proc/self/ns/net)" ] && break
+		sleep 0.1
+	done
+	held=$(stat -Lc %i /proc/$HELD/ns/net)
+	export BF=$BATS_TEST_TMPDIR/bound
+	ROOT_PRE='unshare -n sleep 20 & p=$!
+		for i in $(seq 50); do [ "$(stat -Lc %i /proc/$p/ns/net)" != "$(stat -Lc %i /proc/self/ns/net)" ] && break; sleep 0.1; done
+		mkdir -p "$R/run/netns" && touch "$R/run/netns/deb" && mount --bind /proc/$p/ns/net "$R/run/netns/deb"
+		stat -Lc %i "$R/run/netns/deb" >"$BF"; kill $p'
+	# caps: the unit's, none, each alone; what the file then holds
+	for caps in unit -all -all,+sys_admin -all,+sys_ptrace; do
+		rm -f "$C/twtune.prom"
+		[ $caps = unit ] && c=$(unit_caps) || c=$caps
+		CAPS=$c ROOT_PRE=$ROOT_PRE SANDBOX=1 run in_root "$script"
+		bound=$(cat "$BF")
+		got="rc=$status"
+		[ -f "$C/twtune.prom" ] && got+=" held=$(grep -c "\"$held\"" "$C/twtune.prom") bound=$(grep -c "\"$bound\"" "$C/twtune.prom")"
+		echo "$caps $got" >>"$BATS_TEST_TMPDIR/measured"
+	done
+	kill $HELD
+	run -0 sed -E 's/(held|bound)=[1-9][0-9]*/\1=n/g' "$BATS_TEST_TMPDIR/measured"
+	# With the unit's set, both; without CAP_SYS_PTRACE not the held one;
+	# without CAP_SYS_ADMIN none (setns()), so no file at all.
+	assert_output "unit rc=0 held=n bound=n
+-all rc=4
+-all,+sys_admin rc=0 held=0 bound=n
+-all,+sys_ptrace rc=4"
+}
+
 @test "ansible-core finds the installed module: ansible-doc and ansible localhost -m twtune -a state=audit" {
 	installed
 	run -0 in_root 'ansible-doc -t module twtune'
@@ -259,6 +341,24 @@ CapabilityBoundingSet='
 	run -0 in_root 'ansible localhost -o -m twtune -a state=audit -e ansible_python_interpreter=/usr/bin/python3'
 	assert_line --regexp '^localhost \| SUCCESS => .*"risk": "ok"'
 	assert_output --partial '"twtune_audit": {'
+}
+
+@test "removing the collector masks its timer and takes the metrics file; installing it again lifts the mask" {
+	installed
+	in_root 'mkdir -p /var/lib/prometheus/node-exporter
+		twtune audit --format prometheus --fail-on never >/var/lib/prometheus/node-exporter/twtune.prom'
+	run -0 in_root "apt-get remove -y $UNIT"
+	# as dh_installsystemd's postrm: masked, so nothing starts it meanwhile
+	run -0 in_root "readlink /etc/systemd/system/$UNIT.timer"
+	assert_output /dev/null
+	run -0 ls -A "$C"
+	assert_output ''
+	# twtune itself stays
+	run -0 in_root 'twtune --version'
+	run -0 in_root "apt-get install -y --no-install-recommends /tmp/${DEBC##*/}"
+	run -1 in_root "test -L /etc/systemd/system/$UNIT.timer"
+	run -0 in_root "readlink /etc/systemd/system/timers.target.wants/$UNIT.timer"
+	assert_output "/lib/systemd/system/$UNIT.timer"
 }
 
 @test "apt-get purge removes everything but the journal directory's contents" {
@@ -270,8 +370,11 @@ CapabilityBoundingSet='
 	# (this test's namespace is not PID 1's: its journal is under ns/HASH)
 	journal=$(cd "$OV/upper" && find var/lib/twtune -name journal -size +0)
 	[[ $journal =~ ^var/lib/twtune/ns/[0-9a-f]{16}/journal$ ]]
+	# Purging twtune purges the collector that depends on it.
 	run -0 in_root 'apt-get purge -y twtune'
+	assert_output --partial "$UNIT*"
 	run -1 in_root 'dpkg-query -W -f="\${Status}" twtune 2>/dev/null | grep -q "ok installed"'
+	run -1 in_root "dpkg-query -W -f='\${Status}' $UNIT 2>/dev/null | grep -q 'ok installed'"
 	# Every path the upper layer has and the host has not, but apt's and
 	# dpkg's own records and the test's collector directory.
 	run -0 bash -c 'cd "$1" && find . -mindepth 1 ! -type c -printf "%P\n" | sort |
