@@ -175,7 +175,7 @@ int p_fn(int *v) { qsort(v, 2, sizeof(int), cmp); return r_fn() + sockets_top();
 	done
 	run -1 grep -r '/usr/local/share/twtune' "$stage$p/share/man"
 	# The service runs the twtune of this PREFIX.
-	run -0 grep -c " $p/sbin/twtune audit " "$stage$p/lib/systemd/system/prometheus-node-exporter-twtune.service"
+	run -0 grep -c " $p/sbin/twtune --all-netns audit " "$stage$p/lib/systemd/system/prometheus-node-exporter-twtune.service"
 	assert_output 1
 	run -0 make -C "$COPY" -s BUILD=build-prefix uninstall DESTDIR="$stage" PREFIX="$p"
 	run -0 find "$stage" -type f
@@ -189,6 +189,6 @@ int p_fn(int *v) { qsort(v, 2, sizeof(int), cmp); return r_fn() + sockets_top();
 	run -0 env -u TWTUNE_PROFILE_PATH "$prefix/sbin/twtune" profiles --json
 	run -0 jq -r '.[] | select(.name == "proxy-profile") | .path' <<<"$output"
 	assert_output "$prefix/share/twtune/profiles/proxy-profile.ini"
-	run -0 grep -c " $prefix/sbin/twtune audit " "$prefix/lib/systemd/system/prometheus-node-exporter-twtune.service"
+	run -0 grep -c " $prefix/sbin/twtune --all-netns audit " "$prefix/lib/systemd/system/prometheus-node-exporter-twtune.service"
 	assert_output 1
 }
