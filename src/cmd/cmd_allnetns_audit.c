@@ -17,6 +17,7 @@
 #include "grow.h"
 #include "observation.h"
 #include "report.h"
+#include "sanitize.h"
 #include "twtune.h"
 
 /* One line of the summary table; the full report, when it is kept. */
@@ -122,6 +123,7 @@ static void prom_write(struct audit_all *A)
 static void render_one(struct audit_all *A, struct ns_visit *v, const struct report *r)
 {
 	struct ns_row *row = &A->rows[A->nrows - 1];
+	char label[4 * NSSCAN_LABEL], why[4 * sizeof(v->why)];
 
 	switch (A->o->format) {
 	case FMT_JSON:
@@ -142,7 +144,8 @@ static void render_one(struct audit_all *A, struct ns_visit *v, const struct rep
 	case FMT_K8S:
 	case FMT_DOCKER:
 		printf("%s# netns %s (inode %llu)%s%s\n", A->o->format == FMT_K8S ? "---\n" : "",
-		       v->ns->label, v->ns->inode, r ? "" : ": ", r ? "" : v->why);
+		       san_str(label, sizeof(label), v->ns->label, SAN_TERM), v->ns->inode,
+		       r ? "" : ": ", r ? "" : san_str(why, sizeof(why), v->why, SAN_TERM));
 		if (r)
 			cmd_audit_snippet(stdout, r, A->o->format);
 		break;
@@ -280,19 +283,21 @@ static void print_summary(const struct audit_all *A)
 	       "PRESSURE", "RISK", "JUDGED", "TOP FINDING");
 	for (size_t i = 0; i < A->nrows; i++) {
 		const struct ns_row *w = &A->rows[i];
-		char pressure[32];
+		char pressure[32], label[21], why[4 * sizeof(w->why)], top[4 * sizeof(w->top)];
 
 		if (w->status != NS_READ) {
-			printf("%-20.20s %-11llu %8s %9s %8s %-6s %-8s %s\n", w->label, w->inode, "-",
-			       "-", "-", ns_status_name(w->status), "-", w->why);
+			printf("%-20s %-11llu %8s %9s %8s %-6s %-8s %s\n",
+			       san_str(label, sizeof(label), w->label, SAN_TERM), w->inode, "-", "-", "-",
+			       ns_status_name(w->status), "-", san_str(why, sizeof(why), w->why, SAN_TERM));
 			continue;
 		}
 		snprintf(pressure, sizeof(pressure), "%s%.0f%%",
 			 w->from_counters && w->sockets > 0 ? "<" : "",
 			 w->pressure * 100 + (w->from_counters ? 0.5 : 0));
-		printf("%-20.20s %-11llu %8lld %9lld %8s %-6s %-8s %s\n", w->label, w->inode,
-		       w->sockets, w->tw, pressure, severity_name(w->risk),
-		       w->from_counters ? "counters" : "dump", w->top);
+		printf("%-20s %-11llu %8lld %9lld %8s %-6s %-8s %s\n",
+		       san_str(label, sizeof(label), w->label, SAN_TERM), w->inode, w->sockets, w->tw,
+		       pressure, severity_name(w->risk), w->from_counters ? "counters" : "dump",
+		       san_str(top, sizeof(top), w->top, SAN_TERM));
 	}
 	if (ncounters)
 		printf("\njudged from counters: %zu namespace%s whose TIME_WAIT plus sockets in use "
