@@ -34,6 +34,11 @@ struct ns_row {
 	char top[120];         /* title of the highest finding */
 	char *report;          /* text, or NULL */
 	struct report_metrics metrics; /* --format prometheus, when read */
+	/* the Prometheus labels: names that survive a restart (prom_ids) */
+	char id[320];          /* the label netns */
+	char name[256];        /* netns_name: the ip netns name, or "" */
+	char container[NS_CONTAINER_ID_MAX + 1];
+	char pod_uid[NS_POD_UID_MAX + 1];
 };
 
 struct audit_all {
@@ -103,20 +108,61 @@ static char *full_text(const struct audit_all *A, const struct ns_visit *v,
 	return buf;
 }
 
-/* One exposition of every namespace, from the metrics kept per row. */
-static void prom_write(struct audit_all *A)
+/* The label netns of each row: "host"; the ip netns name; "pod/UID";
+ * "container/ID"; else, and for a name another row has taken already,
+ * "inode/N", which a restart changes. A label set must be unique in an
+ * exposition (node_exporter refuses it otherwise). */
+static void prom_ids(struct audit_all *A)
+{
+	for (size_t i = 0; i < A->nrows; i++) {
+		struct ns_row *w = &A->rows[i];
+		bool taken = false;
+
+		for (size_t k = 0; k < i && w->id[0]; k++)
+			taken |= strcmp(A->rows[k].id, w->id) == 0;
+		if (!w->id[0] || taken)
+			snprintf(w->id, sizeof(w->id), "inode/%llu", w->inode);
+	}
+}
+
+static void row_ids(struct ns_row *row, const struct netns_info *ns)
+{
+	if (ns->name_dir == 0 && ns->name[0] && strncmp(ns->name, "cni-", 4) != 0)
+		snprintf(row->name, sizeof(row->name), "%s", ns->name);
+	snprintf(row->container, sizeof(row->container), "%s", ns->owner.container);
+	snprintf(row->pod_uid, sizeof(row->pod_uid), "%s", ns->owner.pod_uid);
+	if (ns->host)
+		snprintf(row->id, sizeof(row->id), "host");
+	else if (row->name[0])
+		snprintf(row->id, sizeof(row->id), "%s", row->name);
+	else if (row->pod_uid[0])
+		snprintf(row->id, sizeof(row->id), "pod/%s", row->pod_uid);
+	else if (row->container[0])
+		snprintf(row->id, sizeof(row->id), "container/%s", row->container);
+}
+
+/* One exposition of every namespace, from the metrics kept per row;
+ * success: the scan and every reading worked. */
+static void prom_write(struct audit_all *A, bool success)
 {
 	struct prom_netns *ns = calloc(A->nrows ? A->nrows : 1, sizeof(*ns));
+	struct prom_run run = prom_run_now(success);
 
 	if (!ns) {
 		A->err = -ENOMEM;
 		return;
 	}
-	for (size_t i = 0; i < A->nrows; i++)
-		ns[i] = (struct prom_netns){ A->rows[i].inode, A->rows[i].label,
-					     A->rows[i].status == NS_READ ? &A->rows[i].metrics
-									  : NULL };
-	report_prometheus_all(stdout, ns, A->nrows);
+	prom_ids(A);
+	for (size_t i = 0; i < A->nrows; i++) {
+		const struct ns_row *w = &A->rows[i];
+
+		ns[i] = (struct prom_netns){ .id = w->id, .name = w->name,
+					     .container = w->container, .pod_uid = w->pod_uid,
+					     .pod_namespace = "", .pod_name = "",
+					     .m = w->status == NS_READ ? &w->metrics : NULL };
+	}
+	if (report_prometheus_all(stdout, ns, A->nrows, &run) == -ENOMEM)
+		A->err = -ENOMEM;
 	free(ns);
 }
 
@@ -169,6 +215,7 @@ static struct ns_row *new_row(struct audit_all *A, const struct ns_visit *v)
 	memset(row, 0, sizeof(*row));
 	snprintf(row->label, sizeof(row->label), "%s", v->ns->label);
 	row->inode = v->ns->inode;
+	row_ids(row, v->ns);
 	row->sockets = row->tw = -1;
 	return row;
 }
@@ -322,7 +369,7 @@ int all_netns_audit(const struct audit_opts *o, const char *cmd, bool is_diff,
 	if (A.o->format == FMT_JSON)
 		all_netns_json_end(&A.j);
 	else if (A.o->format == FMT_PROMETHEUS)
-		prom_write(&A);
+		prom_write(&A, !A.err && (rc == EXIT_OK || rc == EXIT_RISK));
 	else if (A.o->format == FMT_TEXT)
 		print_summary(&A);
 	if (A.err) {
