@@ -377,16 +377,46 @@ ns_id() {
 	ip netns del "$name"
 }
 
+# with_fake_runtime CMD...: CMD in a private mount namespace whose /run is
+# new but for the host's /run/netns, and holds the containerd sandbox
+# metadata (config.json) of the fake pod's container: pod web-7d9f in
+# namespace shop.
+with_fake_runtime() {
+	local hex
+	hex=$(awk '$1 == "docker" { print $2 }' "$STATE")
+	unshare -m --propagation private -- bash -c '
+		set -e
+		keep=$(mktemp -d)
+		mount --rbind /run/netns "$keep"
+		mount -t tmpfs tmpfs /run
+		mkdir -p /run/netns
+		mount --rbind "$keep" /run/netns
+		d=/run/containerd/io.containerd.runtime.v2.task/k8s.io/$1
+		mkdir -p "$d"
+		printf "%s" "{\"ociVersion\":\"1.1.0\",\"annotations\":{\"io.kubernetes.cri.container-type\":\"sandbox\",\"io.kubernetes.cri.sandbox-name\":\"web-7d9f\",\"io.kubernetes.cri.sandbox-namespace\":\"shop\"}}" >"$d/config.json"
+		shift
+		"$@"' _ "$hex" "$@"
+}
+
 # twtune-metrics(7) and the output agree both ways: every series and label
 # printed is a .TP tag of the page, and every tag is printed by one of a
 # namespace's audit with sockets (the pools) and the --all-netns audit of
-# this file's namespaces (an ip netns name, a container's, a pod's).
+# this file's namespaces (an ip netns name, a container's, a pod's, whose
+# name and namespace come from faked containerd sandbox metadata).
 @test "twtune-metrics(7) names exactly the series and labels twtune prints" {
 	[ -n "$(awk '$1 == "pod" { print $2 }' "$STATE")" ] || skip "cgroup v2: no fake pod here"
 	local tmp=$BATS_TEST_TMPDIR METRICS=$TOP/man/twtune-metrics.7
 	in_netns bash -c '"$1" --port 8080 --tw-client 5 >/dev/null && "$2" audit --format prometheus --fail-on never' \
 		_ "$SG" "$TWTUNE" >"$tmp/one.prom"
-	"$TWTUNE" --all-netns audit --format prometheus --fail-on never >"$tmp/all.prom"
+	with_fake_runtime "$TWTUNE" --all-netns audit --format prometheus --fail-on never >"$tmp/all.prom"
+	run -0 promtool check metrics <"$tmp/all.prom"
+	local uid hex
+	uid=$(awk '$1 == "pod" { print $2 }' "$STATE")
+	hex=$(awk '$1 == "docker" { print $2 }' "$STATE")
+	run -0 grep -F "twtune_risk_level{netns=\"pod/$uid\",container_id=\"$hex\",pod_uid=\"$uid\",pod_namespace=\"shop\",pod_name=\"web-7d9f\"} " \
+		"$tmp/all.prom"
+	# the container outside a pod is not looked up as one
+	run -0 grep -F "twtune_risk_level{netns=\"container/$hex\",container_id=\"$hex\"} " "$tmp/all.prom"
 	cat "$tmp/one.prom" "$tmp/all.prom" | grep -v '^#' | sed -E 's/[{ ].*//' | sort -u >"$tmp/series"
 	cat "$tmp/one.prom" "$tmp/all.prom" | grep -v '^#' | grep -oE '[{,][a-z_]+="' | tr -d '{,="' |
 		sort -u >"$tmp/labels"

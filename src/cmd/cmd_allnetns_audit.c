@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "grow.h"
 #include "observation.h"
+#include "podmeta.h"
 #include "report.h"
 #include "sanitize.h"
 #include "twtune.h"
@@ -39,6 +40,7 @@ struct ns_row {
 	char name[256];        /* netns_name: the ip netns name, or "" */
 	char container[NS_CONTAINER_ID_MAX + 1];
 	char pod_uid[NS_POD_UID_MAX + 1];
+	struct pod_meta pod;   /* the pod's name and namespace, when its runtime says */
 };
 
 struct audit_all {
@@ -131,6 +133,10 @@ static void row_ids(struct ns_row *row, const struct netns_info *ns)
 		snprintf(row->name, sizeof(row->name), "%s", ns->name);
 	snprintf(row->container, sizeof(row->container), "%s", ns->owner.container);
 	snprintf(row->pod_uid, sizeof(row->pod_uid), "%s", ns->owner.pod_uid);
+	/* a pod's container: its name from the runtime's sandbox metadata,
+	 * where it is readable (else no label) */
+	if (row->pod_uid[0] && row->container[0])
+		(void)podmeta_read("", row->container, &row->pod);
 	if (ns->host)
 		snprintf(row->id, sizeof(row->id), "host");
 	else if (row->name[0])
@@ -158,7 +164,8 @@ static void prom_write(struct audit_all *A, bool success)
 
 		ns[i] = (struct prom_netns){ .id = w->id, .name = w->name,
 					     .container = w->container, .pod_uid = w->pod_uid,
-					     .pod_namespace = "", .pod_name = "",
+					     .pod_namespace = w->pod.namespace_,
+					     .pod_name = w->pod.name,
 					     .m = w->status == NS_READ ? &w->metrics : NULL };
 	}
 	if (report_prometheus_all(stdout, ns, A->nrows, &run) == -ENOMEM)
