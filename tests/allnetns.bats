@@ -189,9 +189,10 @@ ns_id() {
 	echo "$output" >"$BATS_TEST_TMPDIR/m.prom"
 	run -0 promtool check metrics <"$BATS_TEST_TMPDIR/m.prom"
 	run -0 grep -c '^# HELP twtune_risk_level ' "$BATS_TEST_TMPDIR/m.prom"; assert_output 1
-	# every sample but the run's own three is a namespace's
-	run -1 grep -vEc '^#|\{netns="|^twtune_(build_info|last_run_)' "$BATS_TEST_TMPDIR/m.prom"
+	# every sample but the run's own four is a namespace's
+	run -1 grep -vEc '^#|\{netns="|^twtune_(build_info|last_run_|netns_omitted)' "$BATS_TEST_TMPDIR/m.prom"
 	assert_output 0
+	run -0 grep -x 'twtune_netns_omitted 0' "$BATS_TEST_TMPDIR/m.prom"
 	run -0 grep -c '^twtune_last_run_success 1$' "$BATS_TEST_TMPDIR/m.prom"; assert_output 1
 	run -0 grep -F "twtune_risk_level{netns=\"$T-1\",netns_name=\"$T-1\"} 3" "$BATS_TEST_TMPDIR/m.prom"
 	run -0 grep -F "twtune_finding_severity{netns=\"$(ns_id 6)\"," "$BATS_TEST_TMPDIR/m.prom"

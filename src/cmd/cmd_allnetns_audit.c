@@ -41,6 +41,7 @@ struct ns_row {
 	char container[NS_CONTAINER_ID_MAX + 1];
 	char pod_uid[NS_POD_UID_MAX + 1];
 	struct pod_meta pod;   /* the pod's name and namespace, when its runtime says */
+	bool host, keep;       /* the host's; its series are in the exposition */
 };
 
 struct audit_all {
@@ -137,6 +138,7 @@ static void row_ids(struct ns_row *row, const struct netns_info *ns)
 	 * where it is readable (else no label) */
 	if (row->pod_uid[0] && row->container[0])
 		(void)podmeta_read("", row->container, &row->pod);
+	row->host = ns->host;
 	if (ns->host)
 		snprintf(row->id, sizeof(row->id), "host");
 	else if (row->name[0])
@@ -147,28 +149,59 @@ static void row_ids(struct ns_row *row, const struct netns_info *ns)
 		snprintf(row->id, sizeof(row->id), "container/%s", row->container);
 }
 
+/* Which rows keep their series (netns_keep, REPORT_NETNS_MAX); how many
+ * are left out. */
+static size_t prom_keep(struct audit_all *A)
+{
+	int *risk = calloc(A->nrows ? A->nrows : 1, sizeof(*risk));
+	bool *host = calloc(A->nrows ? A->nrows : 1, sizeof(*host));
+	bool *keep = calloc(A->nrows ? A->nrows : 1, sizeof(*keep));
+	size_t out = 0;
+
+	if (!risk || !host || !keep) {
+		for (size_t i = 0; i < A->nrows; i++) /* no memory: keep them all */
+			A->rows[i].keep = true;
+	} else {
+		for (size_t i = 0; i < A->nrows; i++) {
+			risk[i] = A->rows[i].status == NS_READ ? (int)A->rows[i].risk : -1;
+			host[i] = A->rows[i].host;
+		}
+		out = netns_keep(risk, host, A->nrows, REPORT_NETNS_MAX, keep);
+		for (size_t i = 0; i < A->nrows; i++)
+			A->rows[i].keep = keep[i];
+	}
+	free(risk);
+	free(host);
+	free(keep);
+	return out;
+}
+
 /* One exposition of every namespace, from the metrics kept per row;
  * success: the scan and every reading worked. */
 static void prom_write(struct audit_all *A, bool success)
 {
 	struct prom_netns *ns = calloc(A->nrows ? A->nrows : 1, sizeof(*ns));
 	struct prom_run run = prom_run_now(success);
+	size_t n = 0;
 
 	if (!ns) {
 		A->err = -ENOMEM;
 		return;
 	}
 	prom_ids(A);
+	run.netns_omitted = prom_keep(A);
 	for (size_t i = 0; i < A->nrows; i++) {
 		const struct ns_row *w = &A->rows[i];
 
-		ns[i] = (struct prom_netns){ .id = w->id, .name = w->name,
+		if (!w->keep)
+			continue;
+		ns[n++] = (struct prom_netns){ .id = w->id, .name = w->name,
 					     .container = w->container, .pod_uid = w->pod_uid,
 					     .pod_namespace = w->pod.namespace_,
 					     .pod_name = w->pod.name,
 					     .m = w->status == NS_READ ? &w->metrics : NULL };
 	}
-	if (report_prometheus_all(stdout, ns, A->nrows, &run) == -ENOMEM)
+	if (report_prometheus_all(stdout, ns, n, &run) == -ENOMEM)
 		A->err = -ENOMEM;
 	free(ns);
 }

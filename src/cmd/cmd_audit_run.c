@@ -17,7 +17,9 @@ struct prom_run prom_run_now(bool success)
 	struct timespec ts = { 0, 0 };
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (struct prom_run){ TWTUNE_VERSION, (double)ts.tv_sec + ts.tv_nsec / 1e9, success };
+	return (struct prom_run){ .version = TWTUNE_VERSION,
+				  .timestamp = (double)ts.tv_sec + ts.tv_nsec / 1e9,
+				  .success = success };
 }
 
 int cmd_audit_snippet(FILE *f, const struct report *r, enum report_format fmt)

@@ -304,7 +304,7 @@ static void meta(FILE *f, const char *name, const char *type, const char *help)
 }
 
 /* The series of the run itself, once per exposition. */
-static void write_run(FILE *f, const struct prom_run *run)
+static void write_run(FILE *f, const struct prom_run *run, bool netns)
 {
 	char version[64];
 
@@ -317,6 +317,11 @@ static void write_run(FILE *f, const struct prom_run *run)
 	     "1 when the run read what it needs, 0 when it failed (the other series are then "
 	     "left out).");
 	fprintf(f, "twtune_last_run_success %d\n", run->success);
+	if (!netns)
+		return;
+	meta(f, "netns_omitted", "gauge",
+	     "Namespaces whose series were left out: over the cap, the lowest risks.");
+	fprintf(f, "twtune_netns_omitted %zu\n", run->netns_omitted);
 }
 
 /* Each family that some source has: its HELP and TYPE, then the samples
@@ -324,7 +329,7 @@ static void write_run(FILE *f, const struct prom_run *run)
 static int write_all(FILE *f, const struct source *src, size_t n, bool netns,
 		     const struct prom_run *run)
 {
-	write_run(f, run);
+	write_run(f, run, netns);
 	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
 		const struct family *fam = &families[i];
 		bool said = false;

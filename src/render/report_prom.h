@@ -17,6 +17,7 @@ struct prom_run {
 	const char *version;
 	double timestamp; /* seconds since the epoch */
 	bool success;     /* every reading the report needs worked */
+	size_t netns_omitted; /* --all-netns: namespaces left out (REPORT_NETNS_MAX) */
 };
 
 /* One namespace's exposition, run-level series first; r NULL (a failed

@@ -60,6 +60,16 @@ void sockets_view_free(struct sockets_view *v);
  * (twtune_pool_*): the label cardinality's bound (twtune-metrics(7)). */
 #define REPORT_POOLS_MAX 10
 
+/* At most this many namespaces have their series in one --all-netns
+ * exposition; the rest are counted (twtune_netns_omitted). */
+#define REPORT_NETNS_MAX 256
+
+/* Which of n namespaces keep their series when there are more than cap:
+ * the host's (host[i]), then the highest risk first (risk[i]: a severity,
+ * -1 for one not read), in their order within a risk. Sets keep[i];
+ * returns how many are left out. */
+size_t netns_keep(const int *risk, const bool *host, size_t n, size_t cap, bool *keep);
+
 /* One of the fullest destination pools, as a Prometheus series shows it. */
 struct pool_metrics {
 	char local[IP_STR_LEN], remote[ENDPOINT_STR_LEN];

@@ -28,7 +28,8 @@ static char *render(void (*fn)(FILE *, const void *), const void *arg)
 	return buf;
 }
 
-static const struct prom_run RUN = { "9.9.9", 1700000000.5, true };
+static const struct prom_run RUN = { .version = "9.9.9", .timestamp = 1700000000.5,
+				     .success = true, .netns_omitted = 3 };
 
 #define RUN_TEXT                                                                          \
 	"# HELP twtune_build_info Always 1; the label version is twtune's.\n"              \
@@ -41,6 +42,11 @@ static const struct prom_run RUN = { "9.9.9", 1700000000.5, true };
 	"failed (the other series are then left out).\n"                                   \
 	"# TYPE twtune_last_run_success gauge\n"                                           \
 	"twtune_last_run_success 1\n"
+#define OMITTED_TEXT                                                                      \
+	"# HELP twtune_netns_omitted Namespaces whose series were left out: over the cap, "  \
+	"the lowest risks.\n"                                                               \
+	"# TYPE twtune_netns_omitted gauge\n"                                              \
+	"twtune_netns_omitted 3\n"
 
 struct all_args {
 	const struct prom_netns *ns;
@@ -205,7 +211,7 @@ static char *oracle(const struct prom_netns *ns, size_t n)
 		oracle_add(t ? t : "", labels);
 		free(t);
 	}
-	snprintf(out, sizeof(out), "%s", RUN_TEXT);
+	snprintf(out, sizeof(out), "%s", RUN_TEXT OMITTED_TEXT);
 	for (size_t i = 0; i < nfams; i++)
 		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s", fams[i].text);
 	return out;
@@ -351,7 +357,8 @@ static void test_escape_and_errors(void)
 	free(out);
 	a.n = 0;
 	out = render(call_all, &a);
-	TAP_OK(a.rc == 0 && out && !strcmp(out, RUN_TEXT), "no namespace: the run-level series only");
+	TAP_OK(a.rc == 0 && out && !strcmp(out, RUN_TEXT OMITTED_TEXT),
+	       "no namespace: the run-level series only");
 	free(out);
 	full = fopen("/dev/full", "w");
 	if (full) {
@@ -362,8 +369,36 @@ static void test_escape_and_errors(void)
 	}
 }
 
+static void test_keep(void)
+{
+	static const struct {
+		int risk[6];
+		bool host[6];
+		size_t n, cap, out;
+		bool keep[6];
+	} cases[] = {
+		{ { 0, 3, 1, 2 }, { true }, 4, 10, 0, { true, true, true, true } },
+		{ { 0, 3, 1, 2, 3 }, { true }, 5, 3, 2, { true, true, false, false, true } },
+		{ { 2, -1, 2, 0, 2 }, { false, false, false, true }, 5, 2, 3,
+		  { true, false, false, true, false } },
+		{ { 1, -1, 1 }, { false }, 3, 0, 3, { false, false, false } },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool keep[6];
+		size_t out = netns_keep(cases[i].risk, cases[i].host, cases[i].n, cases[i].cap, keep);
+		bool same = out == cases[i].out;
+
+		for (size_t k = 0; k < cases[i].n; k++)
+			same &= keep[k] == cases[i].keep[k];
+		TAP_OK(same, "netns_keep case %zu: the host, then the highest risks, %zu left out", i,
+		       cases[i].out);
+	}
+}
+
 int main(void)
 {
+	test_keep();
 	test_one();
 	test_all();
 	test_escape_and_errors();
