@@ -439,7 +439,7 @@ try_option() {
 	run grep -c . "$BATS_TEST_TMPDIR/series"
 	[ "$output" -ge 14 ]
 	grep -qx twtune_netns_read "$BATS_TEST_TMPDIR/series"
-	grep -qx netns_label "$BATS_TEST_TMPDIR/labels"
+	grep -qx netns "$BATS_TEST_TMPDIR/labels"
 	tags() {
 		awk -v s="$2" '/^\.SH/ { f = ($2 == s); next }
 			f && /^\.TP/ { tag = 1; next }
