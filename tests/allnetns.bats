@@ -354,7 +354,7 @@ ns_id() {
 	local name=$'tw\xff\x1b[2J"q\\'"-$TAG" comm=$'e\x1b[2J\xffx' pid
 	ip netns add "$name"
 	echo "netns $name" >>"$STATE"
-	hold "unshare -n --" "$comm"
+	twelve_hold "unshare -n --" "$comm"
 	pid=$(holder_pid "$comm")
 	[ -n "$pid" ]
 	run -1 "$TWTUNE" --all-netns audit --format prometheus
