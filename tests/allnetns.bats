@@ -166,19 +166,61 @@ row() {
 	assert_line "    sysctls:"
 }
 
-@test "audit --format prometheus: netns and netns_label on every sample, promtool clean" {
+# The label netns of namespace i of ours (our_inodes order): what
+# survives a restart, the inode only when nothing else names it.
+ns_id() {
+	local i=$1 n=$(($1 + 1)) uid hex
+	uid=$(awk '$1 == "pod" { print $2 }' "$STATE")
+	hex=$(awk '$1 == "docker" { print $2 }' "$STATE")
+	if ((n <= 5)); then
+		echo "$T-$n"
+	elif ((n == 7)) && [ -n "$uid" ]; then
+		echo "pod/$uid"
+	elif ((n == 12)) && [ -n "$hex" ]; then
+		echo "container/$hex"
+	else
+		echo "inode/${ino[$i]}"
+	fi
+}
+
+@test "audit --format prometheus: a netns label that survives restarts on every sample, promtool clean" {
 	mapfile -t ino < <(our_inodes)
 	run -1 "$TWTUNE" --all-netns audit --format prometheus
 	echo "$output" >"$BATS_TEST_TMPDIR/m.prom"
 	run -0 promtool check metrics <"$BATS_TEST_TMPDIR/m.prom"
 	run -0 grep -c '^# HELP twtune_risk_level ' "$BATS_TEST_TMPDIR/m.prom"; assert_output 1
-	run -1 grep -vc '^#\|{netns="[0-9]*",netns_label="' "$BATS_TEST_TMPDIR/m.prom"
+	# every sample but the run's own four is a namespace's
+	run -1 grep -vEc '^#|\{netns="|^twtune_(build_info|last_run_|netns_omitted)' "$BATS_TEST_TMPDIR/m.prom"
 	assert_output 0
-	run -0 grep -F "twtune_risk_level{netns=\"${ino[0]}\",netns_label=\"$T-1\"} 3" "$BATS_TEST_TMPDIR/m.prom"
-	run -0 grep -F "twtune_finding_severity{netns=\"${ino[6]}\"," "$BATS_TEST_TMPDIR/m.prom"
+	run -0 grep -x 'twtune_netns_omitted 0' "$BATS_TEST_TMPDIR/m.prom"
+	run -0 grep -c '^twtune_last_run_success 1$' "$BATS_TEST_TMPDIR/m.prom"; assert_output 1
+	run -0 grep -F "twtune_risk_level{netns=\"$T-1\",netns_name=\"$T-1\"} 3" "$BATS_TEST_TMPDIR/m.prom"
+	run -0 grep -F "twtune_finding_severity{netns=\"$(ns_id 6)\"," "$BATS_TEST_TMPDIR/m.prom"
 	assert_output --partial 'rule="tw-bucket-pressure"} 3'
-	run -0 grep -F "twtune_netns_judged_from_counters{netns=\"${ino[3]}\",netns_label=\"$T-4\"} 1" \
+	run -0 grep -F "twtune_netns_judged_from_counters{netns=\"$T-4\",netns_name=\"$T-4\"} 1" \
 		"$BATS_TEST_TMPDIR/m.prom"
+	# no inode where a name exists; the inode label is gone
+	run -1 grep -E "netns=\"inode/(${ino[0]}|${ino[3]})\"|netns_label=" "$BATS_TEST_TMPDIR/m.prom"
+	# judged from counters: TIME_WAIT from sockstat, nothing of the dump (absent, not 0)
+	run -0 grep -F "twtune_time_wait{netns=\"$T-4\"," "$BATS_TEST_TMPDIR/m.prom"
+	run -1 grep -E "^twtune_(time_wait_by_side|destinations|sockets|pool_[a-z_]+|port_pressure_max_ratio)\\{netns=\"$T-4\"" \
+		"$BATS_TEST_TMPDIR/m.prom"
+	# dumped in full: the split, and the fullest pool towards 127.0.0.1:8080
+	run -0 grep -F "twtune_time_wait_by_side{netns=\"$T-1\",netns_name=\"$T-1\",side=\"client\"} 900" \
+		"$BATS_TEST_TMPDIR/m.prom"
+	run -0 grep -F "twtune_pool_ports_used{netns=\"$T-1\",netns_name=\"$T-1\",local=\"127.0.0.1\",remote=\"127.0.0.1:8080\"} 900" \
+		"$BATS_TEST_TMPDIR/m.prom"
+	# the container's and the pod's ids from their cgroups, where cgroups allow
+	local hex uid
+	hex=$(awk '$1 == "docker" { print $2 }' "$STATE")
+	uid=$(awk '$1 == "pod" { print $2 }' "$STATE")
+	[ -z "$hex" ] || grep -qF "twtune_risk_level{netns=\"container/$hex\",container_id=\"$hex\"} " \
+		"$BATS_TEST_TMPDIR/m.prom" || fail "no container/$hex"
+	[ -z "$uid" ] || grep -qF "twtune_risk_level{netns=\"pod/$uid\",container_id=\"$hex\",pod_uid=\"$uid\"} " \
+		"$BATS_TEST_TMPDIR/m.prom" || fail "no pod/$uid"
+	# every label set is unique (node_exporter refuses a repeated one)
+	run -0 bash -c "grep -v '^#' '$BATS_TEST_TMPDIR/m.prom' | sed 's/ [^ ]*\$//' | sort | uniq -d"
+	assert_output ""
 }
 
 @test "a namespace whose last process exits during the scan is reported as gone" {
@@ -303,4 +345,99 @@ row() {
 	run -2 "$TWTUNE" --all-netns observe
 	assert_output --partial "twtune observe --all-netns"
 	run -2 "$TWTUNE" --all-netns audit --format yaml
+}
+
+# Issue 22 item 13: a namespace named with a byte that is not UTF-8, an
+# escape sequence, a quote and a backslash, held by a process named the
+# same way; its name reaches every format through the one sanitizer.
+@test "hostile namespace and process names: promtool, JSON and the terminal stay clean" {
+	local name=$'tw\xff\x1b[2J"q\\'"-$TAG" comm=$'e\x1b[2J\xffx' pid
+	ip netns add "$name"
+	echo "netns $name" >>"$STATE"
+	twelve_hold "unshare -n --" "$comm"
+	pid=$(holder_pid "$comm")
+	[ -n "$pid" ]
+	run -1 "$TWTUNE" --all-netns audit --format prometheus
+	echo "$output" >"$BATS_TEST_TMPDIR/m.prom"
+	run -0 promtool check metrics <"$BATS_TEST_TMPDIR/m.prom"
+	# the name, valid UTF-8 and escaped as the text format says
+	run -0 grep -F "{netns=\"tw"$'\xef\xbf\xbd\xef\xbf\xbd'"[2J\\\"q\\\\-$TAG\",netns_name=" "$BATS_TEST_TMPDIR/m.prom"
+	run -1 "$TWTUNE" --all-netns audit --json
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/a.json"
+	run -0 python3 -m json.tool "$BATS_TEST_TMPDIR/a.json"
+	run -0 jq -r --arg n "tw"$'\xef\xbf\xbd\x1b'"[2J\"q\\-$TAG" \
+		'.namespaces[] | select(.netns.label == $n) | .netns.label' "$BATS_TEST_TMPDIR/a.json"
+	[ -n "$output" ]
+	# the terminal: no ESC, no byte that is not UTF-8; the names shown as ps shows them
+	"$TWTUNE" --all-netns audit >"$BATS_TEST_TMPDIR/a.txt" || true
+	run -1 grep -c $'\x1b' "$BATS_TEST_TMPDIR/a.txt"
+	run -0 iconv -f UTF-8 -t UTF-8 "$BATS_TEST_TMPDIR/a.txt"
+	run -0 grep -F "tw??[2J\"q\\-$TAG" "$BATS_TEST_TMPDIR/a.txt"
+	run -0 grep -F 'e?[2J?x' "$BATS_TEST_TMPDIR/a.txt"
+	kill "$pid"
+	ip netns del "$name"
+}
+
+# with_fake_runtime CMD...: CMD in a private mount namespace whose /run is
+# new but for the host's /run/netns, and holds the containerd sandbox
+# metadata (config.json) of the fake pod's container: pod web-7d9f in
+# namespace shop.
+with_fake_runtime() {
+	local hex
+	hex=$(awk '$1 == "docker" { print $2 }' "$STATE")
+	unshare -m --propagation private -- bash -c '
+		set -e
+		keep=$(mktemp -d)
+		mount --rbind /run/netns "$keep"
+		mount -t tmpfs tmpfs /run
+		mkdir -p /run/netns
+		mount --rbind "$keep" /run/netns
+		d=/run/containerd/io.containerd.runtime.v2.task/k8s.io/$1
+		mkdir -p "$d"
+		printf "%s" "{\"ociVersion\":\"1.1.0\",\"annotations\":{\"io.kubernetes.cri.container-type\":\"sandbox\",\"io.kubernetes.cri.sandbox-name\":\"web-7d9f\",\"io.kubernetes.cri.sandbox-namespace\":\"shop\"}}" >"$d/config.json"
+		shift
+		"$@"' _ "$hex" "$@"
+}
+
+# twtune-metrics(7) and the output agree both ways: every series and label
+# printed is a .TP tag of the page, and every tag is printed by one of a
+# namespace's audit with sockets (the pools) and the --all-netns audit of
+# this file's namespaces (an ip netns name, a container's, a pod's, whose
+# name and namespace come from faked containerd sandbox metadata).
+@test "twtune-metrics(7) names exactly the series and labels twtune prints" {
+	[ -n "$(awk '$1 == "pod" { print $2 }' "$STATE")" ] || skip "cgroup v2: no fake pod here"
+	local tmp=$BATS_TEST_TMPDIR METRICS=$TOP/man/twtune-metrics.7
+	in_netns bash -c '"$1" --port 8080 --tw-client 5 >/dev/null && "$2" audit --format prometheus --fail-on never' \
+		_ "$SG" "$TWTUNE" >"$tmp/one.prom"
+	with_fake_runtime "$TWTUNE" --all-netns audit --format prometheus --fail-on never >"$tmp/all.prom"
+	run -0 promtool check metrics <"$tmp/all.prom"
+	local uid hex
+	uid=$(awk '$1 == "pod" { print $2 }' "$STATE")
+	hex=$(awk '$1 == "docker" { print $2 }' "$STATE")
+	run -0 grep -F "twtune_risk_level{netns=\"pod/$uid\",container_id=\"$hex\",pod_uid=\"$uid\",pod_namespace=\"shop\",pod_name=\"web-7d9f\"} " \
+		"$tmp/all.prom"
+	# the container outside a pod is not looked up as one
+	run -0 grep -F "twtune_risk_level{netns=\"container/$hex\",container_id=\"$hex\"} " "$tmp/all.prom"
+	cat "$tmp/one.prom" "$tmp/all.prom" | grep -v '^#' | sed -E 's/[{ ].*//' | sort -u >"$tmp/series"
+	cat "$tmp/one.prom" "$tmp/all.prom" | grep -v '^#' | grep -oE '[{,][a-z_]+="' | tr -d '{,="' |
+		sort -u >"$tmp/labels"
+	tags() {
+		awk -v s="$2" '/^\.SH/ { f = ($2 == s); next }
+			f && /^\.TP/ { tag = 1; next }
+			f && tag { tag = 0; print $2 }' "$1" | sort -u
+	}
+	tags "$METRICS" SERIES >"$tmp/man-series"
+	tags "$METRICS" LABELS >"$tmp/man-labels"
+	run diff -u --label twtune --label twtune-metrics.7 "$tmp/series" "$tmp/man-series"
+	assert_success
+	run diff -u --label twtune --label twtune-metrics.7 "$tmp/labels" "$tmp/man-labels"
+	assert_success
+	# each family's TYPE as the page says it (counter or gauge)
+	awk '/^\.SH/ { f = ($2 == "SERIES"); next }
+		f && /^\.TP/ { tag = 1; next }
+		f && tag == 1 { tag = 2; name = $2; next }
+		f && tag == 2 { tag = 0; sub(/[.,]$/, "", $1); print name, $1 }' "$METRICS" | sort -u >"$tmp/man-types"
+	grep -h '^# TYPE ' "$tmp/one.prom" "$tmp/all.prom" | awk '{ print $3, $4 }' | sort -u >"$tmp/types"
+	run diff -u --label twtune --label twtune-metrics.7 "$tmp/types" "$tmp/man-types"
+	assert_success
 }

@@ -198,6 +198,33 @@ sev() {
 	run -0 grep -x 'twtune_risk_level 0' "$BATS_TEST_TMPDIR/m.prom"
 	run -0 grep -c '^# HELP twtune_' "$BATS_TEST_TMPDIR/m.prom"
 	[ "$output" -ge 10 ]
+	# the total and its split are two families: sum() of either is right
+	run -0 grep -x 'twtune_time_wait_by_side{side="client"} 40' "$BATS_TEST_TMPDIR/m.prom"
+	run -1 grep '^twtune_time_wait{' "$BATS_TEST_TMPDIR/m.prom"
+	# the run, the units, the kernel's counters for rate(), the fullest pool
+	run -0 grep -x "twtune_build_info{version=\"$("$TWTUNE" --version | awk '{ print $NF }')\"} 1" \
+		"$BATS_TEST_TMPDIR/m.prom"
+	run -0 grep -x 'twtune_last_run_success 1' "$BATS_TEST_TMPDIR/m.prom"
+	run -0 awk -v now="$(date +%s)" '$1 == "twtune_last_run_timestamp_seconds" &&
+		$2 > now - 60 && $2 <= now + 1 { ok = 1 } END { exit !ok }' "$BATS_TEST_TMPDIR/m.prom"
+	run -0 grep -x '# TYPE twtune_time_wait_created_total counter' "$BATS_TEST_TMPDIR/m.prom"
+	run -0 grep -x 'twtune_time_wait_created_total 40' "$BATS_TEST_TMPDIR/m.prom"
+	run -0 grep -x '# TYPE twtune_tcp_active_opens_total counter' "$BATS_TEST_TMPDIR/m.prom"
+	run -0 grep '^twtune_port_pressure_max_ratio ' "$BATS_TEST_TMPDIR/m.prom"
+	run -1 grep '^twtune_port_pressure_max ' "$BATS_TEST_TMPDIR/m.prom"
+	run -0 grep -x 'twtune_pool_time_wait{local="127.0.0.1",remote="127.0.0.1:8080"} 40' \
+		"$BATS_TEST_TMPDIR/m.prom"
+	run -1 grep -i 'nan' "$BATS_TEST_TMPDIR/m.prom"
+}
+
+@test "prometheus: sockets that cannot be listed make last_run_success 0 and leave the dump's series out" {
+	run -0 --separate-stderr in_netns env TWTUNE_FORCE_PROCFS=1 TWTUNE_PROC_NET="$BATS_TEST_TMPDIR/none" \
+		"$TWTUNE" audit --format prometheus --fail-on never
+	echo "$output" >"$BATS_TEST_TMPDIR/m.prom"
+	run -0 promtool check metrics <"$BATS_TEST_TMPDIR/m.prom"
+	run -0 grep -x 'twtune_last_run_success 0' "$BATS_TEST_TMPDIR/m.prom"
+	run -0 grep -x 'twtune_risk_level 0' "$BATS_TEST_TMPDIR/m.prom"
+	run -1 grep -E '^twtune_(sockets|destinations|time_wait|pool_|port_pressure)' "$BATS_TEST_TMPDIR/m.prom"
 }
 
 @test "text report replayed from a recorded dump is deterministic" {

@@ -267,7 +267,7 @@ RestrictNamespaces=net'
 	assert_output $'OnBootSec=30s\nOnCalendar=minutely'
 }
 
-@test "the service's command writes a .prom promtool accepts, replaces it atomically, keeps it when twtune fails" {
+@test "the service's command writes a .prom promtool accepts, replaces it atomically, says so when twtune fails" {
 	installed
 	in_root 'mkdir -p /var/lib/prometheus/node-exporter'
 	script=$(service_script)
@@ -285,12 +285,15 @@ RestrictNamespaces=net'
 	ino=$output
 	run -0 ls -A "$C"
 	assert_output twtune.prom
-	# twtune failing (here: false in its place) leaves the last file as it was.
-	cp "$C/twtune.prom" "$BATS_TEST_TMPDIR/last.prom"
+	run -0 grep -x 'twtune_last_run_success 1' "$C/twtune.prom"
+	# twtune failing without a word (here: false in its place) replaces the
+	# last good file by one that says so, not left stale; the unit fails.
 	ROOT_PRE='mount --bind "$R/bin/false" "$R/usr/sbin/twtune"' SANDBOX=1 run -1 in_root "$script"
 	run -0 stat -c %i "$C/twtune.prom"
-	assert_output "$ino"
-	run -0 cmp "$C/twtune.prom" "$BATS_TEST_TMPDIR/last.prom"
+	[ "$output" != "$ino" ] || { echo "inode $ino: the stale file was kept"; return 1; }
+	run -0 promtool check metrics <"$C/twtune.prom"
+	run -0 grep -v '^#' "$C/twtune.prom"
+	assert_output 'twtune_last_run_success 0'
 	run -0 ls -A "$C"
 	assert_output twtune.prom
 }

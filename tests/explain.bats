@@ -128,9 +128,9 @@ assert_sides_add_up() {
 	assert_line --regexp "^  server  local 127\.0\.0\.1:8081 +$upstream +[0-9.]+% +[0-9.]+  nginx \(pid [0-9]+ \+2\)$"
 	# Prometheus: the sides, and the finding
 	run -0 tw_ns audit --format prometheus --fail-on never
-	assert_line "twtune_time_wait{side=\"server\"} $upstream"
-	assert_line "twtune_time_wait{side=\"client\"} $client"
-	assert_line 'twtune_time_wait{side="other"} 0'
+	assert_line "twtune_time_wait_by_side{side=\"server\"} $upstream"
+	assert_line "twtune_time_wait_by_side{side=\"client\"} $client"
+	assert_line 'twtune_time_wait_by_side{side="other"} 0'
 	assert_line 'twtune_finding_severity{rule="server-closes-first"} 1'
 	assert_line 'twtune_finding_severity{rule="client-churn"} 0'
 	printf '%s\n' "$output" | promtool check metrics

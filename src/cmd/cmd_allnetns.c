@@ -22,6 +22,7 @@
 #include "commands.h"
 #include "nsenter.h"
 #include "report.h"
+#include "sanitize.h"
 #include "testhook.h"
 #include "twtune.h"
 
@@ -150,7 +151,11 @@ void all_netns_json_entry(struct json *j, const struct ns_visit *v)
 
 void all_netns_text_header(FILE *f, const struct ns_visit *v)
 {
-	fprintf(f, "== %s (netns %llu) ==\n", v->ns->label, v->ns->inode);
+	char label[4 * NSSCAN_LABEL], why[4 * sizeof(v->why)];
+
+	fprintf(f, "== %s (netns %llu) ==\n", san_str(label, sizeof(label), v->ns->label, SAN_TERM),
+		v->ns->inode);
 	if (v->status != NS_READ)
-		fprintf(f, "%s: %s\n", ns_status_name(v->status), v->why);
+		fprintf(f, "%s: %s\n", ns_status_name(v->status),
+			san_str(why, sizeof(why), v->why, SAN_TERM));
 }

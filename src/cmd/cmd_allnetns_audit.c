@@ -16,7 +16,9 @@
 #include "commands.h"
 #include "grow.h"
 #include "observation.h"
+#include "podmeta.h"
 #include "report.h"
+#include "sanitize.h"
 #include "twtune.h"
 
 /* One line of the summary table; the full report, when it is kept. */
@@ -33,6 +35,13 @@ struct ns_row {
 	char top[120];         /* title of the highest finding */
 	char *report;          /* text, or NULL */
 	struct report_metrics metrics; /* --format prometheus, when read */
+	/* the Prometheus labels: names that survive a restart (prom_ids) */
+	char id[320];          /* the label netns */
+	char name[256];        /* netns_name: the ip netns name, or "" */
+	char container[NS_CONTAINER_ID_MAX + 1];
+	char pod_uid[NS_POD_UID_MAX + 1];
+	struct pod_meta pod;   /* the pod's name and namespace, when its runtime says */
+	bool host, keep;       /* the host's; its series are in the exposition */
 };
 
 struct audit_all {
@@ -102,26 +111,105 @@ static char *full_text(const struct audit_all *A, const struct ns_visit *v,
 	return buf;
 }
 
-/* One exposition of every namespace, from the metrics kept per row. */
-static void prom_write(struct audit_all *A)
+/* The label netns of each row: "host"; the ip netns name; "pod/UID";
+ * "container/ID"; else, and for a name another row has taken already,
+ * "inode/N", which a restart changes. A label set must be unique in an
+ * exposition (node_exporter refuses it otherwise). */
+static void prom_ids(struct audit_all *A)
+{
+	for (size_t i = 0; i < A->nrows; i++) {
+		struct ns_row *w = &A->rows[i];
+		bool taken = false;
+
+		for (size_t k = 0; k < i && w->id[0]; k++)
+			taken |= strcmp(A->rows[k].id, w->id) == 0;
+		if (!w->id[0] || taken)
+			snprintf(w->id, sizeof(w->id), "inode/%llu", w->inode);
+	}
+}
+
+static void row_ids(struct ns_row *row, const struct netns_info *ns)
+{
+	if (ns->name_dir == 0 && ns->name[0] && strncmp(ns->name, "cni-", 4) != 0)
+		snprintf(row->name, sizeof(row->name), "%s", ns->name);
+	snprintf(row->container, sizeof(row->container), "%s", ns->owner.container);
+	snprintf(row->pod_uid, sizeof(row->pod_uid), "%s", ns->owner.pod_uid);
+	/* a pod's container: its name from the runtime's sandbox metadata,
+	 * where it is readable (else no label) */
+	if (row->pod_uid[0] && row->container[0])
+		(void)podmeta_read("", row->container, &row->pod);
+	row->host = ns->host;
+	if (ns->host)
+		snprintf(row->id, sizeof(row->id), "host");
+	else if (row->name[0])
+		snprintf(row->id, sizeof(row->id), "%s", row->name);
+	else if (row->pod_uid[0])
+		snprintf(row->id, sizeof(row->id), "pod/%s", row->pod_uid);
+	else if (row->container[0])
+		snprintf(row->id, sizeof(row->id), "container/%s", row->container);
+}
+
+/* Which rows keep their series (netns_keep, REPORT_NETNS_MAX); how many
+ * are left out. */
+static size_t prom_keep(struct audit_all *A)
+{
+	int *risk = calloc(A->nrows ? A->nrows : 1, sizeof(*risk));
+	bool *host = calloc(A->nrows ? A->nrows : 1, sizeof(*host));
+	bool *keep = calloc(A->nrows ? A->nrows : 1, sizeof(*keep));
+	size_t out = 0;
+
+	if (!risk || !host || !keep) {
+		for (size_t i = 0; i < A->nrows; i++) /* no memory: keep them all */
+			A->rows[i].keep = true;
+	} else {
+		for (size_t i = 0; i < A->nrows; i++) {
+			risk[i] = A->rows[i].status == NS_READ ? (int)A->rows[i].risk : -1;
+			host[i] = A->rows[i].host;
+		}
+		out = netns_keep(risk, host, A->nrows, REPORT_NETNS_MAX, keep);
+		for (size_t i = 0; i < A->nrows; i++)
+			A->rows[i].keep = keep[i];
+	}
+	free(risk);
+	free(host);
+	free(keep);
+	return out;
+}
+
+/* One exposition of every namespace, from the metrics kept per row;
+ * success: the scan and every reading worked. */
+static void prom_write(struct audit_all *A, bool success)
 {
 	struct prom_netns *ns = calloc(A->nrows ? A->nrows : 1, sizeof(*ns));
+	struct prom_run run = prom_run_now(success);
+	size_t n = 0;
 
 	if (!ns) {
 		A->err = -ENOMEM;
 		return;
 	}
-	for (size_t i = 0; i < A->nrows; i++)
-		ns[i] = (struct prom_netns){ A->rows[i].inode, A->rows[i].label,
-					     A->rows[i].status == NS_READ ? &A->rows[i].metrics
-									  : NULL };
-	report_prometheus_all(stdout, ns, A->nrows);
+	prom_ids(A);
+	run.netns_omitted = prom_keep(A);
+	for (size_t i = 0; i < A->nrows; i++) {
+		const struct ns_row *w = &A->rows[i];
+
+		if (!w->keep)
+			continue;
+		ns[n++] = (struct prom_netns){ .id = w->id, .name = w->name,
+					     .container = w->container, .pod_uid = w->pod_uid,
+					     .pod_namespace = w->pod.namespace_,
+					     .pod_name = w->pod.name,
+					     .m = w->status == NS_READ ? &w->metrics : NULL };
+	}
+	if (report_prometheus_all(stdout, ns, n, &run) == -ENOMEM)
+		A->err = -ENOMEM;
 	free(ns);
 }
 
 static void render_one(struct audit_all *A, struct ns_visit *v, const struct report *r)
 {
 	struct ns_row *row = &A->rows[A->nrows - 1];
+	char label[4 * NSSCAN_LABEL], why[4 * sizeof(v->why)];
 
 	switch (A->o->format) {
 	case FMT_JSON:
@@ -142,7 +230,8 @@ static void render_one(struct audit_all *A, struct ns_visit *v, const struct rep
 	case FMT_K8S:
 	case FMT_DOCKER:
 		printf("%s# netns %s (inode %llu)%s%s\n", A->o->format == FMT_K8S ? "---\n" : "",
-		       v->ns->label, v->ns->inode, r ? "" : ": ", r ? "" : v->why);
+		       san_str(label, sizeof(label), v->ns->label, SAN_TERM), v->ns->inode,
+		       r ? "" : ": ", r ? "" : san_str(why, sizeof(why), v->why, SAN_TERM));
 		if (r)
 			cmd_audit_snippet(stdout, r, A->o->format);
 		break;
@@ -166,6 +255,7 @@ static struct ns_row *new_row(struct audit_all *A, const struct ns_visit *v)
 	memset(row, 0, sizeof(*row));
 	snprintf(row->label, sizeof(row->label), "%s", v->ns->label);
 	row->inode = v->ns->inode;
+	row_ids(row, v->ns);
 	row->sockets = row->tw = -1;
 	return row;
 }
@@ -280,19 +370,21 @@ static void print_summary(const struct audit_all *A)
 	       "PRESSURE", "RISK", "JUDGED", "TOP FINDING");
 	for (size_t i = 0; i < A->nrows; i++) {
 		const struct ns_row *w = &A->rows[i];
-		char pressure[32];
+		char pressure[32], label[21], why[4 * sizeof(w->why)], top[4 * sizeof(w->top)];
 
 		if (w->status != NS_READ) {
-			printf("%-20.20s %-11llu %8s %9s %8s %-6s %-8s %s\n", w->label, w->inode, "-",
-			       "-", "-", ns_status_name(w->status), "-", w->why);
+			printf("%-20s %-11llu %8s %9s %8s %-6s %-8s %s\n",
+			       san_str(label, sizeof(label), w->label, SAN_TERM), w->inode, "-", "-", "-",
+			       ns_status_name(w->status), "-", san_str(why, sizeof(why), w->why, SAN_TERM));
 			continue;
 		}
 		snprintf(pressure, sizeof(pressure), "%s%.0f%%",
 			 w->from_counters && w->sockets > 0 ? "<" : "",
 			 w->pressure * 100 + (w->from_counters ? 0.5 : 0));
-		printf("%-20.20s %-11llu %8lld %9lld %8s %-6s %-8s %s\n", w->label, w->inode,
-		       w->sockets, w->tw, pressure, severity_name(w->risk),
-		       w->from_counters ? "counters" : "dump", w->top);
+		printf("%-20s %-11llu %8lld %9lld %8s %-6s %-8s %s\n",
+		       san_str(label, sizeof(label), w->label, SAN_TERM), w->inode, w->sockets, w->tw,
+		       pressure, severity_name(w->risk), w->from_counters ? "counters" : "dump",
+		       san_str(top, sizeof(top), w->top, SAN_TERM));
 	}
 	if (ncounters)
 		printf("\njudged from counters: %zu namespace%s whose TIME_WAIT plus sockets in use "
@@ -317,7 +409,7 @@ int all_netns_audit(const struct audit_opts *o, const char *cmd, bool is_diff,
 	if (A.o->format == FMT_JSON)
 		all_netns_json_end(&A.j);
 	else if (A.o->format == FMT_PROMETHEUS)
-		prom_write(&A);
+		prom_write(&A, !A.err && (rc == EXIT_OK || rc == EXIT_RISK));
 	else if (A.o->format == FMT_TEXT)
 		print_summary(&A);
 	if (A.err) {

@@ -182,6 +182,11 @@ static int run(int argc, char **argv, bool is_diff)
 			  sizeof(err)) < 0) {
 		errorf("%s: %s", argv[0], err);
 		rc = EXIT_SYSTEM;
+		if (o.format == FMT_PROMETHEUS) { /* the collector's file says it failed */
+			struct prom_run run = prom_run_now(false);
+
+			report_prometheus(stdout, NULL, &run);
+		}
 		goto out;
 	}
 	if (!a.have_socks) {
@@ -197,7 +202,12 @@ static int run(int argc, char **argv, bool is_diff)
 		goto out;
 	}
 	r.observe_skipped = o.observe && !observed ? skipped : NULL;
-	report_render(stdout, &r, o.format, is_diff);
+	{
+		/* without the sockets the run is judged failed: it lacks most series */
+		struct prom_run run = prom_run_now(a.have_socks);
+
+		report_render(stdout, &r, o.format, is_diff, &run);
+	}
 	if (!is_diff && (int)a.before.risk >= o.fail_on)
 		rc = EXIT_RISK;
 	audit_free(&a);

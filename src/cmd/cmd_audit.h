@@ -42,6 +42,10 @@ int all_netns_audit(const struct audit_opts *o, const char *cmd, bool is_diff,
 		    const struct profile *prof, const struct obs_window *observed,
 		    const char *skipped);
 
+/* The run-level series of a Prometheus exposition made now: success
+ * says whether the run read what it needs. */
+struct prom_run prom_run_now(bool success);
+
 struct report;
 /* The change of R (the suggestion or the profile's diff) as a pod's
  * securityContext.sysctls (FMT_K8S) or docker run flags (FMT_DOCKER). 0

@@ -3,6 +3,7 @@
  * cmd_audit.c (once) and cmd_allnetns_audit.c (once per namespace): the
  * audit itself, and the change as a pod's or a container's snippet */
 #include <stdio.h>
+#include <time.h>
 
 #include "audit.h"
 #include "cmd_audit.h"
@@ -10,6 +11,16 @@
 #include "k8s_render.h"
 #include "report.h"
 #include "twtune.h"
+
+struct prom_run prom_run_now(bool success)
+{
+	struct timespec ts = { 0, 0 };
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (struct prom_run){ .version = TWTUNE_VERSION,
+				  .timestamp = (double)ts.tv_sec + ts.tv_nsec / 1e9,
+				  .success = success };
+}
 
 int cmd_audit_snippet(FILE *f, const struct report *r, enum report_format fmt)
 {

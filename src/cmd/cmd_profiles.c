@@ -7,6 +7,7 @@
 #include "json.h"
 #include "output.h"
 #include "profile.h"
+#include "sanitize.h"
 #include "twtune.h"
 
 enum mode { TEXT, JSON, NAMES };
@@ -22,11 +23,12 @@ static void visit(const char *name, const char *path, const struct profile *p, c
 {
 	struct listing *l = ctx;
 	const char *desc = p && p->description ? p->description : "";
+	char sname[256], sdesc[1024], spath[1024], serr[1024];
 
 	l->n++;
 	switch (l->mode) {
 	case NAMES:
-		printf("%s\n", name);
+		printf("%s\n", san_str(sname, sizeof(sname), name, SAN_TERM));
 		break;
 	case JSON:
 		json_obj_begin(&l->j, NULL);
@@ -37,12 +39,16 @@ static void visit(const char *name, const char *path, const struct profile *p, c
 		json_obj_end(&l->j);
 		break;
 	case TEXT:
+		/* names, descriptions and messages quote files: untrusted */
+		san_str(sname, sizeof(sname), name, SAN_TERM);
 		if (error)
-			printf("%s%-18s%s %sbroken: %s%s\n", color(C_BOLD), name, color(C_RESET),
-			       color(C_RED), error, color(C_RESET));
+			printf("%s%-18s%s %sbroken: %s%s\n", color(C_BOLD), sname, color(C_RESET),
+			       color(C_RED), san_str(serr, sizeof(serr), error, SAN_TERM_LINES),
+			       color(C_RESET));
 		else
-			printf("%s%-18s%s %s\n%-18s %s%s%s\n", color(C_BOLD), name, color(C_RESET),
-			       desc, "", color(C_DIM), path, color(C_RESET));
+			printf("%s%-18s%s %s\n%-18s %s%s%s\n", color(C_BOLD), sname, color(C_RESET),
+			       san_str(sdesc, sizeof(sdesc), desc, SAN_TERM), "", color(C_DIM),
+			       san_str(spath, sizeof(spath), path, SAN_TERM), color(C_RESET));
 		break;
 	}
 }

@@ -8,6 +8,7 @@
 #include "output.h"
 #include "profile.h"
 #include "registry.h"
+#include "sanitize.h"
 #include "twtune.h"
 
 static void show_json(const struct profile *p)
@@ -53,15 +54,18 @@ static void show_json(const struct profile *p)
 
 static void show_text(const struct profile *p)
 {
-	char name[96];
+	char name[96], safe[1024], safe2[1024];
 
-	printf("%s# profile %s%s (%s)\n", color(C_BOLD), p->name, color(C_RESET), p->path);
+	/* the profile's name, path and text are the file's: untrusted */
+	printf("%s# profile %s%s (%s)\n", color(C_BOLD), san_str(safe, sizeof(safe), p->name, SAN_TERM),
+	       color(C_RESET), san_str(safe2, sizeof(safe2), p->path, SAN_TERM));
 	if (p->description)
-		printf("# %s\n", p->description);
+		printf("# %s\n", san_str(safe, sizeof(safe), p->description, SAN_TERM));
 	if (p->nincludes > 1) {
 		printf("# read in order:");
 		for (size_t i = 0; i < p->nincludes; i++)
-			printf(" %s%s", p->includes[i], i + 1 < p->nincludes ? " ->" : "");
+			printf(" %s%s", san_str(safe, sizeof(safe), p->includes[i], SAN_TERM),
+			       i + 1 < p->nincludes ? " ->" : "");
 		printf("\n");
 	}
 	printf("\n[sysctl]\n");
@@ -72,7 +76,8 @@ static void show_text(const struct profile *p)
 			printf("%s = %s %s# from %s%s\n",
 			       sysctl_fullname(&sysctl_table[i], name, sizeof(name)),
 			       s->use_default ? "default" : s->val.text,
-			       color(C_DIM), s->from, color(C_RESET));
+			       color(C_DIM), san_str(safe, sizeof(safe), s->from, SAN_TERM),
+			       color(C_RESET));
 	}
 	printf("\n[thresholds]\n");
 	for (size_t i = 0; i < THR_COUNT_; i++) {
@@ -80,7 +85,8 @@ static void show_text(const struct profile *p)
 
 		printf("%s = %.*f %s# %s%s%s\n", t->name, t->kind == THR_RATIO ? 2 : 0, p->thresholds[i],
 		       color(C_DIM), p->threshold_from[i] ? "from " : "",
-		       p->threshold_from[i] ? p->threshold_from[i] : "default",
+		       p->threshold_from[i] ? san_str(safe, sizeof(safe), p->threshold_from[i], SAN_TERM)
+					    : "default",
 		       color(C_RESET));
 	}
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "procscan.h"
+#include "sanitize.h"
 
 static struct owner *slot(struct owners *o, int pid)
 {
@@ -103,6 +104,7 @@ const char *owners_str(const struct owners *o, char *buf, size_t len)
 	buf[0] = '\0';
 	for (size_t i = 0; i < o->n && used < len; i++) {
 		size_t same = 0;
+		char comm[64];
 
 		if (done[i])
 			continue;
@@ -113,7 +115,9 @@ const char *owners_str(const struct owners *o, char *buf, size_t len)
 				same++;
 			}
 		used += (size_t)snprintf(buf + used, len - used, "%s%s (pid %d", used ? "; " : "",
-					 o->v[i].comm ? o->v[i].comm : "?", o->v[i].pid);
+					 san_str(comm, sizeof(comm), o->v[i].comm ? o->v[i].comm : "?",
+						 SAN_TERM),
+					 o->v[i].pid);
 		if (same && used < len)
 			used += (size_t)snprintf(buf + used, len - used, " +%zu", same);
 		if (used < len)

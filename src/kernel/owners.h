@@ -40,7 +40,8 @@ void owners_server(const struct sock_snapshot *s, const struct port_entry *e, st
 const char *owners_program(const struct owners *o);
 
 /* "nginx (pid 10 +2)" (two more nginx processes) or "twtune-churn (pid 7)", several programs
- * separated by "; ", "-" when none. Returns buf. */
+ * separated by "; ", "-" when none; each comm made safe for a terminal
+ * (sanitize.h, SAN_TERM). Returns buf. */
 const char *owners_str(const struct owners *o, char *buf, size_t len);
 
 #endif

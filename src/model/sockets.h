@@ -118,7 +118,7 @@ struct sock_counters {
 	long long sockstat_inuse, sockstat_orphan, sockstat_tw, sockstat_alloc;
 	long long sockstat6_inuse;
 	long long tw, tw_recycled, tw_killed, tw_overflow; /* TcpExt */
-	long long curr_estab;                              /* Tcp */
+	long long curr_estab, active_opens;                /* Tcp */
 };
 
 /* Which decoder filled the snapshot: sock_diag, or /proc/net/tcp{,6}. */

@@ -8,6 +8,7 @@
 
 #include "endpoint.h"
 #include "output.h"
+#include "sanitize.h"
 
 static const char *addr(const struct obs_row *r, const uint8_t *a, char *buf, size_t len)
 {
@@ -117,15 +118,18 @@ static void procs_text(FILE *f, const struct obs_row *r, enum section sec)
 
 		char pid[16];
 
-		fprintf(f, "      %s%s%s[%s]", color(C_BOLD), p->comm, color(C_RESET),
-			obs_pid_text(p, pid, sizeof(pid)));
+		fprintf(f, "      %s", color(C_BOLD));
+		san_fputs(f, p->comm, SAN_TERM);
+		fprintf(f, "%s[%s]", color(C_RESET), obs_pid_text(p, pid, sizeof(pid)));
 		if (sec == SEC_DEST)
 			fprintf(f, ": %" PRIu64 " attempts, %" PRIu64 " failed", p->attempts, p->failures);
 		else
 			fprintf(f, ": %" PRIu64 " %s", p->events,
 				sec == SEC_SERVER ? "entered TIME_WAIT" : "failed");
-		if (p->cgroup)
-			fprintf(f, ", cgroup %s", p->cgroup);
+		if (p->cgroup) {
+			fputs(", cgroup ", f);
+			san_fputs(f, p->cgroup, SAN_TERM);
+		}
 		else if (p->cgroup_id)
 			fprintf(f, ", cgroup id %" PRIu64, p->cgroup_id);
 		fputc('\n', f);

@@ -2,7 +2,8 @@
 /* report.c: the audit's view in the format asked for (report.h) */
 #include "report.h"
 
-int report_render(FILE *f, const struct report *r, enum report_format fmt, bool is_diff)
+int report_render(FILE *f, const struct report *r, enum report_format fmt, bool is_diff,
+		  const struct prom_run *run)
 {
 	switch (fmt) {
 	case FMT_K8S:
@@ -12,10 +13,8 @@ int report_render(FILE *f, const struct report *r, enum report_format fmt, bool 
 		(is_diff ? report_diff_json : report_json)(f, r);
 		return 0;
 	case FMT_PROMETHEUS:
-		if (!is_diff) {
-			report_prometheus(f, r);
-			return 0;
-		}
+		if (!is_diff)
+			return report_prometheus(f, r, run);
 		break;
 	case FMT_TEXT:
 		break;

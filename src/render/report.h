@@ -17,8 +17,9 @@
 #include "view.h"
 
 /* The whole report in fmt, or (is_diff) only the change and its predicted
- * effect (no Prometheus form). 0, or -EINVAL for a name k8s_name_valid
- * refuses (k8s, docker). */
-int report_render(FILE *f, const struct report *r, enum report_format fmt, bool is_diff);
+ * effect (no Prometheus form; run: the run-level series of Prometheus).
+ * 0, or -EINVAL for a name k8s_name_valid refuses (k8s, docker). */
+int report_render(FILE *f, const struct report *r, enum report_format fmt, bool is_diff,
+		  const struct prom_run *run);
 
 #endif

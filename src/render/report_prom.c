@@ -3,7 +3,13 @@
  * Prometheus text format 0.0.4, for one namespace or for several in one
  * exposition (--all-netns). One table of metric families serves both:
  * each family says whether a report has it and writes its samples with
- * the labels it is given put first. */
+ * the labels it is given put first.
+ *
+ * The naming rules (twtune-metrics(7), NAMING): a total and its split are
+ * two families (twtune_time_wait, twtune_time_wait_by_side), never one; a
+ * series is left out, not 0, where nothing was measured; the kernel's
+ * counters are counters named _total; units are suffixes (_seconds,
+ * _ratio, _per_second); label values are untrusted text, sanitized. */
 #include "report_prom.h"
 
 #include <errno.h>
@@ -13,10 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sanitize.h"
+
 /* One namespace's metrics and its labels ("" for a single report). */
 struct source {
 	const struct report_metrics *m; /* NULL: the namespace was not read */
-	const char *labels;             /* netns="...",netns_label="..." or "" */
+	const char *labels;             /* netns="...",... or "" */
 };
 
 struct family {
@@ -30,7 +38,7 @@ struct family {
 __attribute__((format(printf, 4, 5)))
 static void sample(FILE *f, const char *name, const char *labels, const char *extra_fmt, ...)
 {
-	char extra[256] = "";
+	char extra[512] = "";
 
 	if (extra_fmt) {
 		va_list ap;
@@ -47,10 +55,7 @@ static void sample(FILE *f, const char *name, const char *labels, const char *ex
 
 static void number(FILE *f, double v)
 {
-	if (isfinite(v))
-		fprintf(f, "%.6g\n", v);
-	else
-		fprintf(f, "NaN\n");
+	fprintf(f, "%.6g\n", v);
 }
 
 static bool read_(const struct report_metrics *m)
@@ -59,9 +64,15 @@ static bool read_(const struct report_metrics *m)
 	return true;
 }
 
-static bool have_socks(const struct report_metrics *m)
+/* The sockets were dumped in full: what the dump says is known. */
+static bool dumped(const struct report_metrics *m)
 {
-	return m->have_socks;
+	return m->have_socks && !m->judged_from_counters;
+}
+
+static bool have_close_rate(const struct report_metrics *m)
+{
+	return isfinite(m->close_rate) && m->close_rate >= 0;
 }
 
 static bool have_tw(const struct report_metrics *m)
@@ -69,15 +80,34 @@ static bool have_tw(const struct report_metrics *m)
 	return m->have_socks && m->counters.sockstat_tw >= 0;
 }
 
-static bool have_overflow(const struct report_metrics *m)
+static bool have_buckets(const struct report_metrics *m)
 {
-	return m->have_socks && m->counters.tw_overflow >= 0;
+	return have_tw(m) && m->max_tw_buckets > 0;
 }
 
-static bool have_recycled(const struct report_metrics *m)
+static bool have_pools(const struct report_metrics *m)
 {
-	return m->have_socks && m->counters.tw_recycled >= 0;
+	return dumped(m) && m->npools > 0;
 }
+
+/* The kernel counters, each left out when this kernel lacks it. */
+#define COUNTER(fn, field)                                                  \
+	static bool have_##fn(const struct report_metrics *m)               \
+	{                                                                   \
+		return m->have_socks && m->counters.field >= 0;             \
+	}                                                                   \
+	static void fn(FILE *f, const struct source *s)                     \
+	{                                                                   \
+		sample(f, #fn, s->labels, NULL);                            \
+		fprintf(f, "%lld\n", s->m->counters.field);                 \
+	}
+COUNTER(time_wait_created_total, tw)
+COUNTER(time_wait_killed_total, tw_killed)
+COUNTER(time_wait_overflow_total, tw_overflow)
+COUNTER(time_wait_reused_total, tw_recycled)
+COUNTER(tcp_active_opens_total, active_opens)
+COUNTER(tcp_curr_estab, curr_estab)
+#undef COUNTER
 
 static void netns_read(FILE *f, const struct source *s)
 {
@@ -127,7 +157,7 @@ static void close_rate(FILE *f, const struct source *s)
 
 static void pressure_max(FILE *f, const struct source *s)
 {
-	sample(f, "port_pressure_max", s->labels, NULL);
+	sample(f, "port_pressure_max_ratio", s->labels, NULL);
 	number(f, s->m->worst_pressure);
 }
 
@@ -145,40 +175,67 @@ static void sockets_by_state(FILE *f, const struct source *s)
 	}
 }
 
-/* The kernel's count, then its sides (labelled) in the dump. */
+/* The kernel's count, the one checked against tcp_max_tw_buckets. */
 static void time_wait(FILE *f, const struct source *s)
 {
 	sample(f, "time_wait", s->labels, NULL);
 	fprintf(f, "%lld\n", s->m->counters.sockstat_tw);
-	sample(f, "time_wait", s->labels, "side=\"server\"");
-	fprintf(f, "%llu\n", s->m->tw_server);
-	sample(f, "time_wait", s->labels, "side=\"client\"");
-	fprintf(f, "%llu\n", s->m->tw_client);
-	sample(f, "time_wait", s->labels, "side=\"other\"");
-	fprintf(f, "%llu\n", s->m->tw_other);
+}
+
+/* The dump's TIME_WAIT by the side that closed first. */
+static void time_wait_by_side(FILE *f, const struct source *s)
+{
+	static const char *const side[] = { "server", "client", "other" };
+	const unsigned long long n[] = { s->m->tw_server, s->m->tw_client, s->m->tw_other };
+
+	for (int i = 0; i < 3; i++) {
+		sample(f, "time_wait_by_side", s->labels, "side=\"%s\"", side[i]);
+		fprintf(f, "%llu\n", n[i]);
+	}
 }
 
 static void buckets_ratio(FILE *f, const struct source *s)
 {
-	long long max = s->m->max_tw_buckets;
-
 	sample(f, "tw_buckets_ratio", s->labels, NULL);
-	number(f, max > 0 ? (double)s->m->counters.sockstat_tw / (double)max : NAN);
+	number(f, (double)s->m->counters.sockstat_tw / (double)s->m->max_tw_buckets);
 }
 
-static void overflow(FILE *f, const struct source *s)
+/* The pools' addresses are written by the program (ip_str), not taken
+ * from outside: no escaping needed, but passed through it all the same. */
+static void pool_samples(FILE *f, const struct source *s, const char *name, int what)
 {
-	sample(f, "time_wait_overflow_total", s->labels, NULL);
-	fprintf(f, "%lld\n", s->m->counters.tw_overflow);
+	for (size_t i = 0; i < s->m->npools; i++) {
+		const struct pool_metrics *p = &s->m->pools[i];
+		char local[3 * sizeof(p->local)], remote[3 * sizeof(p->remote)];
+
+		sample(f, name, s->labels, "local=\"%s\",remote=\"%s\"",
+		       san_str(local, sizeof(local), p->local, SAN_PROM),
+		       san_str(remote, sizeof(remote), p->remote, SAN_PROM));
+		if (what == 0)
+			fprintf(f, "%u\n", p->used);
+		else if (what == 1)
+			fprintf(f, "%u\n", p->time_wait);
+		else
+			number(f, s->m->usable ? (double)p->used / s->m->usable : 0);
+	}
 }
 
-static void reused(FILE *f, const struct source *s)
+static void pool_used(FILE *f, const struct source *s)
 {
-	sample(f, "time_wait_reused_total", s->labels, NULL);
-	fprintf(f, "%lld\n", s->m->counters.tw_recycled);
+	pool_samples(f, s, "pool_ports_used", 0);
 }
 
-/* Every family, in the order they are written. */
+static void pool_time_wait(FILE *f, const struct source *s)
+{
+	pool_samples(f, s, "pool_time_wait", 1);
+}
+
+static void pool_pressure(FILE *f, const struct source *s)
+{
+	pool_samples(f, s, "pool_pressure_ratio", 2);
+}
+
+/* Every family of a namespace, in the order they are written. */
 static const struct family families[] = {
 	{ "netns_read", "gauge", "Whether the namespace could be read (0: gone or denied).", true,
 	  NULL, netns_read },
@@ -190,27 +247,50 @@ static const struct family families[] = {
 	{ "finding_severity", "gauge", "Severity of each rule: 0 ok, 1 info, 2 warn, 3 crit.",
 	  false, read_, finding_severity },
 	{ "findings", "gauge", "Number of rules at each severity.", false, read_, findings },
-	{ "ephemeral_ports_usable", "gauge", "Ports in ip_local_port_range minus reserved ones.",
-	  false, read_, ports_usable },
-	{ "close_rate_per_second", "gauge", "TIME_WAIT sockets created per second.", false, read_,
-	  close_rate },
-	{ "port_pressure_max", "gauge",
-	  "Highest share of usable ephemeral ports in use towards one destination.", false,
-	  have_socks, pressure_max },
-	{ "destinations", "gauge", "Destinations holding ephemeral ports.", false, have_socks,
+	{ "ephemeral_ports_usable", "gauge",
+	  "Ports in ip_local_port_range minus reserved ones: each destination's pool.", false,
+	  read_, ports_usable },
+	{ "close_rate_per_second", "gauge",
+	  "TIME_WAIT sockets made per second, over --interval or estimated as TIME_WAIT / 60 s.",
+	  false, have_close_rate, close_rate },
+	{ "port_pressure_max_ratio", "gauge",
+	  "Highest share of usable ephemeral ports in use towards one destination.", false, dumped,
+	  pressure_max },
+	{ "destinations", "gauge", "Destinations holding ephemeral ports.", false, dumped,
 	  destinations },
-	{ "sockets", "gauge", "TCP sockets by kernel state.", false, have_socks, sockets_by_state },
+	{ "sockets", "gauge", "TCP sockets by kernel state, from the dump.", false, dumped,
+	  sockets_by_state },
 	{ "time_wait", "gauge",
-	  "TIME_WAIT sockets counted against tcp_max_tw_buckets; by side (server: on a "
-	  "listening port, client: towards a destination, other) in the dump.",
-	  false, have_tw, time_wait },
-	{ "tw_buckets_ratio", "gauge", "TIME_WAIT sockets / tcp_max_tw_buckets.", false, have_tw,
-	  buckets_ratio },
+	  "TIME_WAIT sockets counted against tcp_max_tw_buckets (/proc/net/sockstat).", false,
+	  have_tw, time_wait },
+	{ "time_wait_by_side", "gauge",
+	  "TIME_WAIT sockets of the dump by the side that closed first (server, client, other).",
+	  false, dumped, time_wait_by_side },
+	{ "tw_buckets_ratio", "gauge", "TIME_WAIT sockets / tcp_max_tw_buckets.", false,
+	  have_buckets, buckets_ratio },
+	{ "time_wait_created_total", "counter", "TcpExt TW: TIME_WAIT sockets created.", false,
+	  have_time_wait_created_total, time_wait_created_total },
+	{ "time_wait_killed_total", "counter",
+	  "TcpExt TWKilled: TIME_WAIT sockets ended before their timer.", false,
+	  have_time_wait_killed_total, time_wait_killed_total },
 	{ "time_wait_overflow_total", "counter",
-	  "TcpExt TCPTimeWaitOverflow: sockets that skipped TIME_WAIT.", false, have_overflow,
-	  overflow },
-	{ "time_wait_reused_total", "counter", "TcpExt TWRecycled: TIME_WAIT ports reused by connect().",
-	  false, have_recycled, reused },
+	  "TcpExt TCPTimeWaitOverflow: sockets that skipped TIME_WAIT.", false,
+	  have_time_wait_overflow_total, time_wait_overflow_total },
+	{ "time_wait_reused_total", "counter",
+	  "TcpExt TWRecycled: TIME_WAIT ports reused by connect().", false,
+	  have_time_wait_reused_total, time_wait_reused_total },
+	{ "tcp_active_opens_total", "counter",
+	  "Tcp ActiveOpens: connect()s that got a port and sent a SYN.", false,
+	  have_tcp_active_opens_total, tcp_active_opens_total },
+	{ "tcp_curr_estab", "gauge", "Tcp CurrEstab: sockets in ESTABLISHED or CLOSE_WAIT.", false,
+	  have_tcp_curr_estab, tcp_curr_estab },
+	{ "pool_ports_used", "gauge",
+	  "Ephemeral ports in use towards one destination, for the fullest pools.", false,
+	  have_pools, pool_used },
+	{ "pool_time_wait", "gauge", "Of them, in TIME_WAIT.", false, have_pools, pool_time_wait },
+	{ "pool_pressure_ratio", "gauge",
+	  "Share of the usable ephemeral ports in use towards the destination.", false, have_pools,
+	  pool_pressure },
 };
 
 static bool source_has(const struct family *fam, const struct source *s)
@@ -218,75 +298,99 @@ static bool source_has(const struct family *fam, const struct source *s)
 	return !fam->has || (s->m && fam->has(s->m));
 }
 
+static void meta(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP twtune_%s %s\n# TYPE twtune_%s %s\n", name, help, name, type);
+}
+
+/* The series of the run itself, once per exposition. */
+static void write_run(FILE *f, const struct prom_run *run, bool netns)
+{
+	char version[64];
+
+	meta(f, "build_info", "gauge", "Always 1; the label version is twtune's.");
+	fprintf(f, "twtune_build_info{version=\"%s\"} 1\n",
+		san_str(version, sizeof(version), run->version, SAN_PROM));
+	meta(f, "last_run_timestamp_seconds", "gauge", "When this exposition was made.");
+	fprintf(f, "twtune_last_run_timestamp_seconds %.3f\n", run->timestamp);
+	meta(f, "last_run_success", "gauge",
+	     "1 when the run read what it needs, 0 when it failed (the other series are then "
+	     "left out).");
+	fprintf(f, "twtune_last_run_success %d\n", run->success);
+	if (!netns)
+		return;
+	meta(f, "netns_omitted", "gauge",
+	     "Namespaces whose series were left out: over the cap, the lowest risks.");
+	fprintf(f, "twtune_netns_omitted %zu\n", run->netns_omitted);
+}
+
 /* Each family that some source has: its HELP and TYPE, then the samples
  * of every source that has it. */
-static int write_all(FILE *f, const struct source *src, size_t n, bool netns)
+static int write_all(FILE *f, const struct source *src, size_t n, bool netns,
+		     const struct prom_run *run)
 {
+	write_run(f, run, netns);
 	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
 		const struct family *fam = &families[i];
-		bool meta = false;
+		bool said = false;
 
 		if (fam->netns && !netns)
 			continue;
 		for (size_t k = 0; k < n; k++) {
 			if (!source_has(fam, &src[k]))
 				continue;
-			if (!meta)
-				fprintf(f, "# HELP twtune_%s %s\n# TYPE twtune_%s %s\n", fam->name,
-					fam->help, fam->name, fam->type);
-			meta = true;
+			if (!said)
+				meta(f, fam->name, fam->type, fam->help);
+			said = true;
 			fam->samples(f, &src[k]);
 		}
 	}
 	return ferror(f) ? -EIO : 0;
 }
 
-void report_prometheus(FILE *f, const struct report *r)
+int report_prometheus(FILE *f, const struct report *r, const struct prom_run *run)
 {
-	const struct source s = { &r->metrics, "" };
+	const struct source s = { r ? &r->metrics : NULL, "" };
 
-	write_all(f, &s, 1, false);
+	return write_all(f, &s, r ? 1 : 0, false, run);
 }
 
-/* A label value escaped for the text format (\\, \" and \n) into buf,
- * cut short when len is too small. */
-static const char *label_escape(const char *v, char *buf, size_t len)
-{
-	size_t k = 0;
+enum { LABELS_MAX = 2048 };
 
-	for (; *v && k + 3 < len; v++) {
-		if (*v == '\\' || *v == '"') {
-			buf[k++] = '\\';
-			buf[k++] = *v;
-		} else if (*v == '\n') {
-			buf[k++] = '\\';
-			buf[k++] = 'n';
-		} else {
-			buf[k++] = *v;
-		}
+/* The label set of one namespace: each value sanitized (SAN_PROM), the
+ * empty ones left out. */
+static void ns_labels(const struct prom_netns *ns, char *buf, size_t len)
+{
+	const char *const name[] = { "netns", "netns_name", "container_id", "pod_uid",
+				     "pod_namespace", "pod_name" };
+	const char *const val[] = { ns->id, ns->name, ns->container, ns->pod_uid,
+				    ns->pod_namespace, ns->pod_name };
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(name) / sizeof(name[0]); i++) {
+		char esc[LABELS_MAX / 2];
+
+		if (!val[i] || !val[i][0] || used >= len)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s=\"%s\"", used ? "," : "",
+					 name[i], san_str(esc, sizeof(esc), val[i], SAN_PROM));
 	}
-	if (len)
-		buf[k < len ? k : len - 1] = '\0';
-	return buf;
 }
 
-enum { LABEL_MAX = 512 };
-
-int report_prometheus_all(FILE *f, const struct prom_netns *ns, size_t n)
+int report_prometheus_all(FILE *f, const struct prom_netns *ns, size_t n,
+			  const struct prom_run *run)
 {
 	struct source *src = calloc(n ? n : 1, sizeof(*src));
-	char(*labels)[3 * LABEL_MAX] = calloc(n ? n : 1, sizeof(*labels));
+	char(*labels)[LABELS_MAX] = calloc(n ? n : 1, sizeof(*labels));
 	int r = -ENOMEM;
 
 	if (src && labels) {
 		for (size_t i = 0; i < n; i++) {
-			char esc[2 * LABEL_MAX];
-
-			snprintf(labels[i], sizeof(labels[i]), "netns=\"%llu\",netns_label=\"%s\"",
-				 ns[i].inode, label_escape(ns[i].label, esc, sizeof(esc)));
+			ns_labels(&ns[i], labels[i], sizeof(labels[i]));
 			src[i] = (struct source){ ns[i].m, labels[i] };
 		}
-		r = write_all(f, src, n, true);
+		r = write_all(f, src, n, true, run);
 	}
 	free(src);
 	free(labels);

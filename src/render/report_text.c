@@ -10,6 +10,7 @@
 #include "observe_render.h"
 #include "origin_render.h"
 #include "output.h"
+#include "sanitize.h"
 #include "sockets_render.h"
 
 #define WIDTH 100
@@ -21,10 +22,13 @@ size_t report_ndiff(const struct report *r)
 	return r->ndiff;
 }
 
-/* Prints text folded at WIDTH, every line after `indent` spaces. */
-static void wrap(FILE *f, int indent, const char *label, const char *text)
+/* Prints text folded at WIDTH, every line after `indent` spaces; the
+ * text made safe for a terminal (it quotes process and file names). */
+static void wrap(FILE *f, int indent, const char *label, const char *untrusted)
 {
 	int col = fprintf(f, "%*s%s", indent, "", label);
+	char safe[4096];
+	const char *text = san_str(safe, sizeof(safe), untrusted, SAN_TERM);
 	const char *p = text;
 
 	while (*p) {
@@ -116,8 +120,11 @@ static void text_evidence(FILE *f, const struct finding *fd)
 	if (used)
 		wrap(f, 13, "evidence: ", line);
 	for (size_t i = 0; i < fd->nev; i++)
-		if (!fd->ev[i].is_num)
-			fprintf(f, "%13s%s: %s\n", "", fd->ev[i].name, fd->ev[i].text);
+		if (!fd->ev[i].is_num) {
+			fprintf(f, "%13s%s: ", "", fd->ev[i].name);
+			san_fputs(f, fd->ev[i].text, SAN_TERM);
+			fputc('\n', f);
+		}
 }
 
 static void text_findings(FILE *f, const struct report *r)
@@ -151,15 +158,17 @@ static void text_findings(FILE *f, const struct report *r)
 static void text_header(FILE *f, const struct report *r)
 {
 	const struct sock_snapshot *s = r->obs->socks;
-	char field[4][320], note[256];
+	char field[4][320], note[256], safe[256];
 	size_t n = 0, col = strlen("twtune audit");
 
 	snprintf(field[n++], sizeof(field[0]), "kernel %s", r->kernel);
-	snprintf(field[n++], sizeof(field[0]), "netns %s %s", r->netns, r->netns_id);
+	snprintf(field[n++], sizeof(field[0]), "netns %s %s",
+		 san_str(safe, sizeof(safe), r->netns, SAN_TERM), r->netns_id);
 	snprintf(field[n++], sizeof(field[0]), "sockets %s",
 		 s ? (s->source == SOURCE_SOCK_DIAG ? "sock_diag" : "procfs") : "unavailable");
 	if (r->profile)
-		snprintf(field[n++], sizeof(field[0]), "profile %s", r->profile);
+		snprintf(field[n++], sizeof(field[0]), "profile %s",
+			 san_str(safe, sizeof(safe), r->profile, SAN_TERM));
 	fprintf(f, "%stwtune audit%s", color(C_BOLD), color(C_RESET));
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(field[i]);
@@ -176,7 +185,8 @@ static void text_header(FILE *f, const struct report *r)
 	if (s && sockets_note(r->collected, note, sizeof(note)))
 		fprintf(f, "note: %s\n", note);
 	if (r->observe_skipped)
-		fprintf(f, "note: observation skipped: %s\n", r->observe_skipped);
+		fprintf(f, "note: observation skipped: %s\n",
+			san_str(safe, sizeof(safe), r->observe_skipped, SAN_TERM));
 	fprintf(f, "\n");
 }
 

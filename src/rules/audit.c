@@ -265,6 +265,25 @@ static void metrics(const struct audit *a, struct report *r)
 	m->tw_other = s->tw_other;
 }
 
+/* The fullest pools of the view, for the metrics. */
+static void pools(struct report *r)
+{
+	struct report_metrics *m = &r->metrics;
+
+	if (m->judged_from_counters)
+		return;
+	for (size_t i = 0; i < r->socks->ndests && m->npools < REPORT_POOLS_MAX; i++) {
+		const struct dest *d = r->socks->dests[i].d;
+		struct pool_metrics *p = &m->pools[m->npools++];
+		int fam = d->remote.family;
+
+		ip_str(fam, d->local.bytes, p->local, sizeof(p->local));
+		endpoint_str(fam, d->remote.bytes, d->rport, p->remote, sizeof(p->remote));
+		p->used = d->used;
+		p->time_wait = d->time_wait;
+	}
+}
+
 int audit_report(struct audit *a, const char *profile, size_t top, struct report *r)
 {
 	const struct settings *c = &a->current, *t = &a->target;
@@ -303,6 +322,7 @@ int audit_report(struct audit *a, const char *profile, size_t top, struct report
 		if (err < 0)
 			return err;
 		r->socks = &a->view;
+		pools(r);
 	}
 	return 0;
 }

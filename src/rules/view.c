@@ -61,3 +61,20 @@ void sockets_view_free(struct sockets_view *v)
 	v->servers = NULL;
 	v->ndests = v->nservers = 0;
 }
+
+size_t netns_keep(const int *risk, const bool *host, size_t n, size_t cap, bool *keep)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		keep[i] = host[i] && kept < cap;
+		kept += keep[i];
+	}
+	for (int sev = SEV_CRIT; sev >= -1; sev--)
+		for (size_t i = 0; i < n && kept < cap; i++)
+			if (!keep[i] && risk[i] == sev) {
+				keep[i] = true;
+				kept++;
+			}
+	return n - kept;
+}

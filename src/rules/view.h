@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "collect.h"
+#include "endpoint.h"
 #include "k8s.h"
 #include "owners.h"
 #include "risk.h"
@@ -55,6 +56,26 @@ int sockets_view_build(struct sockets_view *v, const struct sock_snapshot *s,
 		       const struct collect_result *res, size_t top, double close_rate);
 void sockets_view_free(struct sockets_view *v);
 
+/* At most this many destination pools per namespace become series
+ * (twtune_pool_*): the label cardinality's bound (twtune-metrics(7)). */
+#define REPORT_POOLS_MAX 10
+
+/* At most this many namespaces have their series in one --all-netns
+ * exposition; the rest are counted (twtune_netns_omitted). */
+#define REPORT_NETNS_MAX 256
+
+/* Which of n namespaces keep their series when there are more than cap:
+ * the host's (host[i]), then the highest risk first (risk[i]: a severity,
+ * -1 for one not read), in their order within a risk. Sets keep[i];
+ * returns how many are left out. */
+size_t netns_keep(const int *risk, const bool *host, size_t n, size_t cap, bool *keep);
+
+/* One of the fullest destination pools, as a Prometheus series shows it. */
+struct pool_metrics {
+	char local[IP_STR_LEN], remote[ENDPOINT_STR_LEN];
+	unsigned used, time_wait;
+};
+
 /* The numbers a report's Prometheus metrics are made of, copied out of
  * the audit: --all-netns keeps one per namespace for its one exposition. */
 struct report_metrics {
@@ -73,6 +94,10 @@ struct report_metrics {
 	struct sock_counters counters;
 	unsigned long long tw_server, tw_client, tw_other;
 	long long max_tw_buckets;         /* tcp_max_tw_buckets, or -1 */
+	/* the fullest pools, as the view lists them (fullest first), at most
+	   REPORT_POOLS_MAX and the report's top; none when judged from counters */
+	struct pool_metrics pools[REPORT_POOLS_MAX];
+	size_t npools;
 };
 
 /* The report of an audit (audit_report): pointers into the audit, and

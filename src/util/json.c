@@ -4,6 +4,8 @@
 
 #include <math.h>
 
+#include "sanitize.h"
+
 
 void json_init(struct json *j, FILE *f)
 {
@@ -12,27 +14,12 @@ void json_init(struct json *j, FILE *f)
 	j->need_comma[0] = false;
 }
 
+/* A string as valid UTF-8 JSON (sanitize.h, SAN_JSON): escapes, and U+FFFD
+ * for a byte that is not UTF-8. */
 static void put_string(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
 	fputc('"', f);
-	for (; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\b': fputs("\\b", f); break;
-		case '\f': fputs("\\f", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
-	}
+	san_fputs(f, s, SAN_JSON);
 	fputc('"', f);
 }
 

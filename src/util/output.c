@@ -6,8 +6,12 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "sanitize.h"
 
 static struct output_opts opts;
 
@@ -30,8 +34,16 @@ const char *color(enum color c)
 __attribute__((format(printf, 2, 0)))
 static void message(const char *prefix, const char *fmt, va_list ap)
 {
+	char *msg = NULL;
+
+	/* what a message quotes (profile text, file and process names) is
+	 * not trusted: it reaches the terminal through the sanitizer */
 	fprintf(stderr, "twtune: %s", prefix);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) >= 0)
+		san_fputs(stderr, msg, SAN_TERM_LINES);
+	else
+		fputs("(out of memory)", stderr);
+	free(msg);
 	fputc('\n', stderr);
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "grow.h"
+#include "sanitize.h"
 
 void lb_init(struct lb *l, const struct watch_view *v)
 {
@@ -29,9 +30,14 @@ void lb_raw(struct lb *l, const char *s)
 	}
 }
 
-/* Appends s, whole UTF-8 characters only, while they fit the width. */
-void lb_text(struct lb *l, const char *s)
+/* Appends s made safe for the terminal (sanitize.h: a control byte or
+ * invalid UTF-8 becomes '?'), whole characters only, while they fit the
+ * width. */
+void lb_text(struct lb *l, const char *text)
 {
+	char safe[LINE_BYTES];
+	const char *s = san_str(safe, sizeof(safe), text, SAN_TERM);
+
 	while (*s && l->cols < l->width) {
 		size_t n = 1;
 

@@ -2,10 +2,12 @@
 /* test_report_prom.c: the Prometheus renderer, for one report and for
  * the one exposition of --all-netns (report_prometheus_all): every
  * family's HELP and TYPE once, then every namespace's samples with its
- * labels first; what a namespace lacks is left out; label values escaped.
+ * labels first; what a namespace lacks is left out; label values escaped;
+ * the run-level series (build_info, last run time and success) once.
  * The exposition is checked against the merge it replaced (each
  * namespace's text relabelled and grouped by family). */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,26 @@ static char *render(void (*fn)(FILE *, const void *), const void *arg)
 	return buf;
 }
 
+static const struct prom_run RUN = { .version = "9.9.9", .timestamp = 1700000000.5,
+				     .success = true, .netns_omitted = 3 };
+
+#define RUN_TEXT                                                                          \
+	"# HELP twtune_build_info Always 1; the label version is twtune's.\n"              \
+	"# TYPE twtune_build_info gauge\n"                                                 \
+	"twtune_build_info{version=\"9.9.9\"} 1\n"                                         \
+	"# HELP twtune_last_run_timestamp_seconds When this exposition was made.\n"        \
+	"# TYPE twtune_last_run_timestamp_seconds gauge\n"                                 \
+	"twtune_last_run_timestamp_seconds 1700000000.500\n"                               \
+	"# HELP twtune_last_run_success 1 when the run read what it needs, 0 when it "      \
+	"failed (the other series are then left out).\n"                                   \
+	"# TYPE twtune_last_run_success gauge\n"                                           \
+	"twtune_last_run_success 1\n"
+#define OMITTED_TEXT                                                                      \
+	"# HELP twtune_netns_omitted Namespaces whose series were left out: over the cap, "  \
+	"the lowest risks.\n"                                                               \
+	"# TYPE twtune_netns_omitted gauge\n"                                              \
+	"twtune_netns_omitted 3\n"
+
 struct all_args {
 	const struct prom_netns *ns;
 	size_t n;
@@ -36,12 +58,12 @@ static void call_all(FILE *f, const void *arg)
 {
 	struct all_args *a = (struct all_args *)arg;
 
-	a->rc = report_prometheus_all(f, a->ns, a->n);
+	a->rc = report_prometheus_all(f, a->ns, a->n, &RUN);
 }
 
 static void call_one(FILE *f, const void *arg)
 {
-	report_prometheus(f, arg);
+	report_prometheus(f, arg, &RUN);
 }
 
 static void metrics(struct report_metrics *m, bool socks, long long sockstat_tw)
@@ -61,15 +83,22 @@ static void metrics(struct report_metrics *m, bool socks, long long sockstat_tw)
 	if (!socks)
 		return;
 	m->have_socks = true;
-	m->judged_from_counters = true;
+	m->judged_from_counters = false;
 	m->worst_pressure = 0.75;
 	m->ndests = 3;
 	m->states[TCP_STATE_TIME_WAIT] = 40;
 	m->counters.sockstat_tw = sockstat_tw;
 	m->counters.tw_overflow = 7;
 	m->counters.tw_recycled = -1;
+	m->counters.tw = m->counters.tw_killed = m->counters.active_opens = -1;
+	m->counters.curr_estab = -1;
 	m->tw_client = 30;
 	m->tw_server = 10;
+	m->npools = 1;
+	snprintf(m->pools[0].local, sizeof(m->pools[0].local), "10.0.0.1");
+	snprintf(m->pools[0].remote, sizeof(m->pools[0].remote), "10.0.0.2:80");
+	m->pools[0].used = 750;
+	m->pools[0].time_wait = 700;
 }
 
 /* ---- the merge the exposition replaced, as the oracle ---- */
@@ -160,7 +189,8 @@ static char *ns_text(const struct report_metrics *m)
 			   "twtune_netns_judged_from_counters %d\n",
 			m->judged_from_counters);
 		one = render(call_one, &r);
-		fputs(one ? one : "", f);
+		fputs(one && !strncmp(one, RUN_TEXT, strlen(RUN_TEXT)) ? one + strlen(RUN_TEXT) : "",
+		      f);
 		free(one);
 	}
 	fclose(f);
@@ -175,12 +205,13 @@ static char *oracle(const struct prom_netns *ns, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		char labels[256], *t = ns_text(ns[i].m);
 
-		snprintf(labels, sizeof(labels), "netns=\"%llu\",netns_label=\"%s\"", ns[i].inode,
-			 ns[i].label);
+		snprintf(labels, sizeof(labels), "netns=\"%s\"%s%s%s", ns[i].id,
+			 ns[i].name ? ",netns_name=\"" : "", ns[i].name ? ns[i].name : "",
+			 ns[i].name ? "\"" : "");
 		oracle_add(t ? t : "", labels);
 		free(t);
 	}
-	out[0] = '\0';
+	snprintf(out, sizeof(out), "%s", RUN_TEXT OMITTED_TEXT);
 	for (size_t i = 0; i < nfams; i++)
 		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s", fams[i].text);
 	return out;
@@ -203,18 +234,58 @@ static void test_one(void)
 	memset(&r, 0, sizeof(r));
 	metrics(&r.metrics, true, 40);
 	out = render(call_one, &r);
-	TAP_OK(out && !strncmp(out, "# HELP twtune_risk_level ", 25) &&
+	TAP_OK(out && !strncmp(out, RUN_TEXT, strlen(RUN_TEXT)) &&
 		       strstr(out, "\ntwtune_risk_level 2\n") &&
 		       strstr(out, "\ntwtune_finding_severity{rule=\"port-exhaustion\"} 2\n") &&
 		       strstr(out, "\ntwtune_findings{severity=\"ok\"} 1\n") &&
-		       strstr(out, "\ntwtune_port_pressure_max 0.75\n") &&
-		       strstr(out, "\ntwtune_time_wait{side=\"client\"} 30\n") &&
+		       strstr(out, "\ntwtune_port_pressure_max_ratio 0.75\n") &&
+		       strstr(out, "\ntwtune_time_wait 40\n") &&
+		       strstr(out, "\ntwtune_time_wait_by_side{side=\"client\"} 30\n") &&
+		       strstr(out, "\ntwtune_pool_ports_used{local=\"10.0.0.1\",remote=\"10.0.0.2:80\"} 750\n") &&
+		       strstr(out, "\ntwtune_pool_pressure_ratio{local=\"10.0.0.1\",remote=\"10.0.0.2:80\"} 0.75\n") &&
 		       strstr(out, "\ntwtune_tw_buckets_ratio 0.04\n"),
 	       "one report: no netns labels, plain samples without braces");
 	TAP_OK(out && !strstr(out, "netns") && !strstr(out, "time_wait_reused_total") &&
-		       strstr(out, "time_wait_overflow_total 7\n"),
+		       !strstr(out, "time_wait_created_total") &&
+		       strstr(out, "# TYPE twtune_time_wait_overflow_total counter\n"
+				   "twtune_time_wait_overflow_total 7\n"),
 	       "no netns families; a missing counter's family is left out");
+	TAP_OK(out && count(out, "twtune_time_wait{") == 0 && count(out, "# TYPE twtune_time_wait gauge") == 1 &&
+		       count(out, "\ntwtune_time_wait ") == 1,
+	       "the total and its split are two families");
 	free(out);
+	/* judged from counters: what only the dump knows is absent, not 0 */
+	metrics(&r.metrics, true, 40);
+	r.metrics.judged_from_counters = true;
+	out = render(call_one, &r);
+	TAP_OK(out && strstr(out, "\ntwtune_time_wait 40\n") && !strstr(out, "time_wait_by_side") &&
+		       !strstr(out, "twtune_destinations") && !strstr(out, "twtune_sockets") &&
+		       !strstr(out, "pool_") && !strstr(out, "port_pressure_max"),
+	       "judged from counters: no by-side, destinations, sockets, pools or pressure");
+	free(out);
+	/* NaN is never written: the family is left out */
+	metrics(&r.metrics, true, 40);
+	r.metrics.close_rate = NAN;
+	r.metrics.max_tw_buckets = 0;
+	out = render(call_one, &r);
+	TAP_OK(out && !strstr(out, "NaN") && !strstr(out, "close_rate") && !strstr(out, "tw_buckets_ratio"),
+	       "an unknown close rate or bucket ratio is left out, not NaN");
+	free(out);
+	/* a failed run: the run-level series only, success 0 */
+	{
+		struct prom_run bad = RUN;
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		bad.success = false;
+		report_prometheus(f, NULL, &bad);
+		fclose(f);
+		TAP_OK(buf && strstr(buf, "\ntwtune_last_run_success 0\n") && !strstr(buf, "risk_level") &&
+			       strstr(buf, "twtune_build_info{version=\"9.9.9\"} 1\n"),
+		       "a failed run: build_info, time and success 0, nothing else");
+		free(buf);
+	}
 	metrics(&r.metrics, false, 0);
 	out = render(call_one, &r);
 	TAP_OK(out && strstr(out, "twtune_close_rate_per_second 2.5\n") &&
@@ -227,9 +298,9 @@ static void test_all(void)
 {
 	struct report_metrics m1, m2;
 	struct prom_netns ns[3] = {
-		{ 4026531840ULL, "host", &m1 },
-		{ 4026532001ULL, "gone", NULL },
-		{ 4026532002ULL, "b", &m2 },
+		{ .id = "host", .m = &m1 },
+		{ .id = "gone", .m = NULL },
+		{ .id = "b", .name = "b", .m = &m2 },
 	};
 	struct all_args a = { ns, 3, -1 };
 	char *out, *want;
@@ -247,13 +318,13 @@ static void test_all(void)
 		       count(out, "# TYPE twtune_sockets gauge") == 1 &&
 		       count(out, "# HELP twtune_netns_read ") == 1,
 	       "each family's HELP and TYPE once");
-	TAP_OK(out && strstr(out, "twtune_netns_read{netns=\"4026532001\",netns_label=\"gone\"} 0\n") &&
-		       count(out, "netns_label=\"gone\"") == 1,
+	TAP_OK(out && strstr(out, "twtune_netns_read{netns=\"gone\"} 0\n") &&
+		       count(out, "netns=\"gone\"") == 1,
 	       "a namespace not read: netns_read 0 and nothing else");
-	TAP_OK(out && strstr(out, "twtune_risk_level{netns=\"4026531840\",netns_label=\"host\"} 2\n"
-				  "twtune_risk_level{netns=\"4026532002\",netns_label=\"b\"} 0\n"),
+	TAP_OK(out && strstr(out, "twtune_risk_level{netns=\"host\"} 2\n"
+				  "twtune_risk_level{netns=\"b\",netns_name=\"b\"} 0\n"),
 	       "a family's samples together, in namespace order, labels first");
-	TAP_OK(out && strstr(out, "twtune_sockets{netns=\"4026532002\",netns_label=\"b\",state="
+	TAP_OK(out && strstr(out, "twtune_sockets{netns=\"b\",netns_name=\"b\",state="
 				  "\"TIME_WAIT\"} 40\n"),
 	       "the namespace's labels before the sample's own");
 	free(out);
@@ -264,8 +335,9 @@ static void test_all(void)
 	TAP_OK(out && strstr(out, "twtune_sockets{") < strstr(out, "# HELP twtune_time_wait ") &&
 		       strstr(out, "# HELP twtune_time_wait ") <
 			       strstr(out, "# HELP twtune_time_wait_overflow_total") &&
-		       count(out, "twtune_time_wait{netns=\"4026531840\"") == 0 &&
-		       count(out, "twtune_time_wait{netns=\"4026532002\"") == 4,
+		       count(out, "twtune_time_wait{netns=\"host\"") == 0 &&
+		       count(out, "twtune_time_wait{netns=\"b\"") == 1 &&
+		       count(out, "twtune_time_wait_by_side{netns=\"host\"") == 3,
 	       "time_wait from the namespace that has it, in its place among the families");
 	free(out);
 }
@@ -273,31 +345,60 @@ static void test_all(void)
 static void test_escape_and_errors(void)
 {
 	struct report_metrics m;
-	struct prom_netns ns = { 7, "a\"b\\c\nd", &m };
+	struct prom_netns ns = { .id = "a\"b\\c\nd", .pod_name = "e\x1b[2J\xffx", .m = &m };
 	struct all_args a = { &ns, 1, -1 };
 	char *out;
 	FILE *full;
 
 	metrics(&m, false, 0);
 	out = render(call_all, &a);
-	TAP_OK(a.rc == 0 && out && strstr(out, "netns_label=\"a\\\"b\\\\c\\nd\"}"),
-	       "the label value escaped (\\\\, \\\" and \\n)");
+	TAP_OK(a.rc == 0 && out && strstr(out, "{netns=\"a\\\"b\\\\c\\nd\",pod_name=\"e\xef\xbf\xbd[2J\xef\xbf\xbdx\"}"),
+	       "the label values escaped (\\\\, \\\" and \\n), controls and bad bytes U+FFFD");
 	free(out);
 	a.n = 0;
 	out = render(call_all, &a);
-	TAP_OK(a.rc == 0 && out && !out[0], "no namespace: nothing written");
+	TAP_OK(a.rc == 0 && out && !strcmp(out, RUN_TEXT OMITTED_TEXT),
+	       "no namespace: the run-level series only");
 	free(out);
 	full = fopen("/dev/full", "w");
 	if (full) {
 		setvbuf(full, NULL, _IONBF, 0);
 		a.n = 1;
-		TAP_OK(report_prometheus_all(full, &ns, 1) == -EIO, "a failed write: -EIO");
+		TAP_OK(report_prometheus_all(full, &ns, 1, &RUN) == -EIO, "a failed write: -EIO");
 		fclose(full);
+	}
+}
+
+static void test_keep(void)
+{
+	static const struct {
+		int risk[6];
+		bool host[6];
+		size_t n, cap, out;
+		bool keep[6];
+	} cases[] = {
+		{ { 0, 3, 1, 2 }, { true }, 4, 10, 0, { true, true, true, true } },
+		{ { 0, 3, 1, 2, 3 }, { true }, 5, 3, 2, { true, true, false, false, true } },
+		{ { 2, -1, 2, 0, 2 }, { false, false, false, true }, 5, 2, 3,
+		  { true, false, false, true, false } },
+		{ { 1, -1, 1 }, { false }, 3, 0, 3, { false, false, false } },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool keep[6];
+		size_t out = netns_keep(cases[i].risk, cases[i].host, cases[i].n, cases[i].cap, keep);
+		bool same = out == cases[i].out;
+
+		for (size_t k = 0; k < cases[i].n; k++)
+			same &= keep[k] == cases[i].keep[k];
+		TAP_OK(same, "netns_keep case %zu: the host, then the highest risks, %zu left out", i,
+		       cases[i].out);
 	}
 }
 
 int main(void)
 {
+	test_keep();
 	test_one();
 	test_all();
 	test_escape_and_errors();
