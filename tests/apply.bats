@@ -421,6 +421,35 @@ rolled back whole
 	[ ! -e "$S/journal" ]
 }
 
+@test "a value the kernel does not keep as written is put back, with the keys before it; exit 4" {
+	# TWTUNE_TEST_CLAMP_AT=3: the 3rd write (tcp_fin_timeout = 30) writes the
+	# kernel default 60 instead, as a kernel that clamps or normalises
+	run -0 scenario '
+		sysctl -qw net.ipv4.tcp_fin_timeout=45
+		before=$("$TWTUNE" get)
+		rc=0; TWTUNE_TEST_CLAMP_AT=3 "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four \
+			>/dev/null 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+		echo "rc=$rc $(cat "$BATS_TEST_TMPDIR/err")"
+		[ "$("$TWTUNE" get)" = "$before" ] && echo "all put back"
+		"$TWTUNE" get tcp_fin_timeout
+		[ ! -e "$S/journal" ] && echo "no journal"
+		# rollback: a clamped value goes back to what the kernel held (the
+		# applied one), the journal stays for a later rollback
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null
+		rc=0; TWTUNE_TEST_CLAMP_AT=3 "$TWTUNE" rollback --yes --state-dir "$S" >/dev/null 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+		echo "rc=$rc $(cat "$BATS_TEST_TMPDIR/err")"
+		"$TWTUNE" get tcp_fin_timeout
+		"$TWTUNE" rollback --yes --state-dir "$S" >/dev/null
+		[ "$("$TWTUNE" get)" = "$before" ] && echo "rolled back"'
+	assert_output "rc=4 twtune: apply: the kernel kept net.ipv4.tcp_fin_timeout = 60 instead of the value written; it was put back, and 2 keys written before it restored
+all put back
+net.ipv4.tcp_fin_timeout = 45
+no journal
+rc=4 twtune: rollback: the kernel kept net.ipv4.tcp_fin_timeout = 60 instead of the value written; it was put back, and 2 keys written before it restored
+net.ipv4.tcp_fin_timeout = 30
+rolled back"
+}
+
 @test "an apply undone whole leaves the journal as it was: a value set by hand since is what rollback restores" {
 	run -0 scenario '
 		rc=0; TWTUNE_TEST_FAIL_AT=3 "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null 2>&1 || rc=$?

@@ -18,6 +18,7 @@
 #include "output.h"
 #include "sysctl.h"
 #include "terminfo.h"
+#include "testhook.h"
 #include "twtune.h"
 
 #define HELP_COLUMNS 80
@@ -456,8 +457,8 @@ static int globals_finish(void)
 	output_init(&(struct output_opts){ .color = G.color, .verbosity = G.verbosity });
 	/* Test hook: counters from a fixture directory instead of /proc/net
 	 * (with TWTUNE_DIAG_REPLAY, an audit that does not depend on the host). */
-	if (getenv("TWTUNE_PROC_NET") && *getenv("TWTUNE_PROC_NET"))
-		G.proc_net = getenv("TWTUNE_PROC_NET");
+	if (testhooks()->proc_net)
+		G.proc_net = testhooks()->proc_net;
 	if (G.all_netns)
 		return all_netns_check(current);
 	return enter_globals();

@@ -374,11 +374,14 @@ void txn_key_list(const enum sysctl_id *keys, size_t n, char *buf, size_t len)
 int txn_report_write_failure(const char *cmd, const struct write_report *rep)
 {
 	const struct undo_report *u = &rep->undo;
-	char name[96], restored[160];
+	/* the keys written before the failed one that were put back */
+	size_t before = u->restored - (rep->failed_put_back ? 1 : 0);
+	char name[96], restored[160], back[64];
 
 	sysctl_fullname(&sysctl_table[rep->failed_key], name, sizeof(name));
-	snprintf(restored, sizeof(restored), "%zu key%s written before it restored", u->restored,
-		 u->restored == 1 ? "" : "s");
+	snprintf(restored, sizeof(restored), "%zu key%s written before it restored", before,
+		 before == 1 ? "" : "s");
+	snprintf(back, sizeof(back), "%s", rep->failed_put_back ? "it was put back, and " : "");
 	if (u->nfailed) {
 		char other[96];
 
@@ -387,11 +390,11 @@ int txn_report_write_failure(const char *cmd, const struct write_report *rep)
 		       "rollback' to put back the journalled values",
 		       cmd, name, strerror(-rep->failed_err), other, strerror(-u->failed_err[0]));
 	} else if (rep->failed_err == -EIO && rep->readback[0]) {
-		errorf("%s: the kernel kept %s = %s instead of the value written; %s", cmd, name,
-		       rep->readback, u->restored || !rep->written ? restored : "nothing else written");
+		errorf("%s: the kernel kept %s = %s instead of the value written; %s%s", cmd, name,
+		       rep->readback, back, before || !rep->written ? restored : "nothing else written");
 	} else {
-		errorf("%s: the kernel refused %s: %s; %s", cmd, name, strerror(-rep->failed_err),
-		       u->restored ? restored : "nothing else was written");
+		errorf("%s: the kernel refused %s: %s; %s%s", cmd, name, strerror(-rep->failed_err),
+		       back, before ? restored : "nothing else was written");
 	}
 	return EXIT_SYSTEM;
 }
