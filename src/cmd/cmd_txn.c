@@ -202,40 +202,46 @@ static void json_changes(struct json *j, const struct outcome *out)
 
 void txn_print_json(const struct outcome *out, bool check)
 {
-	char *before = plan_conf_text(out->pl, false), *after = plan_conf_text(out->pl, true);
 	struct json j;
 
 	json_init(&j, stdout);
-	json_obj_begin(&j, NULL);
-	json_bool(&j, "changed", out->changed);
-	json_bool(&j, "check", check);
-	json_str(&j, "profile", out->profile);
-	json_changes(&j, out);
-	json_obj_begin(&j, "diff");
-	json_str(&j, "before", before ? before : "");
-	json_str(&j, "after", after ? after : "");
-	json_obj_end(&j);
-	json_str(&j, "persisted", out->persisted);
+	txn_json_outcome(&j, NULL, out, check);
+	json_end(&j);
+}
+
+void txn_json_outcome(struct json *j, const char *key, const struct outcome *out, bool check)
+{
+	char *before = plan_conf_text(out->pl, false), *after = plan_conf_text(out->pl, true);
+
+	json_obj_begin(j, key);
+	json_bool(j, "changed", out->changed);
+	json_bool(j, "check", check);
+	json_str(j, "profile", out->profile);
+	json_changes(j, out);
+	json_obj_begin(j, "diff");
+	json_str(j, "before", before ? before : "");
+	json_str(j, "after", after ? after : "");
+	json_obj_end(j);
+	json_str(j, "persisted", out->persisted);
 	if (out->risk_before) {
-		json_str(&j, "risk_before", out->risk_before);
-		json_str(&j, "risk_after", out->risk_after);
+		json_str(j, "risk_before", out->risk_before);
+		json_str(j, "risk_after", out->risk_after);
 	}
-	json_arr_begin(&j, "skipped");
+	json_arr_begin(j, "skipped");
 	for (size_t i = 0; i < out->pl->nskipped; i++)
-		json_str(&j, NULL, sysctl_table[out->pl->skipped[i]].name);
-	json_arr_end(&j);
-	json_arr_begin(&j, "warnings");
+		json_str(j, NULL, sysctl_table[out->pl->skipped[i]].name);
+	json_arr_end(j);
+	json_arr_begin(j, "warnings");
 	for (const char *w = out->warnings; w && *w;) {
 		size_t n = strcspn(w, "\n");
 		char line[4400];
 
 		snprintf(line, sizeof(line), "%.*s", (int)n, w);
-		json_str(&j, NULL, line);
+		json_str(j, NULL, line);
 		w += n + (w[n] == '\n');
 	}
-	json_arr_end(&j);
-	json_obj_end(&j);
-	json_end(&j);
+	json_arr_end(j);
+	json_obj_end(j);
 	free(before);
 	free(after);
 }
