@@ -271,62 +271,59 @@ struct rollback_all {
 	int rc;
 };
 
+/* Adds DIR's journal, when it has one, to the list. EXIT_OK, or the exit
+ * code after one line (a directory or journal that cannot be trusted or
+ * read). */
+static int add_journal(struct rollback_all *a, const char *dir)
+{
+	char path[sizeof(a->f->dir) + 16], err[256];
+	struct found_journal *t;
+	struct journal j;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, JOURNAL_FILE);
+	if (access(path, F_OK) < 0)
+		return EXIT_OK;
+	if (txn_check_state_dir("rollback", dir, false, NULL) != EXIT_OK)
+		return EXIT_SYSTEM;
+	r = journal_load(dir, &j, err, sizeof(err));
+	if (r < 0)
+		return txn_journal_error("rollback", dir, r, err);
+	t = realloc(a->f, (a->n + 1) * sizeof(*t));
+	if (!t) {
+		journal_free(&j);
+		errorf("rollback: %s", strerror(ENOMEM));
+		return EXIT_SYSTEM;
+	}
+	a->f = t;
+	t = &a->f[a->n++];
+	memset(t, 0, sizeof(*t));
+	snprintf(t->dir, sizeof(t->dir), "%s", dir);
+	snprintf(t->netns, sizeof(t->netns), "%s", j.netns ? j.netns : "init");
+	journal_free(&j);
+	return EXIT_OK;
+}
+
 /* The journals under the state directory: DIR/journal and DIR/ns/HASH/journal
- * (the per-namespace directories of txn_state_for). A journal that cannot
- * be read is reported and counted as failed. */
+ * (the per-namespace directories of txn_state_for). */
 static int find_journals(struct rollback_all *a)
 {
-	const struct apply_opts *o = a->o;
+	const char *base = a->o->base_dir;
 	char sub[4096 + 8];
 	struct dirent *e;
+	int rc = add_journal(a, base), r;
 	DIR *d;
-	int rc = EXIT_OK;
 
-	snprintf(sub, sizeof(sub), "%s/ns", o->base_dir);
+	snprintf(sub, sizeof(sub), "%s/ns", base);
 	d = opendir(sub);
-	for (size_t pass = 0; pass < 2; pass++) {
-		for (;;) {
-			char dir[sizeof(a->f->dir)], path[sizeof(dir) + 16], err[256];
-			struct found_journal *t;
-			struct journal j;
-			int r;
+	while (d && (e = readdir(d))) {
+		char dir[sizeof(a->f->dir)];
 
-			if (pass == 0) {
-				snprintf(dir, sizeof(dir), "%s", o->base_dir);
-			} else {
-				if (!d || !(e = readdir(d)))
-					break;
-				if (e->d_name[0] == '.' || strlen(e->d_name) != 16)
-					continue;
-				snprintf(dir, sizeof(dir), "%s/%s", sub, e->d_name);
-			}
-			snprintf(path, sizeof(path), "%s/%s", dir, JOURNAL_FILE);
-			if (access(path, F_OK) < 0) {
-				if (pass == 0)
-					break;
-				continue;
-			}
-			if (txn_check_state_dir("rollback", dir, false, NULL) != EXIT_OK) {
-				rc = EXIT_SYSTEM;
-			} else if ((r = journal_load(dir, &j, err, sizeof(err))) < 0) {
-				rc = txn_journal_error("rollback", dir, r, err);
-			} else {
-				t = realloc(a->f, (a->n + 1) * sizeof(*t));
-				if (!t) {
-					journal_free(&j);
-					rc = EXIT_SYSTEM;
-					break;
-				}
-				a->f = t;
-				t = &a->f[a->n++];
-				memset(t, 0, sizeof(*t));
-				snprintf(t->dir, sizeof(t->dir), "%s", dir);
-				snprintf(t->netns, sizeof(t->netns), "%s", j.netns ? j.netns : "init");
-				journal_free(&j);
-			}
-			if (pass == 0)
-				break;
-		}
+		if (e->d_name[0] == '.' || strlen(e->d_name) != 16)
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", sub, e->d_name);
+		r = add_journal(a, dir);
+		rc = r > rc ? r : rc;
 	}
 	if (d)
 		closedir(d);
