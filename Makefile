@@ -140,6 +140,22 @@ $(BIN): $(OBJS)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LDLIBS_ALL)
 
+# The test binary, which the test suite runs: ./twtune's objects but
+# testhook.o, compiled again with the test hooks (src/util/testhook.h):
+# one more compile and one more link. ./twtune, make install and the
+# package have no hook: their testhook.o reads no environment variable.
+TEST_BIN      := $(BUILD)/test/twtune
+TEST_HOOK_OBJ := $(BUILD)/test/testhook.o
+
+$(TEST_HOOK_OBJ): src/util/testhook.c $(BUILD)/flags
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -DTWTUNE_TEST_HOOKS -c -o $@ $<
+
+$(TEST_BIN): $(filter-out $(BUILD)/util/testhook.o,$(OBJS)) $(TEST_HOOK_OBJ)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(BUILD)/tests
 	@echo "  CC      $@"
@@ -244,10 +260,10 @@ TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 test:
 	@$(MAKE) --no-print-directory deps DEPS="build test"
 	@$(MAKE) --no-print-directory -j$(TEST_JOBS) twtune test-tools
-	@TWTUNE=$(CURDIR)/twtune BUILD=$(CURDIR)/$(BUILD) TEST_JOBS=$(TEST_JOBS) TEST_SKIP="$(TEST_SKIP)" \
+	@TWTUNE=$(CURDIR)/$(TEST_BIN) BUILD=$(CURDIR)/$(BUILD) TEST_JOBS=$(TEST_JOBS) TEST_SKIP="$(TEST_SKIP)" \
 		bash tests/run.sh
 
-test-tools: $(UNIT_BINS) $(TEST_TOOLS) $(BENCH_TOOLS) $(FUZZ_BINS)
+test-tools: $(TEST_BIN) $(UNIT_BINS) $(TEST_TOOLS) $(BENCH_TOOLS) $(FUZZ_BINS)
 
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/flags
 	@mkdir -p $(BUILD)/bench
@@ -276,8 +292,9 @@ bench-tools: $(BENCH_TOOLS) $(BUILD)/tests/sockgen
 # Timings need a quiet machine: BENCH_N="100000 400000" sets the socket counts.
 bench:
 	@$(MAKE) --no-print-directory deps DEPS="build bench"
-	@$(MAKE) --no-print-directory twtune bench-tools
-	@TWTUNE=$(CURDIR)/twtune BENCH=$(CURDIR)/$(BUILD)/bench $(if $(BENCH_PARTS),BENCH_PARTS="$(BENCH_PARTS)") \
+	@# The test binary: the same code, and TWTUNE_DIAG_PER_FAMILY for the two-walk run.
+	@$(MAKE) --no-print-directory $(TEST_BIN) bench-tools
+	@TWTUNE=$(CURDIR)/$(TEST_BIN) BENCH=$(CURDIR)/$(BUILD)/bench $(if $(BENCH_PARTS),BENCH_PARTS="$(BENCH_PARTS)") \
 		bash tests/bench/bench.sh $(BENCH_N)
 
 UNITS = prometheus-node-exporter-twtune.service prometheus-node-exporter-twtune.timer
@@ -343,4 +360,4 @@ clean:
 FORCE:
 .PHONY: all deb deps audit test test-tools bench bench-tools fuzz fuzz-build install uninstall clean FORCE
 
--include $(OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)
+-include $(OBJS:.o=.d) $(TEST_HOOK_OBJ:.o=.d) $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)

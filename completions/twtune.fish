@@ -94,7 +94,7 @@ complete -c twtune -f
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l sysctl-root -x -a '(__fish_complete_directories)' -d 'read and write sysctls under DIR'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l profile-dir -x -a '(__fish_complete_directories)' -d 'search DIR for profiles first'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l netns -r -a '(__twtune_netns)' -d 'network namespace NAME or PATH'
-complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l all-netns -d 'get, sockets, audit, diff: once per network namespace; watch: a summary of them all'
+complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l all-netns -d 'get, sockets, audit, diff: once per network namespace; watch: a summary of them all; rollback: every journal'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l allow-insecure-profiles -d 'as root, read profiles others can write'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l color -d 'colour: auto, always or never (--color=WHEN)'
 complete -c twtune -n "not __fish_seen_subcommand_from $commands" -l no-color -d 'no colour'

@@ -27,7 +27,7 @@ const struct command commands[] = {
 	  "apply [--check] [--yes] [--json] [--persist[=FILE]] [--state-dir DIR] [--wait SEC] PROFILE",
 	  "apply a profile: report and diff first, confirm, journal, write, verify, undo on failure",
 	  apply_options },
-	{ "rollback", cmd_rollback, CMD_WRITES_KERNEL,
+	{ "rollback", cmd_rollback, CMD_WRITES_KERNEL | CMD_ALL_NETNS,
 	  "rollback [--check] [--yes] [--json] [--state-dir DIR] [--wait SEC]",
 	  "put back the values (and persisted file) from before the first apply since the last rollback",
 	  rollback_options },

@@ -334,11 +334,13 @@ ns_id() {
 	fi
 }
 
-@test "usage: apply and rollback refuse --all-netns, so do --netns and other commands" {
+@test "usage: apply refuses --all-netns, rollback takes it (rollback_allnetns.bats), so do --netns and other commands" {
 	run -2 "$TWTUNE" --all-netns apply --check "$TOP/profiles/web-server.ini"
 	assert_output --partial "apply works on one namespace: use --netns"
-	run -2 "$TWTUNE" --all-netns rollback --check
-	assert_output --partial "rollback works on one namespace"
+	run -0 "$TWTUNE" --all-netns rollback --check --state-dir "$BATS_TEST_TMPDIR/none"
+	assert_output "nothing to roll back: no journal in $BATS_TEST_TMPDIR/none or $BATS_TEST_TMPDIR/none/ns"
+	run -2 "$TWTUNE" --all-netns --sysctl-root "$BATS_TEST_TMPDIR" rollback --check
+	assert_output --partial "not with --sysctl-root"
 	run -2 "$TWTUNE" --all-netns --netns "$T-1" audit
 	assert_output --partial "exclude each other"
 	run -2 "$TWTUNE" --all-netns profiles

@@ -199,6 +199,46 @@ KEYS='ip_local_port_range tcp_tw_reuse tcp_fin_timeout tcp_max_tw_buckets tcp_ti
 		[ ! -e "$P/90-twtune.conf" ]'
 }
 
+# The mode, owner and extended attributes of FILE, one line each, sorted.
+file_meta() {
+	stat -c '%a %u %g' "$1"
+	python3 -c 'import os, sys
+for n in sorted(os.listxattr(sys.argv[1])):
+    print(n, os.getxattr(sys.argv[1], n).hex())' "$1"
+}
+
+@test "rollback puts back the persisted file's mode, owner and extended attributes with its content" {
+	export F="$P/90-twtune.conf"
+	echo '# mine' >"$F"
+	chown 65534:65534 "$F"
+	chmod 0640 "$F"
+	python3 -c 'import os, sys
+os.setxattr(sys.argv[1], "user.origin", b"ops team")
+os.setxattr(sys.argv[1], "user.bin", bytes(range(256)))
+os.setxattr(sys.argv[1], "trusted.twtune", b"t")
+os.setxattr(sys.argv[1], "security.twtune", b"s")' "$F"
+	want=$(file_meta "$F")
+	[ "$(wc -l <<<"$want")" -eq 5 ]
+	run -0 scenario '
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" --persist="$F" four >/dev/null
+		stat -c "%a %u %g" "$F"
+		grep -c "^persist-xattr " "$S/journal"
+		"$TWTUNE" rollback --yes --state-dir "$S" >/dev/null
+		cat "$F"'
+	assert_output $'644 0 0
+4
+# mine'
+	run -0 file_meta "$F"
+	assert_output "$want"
+	# the same content, but its mode changed since: rollback puts the mode back
+	run -0 scenario '
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" --persist="$F" four >/dev/null
+		cp "$S/persist.orig" "$F"; chmod 0600 "$F"
+		"$TWTUNE" rollback --yes --state-dir "$S" >/dev/null'
+	run -0 file_meta "$F"
+	assert_output "$want"
+}
+
 @test "rollback --check shows and writes nothing; a second rollback is a no-op" {
 	run -0 scenario '
 		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null
@@ -419,6 +459,35 @@ rolled back whole
 	run -0 cat "$R/net/ipv4/tcp_tw_reuse_delay"
 	assert_output 1000
 	[ ! -e "$S/journal" ]
+}
+
+@test "a value the kernel does not keep as written is put back, with the keys before it; exit 4" {
+	# TWTUNE_TEST_CLAMP_AT=3: the 3rd write (tcp_fin_timeout = 30) writes the
+	# kernel default 60 instead, as a kernel that clamps or normalises
+	run -0 scenario '
+		sysctl -qw net.ipv4.tcp_fin_timeout=45
+		before=$("$TWTUNE" get)
+		rc=0; TWTUNE_TEST_CLAMP_AT=3 "$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four \
+			>/dev/null 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+		echo "rc=$rc $(cat "$BATS_TEST_TMPDIR/err")"
+		[ "$("$TWTUNE" get)" = "$before" ] && echo "all put back"
+		"$TWTUNE" get tcp_fin_timeout
+		[ ! -e "$S/journal" ] && echo "no journal"
+		# rollback: a clamped value goes back to what the kernel held (the
+		# applied one), the journal stays for a later rollback
+		"$TWTUNE" --profile-dir "$PD" apply --yes --state-dir "$S" four >/dev/null
+		rc=0; TWTUNE_TEST_CLAMP_AT=3 "$TWTUNE" rollback --yes --state-dir "$S" >/dev/null 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+		echo "rc=$rc $(cat "$BATS_TEST_TMPDIR/err")"
+		"$TWTUNE" get tcp_fin_timeout
+		"$TWTUNE" rollback --yes --state-dir "$S" >/dev/null
+		[ "$("$TWTUNE" get)" = "$before" ] && echo "rolled back"'
+	assert_output "rc=4 twtune: apply: the kernel kept net.ipv4.tcp_fin_timeout = 60 instead of the value written; it was put back, and 2 keys written before it restored
+all put back
+net.ipv4.tcp_fin_timeout = 45
+no journal
+rc=4 twtune: rollback: the kernel kept net.ipv4.tcp_fin_timeout = 60 instead of the value written; it was put back, and 2 keys written before it restored
+net.ipv4.tcp_fin_timeout = 30
+rolled back"
 }
 
 @test "an apply undone whole leaves the journal as it was: a value set by hand since is what rollback restores" {

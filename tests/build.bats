@@ -30,6 +30,29 @@ setup() {
 	run -0 "$COPY/twtune" --version
 }
 
+# The TWTUNE_ names in a binary, one a line, sorted.
+hook_names() {
+	strings "$1" | grep -o 'TWTUNE_[A-Z_]*' | sort -u
+}
+
+@test "./twtune from make has no test hook: of the TWTUNE_ variables only TWTUNE_PROFILE_PATH; the test binary has them" {
+	# $COPY/twtune is make's ./twtune (make audit builds the same target)
+	run -0 hook_names "$COPY/twtune"
+	assert_output TWTUNE_PROFILE_PATH
+	run -0 make -C "$COPY" -s CC=gcc WERROR=1 BUILD=build-gcc build-gcc/test/twtune
+	run -0 hook_names "$COPY/build-gcc/test/twtune"
+	assert_line TWTUNE_TEST_KILL_AT
+	assert_line TWTUNE_DIAG_RECORD
+	assert_line TWTUNE_PROC_NET
+	assert_equal "${#lines[@]}" 14
+	# the suite runs the test binary
+	run -0 hook_names "$TWTUNE"
+	assert_line TWTUNE_TEST_FAIL_AT
+	# and a hook is inert in ./twtune: no kill point is named
+	run -0 env TWTUNE_TEST_KILL_TRACE=1 TWTUNE_TEST_KILL_AT=1 "$COPY/twtune" --version
+	refute_output --partial 'test hook'
+}
+
 @test "src/ keeps its layers: no upward include or call, no circle, renderers call no rules" {
 	run -0 python3 "$TOP/tests/test_helper/layers.py" includes "$COPY/src"
 	assert_output "upward includes and include circles: none"
@@ -162,6 +185,9 @@ int p_fn(int *v) { qsort(v, 2, sizeof(int), cmp); return r_fn() + sockets_top();
 		[ -f "$stage/$f" ] || { echo "missing $f"; return 1; }
 	done
 	run -0 stat -c %a "$stage$p/sbin/twtune"; assert_output 755
+	# make install installs ./twtune, without the test hooks
+	run -0 hook_names "$stage$p/sbin/twtune"
+	assert_output TWTUNE_PROFILE_PATH
 	run -0 stat -c %a "$stage$p/share/twtune/profiles/proxy-profile.ini"; assert_output 644
 	# Every page of man/ is installed, in the section its suffix names.
 	for f in "$COPY"/man/*; do

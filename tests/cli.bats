@@ -158,7 +158,7 @@ setup() {
 	assert_output "net.ipv4.tcp_tw_reuse = 0"
 	# --all-netns after a command that cannot take it is refused as before it
 	run -2 --separate-stderr "$TWTUNE" profiles --all-netns
-	assert_equal "$stderr" "twtune: --all-netns works with get, sockets, audit, diff and watch, not profiles; see 'twtune help'"
+	assert_equal "$stderr" "twtune: --all-netns works with get, sockets, audit, diff, watch and rollback, not profiles; see 'twtune help'"
 	run -2 --separate-stderr "$TWTUNE" apply --all-netns --check x
 	assert_equal "$stderr" "twtune: --all-netns: apply works on one namespace: use --netns NAME|PATH; see 'twtune help'"
 }

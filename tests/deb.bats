@@ -121,6 +121,9 @@ service_script() {
 	# Compiled for PREFIX=/usr: the profile directory it searches.
 	run -0 grep -c /usr/share/twtune/profiles "$PKG/x/usr/sbin/twtune"
 	run -1 grep /usr/local/share/twtune "$PKG/x/usr/sbin/twtune"
+	# No test hook in the package: of the TWTUNE_ variables, only the documented one.
+	run -0 bash -c 'strings "$1" | grep -o "TWTUNE_[A-Z_]*" | sort -u' _ "$PKG/x/usr/sbin/twtune"
+	assert_output TWTUNE_PROFILE_PATH
 	# Debian's build flags keep the hardening: PIE, full RELRO, FORTIFY.
 	run -0 readelf -d "$PKG/x/usr/sbin/twtune"
 	assert_line --regexp 'FLAGS_1.*NOW.*PIE|FLAGS_1.*PIE.*NOW'

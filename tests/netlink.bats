@@ -139,6 +139,21 @@ replay_cmd='replay() { TWTUNE_DIAG_REPLAY="$D/$1.bin" "$TWTUNE" sockets --json -
 	assert_equal "$stderr" 'twtune: sockets: cannot list sockets: No such file or directory'
 }
 
+@test "TWTUNE_DIAG_RECORD makes a new file: a planted symbolic link or a file there is refused, untouched" {
+	printf 'secret\n' >"$D/target"
+	chmod 0600 "$D/target"
+	ln -s "$D/target" "$D/link.bin"
+	run -4 --separate-stderr in_netns env TWTUNE_DIAG_RECORD="$D/link.bin" "$TWTUNE" sockets --no-processes
+	assert_equal "$stderr" 'twtune: sockets: cannot list sockets: File exists'
+	run -0 cat "$D/target"; assert_output secret
+	run -4 --separate-stderr in_netns env TWTUNE_DIAG_RECORD="$D/target" "$TWTUNE" sockets --no-processes
+	assert_equal "$stderr" 'twtune: sockets: cannot list sockets: File exists'
+	run -0 cat "$D/target"; assert_output secret
+	# a new file is made, mode 0600
+	run -0 in_netns env TWTUNE_DIAG_RECORD="$D/new.bin" "$TWTUNE" sockets --no-processes
+	run -0 stat -c %a "$D/new.bin"; assert_output 600
+}
+
 @test "a live dump across many receive buffers is whole, and replays the same" {
 	run -0 scenario "$replay_cmd
 		\"\$SG\" --port 9000 --tw-client 1000

@@ -55,9 +55,9 @@ scan_pids() {
 	run -0 "$PST" "$inos"
 	assert_line --regexp "^ino $inos user root holders 3 procs [0-9]+/nginx/nginx,"
 	# Restricted to the host's namespace: nginx's processes are skipped (a
-	# process whose ns/net even root may not read makes the reason "denied").
+	# process whose ns/net even root may not read makes the reason "permission").
 	run -0 "$PST" -N /proc/self/ns/net "$inos"
-	assert_line --regexp '^complete 0 inodes 1 resolved 0 unresolved 1 why (notfound|denied) '
+	assert_line --regexp '^complete 0 inodes 1 resolved 0 unresolved 1 why (notfound|permission|exited) '
 	other=$(awk '/^complete/ {for (i = 1; i < NF; i++) if ($i == "other_netns") print $(i + 1)}' <<<"$output")
 	[ "$other" -ge 3 ]
 }
@@ -99,4 +99,35 @@ scan_pids() {
 	inos=$(listener_inodes 8080)
 	run -0 "$PST" -f 1 "$inos"
 	assert_line --regexp '^complete 0 inodes 1 resolved 0 unresolved 1 why budget stopped fds .* fds 1 '
+}
+
+@test "as root, processes that exited during the scan are named as such, apart from one not readable" {
+	# A fake /proc: 10 holds socket 500; 11 has exited (no fd directory
+	# left: ENOENT); 12's fd directory is not readable (EACCES, as for a
+	# process of another user namespace). Socket 600 has no owner found.
+	nobody_copy
+	install -m 0755 "$PST" "$NB/procscan_tool"
+	F="$NB/proc"
+	mkdir -p "$F/10/fd" "$F/11" "$F/12/fd" "$F/13"
+	ln -s 'socket:[500]' "$F/10/fd/3"
+	printf 'holder\n' >"$F/10/comm"
+	chmod 000 "$F/12/fd"
+	# root without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH: still uid 0,
+	# but the mode of 12/fd holds
+	drop='setpriv --inh-caps=-dac_override,-dac_read_search --bounding-set=-dac_override,-dac_read_search'
+	run -0 $drop "$PST" -p "$F" 500 600
+	assert_line --regexp '^complete 0 inodes 2 resolved 1 unresolved 1 why exited stopped none hidepid 0 denied 1 '
+	assert_line 'gone 2 reason 2 processes exited before the scan, 1 not readable: permission'
+	# none exited: as root the reason is the permission, with the count,
+	# not "without root"
+	rm -r "$F/11" "$F/13"
+	run -0 $drop "$PST" -p "$F" 500 600
+	assert_line --regexp '^complete 0 inodes 2 resolved 1 unresolved 1 why permission '
+	assert_line 'gone 0 reason 1 process not readable: permission'
+	# as nobody, other users' processes are what it cannot read: as before,
+	# with the processes that exited counted apart
+	mkdir "$F/11"
+	run -0 setpriv --reuid=nobody --regid=nogroup --clear-groups "$NB/procscan_tool" -p "$F" 500 600
+	assert_line --regexp '^complete 0 inodes 2 resolved 1 unresolved 1 why denied '
+	assert_line "gone 1 reason other users' /proc/PID/fd are not readable without root (1 process); 1 process exited before the scan"
 }

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Runs every test: the C unit tests and the bats files, all speaking TAP,
 # and ends with one line: "N passed, N failed" (", N skipped" may follow).
-#   TWTUNE=path/to/twtune BUILD=path/to/build bash tests/run.sh [FILE.bats...]
+#   TWTUNE=path/to/build/test/twtune BUILD=path/to/build bash tests/run.sh [FILE.bats...]
 #
 # The unit tests run side by side. The bats files run in two groups (see
 # tests/README.md): the parallel group with bats --jobs, one file per job
@@ -14,7 +14,8 @@
 #                 their tests count as skipped. make test SANITIZE=... sets it.
 set -u
 cd "$(dirname "$0")/.." || exit 2
-: "${BUILD:=$PWD/build}" "${TWTUNE:=$PWD/twtune}"
+: "${BUILD:=$PWD/build}"
+: "${TWTUNE:=$BUILD/test/twtune}"
 export TWTUNE BUILD
 
 # The serial group: files whose tests time things or measure rates, watch

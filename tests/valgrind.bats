@@ -9,7 +9,7 @@ bats_require_minimum_version 1.5.0
 setup_file() {
 	# valgrind cannot run an AddressSanitizer build: check a plain build of
 	# the same sources instead.
-	export VG_TWTUNE="${TWTUNE:-$BATS_TEST_DIRNAME/../twtune}"
+	export VG_TWTUNE="${TWTUNE:-$BATS_TEST_DIRNAME/../build/test/twtune}"
 	if nm -D "$VG_TWTUNE" 2>/dev/null | grep -q '__asan_init'; then
 		local copy="$BATS_FILE_TMPDIR/tree"
 		mkdir -p "$copy"

@@ -18,6 +18,7 @@
 #include "output.h"
 #include "persist.h"
 #include "report.h"
+#include "testhook.h"
 #include "twtune.h"
 
 /* Why apply_run stopped: one line, EXIT_SYSTEM. */
@@ -223,7 +224,7 @@ static int apply_commit(struct apply_ctx *c)
 	const struct apply_opts *o = c->o;
 	struct apply_req req = { .profile = c->prof->name, .sysctl_root = G.sysctl_root,
 				 .state_dir = o->state_dir, .persist = o->persist,
-				 .sysctl_d_dirs = getenv("TWTUNE_SYSCTL_D_DIRS"),
+				 .sysctl_d_dirs = testhooks()->sysctl_d_dirs,
 				 .netns_id = o->netns_id, .root_id = o->root };
 	struct apply_result res = { 0 };
 	unsigned long long gen;

@@ -11,6 +11,7 @@
 #include "observation.h"
 #include "observe_render.h"
 #include "stopflag.h"
+#include "testhook.h"
 #include "twtune.h"
 #include "value.h"
 
@@ -68,9 +69,7 @@ const char *observe_failure_text(const struct obs_failure *w, char *buf, size_t 
 const char *observe_test_btf(void)
 {
 	/* Test hook: a kernel BTF file that is not there, or another one. */
-	const char *p = getenv("TWTUNE_TEST_BTF_PATH");
-
-	return p && *p ? p : NULL;
+	return testhooks()->btf_path;
 }
 
 static int parse_args(int argc, char **argv, long long *seconds, long long *top, bool *json,

@@ -18,6 +18,7 @@
 #include "output.h"
 #include "sysctl.h"
 #include "terminfo.h"
+#include "testhook.h"
 #include "twtune.h"
 
 #define HELP_COLUMNS 80
@@ -42,7 +43,7 @@ const struct cmd_opt global_options[] = {
 	  "work in network namespace /run/netns/NAME or PATH" },
 	{ "all-netns", 0, no_argument, NULL, OPT_ALL_NETNS,
 	  "get, sockets, audit, diff: once per network namespace;\n"
-	  "watch: a summary of them all" },
+	  "watch: a summary of them all; rollback: every journal" },
 	{ "allow-insecure-profiles", 0, no_argument, NULL, OPT_ALLOW_INSECURE,
 	  "as root, read profiles that others can write" },
 	{ "color", 0, optional_argument, "WHEN", OPT_COLOR,
@@ -378,14 +379,14 @@ void cmd_set_current(const struct command *c)
 /* --all-netns: only with the commands that read, alone. */
 static int all_netns_check(const struct command *c)
 {
-	if (c->flags & CMD_WRITES_KERNEL)
+	if ((c->flags & CMD_WRITES_KERNEL) && !(c->flags & CMD_ALL_NETNS))
 		return usage_error(NULL, "--all-netns: %s works on one namespace: use --netns NAME|PATH",
 				   c->name);
 	if (!strcmp(c->name, "observe"))
 		return usage_error(NULL, "--all-netns: observe has an option of its own: "
 					 "twtune observe --all-netns");
 	if (!(c->flags & CMD_ALL_NETNS))
-		return usage_error(NULL, "--all-netns works with get, sockets, audit, diff and watch, not %s",
+		return usage_error(NULL, "--all-netns works with get, sockets, audit, diff, watch and rollback, not %s",
 				   c->name);
 	if (G.netns)
 		return usage_error(NULL, "--all-netns and --netns exclude each other");
@@ -456,8 +457,8 @@ static int globals_finish(void)
 	output_init(&(struct output_opts){ .color = G.color, .verbosity = G.verbosity });
 	/* Test hook: counters from a fixture directory instead of /proc/net
 	 * (with TWTUNE_DIAG_REPLAY, an audit that does not depend on the host). */
-	if (getenv("TWTUNE_PROC_NET") && *getenv("TWTUNE_PROC_NET"))
-		G.proc_net = getenv("TWTUNE_PROC_NET");
+	if (testhooks()->proc_net)
+		G.proc_net = testhooks()->proc_net;
 	if (G.all_netns)
 		return all_netns_check(current);
 	return enter_globals();

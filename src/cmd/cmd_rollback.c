@@ -2,17 +2,21 @@
 /* cmd_rollback.c: twtune rollback: put back the journalled values (the
  * originals, from before the first apply since the last rollback) and the
  * persisted file */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "apply.h"
 #include "audit.h"
+#include "cmd_allnetns.h"
 #include "cmd_txn.h"
 #include "commands.h"
 #include "fileutil.h"
 #include "output.h"
+#include "nsid.h"
 #include "persist.h"
 #include "twtune.h"
 
@@ -176,30 +180,26 @@ out:
 	return rc;
 }
 
-int cmd_rollback(int argc, char **argv)
+/* One rollback, in the namespace and state directory of o (txn_state_for
+ * or the --all-netns loop set them). all: --all-netns, which lists no other
+ * journal and writes its --json object as the member "rollback" of all's
+ * open object (NULL: the document of its own). Returns the exit code. */
+static int rollback_one(const struct apply_opts *o, struct json *all)
 {
-	struct apply_opts o;
-	struct rollback_ctx c = { .o = &o, .lock = -1, .out = { .cmd = "rollback" } };
+	struct rollback_ctx c = { .o = o, .lock = -1, .out = { .cmd = "rollback" } };
 	char err[600];
 	int rc;
 
-	stdout_survive_epipe();
-	rc = txn_parse_opts(argc, argv, false, &o);
-	if (rc != EXIT_OK)
-		return rc < 0 ? EXIT_OK : rc;
-	rc = txn_state_for("rollback", &o);
-	if (rc != EXIT_OK)
-		return rc;
 	c.out.pl = &c.pl;
 	c.out.journal = &c.j;
 	/* Nothing is read from a state directory others could have written;
 	 * and nothing before the lock is held (another rollback may be
 	 * removing what this one would read), but with --check. */
-	rc = txn_check_state_dir("rollback", o.state_dir, false, &c.none);
-	if (rc == EXIT_OK && !c.none && !o.check) {
+	rc = txn_check_state_dir("rollback", o->state_dir, false, &c.none);
+	if (rc == EXIT_OK && !c.none && !o->check) {
 		unsigned long long gen;
 
-		rc = txn_lock_state("rollback", &o, &gen, &c.lock);
+		rc = txn_lock_state("rollback", o, &gen, &c.lock);
 		if (rc != EXIT_OK)
 			goto out;
 	}
@@ -208,20 +208,20 @@ int cmd_rollback(int argc, char **argv)
 	if (rc != EXIT_OK || c.none)
 		goto out;
 	c.out.changed = c.pl.ndiff > 0 || c.persist;
-	if (!o.check && c.pl.ndiff && plan_check_writable(&c.pl, G.sysctl_root, err, sizeof(err)) < 0) {
+	if (!o->check && c.pl.ndiff && plan_check_writable(&c.pl, G.sysctl_root, err, sizeof(err)) < 0) {
 		errorf("rollback: %s", err);
 		rc = EXIT_SYSTEM;
 		goto out;
 	}
-	if (!o.json)
+	if (!o->json)
 		rollback_show(&c);
-	if (o.check) {
-		if (!o.json)
+	if (o->check) {
+		if (!o->json)
 			printf("check: nothing was written\n");
 		c.out.profile = c.j.profile;
 		c.out.persisted = c.persist ? c.j.persist_path : NULL;
 	} else {
-		if (c.out.changed && !o.yes)
+		if (c.out.changed && !o->yes)
 			rc = txn_confirm("rollback",
 					 "roll back to the values from before the first apply since the last rollback");
 		if (rc == EXIT_OK)
@@ -230,17 +230,218 @@ int cmd_rollback(int argc, char **argv)
 out:
 	if (rc == EXIT_OK && c.none) {
 		c.out.changed = false;
-		if (!o.json) {
-			printf("nothing to roll back: no journal in %s\n", o.state_dir);
-			txn_list_other_journals(&o, stdout);
+		if (!o->json) {
+			printf("nothing to roll back: no journal in %s\n", o->state_dir);
+			if (!all)
+				txn_list_other_journals(o, stdout);
 		}
 	}
-	if (rc == EXIT_OK && o.json)
-		txn_print_json(&c.out, o.check);
+	if (all && o->json) {
+		/* what was rolled back, or null when this one failed */
+		if (rc == EXIT_OK)
+			txn_json_outcome(all, "rollback", &c.out, o->check);
+		else
+			json_null(all, "rollback");
+	} else if (rc == EXIT_OK && o->json) {
+		txn_print_json(&c.out, o->check);
+	}
 	if (c.lock >= 0)
 		close(c.lock);
 	journal_free(&c.j);
 	plan_free(&c.pl);
 	settings_free(&c.cur);
 	return rc;
+}
+
+/* rollback --all-netns: a journal found under the state directory. */
+struct found_journal {
+	char dir[4096 + 64];
+	char netns[NSID_MAX]; /* its namespace ("init" for a journal without the record) */
+	char label[128];      /* the namespace it was rolled back in */
+	unsigned long long inode;
+	bool done;            /* rolled back (or tried) in its namespace */
+	int rc;
+};
+
+struct rollback_all {
+	const struct apply_opts *o;
+	struct found_journal *f;
+	size_t n;
+	struct json json;
+	int rc;
+};
+
+/* Adds DIR's journal, when it has one, to the list. EXIT_OK, or the exit
+ * code after one line (a directory or journal that cannot be trusted or
+ * read). */
+static int add_journal(struct rollback_all *a, const char *dir)
+{
+	char path[sizeof(a->f->dir) + 16], err[256];
+	struct found_journal *t;
+	struct journal j;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, JOURNAL_FILE);
+	if (access(path, F_OK) < 0)
+		return EXIT_OK;
+	if (txn_check_state_dir("rollback", dir, false, NULL) != EXIT_OK)
+		return EXIT_SYSTEM;
+	r = journal_load(dir, &j, err, sizeof(err));
+	if (r < 0)
+		return txn_journal_error("rollback", dir, r, err);
+	t = realloc(a->f, (a->n + 1) * sizeof(*t));
+	if (!t) {
+		journal_free(&j);
+		errorf("rollback: %s", strerror(ENOMEM));
+		return EXIT_SYSTEM;
+	}
+	a->f = t;
+	t = &a->f[a->n++];
+	memset(t, 0, sizeof(*t));
+	snprintf(t->dir, sizeof(t->dir), "%s", dir);
+	snprintf(t->netns, sizeof(t->netns), "%s", j.netns ? j.netns : "init");
+	journal_free(&j);
+	return EXIT_OK;
+}
+
+/* The journals under the state directory: DIR/journal and DIR/ns/HASH/journal
+ * (the per-namespace directories of txn_state_for). */
+static int find_journals(struct rollback_all *a)
+{
+	const char *base = a->o->base_dir;
+	char sub[4096 + 8];
+	struct dirent *e;
+	int rc = add_journal(a, base), r;
+	DIR *d;
+
+	snprintf(sub, sizeof(sub), "%s/ns", base);
+	d = opendir(sub);
+	while (d && (e = readdir(d))) {
+		char dir[sizeof(a->f->dir)];
+
+		if (e->d_name[0] == '.' || strlen(e->d_name) != 16)
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", sub, e->d_name);
+		r = add_journal(a, dir);
+		rc = r > rc ? r : rc;
+	}
+	if (d)
+		closedir(d);
+	return rc;
+}
+
+static void json_journal(struct rollback_all *a, const struct found_journal *f, const char *status,
+			 const char *reason)
+{
+	json_obj_begin(&a->json, NULL);
+	json_str(&a->json, "state_dir", f->dir);
+	json_str(&a->json, "netns", f->netns);
+	json_str(&a->json, "label", f->label[0] ? f->label : NULL);
+	json_str(&a->json, "status", status);
+	json_str(&a->json, "reason", reason);
+}
+
+/* In each namespace: the journals that are its own, rolled back there. */
+static void rollback_visit(struct ns_visit *v, void *arg)
+{
+	struct rollback_all *a = arg;
+	char id[NSID_MAX];
+
+	if (v->status != NS_READ || nsid_current(id, sizeof(id)) < 0)
+		return;
+	for (size_t i = 0; i < a->n; i++) {
+		struct found_journal *f = &a->f[i];
+		struct apply_opts o = *a->o;
+
+		if (f->done || strcmp(f->netns, id) != 0)
+			continue;
+		f->done = true;
+		f->inode = v->ns->inode;
+		snprintf(f->label, sizeof(f->label), "%s", v->ns->label);
+		snprintf(o.netns_id, sizeof(o.netns_id), "%s", id);
+		o.state_dir = f->dir;
+		if (o.json) {
+			json_journal(a, f, "read", NULL);
+			json_uint(&a->json, "inode", f->inode);
+		} else {
+			printf("== %s (netns %llu): %s/%s ==\n", f->label, f->inode, f->dir, JOURNAL_FILE);
+		}
+		f->rc = rollback_one(&o, &a->json);
+		if (o.json)
+			json_obj_end(&a->json);
+		else
+			fflush(stdout);
+		v->rc = f->rc > v->rc ? f->rc : v->rc;
+	}
+}
+
+/* rollback --all-netns: every journal under the state directory, each in
+ * the namespace it belongs to (found by its netns record among the
+ * namespaces of the host); one whose namespace is gone is refused. */
+static int rollback_all_netns(const struct apply_opts *o)
+{
+	struct rollback_all a = { .o = o };
+	int rc;
+
+	if (o->json) {
+		json_init(&a.json, stdout);
+		json_obj_begin(&a.json, NULL);
+		json_arr_begin(&a.json, "journals");
+	}
+	rc = find_journals(&a);
+	if (a.n) {
+		int each = all_netns_each("rollback", rollback_visit, &a);
+
+		rc = each > rc ? each : rc;
+	}
+	for (size_t i = 0; i < a.n; i++) {
+		struct found_journal *f = &a.f[i];
+		char why[300];
+
+		if (f->done)
+			continue;
+		snprintf(why, sizeof(why), "its namespace (netns %s) is gone%s: nothing was changed; "
+			 "remove the journal once the values do not matter",
+			 f->netns, nsid_gone(f->netns) ? " (it was of an earlier boot)" : "");
+		errorf("rollback: %s/%s: %s", f->dir, JOURNAL_FILE, why);
+		if (o->json) {
+			json_journal(&a, f, "gone", why);
+			json_null(&a.json, "inode");
+			json_null(&a.json, "rollback");
+			json_obj_end(&a.json);
+		}
+		rc = EXIT_SYSTEM;
+	}
+	if (!a.n && !o->json)
+		printf("nothing to roll back: no journal in %s or %s/ns\n", o->base_dir, o->base_dir);
+	if (o->json) {
+		json_arr_end(&a.json);
+		json_obj_end(&a.json);
+		json_end(&a.json);
+	}
+	free(a.f);
+	return rc;
+}
+
+int cmd_rollback(int argc, char **argv)
+{
+	struct apply_opts o;
+	int rc;
+
+	stdout_survive_epipe();
+	rc = txn_parse_opts(argc, argv, false, &o);
+	if (rc != EXIT_OK)
+		return rc < 0 ? EXIT_OK : rc;
+	if (G.all_netns) {
+		/* /proc/sys of each namespace (cmd_options refuses --sysctl-root) */
+		if (!realpath(G.sysctl_root, o.root)) {
+			errorf("rollback: %s: %s", G.sysctl_root, strerror(errno));
+			return EXIT_SYSTEM;
+		}
+		return rollback_all_netns(&o);
+	}
+	rc = txn_state_for("rollback", &o);
+	if (rc != EXIT_OK)
+		return rc;
+	return rollback_one(&o, NULL);
 }

@@ -202,40 +202,46 @@ static void json_changes(struct json *j, const struct outcome *out)
 
 void txn_print_json(const struct outcome *out, bool check)
 {
-	char *before = plan_conf_text(out->pl, false), *after = plan_conf_text(out->pl, true);
 	struct json j;
 
 	json_init(&j, stdout);
-	json_obj_begin(&j, NULL);
-	json_bool(&j, "changed", out->changed);
-	json_bool(&j, "check", check);
-	json_str(&j, "profile", out->profile);
-	json_changes(&j, out);
-	json_obj_begin(&j, "diff");
-	json_str(&j, "before", before ? before : "");
-	json_str(&j, "after", after ? after : "");
-	json_obj_end(&j);
-	json_str(&j, "persisted", out->persisted);
+	txn_json_outcome(&j, NULL, out, check);
+	json_end(&j);
+}
+
+void txn_json_outcome(struct json *j, const char *key, const struct outcome *out, bool check)
+{
+	char *before = plan_conf_text(out->pl, false), *after = plan_conf_text(out->pl, true);
+
+	json_obj_begin(j, key);
+	json_bool(j, "changed", out->changed);
+	json_bool(j, "check", check);
+	json_str(j, "profile", out->profile);
+	json_changes(j, out);
+	json_obj_begin(j, "diff");
+	json_str(j, "before", before ? before : "");
+	json_str(j, "after", after ? after : "");
+	json_obj_end(j);
+	json_str(j, "persisted", out->persisted);
 	if (out->risk_before) {
-		json_str(&j, "risk_before", out->risk_before);
-		json_str(&j, "risk_after", out->risk_after);
+		json_str(j, "risk_before", out->risk_before);
+		json_str(j, "risk_after", out->risk_after);
 	}
-	json_arr_begin(&j, "skipped");
+	json_arr_begin(j, "skipped");
 	for (size_t i = 0; i < out->pl->nskipped; i++)
-		json_str(&j, NULL, sysctl_table[out->pl->skipped[i]].name);
-	json_arr_end(&j);
-	json_arr_begin(&j, "warnings");
+		json_str(j, NULL, sysctl_table[out->pl->skipped[i]].name);
+	json_arr_end(j);
+	json_arr_begin(j, "warnings");
 	for (const char *w = out->warnings; w && *w;) {
 		size_t n = strcspn(w, "\n");
 		char line[4400];
 
 		snprintf(line, sizeof(line), "%.*s", (int)n, w);
-		json_str(&j, NULL, line);
+		json_str(j, NULL, line);
 		w += n + (w[n] == '\n');
 	}
-	json_arr_end(&j);
-	json_obj_end(&j);
-	json_end(&j);
+	json_arr_end(j);
+	json_obj_end(j);
 	free(before);
 	free(after);
 }
@@ -374,11 +380,14 @@ void txn_key_list(const enum sysctl_id *keys, size_t n, char *buf, size_t len)
 int txn_report_write_failure(const char *cmd, const struct write_report *rep)
 {
 	const struct undo_report *u = &rep->undo;
-	char name[96], restored[160];
+	/* the keys written before the failed one that were put back */
+	size_t before = u->restored - (rep->failed_put_back ? 1 : 0);
+	char name[96], restored[160], back[64];
 
 	sysctl_fullname(&sysctl_table[rep->failed_key], name, sizeof(name));
-	snprintf(restored, sizeof(restored), "%zu key%s written before it restored", u->restored,
-		 u->restored == 1 ? "" : "s");
+	snprintf(restored, sizeof(restored), "%zu key%s written before it restored", before,
+		 before == 1 ? "" : "s");
+	snprintf(back, sizeof(back), "%s", rep->failed_put_back ? "it was put back, and " : "");
 	if (u->nfailed) {
 		char other[96];
 
@@ -387,11 +396,11 @@ int txn_report_write_failure(const char *cmd, const struct write_report *rep)
 		       "rollback' to put back the journalled values",
 		       cmd, name, strerror(-rep->failed_err), other, strerror(-u->failed_err[0]));
 	} else if (rep->failed_err == -EIO && rep->readback[0]) {
-		errorf("%s: the kernel kept %s = %s instead of the value written; %s", cmd, name,
-		       rep->readback, u->restored || !rep->written ? restored : "nothing else written");
+		errorf("%s: the kernel kept %s = %s instead of the value written; %s%s", cmd, name,
+		       rep->readback, back, before || !rep->written ? restored : "nothing else written");
 	} else {
-		errorf("%s: the kernel refused %s: %s; %s", cmd, name, strerror(-rep->failed_err),
-		       u->restored ? restored : "nothing else was written");
+		errorf("%s: the kernel refused %s: %s; %s%s", cmd, name, strerror(-rep->failed_err),
+		       back, before ? restored : "nothing else was written");
 	}
 	return EXIT_SYSTEM;
 }

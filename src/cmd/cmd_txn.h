@@ -11,6 +11,7 @@
 
 #include "apply.h"
 #include "journal.h"
+#include "json.h"
 #include "nsid.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/twtune"
@@ -55,6 +56,8 @@ void txn_list_other_journals(const struct apply_opts *o, FILE *f);
 const struct journal_origin *txn_origin_of(const struct journal *j, enum sysctl_id key);
 /* The --json object of apply and rollback. */
 void txn_print_json(const struct outcome *out, bool check);
+/* The same object as a member key (NULL: an array element) of j. */
+void txn_json_outcome(struct json *j, const char *key, const struct outcome *out, bool check);
 /* The keys that differ, as diff lines. */
 void txn_print_changes(const struct plan *pl);
 /* A person must say yes, on the terminal; without one, --yes is needed.

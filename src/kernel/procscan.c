@@ -274,12 +274,16 @@ static uint64_t fd_socket_ino(int fdfd, const char *name, char *link, size_t len
 	return bracket_ino(link, "socket:");
 }
 
+/* A process whose entries could not be read: it exited meanwhile (ENOENT,
+ * ESRCH), is not ours to read (EACCES, EPERM), or something else. */
 static void count_error(struct procscan_result *res, int err)
 {
 	if (err == EACCES || err == EPERM)
 		res->pids_denied++;
-	else
+	else if (err == ENOENT || err == ESRCH)
 		res->pids_gone++;
+	else
+		res->pids_failed++;
 }
 
 /* Reads the fd links of one process. 0 or -ENOMEM. */
@@ -421,8 +425,15 @@ static void summarise(struct procscan *ps)
 		res->why = PROCSCAN_WHY_BUDGET;
 	else if (res->hidepid && geteuid() != 0)
 		res->why = PROCSCAN_WHY_HIDEPID;
-	else if (res->pids_denied)
+	else if (res->pids_denied && geteuid() != 0)
 		res->why = PROCSCAN_WHY_DENIED;
+	/* as root, an EACCES here and there (a process of another user
+	 * namespace, a security module) is not what hid the owners when
+	 * processes exited during the scan */
+	else if (res->pids_gone)
+		res->why = PROCSCAN_WHY_EXITED;
+	else if (res->pids_denied)
+		res->why = PROCSCAN_WHY_PERMISSION;
 	else
 		res->why = PROCSCAN_WHY_NOTFOUND;
 }
@@ -537,10 +548,48 @@ const char *procscan_why_str(enum procscan_why why)
 		return "/proc hides other users' processes (hidepid)";
 	case PROCSCAN_WHY_DENIED:
 		return "other users' /proc/PID/fd are not readable without root";
+	case PROCSCAN_WHY_EXITED:
+		return "processes exited before the scan";
+	case PROCSCAN_WHY_PERMISSION:
+		return "processes not readable: permission";
 	case PROCSCAN_WHY_NOTFOUND:
 		return "no visible process holds them (exited, or in another pid namespace)";
 	}
 	return "unknown";
+}
+
+static const char *plural(unsigned long n)
+{
+	return n == 1 ? "" : "es";
+}
+
+const char *procscan_why_text(const struct procscan_result *r, char *buf, size_t len)
+{
+	char denied[64] = "";
+
+	if (r->pids_denied)
+		snprintf(denied, sizeof(denied), "%lu not readable: permission", r->pids_denied);
+	switch (r->why) {
+	case PROCSCAN_WHY_EXITED:
+		snprintf(buf, len, "%lu process%s exited before the scan%s%s", r->pids_gone,
+			 plural(r->pids_gone), *denied ? ", " : "", denied);
+		break;
+	case PROCSCAN_WHY_PERMISSION:
+		snprintf(buf, len, "%lu process%s not readable: permission", r->pids_denied,
+			 plural(r->pids_denied));
+		break;
+	case PROCSCAN_WHY_DENIED:
+		if (r->pids_gone) {
+			snprintf(buf, len, "%s (%lu process%s); %lu process%s exited before the scan",
+				 procscan_why_str(r->why), r->pids_denied, plural(r->pids_denied),
+				 r->pids_gone, plural(r->pids_gone));
+			break;
+		}
+		/* fall through */
+	default:
+		snprintf(buf, len, "%s", procscan_why_str(r->why));
+	}
+	return buf;
 }
 
 const char *procscan_stop_str(enum procscan_stop stop)

@@ -75,7 +75,10 @@ enum procscan_why {
 	PROCSCAN_WHY_NONE,     /* complete: every inode has an owner */
 	PROCSCAN_WHY_BUDGET,   /* the scan stopped at its time or fd budget */
 	PROCSCAN_WHY_HIDEPID,  /* /proc is mounted hidepid=: others' processes are hidden */
-	PROCSCAN_WHY_DENIED,   /* /proc/PID/fd of other users' processes: permission denied */
+	PROCSCAN_WHY_DENIED,   /* not root: /proc/PID/fd of other users' processes denied */
+	PROCSCAN_WHY_EXITED,   /* processes exited while the scan ran (ENOENT, ESRCH) */
+	PROCSCAN_WHY_PERMISSION, /* as root, some processes not readable (EACCES, EPERM:
+				  * another user namespace, a security module), none exited */
 	PROCSCAN_WHY_NOTFOUND, /* no visible process holds them (gone, or another pid namespace) */
 };
 
@@ -89,7 +92,8 @@ struct procscan_result {
 	unsigned long pids_seen;   /* numeric entries of proc_root */
 	unsigned long pids_scanned;/* whose fd directory was read */
 	unsigned long pids_denied; /* EACCES/EPERM on fd (or ns/net) */
-	unsigned long pids_gone;   /* exited while scanned */
+	unsigned long pids_gone;   /* exited while scanned: ENOENT or ESRCH */
+	unsigned long pids_failed; /* any other error (not counted in either) */
 	unsigned long pids_other_netns; /* skipped: another network namespace */
 	unsigned long fds_read;    /* fd links read */
 	double elapsed_ms;
@@ -141,5 +145,8 @@ int procscan_hidepid(const char *proc_root, unsigned *hidepid);
 /* Short English phrases for the report ("not all processes resolved: ...") */
 const char *procscan_why_str(enum procscan_why why);
 const char *procscan_stop_str(enum procscan_stop stop);
+/* The reason with its counts, into buf: "3 processes exited before the
+ * scan, 1 not readable: permission"; returns buf. */
+const char *procscan_why_text(const struct procscan_result *r, char *buf, size_t len);
 
 #endif

@@ -355,9 +355,15 @@ int sockdiag_dump_states(struct sock_snapshot *s, bool per_family, uint32_t stat
 	L.d.shape_known = true;
 	L.d.one_walk = !per_family;
 	if (rec && *rec) {
-		L.record = fopen(rec, "we");
+		/* A new file only: never through a symbolic link, never over a
+		 * file that is there (a test hook, but run as root). */
+		int fd = open(rec, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+		L.record = fd < 0 ? NULL : fdopen(fd, "w");
 		if (!L.record) {
 			r = -errno;
+			if (fd >= 0)
+				close(fd);
 			*st = L.d.st;
 			return r;
 		}

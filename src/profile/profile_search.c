@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "testhook.h"
+
 #ifndef PROFILEDIR
 #define PROFILEDIR "/usr/local/share/twtune/profiles"
 #endif
@@ -35,25 +37,31 @@ static void add_dir(struct profile_search *sp, const char *dir, bool owned)
 }
 
 /* ./profiles when twtune runs from its source tree: the binary's directory
- * holds profiles/ and src/cmd/twtune.h. */
+ * holds profiles/ and src/cmd/twtune.h; for the test binary
+ * (build/test/twtune, testhook.h), the directory two levels up. */
 static char *source_tree_profiles(void)
 {
 	char exe[PATH_MAX], probe[PATH_MAX + 32];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
 
 	if (n <= 0)
 		return NULL;
 	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return NULL;
-	*slash = '\0';
-	snprintf(probe, sizeof(probe), "%s/src/cmd/twtune.h", exe);
-	if (access(probe, F_OK) != 0)
-		return NULL;
-	snprintf(probe, sizeof(probe), "%s/profiles", exe);
-	return strdup(probe);
+	for (int up = 0; up <= (testhook_built() ? 2 : 0); up++) {
+		char *slash = strrchr(exe, '/');
+
+		if (!slash)
+			return NULL;
+		*slash = '\0';
+		if (up == 0 && testhook_built())
+			continue; /* the tree is above build/test */
+		snprintf(probe, sizeof(probe), "%s/src/cmd/twtune.h", exe);
+		if (access(probe, F_OK) != 0)
+			continue;
+		snprintf(probe, sizeof(probe), "%s/profiles", exe);
+		return strdup(probe);
+	}
+	return NULL;
 }
 
 void profile_search_init(struct profile_search *sp, const char *const *extra, size_t nextra,

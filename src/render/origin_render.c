@@ -18,6 +18,7 @@
 const char *sockets_procs_problem(const struct sock_snapshot *s, char *buf, size_t len)
 {
 	const struct procscan_result *r;
+	char why[160];
 
 	if (!s->procs_asked)
 		return NULL;
@@ -30,7 +31,7 @@ const char *sockets_procs_problem(const struct sock_snapshot *s, char *buf, size
 	if (r->complete)
 		return NULL;
 	snprintf(buf, len, "not all processes resolved: %zu of %zu sockets have no owner found: %s",
-		 r->unresolved, r->inodes, procscan_why_str(r->why));
+		 r->unresolved, r->inodes, procscan_why_text(r, why, sizeof(why)));
 	return buf;
 }
 
@@ -188,6 +189,8 @@ void sockets_json_origin(struct json *j, const struct sockets_view *v)
 		json_uint(j, "inodes", s->procs->res.inodes);
 		json_uint(j, "resolved", s->procs->res.resolved);
 		json_str(j, "why", s->procs->res.complete ? NULL : procscan_why_str(s->procs->res.why));
+		json_uint(j, "processes_exited", s->procs->res.pids_gone);
+		json_uint(j, "processes_denied", s->procs->res.pids_denied);
 	}
 	json_obj_end(j);
 }

@@ -253,6 +253,26 @@ static void test_pause_after(size_t nth)
 	}
 }
 
+/* TWTUNE_TEST_CLAMP_AT=N: the N-th sysctl write of this run writes the
+ * key's kernel default instead of its value, as a kernel that clamps or
+ * normalises what it is given (the read-back then differs). */
+static int test_clamped_write(const char *root, const struct sysctl_def *d,
+			      const struct sysval *v)
+{
+	static long count;
+	long at = testhooks()->clamp_at;
+	struct sysval def;
+	char why[128];
+	int r;
+
+	if (!at || ++count != at || !d->kernel_default ||
+	    sysval_parse(d, d->kernel_default, &def, why, sizeof(why)) < 0)
+		return sysctl_write(root, d, v);
+	r = sysctl_write(root, d, &def);
+	sysval_free(&def);
+	return r;
+}
+
 static int write_verify(const char *root, const struct sysval *v, enum sysctl_id key,
 			char *readback, size_t len)
 {
@@ -262,7 +282,7 @@ static int write_verify(const char *root, const struct sysval *v, enum sysctl_id
 
 	if (test_write_fails())
 		return -EIO; /* test hook: the kernel refuses this write */
-	r = sysctl_write(root, d, v);
+	r = test_clamped_write(root, d, v);
 	if (r < 0)
 		return r;
 	r = sysctl_read(root, d, &now);
@@ -298,6 +318,20 @@ int plan_undo(const struct plan *pl, size_t written, const char *root, struct un
 	return first;
 }
 
+/* Does the kernel hold another value than c->before for c's key? A key
+ * that cannot be read is taken as changed: putting it back is the safe way. */
+static bool key_changed(const struct change *c, const char *root)
+{
+	struct sysval now;
+	bool changed;
+
+	if (sysctl_read(root, &sysctl_table[c->key], &now) < 0)
+		return true;
+	changed = !sysval_equal(&now, &c->before);
+	sysval_free(&now);
+	return changed;
+}
+
 int plan_write(const struct plan *pl, const char *root, struct write_report *rep)
 {
 	size_t i;
@@ -322,8 +356,14 @@ int plan_write(const struct plan *pl, const char *root, struct write_report *rep
 	}
 	if (r == 0)
 		return 0;
-	/* Put back what was written, newest first. */
-	plan_undo(pl, i, root, &rep->undo);
+	/* Put back what was written, newest first, starting with the key that
+	 * failed when the kernel holds something else than before for it: it
+	 * read back different (the kernel clamped or normalised the value, or
+	 * someone wrote it meanwhile) or took a write in part. */
+	rep->failed_changed = key_changed(&pl->all[pl->diff[i]], root);
+	plan_undo(pl, rep->failed_changed ? i + 1 : i, root, &rep->undo);
+	if (rep->failed_changed)
+		rep->failed_put_back = rep->undo.nfailed == 0 || rep->undo.failed[0] != (enum sysctl_id)rep->failed_key;
 	return r;
 }
 

@@ -45,11 +45,17 @@ struct write_report {
 	int failed_key;     /* -1, or the enum sysctl_id whose write failed */
 	int failed_err;     /* the kernel's error, or -EIO for a read-back mismatch */
 	char readback[128]; /* what the kernel kept, on a mismatch */
-	struct undo_report undo; /* the keys written before the failure, put back */
+	bool failed_changed; /* the kernel held another value than before for the
+			      * failed key (a mismatch, a write taken in part) */
+	bool failed_put_back; /* ... and it was put back, verified (undo counts it) */
+	struct undo_report undo; /* the failed key when changed, and the keys written
+				  * before it, put back */
 };
 
 /* Writes the keys that differ, in order, reading each back. On a failure,
- * restores every key already written in reverse order and verifies it.
+ * restores the failed key when the kernel holds another value for it than
+ * before (a read-back mismatch), then every key already written, in
+ * reverse order, and verifies each.
  * 0, or the failing -errno with the details in rep. */
 int plan_write(const struct plan *pl, const char *root, struct write_report *rep);
 /* Puts the first `written` keys that differ back to their values before,

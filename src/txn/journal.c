@@ -13,6 +13,12 @@
  *   key net.ipv4.tcp_fin_timeout 60
  *   persist /etc/sysctl.d/90-twtune.conf absent
  *
+ * A persisted file that was there ("saved") also has its mode, owner and
+ * extended attributes (name and value in hex), for rollback to put back:
+ *   persist /etc/sysctl.d/90-twtune.conf saved
+ *   persist-meta 0640 0 4
+ *   persist-xattr 757365722e6f726967696e 6f7073
+ *
  * One record per line; a value is the rest of its line (maybe empty).
  * netns and root name the namespace (nsid.h) and sysctl root the values
  * are of: a rollback anywhere else refuses the journal.
@@ -55,6 +61,7 @@ void journal_free(struct journal *j)
 	free(j->netns);
 	free(j->root);
 	free(j->persist_path);
+	file_meta_free(&j->persist_meta);
 	for (size_t i = 0; i < j->n; i++)
 		free(j->e[i].value);
 	for (size_t i = 0; i < j->norigin; i++) {
@@ -83,6 +90,7 @@ int journal_retain(struct journal *j, const enum sysctl_id *keys, size_t n)
 	free(j->persist_path);
 	j->persist_path = NULL;
 	j->persist = PERSIST_NONE;
+	file_meta_free(&j->persist_meta);
 	return 0;
 }
 
@@ -264,6 +272,81 @@ static int parse_persist(struct journal *j, char *sp, int line, char *err, size_
 	return j->persist_path ? 0 : -ENOMEM;
 }
 
+/* "persist-meta MODE UID GID": mode in octal, the ids in decimal. */
+static int parse_persist_meta(struct journal *j, char *sp, int line, char *err, size_t errlen)
+{
+	unsigned long v[3];
+	char *p = sp, *end;
+
+	for (int i = 0; i < 3; i++) {
+		if (*p < '0' || *p > '9')
+			return bad(err, errlen, line, "persist-meta needs MODE UID GID");
+		errno = 0;
+		v[i] = strtoul(p, &end, i == 0 ? 8 : 10);
+		if (errno || (i == 0 ? v[i] > 07777 : v[i] > 0xfffffffeUL) || *end != (i < 2 ? ' ' : '\0'))
+			return bad(err, errlen, line, "persist-meta needs MODE UID GID");
+		p = end + (i < 2);
+	}
+	j->persist_meta.mode = (unsigned)v[0];
+	j->persist_meta.uid = (unsigned)v[1];
+	j->persist_meta.gid = (unsigned)v[2];
+	j->persist_meta.have = true;
+	return 0;
+}
+
+/* Hex text into out (room for strlen(hex) / 2 bytes); the length, or -1. */
+static long unhex(const char *hex, size_t n, unsigned char *out)
+{
+	if (n % 2)
+		return -1;
+	for (size_t i = 0; i < n; i += 2) {
+		int v = 0;
+
+		for (int k = 0; k < 2; k++) {
+			char c = hex[i + k];
+
+			v = v * 16 + (c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -256);
+		}
+		if (v < 0)
+			return -1;
+		out[i / 2] = (unsigned char)v;
+	}
+	return (long)(n / 2);
+}
+
+/* "persist-xattr NAME VALUE", both in hex (a name has no NUL). */
+static int parse_persist_xattr(struct journal *j, char *sp, int line, char *err, size_t errlen)
+{
+	char *value = strchr(sp, ' ');
+	unsigned char *name = NULL, *v = NULL;
+	long nn, nv;
+	int r;
+
+	if (!value || !j->persist_meta.have)
+		return bad(err, errlen, line, "persist-xattr needs NAME VALUE after persist-meta");
+	*value++ = '\0';
+	name = malloc(strlen(sp) / 2 + 1);
+	v = malloc(strlen(value) / 2 + 1);
+	if (!name || !v) {
+		r = -ENOMEM;
+		goto out;
+	}
+	nn = unhex(sp, strlen(sp), name);
+	nv = unhex(value, strlen(value), v);
+	if (nn <= 0 || nv < 0 || memchr(name, '\0', (size_t)nn)) {
+		r = bad(err, errlen, line, "persist-xattr needs NAME VALUE in hex");
+		goto out;
+	}
+	name[nn] = '\0';
+	r = file_meta_add_xattr(&j->persist_meta, (char *)name, v, (size_t)nv);
+	if (r == -E2BIG)
+		r = bad(err, errlen, line, "too many or too large persist-xattr records");
+out:
+	free(name);
+	free(v);
+	return r;
+}
+
 static int parse_record(struct journal *j, char *buf, int version, int line, char *err,
 			size_t errlen)
 {
@@ -286,6 +369,10 @@ static int parse_record(struct journal *j, char *buf, int version, int line, cha
 		return parse_apply(j, sp, line, err, errlen);
 	if (strcmp(buf, "persist") == 0 && !j->persist_path)
 		return parse_persist(j, sp, line, err, errlen);
+	if (strcmp(buf, "persist-meta") == 0 && j->persist == PERSIST_SAVED && !j->persist_meta.have)
+		return parse_persist_meta(j, sp, line, err, errlen);
+	if (strcmp(buf, "persist-xattr") == 0 && j->persist == PERSIST_SAVED)
+		return parse_persist_xattr(j, sp, line, err, errlen);
 	return bad(err, errlen, line, "unknown or repeated record");
 }
 
@@ -384,6 +471,39 @@ static int format_line(char **s, size_t *len, size_t *cap, const char *fmt, ...)
 	return 0;
 }
 
+/* Appends the hex of n bytes. */
+static int format_hex(const unsigned char *b, size_t n, char **s, size_t *len, size_t *cap)
+{
+	for (size_t i = 0; i < n; i++) {
+		int r = format_line(s, len, cap, "%02x", b[i]);
+
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* The persist-meta and persist-xattr records (FILE_XATTR_VALUE_MAX keeps
+ * a line within what journal_load reads). */
+static int format_meta(const struct file_meta *m, char **s, size_t *len, size_t *cap)
+{
+	int r = format_line(s, len, cap, "persist-meta %04o %u %u\n", m->mode, m->uid, m->gid);
+
+	for (size_t i = 0; i < m->nxattr && !r; i++) {
+		r = format_line(s, len, cap, "persist-xattr ");
+		if (!r)
+			r = format_hex((const unsigned char *)m->xattr[i].name, strlen(m->xattr[i].name),
+				       s, len, cap);
+		if (!r)
+			r = format_line(s, len, cap, " ");
+		if (!r)
+			r = format_hex(m->xattr[i].value, m->xattr[i].len, s, len, cap);
+		if (!r)
+			r = format_line(s, len, cap, "\n");
+	}
+	return r;
+}
+
 char *journal_format(const struct journal *j)
 {
 	size_t cap = 0, len = 0;
@@ -409,6 +529,8 @@ char *journal_format(const struct journal *j)
 	if (!r && j->persist_path && j->persist != PERSIST_NONE)
 		r = format_line(&s, &len, &cap, "persist %s %s\n", j->persist_path,
 				j->persist == PERSIST_ABSENT ? "absent" : "saved");
+	if (!r && j->persist == PERSIST_SAVED && j->persist_meta.have)
+		r = format_meta(&j->persist_meta, &s, &len, &cap);
 	if (r) {
 		free(s);
 		return NULL;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "fileutil.h"
 #include "registry.h"
 
 enum persist_state { PERSIST_NONE, PERSIST_ABSENT, PERSIST_SAVED };
@@ -40,6 +41,9 @@ struct journal {
 	int current;                 /* origin[] of this apply, -1 until its first key */
 	char *persist_path;          /* the file apply --persist wrote */
 	enum persist_state persist;  /* was it absent, or saved to persist.orig */
+	struct file_meta persist_meta; /* PERSIST_SAVED: its mode, owner and
+					* attributes (not read: a journal of an
+					* older twtune) */
 };
 
 #define JOURNAL_FILE "journal"

@@ -227,8 +227,12 @@ int persist_journal(const char *path, const char *state_dir, struct journal *j)
 	}
 	if (r < 0)
 		return r;
+	/* its mode, owner and attributes, which rollback puts back too */
+	file_meta_free(&j->persist_meta);
+	r = file_meta_read(path, &j->persist_meta);
 	snprintf(copy, sizeof(copy), "%s/%s", state_dir, JOURNAL_PERSIST_COPY);
-	r = atomic_write(copy, old, len);
+	if (r == 0)
+		r = atomic_write(copy, old, len);
 	free(old);
 	if (r == 0)
 		j->persist = PERSIST_SAVED;
@@ -251,6 +255,13 @@ int persist_differs(const struct journal *j, const char *state_dir)
 	r = read_small_file(j->persist_path, 1 << 20, &b, NULL) < 0 || strcmp(a, b) != 0;
 	free(a);
 	free(b);
+	if (r == 0 && j->persist_meta.have) {
+		/* the same text, but another mode, owner or attributes */
+		struct file_meta now;
+
+		r = file_meta_read(j->persist_path, &now) < 0 || !file_meta_same(&now, &j->persist_meta);
+		file_meta_free(&now);
+	}
 	return r;
 }
 
@@ -269,7 +280,7 @@ int persist_restore(const struct journal *j, const char *state_dir, bool differs
 	snprintf(copy, sizeof(copy), "%s/%s", state_dir, JOURNAL_PERSIST_COPY);
 	r = read_state_file(copy, 1 << 20, &old, &len);
 	if (r == 0)
-		r = atomic_write(j->persist_path, old, len);
+		r = atomic_write_meta(j->persist_path, old, len, &j->persist_meta);
 	free(old);
 	return r;
 }

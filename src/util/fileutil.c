@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "readfile.h"
@@ -88,7 +89,146 @@ int atomic_remove(const char *path)
 	return r < 0 ? r : sync_parent(path);
 }
 
+void file_meta_free(struct file_meta *m)
+{
+	for (size_t i = 0; i < m->nxattr; i++) {
+		free(m->xattr[i].name);
+		free(m->xattr[i].value);
+	}
+	free(m->xattr);
+	memset(m, 0, sizeof(*m));
+}
+
+int file_meta_add_xattr(struct file_meta *m, const char *name, const void *value, size_t len)
+{
+	struct file_xattr *t, *x;
+
+	if (m->nxattr >= FILE_XATTR_MAX || len > FILE_XATTR_VALUE_MAX)
+		return -E2BIG;
+	t = realloc(m->xattr, (m->nxattr + 1) * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	m->xattr = t;
+	x = &t[m->nxattr];
+	x->name = strdup(name);
+	x->value = malloc(len ? len : 1);
+	x->len = len;
+	if (!x->name || !x->value) {
+		free(x->name);
+		free(x->value);
+		return -ENOMEM;
+	}
+	memcpy(x->value, value, len);
+	m->nxattr++;
+	return 0;
+}
+
+/* Every attribute of fd into m. 0 or -errno. */
+static int read_xattrs(int fd, struct file_meta *m)
+{
+	char *list = NULL, *value = NULL;
+	ssize_t n = flistxattr(fd, NULL, 0);
+	int r = 0;
+
+	if (n < 0)
+		return errno == ENOTSUP ? 0 : -errno;
+	if (n == 0)
+		return 0;
+	list = malloc((size_t)n + 1);
+	value = malloc(FILE_XATTR_VALUE_MAX + 1);
+	if (!list || !value) {
+		r = -ENOMEM;
+		goto out;
+	}
+	n = flistxattr(fd, list, (size_t)n);
+	if (n < 0) {
+		r = -errno;
+		goto out;
+	}
+	list[n] = '\0';
+	for (char *name = list; name < list + n && !r; name += strlen(name) + 1) {
+		ssize_t v = fgetxattr(fd, name, value, FILE_XATTR_VALUE_MAX + 1);
+
+		if (v < 0 && errno == ENODATA)
+			continue; /* removed meanwhile */
+		if (v < 0)
+			r = errno == ERANGE ? -E2BIG : -errno;
+		else
+			r = file_meta_add_xattr(m, name, value, (size_t)v);
+	}
+out:
+	free(list);
+	free(value);
+	return r;
+}
+
+int file_meta_read(const char *path, struct file_meta *m)
+{
+	struct stat st;
+	int fd, r = 0;
+
+	memset(m, 0, sizeof(*m));
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode))
+		r = -EINVAL;
+	if (!r) {
+		m->mode = st.st_mode & 07777;
+		m->uid = st.st_uid;
+		m->gid = st.st_gid;
+		r = read_xattrs(fd, m);
+	}
+	close(fd);
+	if (r)
+		file_meta_free(m);
+	else
+		m->have = true;
+	return r;
+}
+
+static const struct file_xattr *xattr_find(const struct file_meta *m, const char *name)
+{
+	for (size_t i = 0; i < m->nxattr; i++)
+		if (strcmp(m->xattr[i].name, name) == 0)
+			return &m->xattr[i];
+	return NULL;
+}
+
+bool file_meta_same(const struct file_meta *a, const struct file_meta *b)
+{
+	if (a->mode != b->mode || a->uid != b->uid || a->gid != b->gid || a->nxattr != b->nxattr)
+		return false;
+	for (size_t i = 0; i < a->nxattr; i++) {
+		const struct file_xattr *x = xattr_find(b, a->xattr[i].name);
+
+		if (!x || x->len != a->xattr[i].len || memcmp(x->value, a->xattr[i].value, x->len))
+			return false;
+	}
+	return true;
+}
+
+/* Owner, then mode (chown clears set-id bits), then the attributes (an
+ * ACL after the mode it extends). */
+static int apply_meta(int fd, const struct file_meta *m)
+{
+	if (fchown(fd, m->uid, m->gid) < 0 || fchmod(fd, m->mode) < 0)
+		return -errno;
+	for (size_t i = 0; i < m->nxattr; i++)
+		if (fsetxattr(fd, m->xattr[i].name, m->xattr[i].value, m->xattr[i].len, 0) < 0 &&
+		    errno != ENOTSUP)
+			return -errno;
+	return 0;
+}
+
 int atomic_write(const char *path, const char *data, size_t len)
+{
+	return atomic_write_meta(path, data, len, NULL);
+}
+
+int atomic_write_meta(const char *path, const char *data, size_t len, const struct file_meta *m)
 {
 	char tmp[PATH_MAX];
 	int fd, r = temp_name(path, tmp, sizeof(tmp));
@@ -111,6 +251,8 @@ int atomic_write(const char *path, const char *data, size_t len)
 		point_in(path, "half-written");
 		r = write_all(fd, data + len / 2, len - len / 2);
 	}
+	if (!r && m && m->have)
+		r = apply_meta(fd, m);
 	if (!r && fsync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && !r)

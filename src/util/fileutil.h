@@ -17,6 +17,39 @@
  * holds the state lock. 0 or -errno. */
 int atomic_write(const char *path, const char *data, size_t len);
 
+/* A file's owner, mode and extended attributes (all of its namespaces:
+ * user.*, security.*, trusted.*, system.posix_acl_*), to put back on the
+ * file that replaces it. */
+#define FILE_XATTR_MAX 32       /* attributes kept */
+#define FILE_XATTR_VALUE_MAX 3000 /* bytes of one value */
+struct file_xattr {
+	char *name;
+	unsigned char *value;
+	size_t len;
+};
+struct file_meta {
+	bool have;       /* read (or parsed) */
+	unsigned mode;   /* the permission bits, 07777 */
+	unsigned uid, gid;
+	struct file_xattr *xattr;
+	size_t nxattr;
+};
+
+/* Reads path's metadata (not following a symbolic link). 0, -E2BIG for
+ * more or larger attributes than the bounds above, or -errno. */
+int file_meta_read(const char *path, struct file_meta *m);
+/* Adds one attribute (copies). 0, -E2BIG or -ENOMEM. */
+int file_meta_add_xattr(struct file_meta *m, const char *name, const void *value, size_t len);
+/* Same mode, owner and attributes? */
+bool file_meta_same(const struct file_meta *a, const struct file_meta *b);
+void file_meta_free(struct file_meta *m);
+
+/* atomic_write, then the temporary file gets m's owner, mode and
+ * attributes before the rename (m NULL or not read: mode 0644, as
+ * atomic_write). An attribute the file system does not support is left
+ * out. 0 or -errno. */
+int atomic_write_meta(const char *path, const char *data, size_t len, const struct file_meta *m);
+
 /* Removes the temporary file a killed atomic_write(path) may have left. */
 int atomic_cleanup(const char *path);
 

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* testhook.c: the test hooks of testhook.h, read once */
+/* testhook.c: the test hooks of testhook.h, read once; compiled with
+ * -DTWTUNE_TEST_HOOKS into the test binary only (the Makefile's
+ * $(BUILD)/test/twtune), and as stubs that read nothing into ./twtune */
 #include "testhook.h"
 
 #include <signal.h>
@@ -11,6 +13,8 @@
 #include "number.h"
 
 static struct testhooks hooks;
+
+#ifdef TWTUNE_TEST_HOOKS
 
 static const char *env_str(const char *v)
 {
@@ -38,17 +42,21 @@ void testhook_init(void)
 		.kill_trace = getenv("TWTUNE_TEST_KILL_TRACE") != NULL,
 		.fail_at = number(getenv("TWTUNE_TEST_FAIL_AT")),
 		.pause_after = number(getenv("TWTUNE_TEST_PAUSE_AFTER")),
+		.clamp_at = number(getenv("TWTUNE_TEST_CLAMP_AT")),
 		.diag_replay = env_str(getenv("TWTUNE_DIAG_REPLAY")),
 		.diag_record = env_str(getenv("TWTUNE_DIAG_RECORD")),
 		.force_procfs = env_on("TWTUNE_FORCE_PROCFS"),
 		.diag_per_family = env_on("TWTUNE_DIAG_PER_FAMILY"),
 		.netns_pause = number(getenv("TWTUNE_TEST_NETNS_PAUSE")),
+		.proc_net = env_str(getenv("TWTUNE_PROC_NET")),
+		.sysctl_d_dirs = getenv("TWTUNE_SYSCTL_D_DIRS"),
+		.btf_path = env_str(getenv("TWTUNE_TEST_BTF_PATH")),
 	};
 }
 
-const struct testhooks *testhooks(void)
+bool testhook_built(void)
 {
-	return &hooks;
+	return true;
 }
 
 void test_kill_point(const char *point)
@@ -67,4 +75,27 @@ void test_kill_point(const char *point)
 	}
 	if (at && (strcmp(at, point) == 0 || (parse_ll(at, 1, 100000, &n) == 0 && n == reached)))
 		raise(SIGKILL);
+}
+
+#else /* not the test binary: every hook off, nothing read */
+
+void testhook_init(void)
+{
+}
+
+bool testhook_built(void)
+{
+	return false;
+}
+
+void test_kill_point(const char *point)
+{
+	(void)point;
+}
+
+#endif
+
+const struct testhooks *testhooks(void)
+{
+	return &hooks;
 }

@@ -2,9 +2,12 @@
 /* testhook.h: the test hooks, read from the environment once.
  *
  * For the test suite only, not a stable interface (the man page lists them
- * under ENVIRONMENT, "for testing only"). main() calls testhook_init()
- * first; without it every hook is off. The environment variables, all of
- * them:
+ * under ENVIRONMENT, "for testing only"). They exist only in the test
+ * binary (build/test/twtune, testhook.c compiled with -DTWTUNE_TEST_HOOKS):
+ * in ./twtune from make, make install and the package, testhook_init()
+ * reads nothing, every hook is off and no TWTUNE_TEST_* name is in the
+ * binary. main() calls testhook_init() first; without it every hook is
+ * off. The environment variables, all of them:
  *
  *   TWTUNE_TEST_KILL_AT=POINT|N  test_kill_point() raises SIGKILL at the
  *                                point named POINT, or at the Nth point
@@ -12,6 +15,9 @@
  *                                it reaches on stderr
  *   TWTUNE_TEST_FAIL_AT=N        apply: the Nth kernel write fails
  *   TWTUNE_TEST_PAUSE_AFTER=N    apply: a 30 s pause after the Nth write
+ *   TWTUNE_TEST_CLAMP_AT=N       apply: the Nth write writes the key's
+ *                                kernel default instead, as a kernel that
+ *                                clamps (the read-back differs)
  *   TWTUNE_DIAG_REPLAY=FILE      decode a recorded sock_diag dump instead
  *                                of asking the kernel
  *   TWTUNE_DIAG_RECORD=FILE      record the live sock_diag dump to FILE
@@ -22,8 +28,14 @@
  *                                the first namespace (the host's), named
  *                                on stderr, so that a test can end one
  *   TWTUNE_PROC_NET=DIR          read the counters (and tcp{,6}) under DIR
- *                                instead of /proc/net (read by main.c, as
- *                                the default of the proc_net directory)
+ *                                instead of /proc/net (cmd_options.c makes
+ *                                it the default of the proc_net directory)
+ *   TWTUNE_SYSCTL_D_DIRS=DIRS    apply --persist: the sysctl.d directories
+ *                                checked for later files
+ *   TWTUNE_TEST_BTF_PATH=FILE    observe: the kernel BTF file
+ *
+ * TWTUNE_DIAG_RECORD's file is created, never reused: a file or symbolic
+ * link already there is refused (O_EXCL|O_NOFOLLOW in sockdiag.c).
  *
  * main.c and cmd_*.c turn them into options for library code (struct
  * collect_opts, the proc_net directory); only test_kill_point() is called
@@ -39,12 +51,19 @@ struct testhooks {
 	bool kill_trace;        /* TWTUNE_TEST_KILL_TRACE is set */
 	long fail_at;           /* TWTUNE_TEST_FAIL_AT, 0 when unset or bad */
 	long pause_after;       /* TWTUNE_TEST_PAUSE_AFTER, 0 when unset or bad */
+	long clamp_at;          /* TWTUNE_TEST_CLAMP_AT, 0 when unset or bad */
 	const char *diag_replay; /* TWTUNE_DIAG_REPLAY, NULL when unset or empty */
 	const char *diag_record; /* TWTUNE_DIAG_RECORD, NULL when unset or empty */
 	bool force_procfs;      /* TWTUNE_FORCE_PROCFS=1 */
 	bool diag_per_family;   /* TWTUNE_DIAG_PER_FAMILY=1 */
 	long netns_pause;       /* TWTUNE_TEST_NETNS_PAUSE, 0 when unset or bad */
+	const char *proc_net;   /* TWTUNE_PROC_NET, NULL when unset or empty */
+	const char *sysctl_d_dirs; /* TWTUNE_SYSCTL_D_DIRS, NULL when unset */
+	const char *btf_path;   /* TWTUNE_TEST_BTF_PATH, NULL when unset or empty */
 };
+
+/* True in the test binary (built with -DTWTUNE_TEST_HOOKS). */
+bool testhook_built(void);
 
 /* Reads every hook from the environment; once, at the start of main(). */
 void testhook_init(void);

@@ -8,7 +8,7 @@
 # medians, per-round ratios and peak RSS. The namespace, and so every
 # socket, goes away when its run ends.
 #
-#   TWTUNE=./twtune BENCH=build/bench bash tests/bench/bench.sh [N...]
+#   TWTUNE=build/test/twtune BENCH=build/bench bash tests/bench/bench.sh [N...]
 #
 # BENCH_PARTS (default "sockets attribution iter allnetns observe watch") chooses
 # the parts: "attribution" (audit naming the processes, and not, per N),
@@ -37,7 +37,7 @@
 # twiter was not built (no eBPF tool chain) or the kernel will not run it.
 set -euo pipefail
 
-TWTUNE=${TWTUNE:-./twtune}
+TWTUNE=${TWTUNE:-build/test/twtune}
 BENCH=${BENCH:-build/bench}
 BENCH_PARTS=${BENCH_PARTS:-sockets attribution iter allnetns observe watch}
 ROUNDS=${ROUNDS:-9}

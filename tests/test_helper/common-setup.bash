@@ -7,8 +7,9 @@ _common_setup() {
 	load '/usr/lib/bats/bats-support/load'
 	load '/usr/lib/bats/bats-assert/load'
 	TOP="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
-	: "${TWTUNE:=$TOP/twtune}"
 	: "${BUILD:=$TOP/build}"
+	# The test binary (make test-tools): ./twtune with the test hooks.
+	: "${TWTUNE:=$BUILD/test/twtune}"
 	export TWTUNE BUILD TOP
 	export NO_COLOR=1
 	# Only the profiles a test names, unless it adds them.

@@ -11,6 +11,8 @@
  * ("own" instead of "ino" for the -o socket), then one summary line:
  *   complete 0|1 inodes N resolved N unresolved N why WORD stopped WORD
  *   hidepid N denied N other_netns N fds N ms X
+ * and the reason as the report words it, with the processes that exited:
+ *   gone N reason TEXT
  * Exit 0, 1 when the scan failed, 2 on bad usage. */
 #include <errno.h>
 #include <inttypes.h>
@@ -25,7 +27,8 @@
 
 static const char *why_word(enum procscan_why w)
 {
-	static const char *words[] = { "none", "budget", "hidepid", "denied", "notfound" };
+	static const char *words[] = { "none",	 "budget",     "hidepid", "denied",
+				       "exited", "permission", "notfound" };
 
 	return (unsigned)w < sizeof(words) / sizeof(words[0]) ? words[w] : "?";
 }
@@ -74,11 +77,14 @@ static void print_sock(const struct procscan *ps, const struct procscan_sock *s,
 
 static void print_result(const struct procscan_result *r)
 {
+	char why[160];
+
 	printf("complete %d inodes %zu resolved %zu unresolved %zu why %s stopped %s hidepid %u "
 	       "denied %lu other_netns %lu fds %lu ms %.2f\n",
 	       r->complete, r->inodes, r->resolved, r->unresolved, why_word(r->why),
 	       stop_word(r->stopped), r->hidepid, r->pids_denied, r->pids_other_netns, r->fds_read,
 	       r->elapsed_ms);
+	printf("gone %lu reason %s\n", r->pids_gone, procscan_why_text(r, why, sizeof(why)));
 }
 
 int main(int argc, char **argv)

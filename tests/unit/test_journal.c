@@ -41,6 +41,29 @@ static const struct {
 	{ "record alone", "# twtune journal 1\nprofile\n", "line 2: record without a value" },
 	{ "persist state", "# twtune journal 1\npersist /x maybe\n", "line 2: persist needs PATH absent|saved" },
 	{ "relative persist", "# twtune journal 1\npersist x absent\n", "line 2: persist needs PATH absent|saved" },
+	{ "persisted file's metadata",
+	  "# twtune journal 2\npersist /a/b.conf saved\npersist-meta 0640 65534 4\n"
+	  "persist-xattr 757365722e6f726967696e 6f707320207465616d\npersist-xattr 757365722e62696e 00ff0a\n",
+	  NULL },
+	{ "metadata of an absent file", "# twtune journal 2\npersist /a absent\npersist-meta 0640 0 0\n",
+	  "line 3: unknown or repeated record" },
+	{ "metadata twice",
+	  "# twtune journal 2\npersist /a saved\npersist-meta 0640 0 0\npersist-meta 0600 0 0\n",
+	  "line 4: unknown or repeated record" },
+	{ "bad mode", "# twtune journal 2\npersist /a saved\npersist-meta 0800 0 0\n",
+	  "line 3: persist-meta needs MODE UID GID" },
+	{ "mode too large", "# twtune journal 2\npersist /a saved\npersist-meta 17777 0 0\n",
+	  "line 3: persist-meta needs MODE UID GID" },
+	{ "metadata short", "# twtune journal 2\npersist /a saved\npersist-meta 0640 0\n",
+	  "line 3: persist-meta needs MODE UID GID" },
+	{ "xattr before metadata", "# twtune journal 2\npersist /a saved\npersist-xattr 75 00\n",
+	  "line 3: persist-xattr needs NAME VALUE after persist-meta" },
+	{ "xattr not hex",
+	  "# twtune journal 2\npersist /a saved\npersist-meta 0640 0 0\npersist-xattr 75 0g\n",
+	  "line 4: persist-xattr needs NAME VALUE in hex" },
+	{ "xattr name with NUL",
+	  "# twtune journal 2\npersist /a saved\npersist-meta 0640 0 0\npersist-xattr 7500 00\n",
+	  "line 4: persist-xattr needs NAME VALUE in hex" },
 	{ "repeated profile", "# twtune journal 1\nprofile a\nprofile b\n", "line 3: unknown or repeated record" },
 };
 
@@ -174,6 +197,25 @@ int main(void)
 		       "an empty value survives");
 		TAP_OK(!journal_origin_of(&j, journal_find(&j, SYSCTL_TCP_TW_REUSE)),
 		       "a version 1 journal does not say which apply a value dates from");
+		journal_free(&j);
+	}
+	{
+		const char *t = NULL;
+		struct journal j;
+		char err[64];
+
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+			if (strcmp(cases[i].name, "persisted file's metadata") == 0)
+				t = cases[i].text;
+
+		TAP_OK(journal_parse(t, strlen(t), &j, err, sizeof(err)) == 0 && j.persist_meta.have &&
+			       j.persist_meta.mode == 0640 && j.persist_meta.uid == 65534 &&
+			       j.persist_meta.gid == 4 && j.persist_meta.nxattr == 2 &&
+			       strcmp(j.persist_meta.xattr[0].name, "user.origin") == 0 &&
+			       j.persist_meta.xattr[0].len == 9 &&
+			       memcmp(j.persist_meta.xattr[0].value, "ops  team", 9) == 0 &&
+			       j.persist_meta.xattr[1].len == 3 && j.persist_meta.xattr[1].value[1] == 0xff,
+		       "metadata: mode, owner and two attributes, binary values kept");
 		journal_free(&j);
 	}
 	test_origins();
