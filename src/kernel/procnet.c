@@ -130,6 +130,7 @@ void procnet_parse_netstat(const char *text, struct sock_counters *c)
 void procnet_parse_snmp(const char *text, struct sock_counters *c)
 {
 	c->curr_estab = field(text, "Tcp:", "CurrEstab");
+	c->active_opens = field(text, "Tcp:", "ActiveOpens");
 }
 
 int procnet_counters(const char *proc_net, struct sock_counters *c)

@@ -67,26 +67,84 @@ static bool observed_close_rate(struct observation *o)
 	return true;
 }
 
-/* Measured over interval seconds (> 0), or over the eBPF window, else
- * estimated from the TIME_WAIT count now. */
-static void measure_close_rate(struct audit *a, const struct collect_opts *co, double interval)
+static double mono_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static double per_second(long long a, long long b, double dt)
+{
+	return a >= 0 && b >= a && dt > 0 ? (double)(b - a) / dt : -1;
+}
+
+double audit_clock(void)
+{
+	return mono_now();
+}
+
+int audit_window_open(const struct collect_opts *co, struct sock_counters *c0, double *start)
+{
+	*start = 0;
+	if ((co->replay && *co->replay) || collect_counters(co, c0) < 0 || c0->tw < 0)
+		return -ENODATA;
+	*start = mono_now();
+	return 0;
+}
+
+void audit_sleep(double seconds)
+{
+	struct timespec ts = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
+
+	if (seconds > 0)
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+}
+
+/* The window before the dump (interval > 0, the kernel's counters
+ * readable, no replay), or the one ctx opened: the counters at its start,
+ * then the rest of interval seconds of sleep; the dump that follows reads
+ * them again and counts the TIME_WAIT younger than the window. *start is
+ * when the first read was made (0: no window). */
+static void open_window(const struct audit_ctx *ctx, double interval, struct sock_counters *c0,
+			double *start, struct collect_opts *dump)
+{
+	*start = 0;
+	if (ctx->window_start > 0) {
+		*c0 = ctx->window_c0;
+		*start = ctx->window_start;
+	} else if (!(interval > 0) || audit_window_open(&ctx->collect, c0, start) < 0) {
+		return;
+	}
+	audit_sleep(*start + interval - mono_now());
+	/* a TIME_WAIT made during the window has at most this age at the dump */
+	dump->young_ms = (uint32_t)((mono_now() - *start) * 1000 + 0.5);
+}
+
+/* Measured over the window (c0 read at start, the dump's counters at its
+ * end), or over the eBPF window, else estimated from the TIME_WAIT count
+ * now. */
+static void measure_close_rate(struct audit *a, const struct sock_counters *c0, double start,
+			       double interval)
 {
 	const struct sock_counters *c = &a->socks.counters;
-	double rate = -1;
+	double rate = -1, dt;
 	long long overflow = -1;
 
 	a->obs.overflow_delta = -1;
-	if (interval <= 0 && observed_close_rate(&a->obs))
+	a->obs.open_rate = a->obs.recycled_rate = -1;
+	if (observed_close_rate(&a->obs))
 		return;
-	if (a->have_socks && interval > 0 && c->tw >= 0) {
-		struct sock_counters later;
-		struct timespec ts = { (time_t)interval,
-				       (long)((interval - (double)(time_t)interval) * 1e9) };
-
-		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-			;
-		if (collect_counters(co, &later) == 0)
-			close_rate_between(c, &later, interval, &rate, &overflow);
+	if (a->have_socks && start > 0) {
+		dt = mono_now() - start;
+		if (close_rate_between(c0, c, dt, &rate, &overflow)) {
+			a->obs.open_rate = per_second(c0->active_opens, c->active_opens, dt);
+			a->obs.recycled_rate = per_second(c0->tw_recycled, c->tw_recycled, dt);
+			a->obs.ages = a->socks.young_ms > 0 && a->socks.source == SOURCE_SOCK_DIAG;
+			interval = dt;
+		}
 	}
 	close_rate_set(&a->obs, rate, interval, overflow,
 		       a->have_socks ? close_rate_tw(c, &a->socks) : -1);
@@ -176,7 +234,9 @@ int audit_run(struct audit *a, const struct audit_ctx *ctx, const struct profile
 {
 	struct ephemeral eph;
 	struct collect_opts co;
+	struct sock_counters c0;
 	struct utsname u;
+	double start = 0;
 	int r;
 
 	memset(a, 0, sizeof(*a));
@@ -190,6 +250,8 @@ int audit_run(struct audit *a, const struct audit_ctx *ctx, const struct profile
 		a->thresholds[i] = p ? p->thresholds[i] : threshold_table[i].def;
 	eph = settings_ephemeral(&a->current);
 	collect_plan(a, ctx, &co);
+	if (!ctx->observed)
+		open_window(ctx, interval, &c0, &start, &co);
 	a->sock_err = collect_sockets(&a->socks, &eph, &co, &a->collected);
 	a->have_socks = a->sock_err == 0;
 	a->obs.socks = a->have_socks ? &a->socks : NULL;
@@ -201,7 +263,7 @@ int audit_run(struct audit *a, const struct audit_ctx *ctx, const struct profile
 		a->obs.observed_under = &a->current;
 		a->obs.observed_netns = netns_self_inode();
 	}
-	measure_close_rate(a, &ctx->collect, interval);
+	measure_close_rate(a, &c0, start, interval);
 	r = make_target(a, ctx->sysctl_root, p);
 	if (r < 0) {
 		snprintf(err, errlen, "cannot build the target values: %s", strerror(-r));

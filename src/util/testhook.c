@@ -33,6 +33,8 @@ static long number(const char *v)
 
 void testhook_init(void)
 {
+	long long n;
+
 	hooks = (struct testhooks){
 		.kill_at = getenv("TWTUNE_TEST_KILL_AT"),
 		.kill_trace = getenv("TWTUNE_TEST_KILL_TRACE") != NULL,
@@ -43,7 +45,11 @@ void testhook_init(void)
 		.force_procfs = env_on("TWTUNE_FORCE_PROCFS"),
 		.diag_per_family = env_on("TWTUNE_DIAG_PER_FAMILY"),
 		.netns_pause = number(getenv("TWTUNE_TEST_NETNS_PAUSE")),
+		.interval = -1,
 	};
+	if (env_str(getenv("TWTUNE_TEST_INTERVAL")))
+		hooks.interval = parse_ll(getenv("TWTUNE_TEST_INTERVAL"), 0, 3600, &n) == 0 ? (long)n
+											      : -1;
 }
 
 const struct testhooks *testhooks(void)

@@ -21,6 +21,9 @@
  *   TWTUNE_TEST_NETNS_PAUSE=SEC  --all-netns: a pause of SEC seconds after
  *                                the first namespace (the host's), named
  *                                on stderr, so that a test can end one
+ *   TWTUNE_TEST_INTERVAL=SEC     audit and diff: the default of --interval
+ *                                (the suite sets 0: a snapshot, unless a
+ *                                test measures rates and says so)
  *   TWTUNE_PROC_NET=DIR          read the counters (and tcp{,6}) under DIR
  *                                instead of /proc/net (read by main.c, as
  *                                the default of the proc_net directory)
@@ -44,6 +47,7 @@ struct testhooks {
 	bool force_procfs;      /* TWTUNE_FORCE_PROCFS=1 */
 	bool diag_per_family;   /* TWTUNE_DIAG_PER_FAMILY=1 */
 	long netns_pause;       /* TWTUNE_TEST_NETNS_PAUSE, 0 when unset or bad */
+	long interval;          /* TWTUNE_TEST_INTERVAL, -1 when unset or bad */
 };
 
 /* Reads every hook from the environment; once, at the start of main(). */
