@@ -69,6 +69,27 @@ double observed_dest_tw_rate(const struct observation *o, const struct dest *d)
 	return (double)n / w->window_seconds;
 }
 
+double observed_dest_attempt_rate(const struct observation *o, const struct dest *d)
+{
+	const struct obs_window *w = o->observed;
+	uint64_t n = 0;
+	bool found = false;
+
+	if (!w || w->window_seconds <= 0)
+		return -1;
+	for (size_t i = 0; i < w->ndests; i++) {
+		struct dest k = row_dest(&w->dests[i]);
+
+		if (in_scope(o, &w->dests[i]) && k.rport == d->rport &&
+		    !memcmp(&k.local, &d->local, sizeof(k.local)) &&
+		    !memcmp(&k.remote, &d->remote, sizeof(k.remote))) {
+			n += w->dests[i].attempts;
+			found = true;
+		}
+	}
+	return found ? (double)n / w->window_seconds : -1;
+}
+
 double observed_port_tw_rate(const struct observation *o, const struct addr *local, uint16_t port)
 {
 	const struct obs_window *w = o->observed;
