@@ -31,7 +31,12 @@ struct pool_capacity {
 				 CAPACITY_HOLD_SECONDS, or with reuse the delay */
 	double sustain;       /* connections/s sustained without failures */
 	double knee;          /* connections/s before connect() slows; 0: none */
+	/* tcp_max_tw_buckets is below usable: closes beyond it skip TIME_WAIT
+	 * and free their port at once, so TIME_WAIT cannot fill the pool;
+	 * sustain is then CAPACITY_UNBOUNDED (live sockets aside) */
+	bool tw_capped;
 };
+#define CAPACITY_UNBOUNDED 1e9
 
 /* Where a demand figure comes from. */
 enum demand_source {

@@ -12,16 +12,20 @@
 
 unsigned capacity_held(const struct settings *s, const struct sock_snapshot *socks)
 {
+	struct ephemeral e = settings_ephemeral(s);
 	unsigned long long held = 0;
 
-	(void)s;
 	if (!socks)
 		return 0;
 	/* a listener's or a bound socket's bucket (fastreuse >= 0) is skipped
-	 * by __inet_hash_connect() for every destination */
-	for (size_t i = 0; i < socks->nlisteners; i++)
-		held += !socks->listeners[i].reserved &&
-			(i == 0 || socks->listeners[i].port != socks->listeners[i - 1].port);
+	 * by __inet_hash_connect() for every destination; every listener,
+	 * against the range of s (a proposed range may cover more of them) */
+	for (size_t i = 0; i < socks->nlsocks; i++) {
+		unsigned p = socks->lsocks[i].port;
+
+		held += p >= e.low && p <= e.high && !ephemeral_reserved(&e, p) &&
+			(i == 0 || socks->lsocks[i - 1].port != p);
+	}
 	held += socks->bound;
 	return held > 65535 ? 65535 : (unsigned)held;
 }
@@ -31,6 +35,7 @@ static void fill(struct pool_capacity *c, const struct settings *s,
 {
 	struct ephemeral e = settings_ephemeral(s);
 	long long delay = settings_num(s, SYSCTL_TCP_TW_REUSE_DELAY, -1);
+	long long max_tw = settings_num(s, SYSCTL_TCP_MAX_TW_BUCKETS, -1);
 
 	c->range = ephemeral_usable(&e);
 	c->held = capacity_held(s, socks);
@@ -43,6 +48,12 @@ static void fill(struct pool_capacity *c, const struct settings *s,
 	c->port_seconds = !reuse ? CAPACITY_HOLD_SECONDS : delay > 0 ? (double)delay / 1000 : 1.0;
 	c->sustain = c->usable / c->port_seconds;
 	c->knee = c->usable >= CAPACITY_KNEE_MIN_PORTS ? c->sustain / 2 : 0;
+	/* inet_twsk_alloc() refuses a TIME_WAIT past tcp_max_tw_buckets */
+	c->tw_capped = max_tw >= 0 && max_tw < (long long)c->usable;
+	if (c->tw_capped) {
+		c->sustain = CAPACITY_UNBOUNDED;
+		c->knee = 0;
+	}
 }
 
 void capacity_dest(const struct settings *s, const struct sock_snapshot *socks,
@@ -147,6 +158,12 @@ void capacity_text(const struct pool_capacity *c, const struct pool_demand *m, c
 	char r[48];
 	size_t n;
 
+	if (c->tw_capped) {
+		snprintf(buf, len, "%s wanted; TIME_WAIT cannot fill its %u usable ports while "
+			 "tcp_max_tw_buckets is lower: the closes beyond it skip TIME_WAIT",
+			 rate_text(m, r, sizeof(r)), c->usable);
+		return;
+	}
 	n = (size_t)snprintf(buf, len, "%s wanted; sustains %.0f/s without failures (%u usable ports"
 			     " / %g s%s)", rate_text(m, r, sizeof(r)), c->sustain, c->usable,
 			     c->port_seconds, c->reuse ? ", tcp_tw_reuse" : "");

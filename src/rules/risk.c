@@ -56,10 +56,14 @@ static void pool_eval(const struct settings *s, const struct observation *o, con
 	capacity_demand(o, d, &p->c, &p->m);
 	p->pressure = p->c.usable ? (double)d->used / p->c.usable : 1;
 	/* a TIME_WAIT port that reuse can take over is not free: it comes back
-	 * after the delay, so with reuse a full pool is judged by the rate */
-	by_ports = by_threshold(p->pressure, thr[THR_PORT_PRESSURE_WARN], thr[THR_PORT_PRESSURE_CRIT]);
-	if (p->c.reuse && by_ports > SEV_WARN)
-		by_ports = SEV_WARN;
+	 * after the delay, so with reuse the TIME_WAIT are judged by the rate
+	 * (capacity_severity), the live sockets by their share */
+	if (p->c.reuse)
+		by_ports = by_threshold(p->c.usable ? (double)(d->used - d->time_wait) / p->c.usable : 1,
+					thr[THR_PORT_PRESSURE_WARN], thr[THR_PORT_PRESSURE_CRIT]);
+	else
+		by_ports = by_threshold(p->pressure, thr[THR_PORT_PRESSURE_WARN],
+					thr[THR_PORT_PRESSURE_CRIT]);
 	p->sev = capacity_severity(&p->c, &p->m, d->used);
 	if (by_ports > p->sev)
 		p->sev = by_ports;
@@ -180,6 +184,48 @@ static void check_port_exhaustion(const struct settings *s, const struct observa
 	}
 }
 
+/* What raising tcp_max_tw_buckets to `to` would do to the busiest pool at
+ * the demand measured now, overflow included (the closes that skip
+ * TIME_WAIT free their port at once: raised, they hold it): its share of
+ * connects that would fail, or 0. Evidence and a sentence go to f. */
+static double hidden_demand(const struct settings *s, const struct observation *o,
+			    long long to, struct finding *f)
+{
+	struct settings alt;
+	struct pool_capacity c;
+	struct pool_demand m;
+	const struct dest *busiest = NULL;
+	double share = 0, rate = -1, sustain = 0;
+	char num[24], name[120];
+
+	if (!o->socks || settings_copy(&alt, s) < 0)
+		return 0;
+	snprintf(num, sizeof(num), "%lld", to);
+	if (settings_set(&alt, SYSCTL_TCP_MAX_TW_BUCKETS, num) == 0)
+		for (const struct dest *d = sockets_dests(o->socks, NULL); d;
+		     d = sockets_dests(o->socks, d)) {
+			capacity_dest(&alt, o->socks, d, &c);
+			capacity_demand(o, d, &c, &m);
+			if (m.rate > rate) {
+				rate = m.rate;
+				share = m.fail_share;
+				sustain = c.sustain;
+				busiest = d;
+			}
+		}
+	settings_free(&alt);
+	if (!busiest || share <= 0)
+		return 0;
+	dest_key_str(busiest, name, sizeof(name));
+	risk_ev_num(f, "hidden_demand_per_second", rate);
+	risk_ev_num(f, "failure_share_if_raised", share);
+	snprintf(f->effect, sizeof(f->effect),
+		 "raising tcp_max_tw_buckets to %lld alone: %s wants %.0f closes/s, its ports "
+		 "sustain %.0f/s once they hold TIME_WAIT again: about %.0f%% of connects would fail; "
+		 "fix the application first", to, name, rate, sustain, share * 100);
+	return share;
+}
+
 static void check_tw_buckets(const struct settings *s, const struct observation *o,
 			     const double *thr, struct finding *f)
 {
@@ -228,7 +274,8 @@ static void check_tw_buckets(const struct settings *s, const struct observation 
 			p2 = max * 2;
 		if (s->max_tw_default > p2)
 			p2 = s->max_tw_default;
-		if (p2 > max)
+		/* not while the overflow is what keeps the connects working */
+		if (p2 > max && hidden_demand(s, o, p2, f) == 0)
 			risk_fix(f, SYSCTL_TCP_MAX_TW_BUCKETS, "%lld", p2);
 	}
 }
@@ -238,7 +285,6 @@ static void check_tw_lowered(const struct settings *s, const struct observation 
 {
 	long long max = settings_num(s, SYSCTL_TCP_MAX_TW_BUCKETS, -1);
 
-	(void)o;
 	(void)thr;
 	if (s->max_tw_default < 0) {
 		risk_title(f, "kernel default of tcp_max_tw_buckets unknown");
@@ -251,6 +297,12 @@ static void check_tw_lowered(const struct settings *s, const struct observation 
 		return;
 	}
 	f->sev = SEV_WARN;
+	if (hidden_demand(s, o, s->max_tw_default, f) > 0) {
+		risk_title(f, "tcp_max_tw_buckets = %lld is below the kernel default %lld, and its "
+			   "overflow hides port exhaustion: raised alone, connects would fail", max,
+			   s->max_tw_default);
+		return;
+	}
 	risk_title(f, "tcp_max_tw_buckets = %lld is below the kernel default %lld", max,
 	      s->max_tw_default);
 	risk_fix(f, SYSCTL_TCP_MAX_TW_BUCKETS, "%lld", s->max_tw_default);
@@ -310,11 +362,14 @@ static void check_listeners(const struct settings *s, const struct observation *
 		risk_title(f, "listeners not measured");
 		return;
 	}
-	for (size_t i = 0; i < o->socks->nlisteners; i++) {
-		const struct listener *l = &o->socks->listeners[i];
+	/* every listener (lsocks), against the range of s: a proposed range
+	 * that covers a service's port is judged like the current one */
+	for (size_t i = 0; i < o->socks->nlsocks; i++) {
+		const struct listen_sock *l = &o->socks->lsocks[i];
 		char a[INET6_ADDRSTRLEN];
 
-		if (l->port < e.low || l->port > e.high || port_isset(e.reserved, l->port))
+		if (l->port < e.low || l->port > e.high || port_isset(e.reserved, l->port) ||
+		    (i && o->socks->lsocks[i - 1].port == l->port))
 			continue;
 		bad++;
 		risk_ev_text(f, "listener", "%s port %u", addr_str(&l->addr, a, sizeof(a)), l->port);

@@ -39,7 +39,7 @@ static const struct tcase cases[] = {
 	  { { "10.0.0.1", "10.0.0.9", 8080, 900, 900 } }, { 0 }, 900, 0, 0, false,
 	  { "port-exhaustion=crit", "port-range-narrow=warn" },
 	  { "tcp_tw_reuse=1", "ip_local_port_range=40000 65535" }, "ok" },
-	{ "loopback TIME_WAIT with reuse 2 counts as free",
+	{ "loopback TIME_WAIT with reuse 2 at 15 closes/s: judged by the rate, ok",
 	  { "ip_local_port_range=40000 40999" },
 	  { { "127.0.0.1", "127.0.0.1", 8080, 900, 900 } }, { 0 }, 900, 0, 0, false,
 	  { "port-exhaustion=ok" }, { NULL }, NULL },
