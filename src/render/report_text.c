@@ -180,15 +180,70 @@ static void text_header(FILE *f, const struct report *r)
 	fprintf(f, "\n");
 }
 
+/* "16/s" or "no limit from TIME_WAIT" */
+static const char *sustain_text(const struct pool_capacity *c, char *buf, size_t len)
+{
+	if (c->tw_capped)
+		snprintf(buf, len, "no port limit (tcp_max_tw_buckets < usable)");
+	else
+		snprintf(buf, len, "%.0f/s", c->sustain);
+	return buf;
+}
+
+static void text_capacity(FILE *f, const struct pool_capacity *c)
+{
+	char held[80] = "", knee[64] = "", how[64];
+
+	if (c->held)
+		snprintf(held, sizeof(held), " (%u held by listeners and bound sockets)", c->held);
+	if (c->knee > 0)
+		snprintf(knee, sizeof(knee), ", connect() slows above %.0f/s", c->knee);
+	if (c->tw_capped)
+		snprintf(how, sizeof(how), "TIME_WAIT cannot fill it: tcp_max_tw_buckets is lower");
+	else
+		snprintf(how, sizeof(how), "%.0f new connections/s per destination without failures",
+			 c->sustain);
+	fprintf(f, "%u usable%s; %s (usable / %g s%s)%s\n", c->usable, held, how, c->port_seconds,
+		c->reuse ? ": tcp_tw_reuse off loopback" : "", knee);
+}
+
+/* The listed pools: demand against capacity. */
+static void text_pools(FILE *f, const struct report *r)
+{
+	char name[120], s[64];
+
+	if (!r->npools)
+		return;
+	fprintf(f, "\n%s%-40s %12s %10s %9s %8s%s\n", color(C_BOLD), "pool (local -> remote)",
+		"demand/s", "sustains", "knee/s", "failing", color(C_RESET));
+	for (size_t i = 0; i < r->npools; i++) {
+		const struct pool_view *p = &r->pools[i];
+		char d[32], k[16];
+
+		snprintf(d, sizeof(d), "%s%.1f", p->demand.at_least ? ">=" : "", p->demand.rate);
+		snprintf(k, sizeof(k), p->now.knee > 0 ? "%.0f" : "-", p->now.knee);
+		fprintf(f, "%-40s %12s %10s %9s %7.0f%%\n", dest_key_str(p->d, name, sizeof(name)), d,
+			p->now.tw_capped ? "no limit" : (snprintf(s, sizeof(s), "%.0f/s",
+								   p->now.sustain), s),
+			k, p->demand.fail_share * 100);
+	}
+	if (r->npools)
+		fprintf(f, "demand: %s\n", r->pools[0].source);
+}
+
 static void text_pressure(FILE *f, const struct report *r)
 {
-	fprintf(f, "\nephemeral ports %u-%u: %u usable, about %.0f new connections/s per destination"
-		   " without reuse\n",
-		r->eph.low, r->eph.high, r->usable, r->usable / 60.0);
-	fprintf(f, "close rate %.1f/s (%s)\n", r->obs->close_rate,
-		r->obs->close_rate_measured ? "measured" : "estimated from TIME_WAIT / 60 s");
+	fprintf(f, "\nephemeral ports %u-%u: ", r->eph.low, r->eph.high);
+	text_capacity(f, &r->cap_now);
+	fprintf(f, "close rate %.1f/s (%s)", r->obs->close_rate, r->rate_source);
+	if (r->obs->close_rate_measured && r->obs->open_rate >= 0)
+		fprintf(f, "; connects %.1f/s (Tcp ActiveOpens)", r->obs->open_rate);
+	if (r->obs->close_rate_measured && r->obs->recycled_rate > 0)
+		fprintf(f, "; TIME_WAIT reused %.1f/s (TcpExt TWRecycled)", r->obs->recycled_rate);
+	fprintf(f, "\n");
 	if (r->socks && r->socks->s->ndests)
 		sockets_text_destinations(f, r->socks);
+	text_pools(f, r);
 	if (r->socks)
 		sockets_text_origin(f, r->socks);
 }
@@ -211,6 +266,42 @@ static void text_diff_lines(FILE *f, const struct report *r)
 					 r->target->val[i].text);
 }
 
+/* Per pool, at the demand measured now: capacity before -> after and the
+ * share of connects that would fail; the listeners a new range covers. */
+static void text_pool_prediction(FILE *f, const struct report *r)
+{
+	char line[600], name[120], b[64], a[64];
+
+	for (size_t i = 0; i < r->npools; i++) {
+		const struct pool_view *p = &r->pools[i];
+
+		if (p->demand.rate <= 0 && p->now.sustain == p->after.sustain)
+			continue;
+		snprintf(line, sizeof(line), "%s: %s%.0f/s wanted (%s); sustains %s -> %s; about "
+			 "%.0f%% -> %.0f%% of connects would fail%s",
+			 dest_key_str(p->d, name, sizeof(name)), p->demand.at_least ? "at least " : "",
+			 p->demand.rate, p->source, sustain_text(&p->now, b, sizeof(b)),
+			 sustain_text(&p->after, a, sizeof(a)), p->demand.fail_share * 100,
+			 p->demand_after.fail_share * 100,
+			 p->demand.at_least ? " (more, if more is wanted than was seen)" : "");
+		wrap(f, 4, "", line);
+	}
+	if (r->cap_now.sustain != r->cap_after.sustain && !r->npools) {
+		snprintf(line, sizeof(line), "each destination: sustains %s -> %s",
+			 sustain_text(&r->cap_now, b, sizeof(b)),
+			 sustain_text(&r->cap_after, a, sizeof(a)));
+		wrap(f, 4, "", line);
+	}
+	if (r->covered[0]) {
+		snprintf(line, sizeof(line), "the proposed range covers listening port%s %s: a client "
+			 "may take %s first and the service fails to start with EADDRINUSE unless "
+			 "ip_local_reserved_ports reserves %s", strchr(r->covered, ',') ? "s" : "",
+			 r->covered, strchr(r->covered, ',') ? "them" : "it",
+			 strchr(r->covered, ',') ? "them" : "it");
+		wrap(f, 4, "", line);
+	}
+}
+
 static void text_prediction(FILE *f, const struct report *r)
 {
 	fprintf(f, "\n%spredicted effect%s (same sockets, proposed values)\n", color(C_BOLD),
@@ -230,6 +321,7 @@ static void text_prediction(FILE *f, const struct report *r)
 	fprintf(f, "  %-28s %s%s%s -> %s%s%s\n", "risk", color(sev_color[r->before->risk]),
 		severity_name(r->before->risk), color(C_RESET), color(sev_color[r->after->risk]),
 		severity_name(r->after->risk), color(C_RESET));
+	text_pool_prediction(f, r);
 }
 
 static void text_unsupported(FILE *f, const struct report *r)

@@ -4,9 +4,11 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "capacity.h"
 #include "close_rate.h"
 #include "collect.h"
 #include "netns.h"
@@ -279,6 +281,8 @@ void audit_free(struct audit *a)
 	settings_free(&a->current);
 	settings_free(&a->target);
 	sockets_view_free(&a->view);
+	free(a->pools);
+	a->pools = NULL;
 	if (a->have_socks)
 		sockets_free(&a->socks);
 }
@@ -313,6 +317,9 @@ static void metrics(const struct audit *a, struct report *r)
 	}
 	m->usable = r->usable;
 	m->close_rate = a->obs.close_rate;
+	m->close_rate_measured = a->obs.close_rate_measured;
+	m->pools = r->pools;
+	m->npools = r->npools;
 	m->judged_from_counters = r->collected && s && a->from_counters;
 	m->max_tw_buckets = settings_num(&a->current, SYSCTL_TCP_MAX_TW_BUCKETS, -1);
 	if (!s)
@@ -325,6 +332,63 @@ static void metrics(const struct audit *a, struct report *r)
 	m->tw_server = s->tw_server;
 	m->tw_client = s->tw_client;
 	m->tw_other = s->tw_other;
+}
+
+/* The listed destinations' pools, now and with the target values. */
+static int build_pools(struct audit *a, struct report *r)
+{
+	const struct sockets_view *v = &a->view;
+
+	if (!v->ndests)
+		return 0;
+	a->pools = calloc(v->ndests, sizeof(*a->pools));
+	if (!a->pools)
+		return -ENOMEM;
+	for (size_t i = 0; i < v->ndests; i++) {
+		struct pool_view *p = &a->pools[i];
+
+		p->d = v->dests[i].d;
+		capacity_dest(&a->current, &a->socks, p->d, &p->now);
+		capacity_dest(&a->target, &a->socks, p->d, &p->after);
+		capacity_demand(&a->obs, p->d, &p->now, &p->demand);
+		capacity_demand(&a->obs, p->d, &p->after, &p->demand_after);
+		capacity_source_text(&a->obs, &p->demand, p->source, sizeof(p->source));
+	}
+	r->pools = a->pools;
+	r->npools = v->ndests;
+	return 0;
+}
+
+/* Where the namespace's close rate comes from. */
+static void rate_source(const struct observation *o, char *buf, size_t len)
+{
+	if (o->observed && o->observed->window_seconds > 0)
+		snprintf(buf, len, "observed: TIME_WAIT entered over eBPF in %.1f s", o->interval);
+	else if (o->close_rate_measured)
+		snprintf(buf, len, "measured over %.1f s: TcpExt TW + TCPTimeWaitOverflow", o->interval);
+	else
+		snprintf(buf, len, "estimated from TIME_WAIT / 60 s, a lower bound (--interval 0)");
+}
+
+/* The listening ports inside t's range, not reserved there, that c's
+ * range does not cover (or reserves). */
+static void covered_listeners(const struct settings *c, const struct settings *t,
+			      const struct sock_snapshot *s, char *buf, size_t len)
+{
+	struct ephemeral ec = settings_ephemeral(c), et = settings_ephemeral(t);
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < s->nlsocks; i++) {
+		unsigned p = s->lsocks[i].port;
+
+		if ((i && s->lsocks[i - 1].port == p) || p < et.low || p > et.high ||
+		    ephemeral_reserved(&et, p) ||
+		    (p >= ec.low && p <= ec.high && !ephemeral_reserved(&ec, p)))
+			continue;
+		if (used + 8 < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%u", used ? "," : "", p);
+	}
 }
 
 int audit_report(struct audit *a, const char *profile, size_t top, struct report *r)
@@ -358,13 +422,23 @@ int audit_report(struct audit *a, const char *profile, size_t top, struct report
 	}
 	r->nk8s = k8s_changes(c, t, r->k8s, r->k8s_names);
 	order_findings(r);
-	metrics(a, r);
 	sockets_view_free(&a->view);
+	free(a->pools);
+	a->pools = NULL;
 	if (a->have_socks) {
 		err = sockets_view_build(&a->view, &a->socks, r->collected, top, a->obs.close_rate);
 		if (err < 0)
 			return err;
 		r->socks = &a->view;
+		err = build_pools(a, r);
+		if (err < 0)
+			return err;
 	}
+	capacity_dest(c, a->have_socks ? &a->socks : NULL, NULL, &r->cap_now);
+	capacity_dest(t, a->have_socks ? &a->socks : NULL, NULL, &r->cap_after);
+	rate_source(&a->obs, r->rate_source, sizeof(r->rate_source));
+	if (a->have_socks)
+		covered_listeners(c, t, &a->socks, r->covered, sizeof(r->covered));
+	metrics(a, r);
 	return 0;
 }

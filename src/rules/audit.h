@@ -54,6 +54,7 @@ struct audit {
 	char netns_id[64];
 	bool from_counters;          /* cheap_idle took: only listeners were dumped */
 	struct sockets_view view;    /* the sockets as the last audit_report() shows them */
+	struct pool_view *pools;     /* their pools, as the last audit_report() shows them */
 };
 
 /* True when the counters C bound every socket count the rules judge below

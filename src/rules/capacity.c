@@ -99,9 +99,15 @@ void capacity_demand(const struct observation *o, const struct dest *d,
 		m->source = DEMAND_ESTIMATE;
 		m->at_least = true;
 	}
-	/* a full pool turns connects away unseen by any counter */
-	if (m->source != DEMAND_OBSERVED && d && d->used >= c->usable && c->usable)
+	/* a full pool turns connects away unseen by any counter; its
+	 * TIME_WAIT were made within the last 61 s, at least that many */
+	if (m->source != DEMAND_OBSERVED && d && d->used >= c->usable && c->usable) {
+		double held = (double)d->time_wait / CAPACITY_HOLD_SECONDS;
+
 		m->at_least = true;
+		if (held > m->rate)
+			m->rate = held;
+	}
 	m->fail_share = m->rate >= 0 ? capacity_fail_share(m->rate, c->sustain) : 0;
 }
 
