@@ -190,9 +190,9 @@ static const char *sustain_text(const struct pool_capacity *c, char *buf, size_t
 	return buf;
 }
 
-static void text_capacity(FILE *f, const struct pool_capacity *c)
+static void text_capacity(FILE *f, const struct report *r, const struct pool_capacity *c)
 {
-	char held[80] = "", knee[64] = "", how[64];
+	char held[80] = "", knee[64] = "", how[64], line[400];
 
 	if (c->held)
 		snprintf(held, sizeof(held), " (%u held by listeners and bound sockets)", c->held);
@@ -203,8 +203,10 @@ static void text_capacity(FILE *f, const struct pool_capacity *c)
 	else
 		snprintf(how, sizeof(how), "%.0f new connections/s per destination without failures",
 			 c->sustain);
-	fprintf(f, "%u usable%s; %s (usable / %g s%s)%s\n", c->usable, held, how, c->port_seconds,
-		c->reuse ? ": tcp_tw_reuse off loopback" : "", knee);
+	snprintf(line, sizeof(line), "ephemeral ports %u-%u: %u usable%s; %s (usable / %g s%s)%s",
+		 r->eph.low, r->eph.high, c->usable, held, how, c->port_seconds,
+		 c->reuse ? ": tcp_tw_reuse" : "", knee);
+	wrap(f, 0, "", line);
 }
 
 /* The listed pools: demand against capacity. */
@@ -222,7 +224,12 @@ static void text_pools(FILE *f, const struct report *r)
 
 		snprintf(d, sizeof(d), "%s%.1f", p->demand.at_least ? ">=" : "", p->demand.rate);
 		snprintf(k, sizeof(k), p->now.knee > 0 ? "%.0f" : "-", p->now.knee);
-		fprintf(f, "%-40s %12s %10s %9s %7.0f%%\n", dest_key_str(p->d, name, sizeof(name)), d,
+		/* a key too long for its column gets a line of its own */
+		if (strlen(dest_key_str(p->d, name, sizeof(name))) > 40) {
+			fprintf(f, "%s\n", name);
+			name[0] = '\0';
+		}
+		fprintf(f, "%-40s %12s %10s %9s %7.0f%%\n", name, d,
 			p->now.tw_capped ? "no limit" : (snprintf(s, sizeof(s), "%.0f/s",
 								   p->now.sustain), s),
 			k, p->demand.fail_share * 100);
@@ -233,8 +240,8 @@ static void text_pools(FILE *f, const struct report *r)
 
 static void text_pressure(FILE *f, const struct report *r)
 {
-	fprintf(f, "\nephemeral ports %u-%u: ", r->eph.low, r->eph.high);
-	text_capacity(f, &r->cap_now);
+	fprintf(f, "\n");
+	text_capacity(f, r, &r->cap_now);
 	fprintf(f, "close rate %.1f/s (%s)", r->obs->close_rate, r->rate_source);
 	if (r->obs->close_rate_measured && r->obs->open_rate >= 0)
 		fprintf(f, "; connects %.1f/s (Tcp ActiveOpens)", r->obs->open_rate);
@@ -277,13 +284,12 @@ static void text_pool_prediction(FILE *f, const struct report *r)
 
 		if (p->demand.rate <= 0 && p->now.sustain == p->after.sustain)
 			continue;
-		snprintf(line, sizeof(line), "%s: %s%.0f/s wanted (%s); sustains %s -> %s; about "
-			 "%.0f%% -> %.0f%% of connects would fail%s",
+		snprintf(line, sizeof(line), "%s: %s%.*f/s wanted (%s); sustains %s -> %s; about "
+			 "%.0f%% -> %.0f%% of connects would fail",
 			 dest_key_str(p->d, name, sizeof(name)), p->demand.at_least ? "at least " : "",
-			 p->demand.rate, p->source, sustain_text(&p->now, b, sizeof(b)),
-			 sustain_text(&p->after, a, sizeof(a)), p->demand.fail_share * 100,
-			 p->demand_after.fail_share * 100,
-			 p->demand.at_least ? " (more, if more is wanted than was seen)" : "");
+			 p->demand.rate < 10 ? 1 : 0, p->demand.rate, p->source,
+			 sustain_text(&p->now, b, sizeof(b)), sustain_text(&p->after, a, sizeof(a)),
+			 p->demand.fail_share * 100, p->demand_after.fail_share * 100);
 		wrap(f, 4, "", line);
 	}
 	if (r->cap_now.sustain != r->cap_after.sustain && !r->npools) {

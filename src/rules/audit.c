@@ -11,6 +11,7 @@
 #include "capacity.h"
 #include "close_rate.h"
 #include "collect.h"
+#include "endpoint.h"
 #include "netns.h"
 #include "suggest.h"
 #include "sysctl.h"
@@ -318,8 +319,19 @@ static void metrics(const struct audit *a, struct report *r)
 	m->usable = r->usable;
 	m->close_rate = a->obs.close_rate;
 	m->close_rate_measured = a->obs.close_rate_measured;
-	m->pools = r->pools;
-	m->npools = r->npools;
+	for (size_t i = 0; i < r->npools && m->ncap < REPORT_CAPACITY_POOLS; i++) {
+		const struct pool_view *p = &r->pools[i];
+		struct capacity_metrics *k = &m->cap[m->ncap++];
+		bool measured = p->demand.source != DEMAND_ESTIMATE && p->demand.source != DEMAND_NONE;
+
+		addr_str(&p->d->local, k->local, sizeof(k->local));
+		endpoint_str(p->d->remote.family, p->d->remote.bytes, p->d->rport, k->remote,
+			     sizeof(k->remote));
+		k->capacity = p->now.tw_capped ? -1 : p->now.sustain;
+		k->knee = p->now.knee;
+		k->demand = measured ? p->demand.rate : -1;
+		k->failure_share = p->demand.fail_share;
+	}
 	m->judged_from_counters = r->collected && s && a->from_counters;
 	m->max_tw_buckets = settings_num(&a->current, SYSCTL_TCP_MAX_TW_BUCKETS, -1);
 	if (!s)
@@ -367,7 +379,7 @@ static void rate_source(const struct observation *o, char *buf, size_t len)
 	else if (o->close_rate_measured)
 		snprintf(buf, len, "measured over %.1f s: TcpExt TW + TCPTimeWaitOverflow", o->interval);
 	else
-		snprintf(buf, len, "estimated from TIME_WAIT / 60 s, a lower bound (--interval 0)");
+		snprintf(buf, len, "estimated from TIME_WAIT / 60 s, a lower bound: --interval 0");
 }
 
 /* The listening ports inside t's range, not reserved there, that c's

@@ -143,7 +143,7 @@ const char *capacity_source_text(const struct observation *o, const struct pool_
 			 "TIME_WAIT count", o->interval);
 		break;
 	case DEMAND_ESTIMATE:
-		snprintf(buf, len, "estimated: TIME_WAIT / 60 s (--interval 0), a lower bound");
+		snprintf(buf, len, "estimated from TIME_WAIT / 60 s, a lower bound: --interval 0");
 		break;
 	default:
 		snprintf(buf, len, "not measured");

@@ -278,6 +278,16 @@ void check_connect_failures(const struct settings *s, const struct observation *
 	f->sev = predict(s, o, &w, f);
 	if (f->sev < SEV_WARN)
 		return;
+	/* bind-before-connect: one pool per address whatever the range; the
+	 * socket option is the fix, before any sysctl */
+	if (!w.dest)
+		snprintf(f->app_fix, sizeof(f->app_fix),
+			 "set IP_BIND_ADDRESS_NO_PORT (Linux 4.2) on the sockets before bind(%s, 0): "
+			 "connect() then picks the port, and each destination gets the whole range "
+			 "instead of all of them sharing one pool of %u ports for the address (the "
+			 "program's source or its proxy's option, e.g. Envoy's upstream bind config); "
+			 "or drop the bind() if the source address is the default one",
+			 where(w.row, false, a, sizeof(a)), ephemeral_usable(&e0));
 	/* With port-exhaustion's fix (risk_assess adds it): a range in which
 	 * the peak, every port the key had plus the failures, stays below
 	 * the warning threshold. */

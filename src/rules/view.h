@@ -68,6 +68,17 @@ struct pool_view {
 	char source[160];             /* where the demand comes from */
 };
 
+/* A listed pool's capacity and demand, copied for the metrics (they
+ * outlive the audit with --all-netns). */
+#define REPORT_CAPACITY_POOLS 5
+struct capacity_metrics {
+	char local[48], remote[64];   /* "127.0.0.1", "127.0.0.1:8080" (endpoint_str) */
+	double capacity;              /* per second; < 0: no limit from TIME_WAIT */
+	double knee;                  /* per second; 0: none */
+	double demand;                /* per second; < 0: not measured (a snapshot) */
+	double failure_share;         /* with a measured demand */
+};
+
 /* The numbers a report's Prometheus metrics are made of, copied out of
  * the audit: --all-netns keeps one per namespace for its one exposition. */
 struct report_metrics {
@@ -79,8 +90,8 @@ struct report_metrics {
 	unsigned usable;                  /* usable ephemeral ports */
 	double close_rate;
 	bool close_rate_measured;         /* over a window, not estimated */
-	const struct pool_view *pools;    /* the listed pools (report's), for their series */
-	size_t npools;
+	struct capacity_metrics cap[REPORT_CAPACITY_POOLS]; /* the listed pools' capacity */
+	size_t ncap;
 	bool judged_from_counters;        /* only the listeners were dumped */
 	bool have_socks;                  /* the rest is known */
 	double worst_pressure;
