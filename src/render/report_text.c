@@ -229,10 +229,10 @@ static void text_pools(FILE *f, const struct report *r)
 			fprintf(f, "%s\n", name);
 			name[0] = '\0';
 		}
-		fprintf(f, "%-40s %12s %10s %9s %7.0f%%\n", name, d,
+		fprintf(f, "%-40s %12s %10s %9s %s%5.0f%%\n", name, d,
 			p->now.tw_capped ? "no limit" : (snprintf(s, sizeof(s), "%.0f/s",
 								   p->now.sustain), s),
-			k, p->demand.fail_share * 100);
+			k, p->demand.at_least ? ">=" : "  ", p->demand.fail_share * 100);
 	}
 	if (r->npools)
 		fprintf(f, "demand: %s\n", r->pools[0].source);
@@ -284,12 +284,16 @@ static void text_pool_prediction(FILE *f, const struct report *r)
 
 		if (p->demand.rate <= 0 && p->now.sustain == p->after.sustain)
 			continue;
-		snprintf(line, sizeof(line), "%s: %s%.*f/s wanted (%s); sustains %s -> %s; about "
-			 "%.0f%% -> %.0f%% of connects would fail",
+		/* a lower bound of the demand gives lower bounds of the shares */
+		snprintf(line, sizeof(line), "%s: %s%.*f/s wanted (%s); sustains %s -> %s; %s%.0f%% -> "
+			 "%.0f%% of connects would fail%s",
 			 dest_key_str(p->d, name, sizeof(name)), p->demand.at_least ? "at least " : "",
 			 p->demand.rate < 10 ? 1 : 0, p->demand.rate, p->source,
 			 sustain_text(&p->now, b, sizeof(b)), sustain_text(&p->after, a, sizeof(a)),
-			 p->demand.fail_share * 100, p->demand_after.fail_share * 100);
+			 p->demand.at_least ? "at least " : "about ", p->demand.fail_share * 100,
+			 p->demand_after.fail_share * 100,
+			 p->demand.at_least ? " (connects that failed are not counted: audit --observe "
+					      "counts them)" : "");
 		wrap(f, 4, "", line);
 	}
 	if (r->cap_now.sustain != r->cap_after.sustain && !r->npools) {
