@@ -116,8 +116,12 @@ static void text_evidence(FILE *f, const struct finding *fd)
 	if (used)
 		wrap(f, 13, "evidence: ", line);
 	for (size_t i = 0; i < fd->nev; i++)
-		if (!fd->ev[i].is_num)
-			fprintf(f, "%13s%s: %s\n", "", fd->ev[i].name, fd->ev[i].text);
+		if (!fd->ev[i].is_num) {
+			char label[64];
+
+			snprintf(label, sizeof(label), "%s: ", fd->ev[i].name);
+			wrap(f, 13, label, fd->ev[i].text);
+		}
 }
 
 static void text_findings(FILE *f, const struct report *r)
@@ -203,9 +207,13 @@ static void text_capacity(FILE *f, const struct report *r, const struct pool_cap
 	else
 		snprintf(how, sizeof(how), "%.0f new connections/s per destination without failures",
 			 c->sustain);
-	snprintf(line, sizeof(line), "ephemeral ports %u-%u: %u usable%s; %s (usable / %g s%s)%s",
-		 r->eph.low, r->eph.high, c->usable, held, how, c->port_seconds,
-		 c->reuse ? ": tcp_tw_reuse" : "", knee);
+	if (c->tw_capped)
+		snprintf(line, sizeof(line), "ephemeral ports %u-%u: %u usable%s; %s", r->eph.low,
+			 r->eph.high, c->usable, held, how);
+	else
+		snprintf(line, sizeof(line), "ephemeral ports %u-%u: %u usable%s; %s (usable / %g s%s)%s",
+			 r->eph.low, r->eph.high, c->usable, held, how, c->port_seconds,
+			 c->reuse ? ": tcp_tw_reuse" : "", knee);
 	wrap(f, 0, "", line);
 }
 
@@ -220,7 +228,7 @@ static void text_pools(FILE *f, const struct report *r)
 		"demand/s", "sustains", "knee/s", "failing", color(C_RESET));
 	for (size_t i = 0; i < r->npools; i++) {
 		const struct pool_view *p = &r->pools[i];
-		char d[32], k[16];
+		char d[32], k[16], fs[16];
 
 		snprintf(d, sizeof(d), "%s%.1f", p->demand.at_least ? ">=" : "", p->demand.rate);
 		snprintf(k, sizeof(k), p->now.knee > 0 ? "%.0f" : "-", p->now.knee);
@@ -229,10 +237,12 @@ static void text_pools(FILE *f, const struct report *r)
 			fprintf(f, "%s\n", name);
 			name[0] = '\0';
 		}
-		fprintf(f, "%-40s %12s %10s %9s %s%5.0f%%\n", name, d,
+		snprintf(fs, sizeof(fs), "%s%.0f%%", p->demand.at_least ? ">=" : "",
+			 p->demand.fail_share * 100);
+		fprintf(f, "%-40s %12s %10s %9s %8s\n", name, d,
 			p->now.tw_capped ? "no limit" : (snprintf(s, sizeof(s), "%.0f/s",
 								   p->now.sustain), s),
-			k, p->demand.at_least ? ">=" : "  ", p->demand.fail_share * 100);
+			k, fs);
 	}
 	if (r->npools)
 		fprintf(f, "demand: %s\n", r->pools[0].source);
@@ -242,12 +252,19 @@ static void text_pressure(FILE *f, const struct report *r)
 {
 	fprintf(f, "\n");
 	text_capacity(f, r, &r->cap_now);
-	fprintf(f, "close rate %.1f/s (%s)", r->obs->close_rate, r->rate_source);
-	if (r->obs->close_rate_measured && r->obs->open_rate >= 0)
-		fprintf(f, "; connects %.1f/s (Tcp ActiveOpens)", r->obs->open_rate);
-	if (r->obs->close_rate_measured && r->obs->recycled_rate > 0)
-		fprintf(f, "; TIME_WAIT reused %.1f/s (TcpExt TWRecycled)", r->obs->recycled_rate);
-	fprintf(f, "\n");
+	{
+		char line[400];
+		size_t n = (size_t)snprintf(line, sizeof(line), "close rate %.1f/s (%s)",
+					    r->obs->close_rate, r->rate_source);
+
+		if (r->obs->close_rate_measured && r->obs->open_rate >= 0 && n < sizeof(line))
+			n += (size_t)snprintf(line + n, sizeof(line) - n,
+					      "; connects %.1f/s (Tcp ActiveOpens)", r->obs->open_rate);
+		if (r->obs->close_rate_measured && r->obs->recycled_rate > 0 && n < sizeof(line))
+			snprintf(line + n, sizeof(line) - n, "; TIME_WAIT reused %.1f/s (TcpExt TWRecycled)",
+				 r->obs->recycled_rate);
+		wrap(f, 0, "", line);
+	}
 	if (r->socks && r->socks->s->ndests)
 		sockets_text_destinations(f, r->socks);
 	text_pools(f, r);
@@ -292,8 +309,9 @@ static void text_pool_prediction(FILE *f, const struct report *r)
 			 sustain_text(&p->now, b, sizeof(b)), sustain_text(&p->after, a, sizeof(a)),
 			 p->demand.at_least ? "at least " : "about ", p->demand.fail_share * 100,
 			 p->demand_after.fail_share * 100,
-			 p->demand.at_least ? " (connects that failed are not counted: audit --observe "
-					      "counts them)" : "");
+			 p->demand.at_least && p->d->used >= p->now.usable
+				 ? " (connects that failed are not counted: audit --observe counts them)"
+				 : "");
 		wrap(f, 4, "", line);
 	}
 	if (r->cap_now.sustain != r->cap_after.sustain && !r->npools) {

@@ -125,7 +125,11 @@ static void check_port_exhaustion(const struct settings *s, const struct observa
 	risk_ev_num(f, "usable_ports", w.c.usable);
 	if (w.c.held)
 		risk_ev_num(f, "held_ports", w.c.held);
-	risk_ev_num(f, "capacity_per_second", w.c.sustain);
+	if (w.c.tw_capped)
+		risk_ev_text(f, "capacity", "no limit from TIME_WAIT: tcp_max_tw_buckets is below "
+			     "the usable ports");
+	else
+		risk_ev_num(f, "capacity_per_second", w.c.sustain);
 	if (w.c.knee > 0)
 		risk_ev_num(f, "knee_per_second", w.c.knee);
 	risk_ev_num(f, "demand_per_second", w.m.rate);
@@ -160,7 +164,9 @@ static void check_port_exhaustion(const struct settings *s, const struct observa
 			if (settings_set(&alt, SYSCTL_TCP_TW_REUSE, "1") == 0 &&
 			    settings_set(&alt, SYSCTL_TCP_TIMESTAMPS, "1") == 0) {
 				capacity_dest(&alt, o->socks, w.d, &c1);
-				if (c1.sustain > w.c.sustain * 1.1) {
+				/* capped by the buckets, the pool is compared
+				 * as the buckets' fix will leave it: uncapped */
+				if (c1.sustain > w.c.sustain * 1.1 || w.c.tw_capped) {
 					risk_fix(f, SYSCTL_TCP_TW_REUSE, "1");
 					if (settings_num(s, SYSCTL_TCP_TIMESTAMPS, 1) == 0)
 						risk_fix(f, SYSCTL_TCP_TIMESTAMPS, "1");
@@ -423,7 +429,8 @@ static void check_narrow(const struct settings *s, const struct observation *o, 
 
 	risk_ev_num(f, "usable_ports", usable);
 	risk_ev_num(f, "floor", floor_);
-	risk_ev_num(f, "capacity_per_second", capacity);
+	if (capacity < CAPACITY_UNBOUNDED)
+		risk_ev_num(f, "capacity_per_second", capacity);
 	risk_ev_num(f, "busiest_destination_close_rate", rate);
 	if (usable < floor_) {
 		f->sev = SEV_WARN;

@@ -204,7 +204,8 @@ void check_client_churn(const struct settings *s, const struct observation *o, c
 	snprintf(name, sizeof(name), "%s -> %s", addr_str(&d->local, l, sizeof(l)), key);
 	risk_ev_num(f, "time_wait", d->time_wait);
 	risk_ev_num(f, "rate_per_second", m.rate);
-	risk_ev_num(f, "sustained_per_second", c.sustain);
+	if (!c.tw_capped)
+		risk_ev_num(f, "sustained_per_second", c.sustain);
 	if (c.knee > 0)
 		risk_ev_num(f, "knee_per_second", c.knee);
 	risk_ev_text(f, "rate_source", "%s", capacity_source_text(o, &m, src, sizeof(src)));
