@@ -287,3 +287,27 @@ need_observed() {
 	run -0 jq -r '.close_rate | "\(.measured) \(.source)"' "$T/s.json"
 	assert_output 'false estimated from TIME_WAIT / 60 s, a lower bound: --interval 0'
 }
+
+@test "case 3: the knee: with half of a wide range held, connect() slows and twtune warns before any failure" {
+	# 40000-56383: 16384 usable ports, knee 134/s (16384 / 2 / 61 s); 8200
+	# TIME_WAIT hold the first-parity half. horizon: 2 s at 500/s after
+	# them; tolerance: the median connect() at least 5 times the one
+	# before (the scan of 8192 ports), no failure
+	run -0 scenario '
+		sysctl -qw net.ipv4.ip_local_port_range="40000 56383" net.ipv4.tcp_tw_reuse=0
+		"$CR" --to 127.0.0.1:8080 --listen --rate 500 --seconds 1 >"$T/before" 2>/dev/null
+		"$SG" --port 8080 --tw-client 8200 >/dev/null
+		"$CR" --to 127.0.0.1:8080 --listen --rate 500 --seconds 2 >"$T/after" 2>/dev/null &
+		sleep 0.3
+		"$TWTUNE" audit --fail-on never >"$T/a.txt"
+		"$TWTUNE" audit --interval 0 --json --fail-on never >"$T/a.json"
+		wait'
+	cat "$T/before" "$T/after"
+	grep -A3 'port-exhaustion' "$T/a.txt"
+	b=$(num median_us "$T/before"); a=$(num median_us "$T/after")
+	[ "$a" -ge $((5 * b)) ] || fail "median connect() $b us before, $a us after: no knee"
+	assert_equal "$(num EADDRNOTAVAIL "$T/after")" 0
+	assert_equal "$(jq -r '.pools[0].capacity.knee_per_second' "$T/a.json")" 134.3
+	assert_equal "$(ev "$T/a.json" port-exhaustion severity)" warn
+	grep -q 'each connect() scans the first-parity half first: slow now' "$T/a.txt"
+}

@@ -52,6 +52,9 @@ struct pool_demand {
 	bool at_least;            /* a lower bound: connects that failed are not counted */
 	enum demand_source source;
 	double fail_share;        /* share of connects expected to fail: 0..1 */
+	/* the pool holds half its ports or more on a range with a knee: the
+	 * first-parity half is held, and every connect() scans it now */
+	bool past_knee;
 };
 
 #endif

@@ -109,6 +109,7 @@ void capacity_demand(const struct observation *o, const struct dest *d,
 			m->rate = held;
 	}
 	m->fail_share = m->rate >= 0 ? capacity_fail_share(m->rate, c->sustain) : 0;
+	m->past_knee = d && c->knee > 0 && d->used >= c->usable / 2;
 }
 
 enum severity capacity_severity(const struct pool_capacity *c, const struct pool_demand *m,
@@ -121,7 +122,7 @@ enum severity capacity_severity(const struct pool_capacity *c, const struct pool
 	    (full && m->at_least && r >= 0.9 * c->sustain))
 		return SEV_CRIT;
 	if (r >= CAPACITY_WARN_SHARE * c->sustain ||
-	    (c->knee > 0 && r >= CAPACITY_WARN_SHARE * c->knee) || full)
+	    (c->knee > 0 && r >= CAPACITY_WARN_SHARE * c->knee) || full || m->past_knee)
 		return SEV_WARN;
 	return SEV_OK;
 }
@@ -177,6 +178,10 @@ void capacity_text(const struct pool_capacity *c, const struct pool_demand *m, c
 		return;
 	if (m->fail_share > 0)
 		snprintf(buf + n, len - n, "; about %.0f%% of connects fail", m->fail_share * 100);
+	else if (m->past_knee)
+		snprintf(buf + n, len - n, "; half its ports are held, so each connect() scans the "
+			 "first-parity half first: slow now, and the rate it gets is what the slowness "
+			 "leaves (knee %.0f/s)", c->knee);
 	else if (c->knee > 0 && m->rate >= c->knee)
 		snprintf(buf + n, len - n, "; above %.0f/s, where connect() slows (the first-parity "
 			 "half of the range is held)", c->knee);

@@ -128,6 +128,7 @@ static void run(const struct tcase *c)
 	struct sock_snapshot snap;
 	struct dest dests[3];
 	struct listener ls[3];
+	struct listen_sock lss[3]; /* every listener, as sockets.c keeps them */
 	struct observation o = { .overflow_delta = -1, .interval = 60, .max_tw_observed = -1 };
 	struct assessment a, after;
 	double thr[THR_COUNT_];
@@ -158,11 +159,14 @@ static void run(const struct tcase *c)
 		memset(&ls[nl], 0, sizeof(ls[nl]));
 		ls[nl].addr.family = AF_INET;
 		ls[nl].port = (uint16_t)c->listen[nl];
+		lss[nl] = (struct listen_sock){ .addr = ls[nl].addr, .port = ls[nl].port };
 	}
 	snap.slots = dests;
 	snap.nslots = snap.ndests = nd;
 	snap.listeners = ls;
 	snap.nlisteners = nl;
+	snap.lsocks = lss;
+	snap.nlsocks = nl;
 	snap.states[TCP_STATE_CLOSE_WAIT] = (unsigned long long)c->close_wait;
 	snap.counters = (struct sock_counters){ .sockstat_tw = c->sockstat_tw,
 						.tw_overflow = c->overflow,
