@@ -13,9 +13,14 @@ bats_require_minimum_version 1.5.0
 setup() {
 	load 'test_helper/common-setup'
 	load 'test_helper/scenario'
+	load 'test_helper/nginx'
 	_common_setup
 	export T=$BATS_TEST_TMPDIR CR="$BUILD/tests/connrate" SG="$BUILD/tests/sockgen"
 	[ -x "$CR" ] || fail "no $CR: make test-tools"
+}
+
+teardown() {
+	[ -z "${NS_PID:-}" ] || nginx_stop
 }
 
 # num NAME FILE: the number after NAME in connrate's line in FILE
@@ -310,4 +315,31 @@ need_observed() {
 	assert_equal "$(jq -r '.pools[0].capacity.knee_per_second' "$T/a.json")" 134.3
 	assert_equal "$(ev "$T/a.json" port-exhaustion severity)" warn
 	grep -q 'each connect() scans the first-parity half first: slow now' "$T/a.txt"
+}
+
+@test "case 9: nginx closing first for ab without keep-alive: the close rate is measured, not TIME_WAIT / 60 s" {
+	# horizon: a 2 s window 1 s into 40000 requests; tolerance: each request
+	# closes twice (ab's connection, closed by nginx on 8080, and the
+	# proxy's, closed by the upstream on 8081): the measured rate within 1
+	# to 3 times ab's requests/s; takeovers of server-side TIME_WAIT by new
+	# SYNs keep the count low, so the snapshot's estimate is far below
+	netns_hold
+	nginx_start no-keepalive.conf
+	in_ns timeout 60 ab -q -c 20 -n 40000 http://127.0.0.1:8080/ >"$T/ab" 2>&1 &
+	ab=$!
+	sleep 1
+	in_ns "$TWTUNE" audit --interval 2 --json --fail-on never >"$T/a.json"
+	in_ns "$TWTUNE" audit --interval 0 --json --fail-on never >"$T/s.json"
+	wait "$ab"
+	rps=$(awk '/^Requests per second:/ { print $4 }' "$T/ab")
+	rate=$(jq -r .close_rate.per_second "$T/a.json")
+	est=$(jq -r .close_rate.per_second "$T/s.json")
+	echo "ab $rps requests/s; measured $rate closes/s; TIME_WAIT / 60 s: $est"
+	jq -r '.close_rate.source' "$T/a.json"
+	awk -v r="$rate" -v q="$rps" 'BEGIN { exit !(r >= q && r <= 3 * q) }' ||
+		fail "$rate closes/s is not within 1 to 3 times $rps requests/s"
+	awk -v r="$rate" -v e="$est" 'BEGIN { exit !(r >= 5 * e) }' || fail "the estimate $est is not far below"
+	# the closes are the server side's: no port rule counts them
+	assert_equal "$(ev "$T/a.json" port-range-narrow severity)" ok
+	assert_equal "$(ev "$T/a.json" port-exhaustion severity)" ok
 }
