@@ -343,3 +343,14 @@ need_observed() {
 	assert_equal "$(ev "$T/a.json" port-range-narrow severity)" ok
 	assert_equal "$(ev "$T/a.json" port-exhaustion severity)" ok
 }
+
+@test "on a terminal audit says it measures first; elsewhere it says nothing" {
+	run -0 scenario '
+		unset TWTUNE_TEST_INTERVAL
+		script -qec "$TWTUNE audit --fail-on never" /dev/null'
+	assert_output --partial 'twtune: audit: measuring 1 s (--interval 0: a snapshot)'
+	run -0 scenario '
+		unset TWTUNE_TEST_INTERVAL
+		"$TWTUNE" audit --fail-on never 2>&1 >/dev/null'
+	assert_output ''
+}
