@@ -354,3 +354,21 @@ need_observed() {
 		"$TWTUNE" audit --fail-on never 2>&1 >/dev/null'
 	assert_output ''
 }
+
+@test "--all-netns audit measures every namespace over one shared window" {
+	# one window of 1 s for them all: the run takes less than a second per
+	# namespace read (a window each would take at least that), and each
+	# namespace's rate is measured
+	netns_hold
+	in_ns true
+	start=$(date +%s.%N)
+	run -0 env -u TWTUNE_TEST_INTERVAL "$TWTUNE" --all-netns audit --json --fail-on never
+	end=$(date +%s.%N)
+	echo "$output" >"$T/all.json"
+	n=$(jq '[.namespaces[] | select(.status == "read")] | length' "$T/all.json")
+	echo "$n namespaces read in $(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }') s"
+	[ "$n" -ge 2 ]
+	awk -v a="$start" -v b="$end" -v n="$n" 'BEGIN { exit !(b - a >= 1 && b - a < n) }'
+	run -0 jq -r '[.namespaces[] | select(.status == "read") | .audit.close_rate.measured] | unique | join(" ")' "$T/all.json"
+	assert_output true
+}
