@@ -66,6 +66,12 @@ const struct cmd_opt diff_options[] = {
 	CMD_OPT_END,
 };
 
+double cmd_default_interval(void)
+{
+	/* the suite's default (TWTUNE_TEST_INTERVAL): a snapshot */
+	return testhooks()->interval >= 0 ? (double)testhooks()->interval : 1;
+}
+
 int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o)
 {
 	const char *cmd = argv[0];
@@ -73,9 +79,7 @@ int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o)
 	long long n;
 
 	*o = (struct audit_opts){ .format = FMT_TEXT, .fail_on = SEV_CRIT, .top = 5,
-				   .processes = !is_diff, .interval = 1 };
-	if (testhooks()->interval >= 0) /* the suite's default: a snapshot */
-		o->interval = (double)testhooks()->interval;
+				   .processes = !is_diff, .interval = cmd_default_interval() };
 	while ((opt = cmd_next_opt(argc, argv, is_diff ? diff_options : audit_options, &rc)) != -1) {
 		switch (opt) {
 		case CMD_DONE:

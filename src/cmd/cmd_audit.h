@@ -20,6 +20,10 @@ struct audit_opts {
 	const char *profile;
 };
 
+/* The measuring window audit, diff and apply's report take by default: 1 s
+ * (TWTUNE_TEST_INTERVAL sets it for the test suite). */
+double cmd_default_interval(void);
+
 /* Parses the options of audit (is_diff false) or diff. EXIT_OK, -1 when
  * --help was printed, or the exit code of a usage error (reported). */
 int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o);
