@@ -163,7 +163,7 @@ sev() {
 	run -0 jq -c '[.diff[] | [.key, .current, .target]]' "$j"
 	assert_output '[["net.ipv4.ip_local_port_range","32768 60999","16384 65535"],["net.ipv4.tcp_tw_reuse","2","1"]]'
 	run -0 jq -r .predicted_risk "$j"; assert_output ok
-	run -0 jq -r .schema_version "$j"; assert_output 1
+	run -0 jq -r .schema_version "$j"; assert_output 2
 	run -0 jq -r '.sysctl["net.ipv4.tcp_tw_reuse"]' "$j"; assert_output 2
 	run -0 jq -r '.netns.name' "$j"; assert_output current
 	run -0 jq -r '.kernel' "$j"; assert_output "$(uname -r)"

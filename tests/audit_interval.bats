@@ -20,6 +20,9 @@ setup() {
 		sleep 1
 		"$SG" --port 8080 --tw-client 150
 		wait $!'
-	run -0 jq -r '.close_rate | "\(.measured) \(.per_second) \(.interval)"' "$BATS_TEST_TMPDIR/a.json"
-	assert_output 'true 50 3'
+	# 150 closes over the window as measured: 3 s and the sleep's and the
+	# dump's overshoot (a few ms on a loaded machine: 47..50/s)
+	run -0 jq -r '.close_rate | "\(.measured) \(.interval)"' "$BATS_TEST_TMPDIR/a.json"
+	assert_output 'true 3'
+	run -0 jq -e '.close_rate.per_second >= 47 and .close_rate.per_second <= 50' "$BATS_TEST_TMPDIR/a.json"
 }

@@ -429,7 +429,9 @@ try_option() {
 # printed) needs the namespaces of tests/allnetns.bats: it is tested there.
 @test "twtune-metrics(7) names every series and label audit --format prometheus prints" {
 	[ "$(id -u)" = 0 ] || skip "needs root for unshare and --all-netns"
-	in_netns "$TWTUNE" audit --format prometheus --interval 0 --fail-on never >"$BATS_TEST_TMPDIR/one.prom"
+	# one pool, measured over the default 1 s window: the pool series too
+	in_netns bash -c '"$BUILD/tests/sockgen" --port 8080 --tw-client 5 >/dev/null &&
+		"$TWTUNE" audit --format prometheus --interval 1 --fail-on never' >"$BATS_TEST_TMPDIR/one.prom"
 	in_netns "$TWTUNE" --all-netns audit --format prometheus --interval 0 --fail-on never \
 		>"$BATS_TEST_TMPDIR/all.prom"
 	cat "$BATS_TEST_TMPDIR/one.prom" "$BATS_TEST_TMPDIR/all.prom" | grep -v '^#' |

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "cmd_allnetns.h"
 #include "commands.h"
 #include "nsenter.h"
@@ -61,6 +62,12 @@ static void visit(const struct nsscan *s, size_t i, ns_visit_fn fn, void *arg, i
 
 int all_netns_each(const char *cmd, ns_visit_fn fn, void *arg)
 {
+	return all_netns_each_window(cmd, NULL, 0, fn, arg);
+}
+
+int all_netns_each_window(const char *cmd, ns_visit_fn pre, double seconds, ns_visit_fn fn,
+			  void *arg)
+{
 	struct nsscan s;
 	size_t nread = 0;
 	int home, r, rc = EXIT_OK;
@@ -77,6 +84,24 @@ int all_netns_each(const char *cmd, ns_visit_fn fn, void *arg)
 		       strerror(-home));
 		nsscan_free(&s);
 		return EXIT_SYSTEM;
+	}
+	/* the window's first pass: quick, and silent about what it cannot read */
+	if (pre) {
+		double start = audit_clock();
+
+		for (size_t i = 0; i < s.n; i++) {
+			struct ns_visit v;
+
+			visit(&s, i, pre, arg, home, &v);
+			if (v.lost_home) {
+				errorf("%s: --all-netns: cannot go back to the original network "
+				       "namespace", cmd);
+				close(home);
+				nsscan_free(&s);
+				return EXIT_SYSTEM;
+			}
+		}
+		audit_sleep(start + seconds - audit_clock());
 	}
 	for (size_t i = 0; i < s.n; i++) {
 		struct ns_visit v;

@@ -33,6 +33,11 @@ typedef void (*ns_visit_fn)(struct ns_visit *v, void *arg);
  * namespaces read, or EXIT_SYSTEM (after one line on stderr) when none
  * could be read or the thread could not go back. */
 int all_netns_each(const char *cmd, ns_visit_fn fn, void *arg);
+/* The same with one shared measuring window: pre visits every namespace
+ * first (its rc and status are not counted), then seconds pass from the
+ * first visit's start, then fn visits every namespace. */
+int all_netns_each_window(const char *cmd, ns_visit_fn pre, double seconds, ns_visit_fn fn,
+			  void *arg);
 
 /* "read", "gone", "denied", "failed". */
 const char *ns_status_name(enum ns_status s);

@@ -57,7 +57,41 @@ struct audit_all {
 	int worst;             /* highest risk of the namespaces read, -1 before */
 	int err;               /* -ENOMEM while collecting the rows */
 	bool host_from_self;   /* PID 1's namespace could not be read */
+	/* the shared measuring window: each namespace's counters at its start */
+	struct ns_window {
+		unsigned long long inode;
+		double start;
+		struct sock_counters c0;
+	} *wins;
+	size_t nwins, wcap;
 };
+
+/* The window's first pass: the counters of each namespace read. */
+static void window_visit(struct ns_visit *v, void *arg)
+{
+	struct audit_all *A = arg;
+	struct audit_ctx ctx;
+	struct ns_window w = { .inode = v->ns->inode };
+
+	if (v->status != NS_READ)
+		return;
+	cmd_audit_ctx(&ctx);
+	if (audit_window_open(&ctx.collect, &w.c0, &w.start) < 0)
+		return;
+	if (grow((void **)&A->wins, &A->wcap, A->nwins + 1, sizeof(*A->wins)) < 0) {
+		A->err = -ENOMEM;
+		return;
+	}
+	A->wins[A->nwins++] = w;
+}
+
+static const struct ns_window *window_at(const struct audit_all *A, unsigned long long inode)
+{
+	for (size_t i = 0; i < A->nwins; i++)
+		if (A->wins[i].inode == inode)
+			return &A->wins[i];
+	return NULL;
+}
 
 static void summarize(struct ns_row *row, const struct audit *a, const struct report *r)
 {
@@ -319,8 +353,10 @@ static void audit_visit(struct ns_visit *v, void *arg)
 			have_win = true;
 	}
 	if (v->status == NS_READ) {
-		if (cmd_audit_one(A->o, A->prof, have_win ? &win : NULL, v->ns->label, &a, err,
-				  sizeof(err)) < 0) {
+		const struct ns_window *w = window_at(A, v->ns->inode);
+
+		if (cmd_audit_one(A->o, A->prof, have_win ? &win : NULL, v->ns->label,
+				  w ? w->start : 0, w ? &w->c0 : NULL, &a, err, sizeof(err)) < 0) {
 			audit_free(&a);
 			v->status = NS_FAILED;
 			snprintf(v->why, sizeof(v->why), "%s", err);
@@ -405,7 +441,11 @@ int all_netns_audit(const struct audit_opts *o, const char *cmd, bool is_diff,
 
 	if (A.o->format == FMT_JSON)
 		all_netns_json_begin(&A.j);
-	rc = all_netns_each(cmd, audit_visit, &A);
+	/* one window for them all (not with --observe: its window is the measure) */
+	if (o->interval > 0 && !observed)
+		rc = all_netns_each_window(cmd, window_visit, o->interval, audit_visit, &A);
+	else
+		rc = all_netns_each(cmd, audit_visit, &A);
 	if (A.o->format == FMT_JSON)
 		all_netns_json_end(&A.j);
 	else if (A.o->format == FMT_PROMETHEUS)
@@ -419,5 +459,6 @@ int all_netns_audit(const struct audit_opts *o, const char *cmd, bool is_diff,
 	for (size_t i = 0; i < A.nrows; i++)
 		free(A.rows[i].report);
 	free(A.rows);
+	free(A.wins);
 	return rc;
 }

@@ -12,6 +12,7 @@
 
 #include "apply.h"
 #include "audit.h"
+#include "cmd_audit.h"
 #include "cmd_txn.h"
 #include "commands.h"
 #include "fileutil.h"
@@ -123,7 +124,11 @@ static int apply_prepare(struct apply_ctx *c)
 	int r;
 
 	cmd_audit_ctx(&ctx);
-	if (audit_run(&c->a, &ctx, c->prof, 0, err, sizeof(err)) == 0) {
+	/* the report shown first predicts per pool at the demand measured
+	 * now: the window, when it is shown */
+	if (audit_run(&c->a, &ctx, c->prof,
+		      !c->o->json && G.verbosity >= 0 ? cmd_default_interval() : 0, err,
+		      sizeof(err)) == 0) {
 		c->have_audit = true;
 		cur = &c->a.current;
 	} else {

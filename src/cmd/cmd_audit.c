@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "cmd_audit.h"
@@ -14,6 +15,7 @@
 #include "report.h"
 #include "sockets_render.h"
 #include "stopflag.h"
+#include "testhook.h"
 #include "twtune.h"
 
 static int parse_format(const char *cmd, const char *arg, bool is_diff, enum report_format *fmt)
@@ -39,7 +41,8 @@ const struct cmd_opt audit_options[] = {
 	{ "fail-on", 0, required_argument, "SEV", 'F',
 	  "exit 1 when the risk reaches SEV: info, warn, crit (default), never" },
 	{ "interval", 0, required_argument, "SEC", 'i',
-	  "sample the close rate over SEC seconds (default 0: estimate)" },
+	  "measure the rates over SEC seconds before the snapshot\n"
+	  "(default 1; 0: a snapshot, rates estimated from it)" },
 	{ "observe", 0, required_argument, "SEC", 'o',
 	  "first count connect() failures and TIME_WAIT over eBPF for SEC\n"
 	  "seconds (observe's object, as \"observed\"; skipped, saying why,\n"
@@ -58,9 +61,16 @@ const struct cmd_opt diff_options[] = {
 	{ "format", 0, required_argument, "FMT", 'f',
 	  "text (default), json, k8s (pod securityContext.sysctls)\n"
 	  "or docker (docker run --sysctl flags)" },
-	{ "interval", 0, required_argument, "SEC", 'i', "sample the close rate over SEC seconds" },
+	{ "interval", 0, required_argument, "SEC", 'i',
+	  "measure the rates over SEC seconds (default 1; 0: a snapshot)" },
 	CMD_OPT_END,
 };
+
+double cmd_default_interval(void)
+{
+	/* the suite's default (TWTUNE_TEST_INTERVAL): a snapshot */
+	return testhooks()->interval >= 0 ? (double)testhooks()->interval : 1;
+}
 
 int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o)
 {
@@ -69,7 +79,7 @@ int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o)
 	long long n;
 
 	*o = (struct audit_opts){ .format = FMT_TEXT, .fail_on = SEV_CRIT, .top = 5,
-				   .processes = !is_diff };
+				   .processes = !is_diff, .interval = cmd_default_interval() };
 	while ((opt = cmd_next_opt(argc, argv, is_diff ? diff_options : audit_options, &rc)) != -1) {
 		switch (opt) {
 		case CMD_DONE:
@@ -173,13 +183,17 @@ static int run(int argc, char **argv, bool is_diff)
 		if (!observed)
 			warnf("%s: observation skipped: %s", argv[0], skipped);
 	}
+	/* on a terminal, say why nothing shows for a second; -q silences it */
+	if (!observed && o.interval > 0 && G.verbosity >= 0 && isatty(STDERR_FILENO))
+		fprintf(stderr, "twtune: %s: measuring %g s (--interval 0: a snapshot)\n", argv[0],
+			o.interval);
 	if (G.all_netns) {
 		rc = all_netns_audit(&o, argv[0], is_diff, o.profile ? &prof : NULL,
 				     observed ? &win : NULL, o.observe && !observed ? skipped : NULL);
 		goto out;
 	}
-	if (cmd_audit_one(&o, o.profile ? &prof : NULL, observed ? &win : NULL, NULL, &a, err,
-			  sizeof(err)) < 0) {
+	if (cmd_audit_one(&o, o.profile ? &prof : NULL, observed ? &win : NULL, NULL, 0, NULL, &a,
+			  err, sizeof(err)) < 0) {
 		errorf("%s: %s", argv[0], err);
 		rc = EXIT_SYSTEM;
 		if (o.format == FMT_PROMETHEUS) { /* the collector's file says it failed */

@@ -20,6 +20,10 @@ struct audit_opts {
 	const char *profile;
 };
 
+/* The measuring window audit, diff and apply's report take by default: 1 s
+ * (TWTUNE_TEST_INTERVAL sets it for the test suite). */
+double cmd_default_interval(void);
+
 /* Parses the options of audit (is_diff false) or diff. EXIT_OK, -1 when
  * --help was printed, or the exit code of a usage error (reported). */
 int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o);
@@ -27,12 +31,15 @@ int cmd_audit_parse(int argc, char **argv, bool is_diff, struct audit_opts *o);
 struct profile;
 struct obs_window;
 struct audit;
+struct sock_counters;
 /* The audit of the namespace twtune is in, with the options o (PROF or
  * NULL, the eBPF window or NULL): what cmd_audit runs once, and
- * --all-netns once per namespace (netns: its label). audit_run's return. */
+ * --all-netns once per namespace (netns: its label; window_start > 0 and
+ * window_c0: the shared measuring window's start and this namespace's
+ * counters then, else the audit measures its own). audit_run's return. */
 int cmd_audit_one(const struct audit_opts *o, const struct profile *prof,
-		  const struct obs_window *observed, const char *netns, struct audit *a, char *err,
-		  size_t len);
+		  const struct obs_window *observed, const char *netns, double window_start,
+		  const struct sock_counters *window_c0, struct audit *a, char *err, size_t len);
 
 /* --all-netns (cmd_allnetns_audit.c): cmd_audit_one in every namespace,
  * one summary table, JSON document or Prometheus exposition of them all.

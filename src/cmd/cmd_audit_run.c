@@ -28,8 +28,8 @@ int cmd_audit_snippet(FILE *f, const struct report *r, enum report_format fmt)
 }
 
 int cmd_audit_one(const struct audit_opts *o, const struct profile *prof,
-		  const struct obs_window *observed, const char *netns, struct audit *a, char *err,
-		  size_t len)
+		  const struct obs_window *observed, const char *netns, double window_start,
+		  const struct sock_counters *window_c0, struct audit *a, char *err, size_t len)
 {
 	struct audit_ctx ctx;
 
@@ -37,6 +37,10 @@ int cmd_audit_one(const struct audit_opts *o, const struct profile *prof,
 	ctx.collect.processes = o->processes;
 	ctx.collect.show = o->top;
 	ctx.observed = observed;
+	if (window_start > 0 && window_c0) {
+		ctx.window_start = window_start;
+		ctx.window_c0 = *window_c0;
+	}
 	if (G.all_netns) {
 		ctx.netns = netns;
 		ctx.cheap_idle = true;

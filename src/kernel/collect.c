@@ -98,6 +98,7 @@ int collect_sockets(struct sock_snapshot *s, const struct ephemeral *eph,
 	r = sockets_init(s, eph);
 	if (r < 0)
 		goto fail;
+	s->young_ms = o->young_ms;
 	if (o->source == COLLECT_PROCFS) {
 		s->source = SOURCE_PROCFS;
 		r = procnet_sockets(s, o->proc_net);

@@ -37,6 +37,9 @@ struct collect_opts {
 	size_t show;             /* entries of each side that will be shown */
 	unsigned time_budget_ms; /* of the scan; 0: no limit */
 	unsigned long fd_budget; /* fd links read at most; 0: no limit */
+	/* TIME_WAIT younger than this many ms are counted apart (sock_snapshot
+	 * young_ms; 0: not) */
+	uint32_t young_ms;
 };
 
 /* How the collection went. */

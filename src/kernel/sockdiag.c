@@ -150,9 +150,10 @@ int sockdiag_feed(struct diag_dump *d, const void *msg, size_t len)
 	if (d->one_walk ? m->idiag_family != AF_INET && m->idiag_family != AF_INET6
 			: m->idiag_family != families[d->family])
 		return fault(d, DIAG_FAULT_MALFORMED, -EBADMSG);
-	r = sockets_account_ref(d->s, m->idiag_family, m->id.idiag_src, m->id.idiag_dst,
-				ntohs(m->id.idiag_sport), ntohs(m->id.idiag_dport), m->idiag_state,
-				(struct sock_ref){ m->idiag_inode, m->idiag_uid });
+	r = sockets_account_timer(d->s, m->idiag_family, m->id.idiag_src, m->id.idiag_dst,
+				  ntohs(m->id.idiag_sport), ntohs(m->id.idiag_dport), m->idiag_state,
+				  (struct sock_ref){ m->idiag_inode, m->idiag_uid },
+				  m->idiag_timer == 3 ? (long long)m->idiag_expires : -1);
 	return r < 0 ? fault(d, DIAG_FAULT_NONE, r) : DIAG_MORE;
 }
 

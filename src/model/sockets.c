@@ -258,7 +258,7 @@ static bool peer_local(const struct addr *l, const struct addr *r)
 
 /* A socket on a non-ephemeral or listening local port. */
 static int account_port(struct sock_snapshot *s, uint8_t family, const void *src, const void *dst,
-			uint16_t sport, uint8_t state, struct sock_ref ref)
+			uint16_t sport, uint8_t state, struct sock_ref ref, bool young)
 {
 	struct port_entry *e;
 	struct addr l, r;
@@ -269,6 +269,7 @@ static int account_port(struct sock_snapshot *s, uint8_t family, const void *src
 		return -ENOMEM;
 	if (state == TCP_STATE_TIME_WAIT) {
 		e->time_wait++;
+		e->tw_young += young;
 		set_addr(&r, family, dst);
 		e->from_local += peer_local(&l, &r);
 	} else if (closing_state(state)) {
@@ -280,13 +281,30 @@ static int account_port(struct sock_snapshot *s, uint8_t family, const void *src
 	return 0;
 }
 
+static bool all_zero(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
 int sockets_account_ref(struct sock_snapshot *s, uint8_t family, const void *src,
 			const void *dst, uint16_t sport, uint16_t dport, uint8_t state,
 			struct sock_ref ref)
 {
+	return sockets_account_timer(s, family, src, dst, sport, dport, state, ref, -1);
+}
+
+int sockets_account_timer(struct sock_snapshot *s, uint8_t family, const void *src,
+			  const void *dst, uint16_t sport, uint16_t dport, uint8_t state,
+			  struct sock_ref ref, long long expires_ms)
+{
 	struct addr l, r;
 	struct dest *d;
-	bool first;
+	bool first, young;
 
 	if (state == 0 || state >= TCP_NSTATES || (family != AF_INET && family != AF_INET6))
 		return 0;
@@ -294,11 +312,21 @@ int sockets_account_ref(struct sock_snapshot *s, uint8_t family, const void *src
 	s->states[state]++;
 	if (state == TCP_STATE_LISTEN)
 		return account_listener(s, family, src, sport, ref);
+	/* bound, never connected: it keeps its port from every destination */
+	if (state == TCP_STATE_CLOSE && dport == 0 &&
+	    all_zero(dst, family == AF_INET ? 4 : 16)) {
+		s->bound += sport >= s->eph.low && sport <= s->eph.high &&
+			    !ephemeral_reserved(&s->eph, sport);
+		return 0;
+	}
+	young = state == TCP_STATE_TIME_WAIT && s->young_ms && expires_ms >= 0 &&
+		TCP_TIMEWAIT_SECONDS * 1000LL - expires_ms < (long long)s->young_ms;
+	s->tw_young += young;
 	/* Only a port the kernel could have handed out holds one of K's
 	 * ports; the rest (and the listening port of an accepted connection,
 	 * when its listener came first in the dump) are keyed by local port. */
 	if (sport < s->eph.low || sport > s->eph.high || listening_port(s, sport))
-		return account_port(s, family, src, dst, sport, state, ref);
+		return account_port(s, family, src, dst, sport, state, ref, young);
 	set_addr(&l, family, src);
 	set_addr(&r, family, dst);
 	d = dest_get(s, &l, &r, dport);
@@ -310,10 +338,12 @@ int sockets_account_ref(struct sock_snapshot *s, uint8_t family, const void *src
 	if (d->sport == sport) {
 		d->sport_used++;
 		d->sport_tw += state == TCP_STATE_TIME_WAIT;
+		d->sport_young += young;
 		d->sport_closing += closing_state(state);
 	}
 	if (state == TCP_STATE_TIME_WAIT)
 		d->time_wait++;
+	d->tw_young += young;
 	if (state == TCP_STATE_ESTABLISHED || state == TCP_STATE_SYN_SENT) {
 		uint8_t n = d->nsample;
 		int err;
@@ -354,6 +384,7 @@ int sockets_reset(struct sock_snapshot *s)
 	s->ndests = s->nports = s->nservers = 0;
 	s->nlisteners = s->nlsocks = 0;
 	s->tw_client = s->tw_server = s->tw_other = 0;
+	s->tw_young = s->bound = 0;
 	if (!s->listen_ports)
 		s->listen_ports = malloc(65536 / 8);
 	if (!s->listen_ports)
@@ -419,14 +450,16 @@ static void move_to_server(struct sock_snapshot *s, struct dest *d)
 	if (!e)
 		return; /* out of memory: they stay client side, still counted */
 	e->time_wait += d->sport_tw;
+	e->tw_young += d->sport_young;
 	e->from_local += peer_local(&d->local, &d->remote) ? d->sport_tw : 0;
 	e->closing += d->sport_closing;
 	e->live += d->sport_live;
 	move_samples(d, e);
 	d->used -= d->sport_used;
 	d->time_wait -= d->sport_tw;
+	d->tw_young -= d->sport_young;
 	d->live -= d->sport_live;
-	d->sport_used = d->sport_tw = d->sport_closing = d->sport_live = 0;
+	d->sport_used = d->sport_tw = d->sport_closing = d->sport_live = d->sport_young = 0;
 	if (!d->used) { /* no lookups follow: the slot may go empty */
 		free(d->sample);
 		memset(d, 0, sizeof(*d));

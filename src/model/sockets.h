@@ -74,11 +74,13 @@ struct dest {
 	uint32_t used;      /* sockets holding an ephemeral local port towards K */
 	uint32_t time_wait; /* of those, in TIME_WAIT (not the FIN_WAIT2 substate) */
 	uint32_t live;      /* of those, ESTABLISHED or SYN_SENT */
+	uint32_t tw_young;  /* of the TIME_WAIT, those younger than young_ms (their
+			     * idiag_expires says so): made in the measuring window */
 	/* The local port of K's first socket and how many of K's sockets had
 	 * it: sockets_finish() moves them to the server side when that port
 	 * turns out to be a listening one (listed after them). */
 	uint16_t sport;
-	uint32_t sport_used, sport_tw, sport_closing, sport_live;
+	uint32_t sport_used, sport_tw, sport_closing, sport_live, sport_young;
 	uint16_t sport_sample; /* bit i: sample[i] is one of those (moved with them) */
 	uint8_t nsample;
 	struct sock_ref *sample; /* up to SOCKETS_SAMPLE live sockets, or NULL */
@@ -92,6 +94,7 @@ struct port_entry {
 	uint16_t port;
 	bool server;        /* set by sockets_finish(): a listener has the port */
 	uint32_t time_wait; /* in TIME_WAIT */
+	uint32_t tw_young;  /* of those, younger than young_ms */
 	uint32_t closing;   /* FIN_WAIT1/2, CLOSE_WAIT, LAST_ACK, CLOSING */
 	uint32_t live;      /* ESTABLISHED, SYN_RECV */
 	uint32_t from_local; /* TIME_WAIT whose peer is on this host (loopback, or
@@ -144,6 +147,16 @@ struct sock_snapshot {
 	/* TIME_WAIT by side, from sockets_finish(); they add up to
 	 * states[TCP_STATE_TIME_WAIT] */
 	unsigned long long tw_client, tw_server, tw_other;
+	/* TIME_WAIT ages: an entry whose idiag_expires leaves it younger than
+	 * young_ms (set before the dump, kept by sockets_reset; 0: ages not
+	 * counted) is young; tw_young counts them on every side. */
+	uint32_t young_ms;
+	unsigned long long tw_young;
+	/* Sockets bound to a port inside the ephemeral range and never
+	 * connected (the dump's CLOSE state with no peer, 6.5+'s bound-inactive
+	 * sockets): each keeps its port from every destination. Not a
+	 * destination. */
+	unsigned long long bound;
 	size_t nservers; /* port entries with server set and TIME_WAIT */
 	/* The owners of the sampled sockets, when collect asked (procscan.h);
 	 * NULL when not asked or it failed (procs_err says why). */
@@ -165,6 +178,11 @@ int sockets_account(struct sock_snapshot *s, uint8_t family, const void *src, co
 int sockets_account_ref(struct sock_snapshot *s, uint8_t family, const void *src,
 			const void *dst, uint16_t sport, uint16_t dport, uint8_t state,
 			struct sock_ref ref);
+/* The same with the socket's timer: expires_ms, a TIME_WAIT's time left
+ * (idiag_expires; < 0: unknown), tells its age against s->young_ms. */
+int sockets_account_timer(struct sock_snapshot *s, uint8_t family, const void *src,
+			  const void *dst, uint16_t sport, uint16_t dport, uint8_t state,
+			  struct sock_ref ref, long long expires_ms);
 /* Empty counters for a (re)started dump; keeps eph. 0 or -ENOMEM. */
 int sockets_reset(struct sock_snapshot *s);
 /* After the last socket: listeners in order of port and address, and the

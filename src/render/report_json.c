@@ -73,6 +73,46 @@ static void json_findings(struct json *j, const struct report *r)
 	json_arr_end(j);
 }
 
+/* {usable, held, reuse, port_seconds, per_second (null: no limit from
+ * TIME_WAIT), knee_per_second (null: none)} */
+static void json_capacity(struct json *j, const char *key, const struct pool_capacity *c)
+{
+	json_obj_begin(j, key);
+	json_uint(j, "usable", c->usable);
+	json_uint(j, "held", c->held);
+	json_bool(j, "reuse", c->reuse);
+	json_double(j, "port_seconds", c->port_seconds, 3);
+	if (c->tw_capped)
+		json_null(j, "per_second");
+	else
+		json_double(j, "per_second", c->sustain, 2);
+	if (c->knee > 0)
+		json_double(j, "knee_per_second", c->knee, 2);
+	else
+		json_null(j, "knee_per_second");
+	json_obj_end(j);
+}
+
+static void json_pool_key(struct json *j, const struct pool_view *p)
+{
+	char name[120];
+
+	json_str(j, "pool", dest_key_str(p->d, name, sizeof(name)));
+}
+
+/* demand: {per_second, at_least, source} */
+static void json_demand(struct json *j, const struct pool_view *p)
+{
+	json_obj_begin(j, "demand");
+	if (p->demand.rate >= 0)
+		json_double(j, "per_second", p->demand.rate, 2);
+	else
+		json_null(j, "per_second");
+	json_bool(j, "at_least", p->demand.at_least);
+	json_str(j, "source", p->source);
+	json_obj_end(j);
+}
+
 static void json_diff(struct json *j, const struct report *r)
 {
 	char name[96];
@@ -99,6 +139,21 @@ static void json_diff(struct json *j, const struct report *r)
 		json_obj_end(j);
 	}
 	json_arr_end(j);
+	json_arr_begin(j, "pool_prediction");
+	for (size_t i = 0; i < r->npools; i++) {
+		const struct pool_view *p = &r->pools[i];
+
+		json_obj_begin(j, NULL);
+		json_pool_key(j, p);
+		json_demand(j, p);
+		json_capacity(j, "capacity_before", &p->now);
+		json_capacity(j, "capacity_after", &p->after);
+		json_double(j, "failure_share_before", p->demand.fail_share, 3);
+		json_double(j, "failure_share_after", p->demand_after.fail_share, 3);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_str(j, "listeners_covered", r->covered[0] ? r->covered : NULL);
 	json_str(j, "predicted_risk", severity_name(r->after->risk));
 	json_arr_begin(j, "unsupported");
 	for (const char *const *k = r->unsupported; k && *k; k++)
@@ -155,13 +210,43 @@ void report_json_member(struct json *j, const char *key, const struct report *r)
 	json_uint(j, "high", r->eph.high);
 	json_uint(j, "reserved_in_range", r->eph.high - r->eph.low + 1 - r->usable);
 	json_uint(j, "usable", r->usable);
-	json_double(j, "capacity_per_second", r->usable / 60.0, 2);
+	json_uint(j, "held", r->cap_now.held);
+	if (r->cap_now.tw_capped)
+		json_null(j, "capacity_per_second");
+	else
+		json_double(j, "capacity_per_second", r->cap_now.sustain, 2);
+	if (r->cap_now.knee > 0)
+		json_double(j, "knee_per_second", r->cap_now.knee, 2);
+	else
+		json_null(j, "knee_per_second");
 	json_obj_end(j);
 	json_obj_begin(j, "close_rate");
 	json_double(j, "per_second", r->obs->close_rate, 2);
 	json_bool(j, "measured", r->obs->close_rate_measured);
 	json_double(j, "interval", r->obs->interval, 1);
+	json_str(j, "source", r->rate_source);
+	if (r->obs->close_rate_measured && r->obs->open_rate >= 0)
+		json_double(j, "connects_per_second", r->obs->open_rate, 2);
+	else
+		json_null(j, "connects_per_second");
+	if (r->obs->close_rate_measured && r->obs->recycled_rate >= 0)
+		json_double(j, "reused_per_second", r->obs->recycled_rate, 2);
+	else
+		json_null(j, "reused_per_second");
 	json_obj_end(j);
+	json_arr_begin(j, "pools");
+	for (size_t i = 0; i < r->npools; i++) {
+		const struct pool_view *p = &r->pools[i];
+
+		json_obj_begin(j, NULL);
+		json_pool_key(j, p);
+		json_uint(j, "used", p->d->used);
+		json_capacity(j, "capacity", &p->now);
+		json_demand(j, p);
+		json_double(j, "failure_share", p->demand.fail_share, 3);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
 	if (r->socks)
 		sockets_json(j, "sockets", r->socks);
 	else

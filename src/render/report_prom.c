@@ -235,6 +235,58 @@ static void pool_pressure(FILE *f, const struct source *s)
 	pool_samples(f, s, "pool_pressure_ratio", 2);
 }
 
+/* The listed pools' capacity (issue 20), labelled local and remote as
+ * the pool series are; a pool's demand and failure ratio only when
+ * measured, its capacity only when TIME_WAIT bounds it, its knee only
+ * when it has one. */
+static bool have_capacity(const struct report_metrics *m)
+{
+	return m->ncap > 0;
+}
+
+static bool have_demand(const struct report_metrics *m)
+{
+	for (size_t i = 0; i < m->ncap; i++)
+		if (m->cap[i].demand >= 0)
+			return true;
+	return false;
+}
+
+static void capacity_samples(FILE *f, const struct source *s, const char *name, int what)
+{
+	for (size_t i = 0; i < s->m->ncap; i++) {
+		const struct capacity_metrics *c = &s->m->cap[i];
+		double v = what == 0 ? c->capacity : what == 1 ? c->knee : what == 2 ? c->demand
+										 : c->failure_share;
+
+		if ((what == 0 && c->capacity < 0) || (what == 1 && !(c->knee > 0)) ||
+		    (what >= 2 && c->demand < 0))
+			continue;
+		sample(f, name, s->labels, "local=\"%s\",remote=\"%s\"", c->local, c->remote);
+		number(f, v);
+	}
+}
+
+static void pool_capacity(FILE *f, const struct source *s)
+{
+	capacity_samples(f, s, "pool_capacity_per_second", 0);
+}
+
+static void pool_knee(FILE *f, const struct source *s)
+{
+	capacity_samples(f, s, "pool_knee_per_second", 1);
+}
+
+static void pool_demand(FILE *f, const struct source *s)
+{
+	capacity_samples(f, s, "pool_demand_per_second", 2);
+}
+
+static void pool_failure(FILE *f, const struct source *s)
+{
+	capacity_samples(f, s, "pool_expected_failure_ratio", 3);
+}
+
 /* Every family of a namespace, in the order they are written. */
 static const struct family families[] = {
 	{ "netns_read", "gauge", "Whether the namespace could be read (0: gone or denied).", true,
@@ -291,6 +343,18 @@ static const struct family families[] = {
 	{ "pool_pressure_ratio", "gauge",
 	  "Share of the usable ephemeral ports in use towards the destination.", false, have_pools,
 	  pool_pressure },
+	{ "pool_capacity_per_second", "gauge",
+	  "New connections per second the destination's pool sustains without failures.", false,
+	  have_capacity, pool_capacity },
+	{ "pool_knee_per_second", "gauge",
+	  "New connections per second above which connect() slows (wide ranges only).", false,
+	  have_capacity, pool_knee },
+	{ "pool_demand_per_second", "gauge",
+	  "New connections per second wanted towards the destination, measured over the window.",
+	  false, have_demand, pool_demand },
+	{ "pool_expected_failure_ratio", "gauge",
+	  "Share of connects expected to fail at the measured demand.", false, have_demand,
+	  pool_failure },
 };
 
 static bool source_has(const struct family *fam, const struct source *s)

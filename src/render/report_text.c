@@ -121,9 +121,10 @@ static void text_evidence(FILE *f, const struct finding *fd)
 		wrap(f, 13, "evidence: ", line);
 	for (size_t i = 0; i < fd->nev; i++)
 		if (!fd->ev[i].is_num) {
-			fprintf(f, "%13s%s: ", "", fd->ev[i].name);
-			san_fputs(f, fd->ev[i].text, SAN_TERM);
-			fputc('\n', f);
+			char label[64];
+
+			snprintf(label, sizeof(label), "%s: ", fd->ev[i].name);
+			wrap(f, 13, label, fd->ev[i].text);
 		}
 }
 
@@ -190,15 +191,90 @@ static void text_header(FILE *f, const struct report *r)
 	fprintf(f, "\n");
 }
 
+/* "16/s" or "no limit from TIME_WAIT" */
+static const char *sustain_text(const struct pool_capacity *c, char *buf, size_t len)
+{
+	if (c->tw_capped)
+		snprintf(buf, len, "no port limit (tcp_max_tw_buckets < usable)");
+	else
+		snprintf(buf, len, "%.0f/s", c->sustain);
+	return buf;
+}
+
+static void text_capacity(FILE *f, const struct report *r, const struct pool_capacity *c)
+{
+	char held[80] = "", knee[64] = "", how[64], line[400];
+
+	if (c->held)
+		snprintf(held, sizeof(held), " (%u held by listeners and bound sockets)", c->held);
+	if (c->knee > 0)
+		snprintf(knee, sizeof(knee), ", connect() slows above %.0f/s", c->knee);
+	if (c->tw_capped)
+		snprintf(how, sizeof(how), "TIME_WAIT cannot fill it: tcp_max_tw_buckets is lower");
+	else
+		snprintf(how, sizeof(how), "%.0f new connections/s per destination without failures",
+			 c->sustain);
+	if (c->tw_capped)
+		snprintf(line, sizeof(line), "ephemeral ports %u-%u: %u usable%s; %s", r->eph.low,
+			 r->eph.high, c->usable, held, how);
+	else
+		snprintf(line, sizeof(line), "ephemeral ports %u-%u: %u usable%s; %s (usable / %g s%s)%s",
+			 r->eph.low, r->eph.high, c->usable, held, how, c->port_seconds,
+			 c->reuse ? ": tcp_tw_reuse" : "", knee);
+	wrap(f, 0, "", line);
+}
+
+/* The listed pools: demand against capacity. */
+static void text_pools(FILE *f, const struct report *r)
+{
+	char name[120], s[64];
+
+	if (!r->npools)
+		return;
+	fprintf(f, "\n%s%-40s %12s %10s %9s %8s%s\n", color(C_BOLD), "pool (local -> remote)",
+		"demand/s", "sustains", "knee/s", "failing", color(C_RESET));
+	for (size_t i = 0; i < r->npools; i++) {
+		const struct pool_view *p = &r->pools[i];
+		char d[32], k[16], fs[16];
+
+		snprintf(d, sizeof(d), "%s%.1f", p->demand.at_least ? ">=" : "", p->demand.rate);
+		snprintf(k, sizeof(k), p->now.knee > 0 ? "%.0f" : "-", p->now.knee);
+		/* a key too long for its column gets a line of its own */
+		if (strlen(dest_key_str(p->d, name, sizeof(name))) > 40) {
+			fprintf(f, "%s\n", name);
+			name[0] = '\0';
+		}
+		snprintf(fs, sizeof(fs), "%s%.0f%%", p->demand.at_least ? ">=" : "",
+			 p->demand.fail_share * 100);
+		fprintf(f, "%-40s %12s %10s %9s %8s\n", name, d,
+			p->now.tw_capped ? "no limit" : (snprintf(s, sizeof(s), "%.0f/s",
+								   p->now.sustain), s),
+			k, fs);
+	}
+	if (r->npools)
+		fprintf(f, "demand: %s\n", r->pools[0].source);
+}
+
 static void text_pressure(FILE *f, const struct report *r)
 {
-	fprintf(f, "\nephemeral ports %u-%u: %u usable, about %.0f new connections/s per destination"
-		   " without reuse\n",
-		r->eph.low, r->eph.high, r->usable, r->usable / 60.0);
-	fprintf(f, "close rate %.1f/s (%s)\n", r->obs->close_rate,
-		r->obs->close_rate_measured ? "measured" : "estimated from TIME_WAIT / 60 s");
+	fprintf(f, "\n");
+	text_capacity(f, r, &r->cap_now);
+	{
+		char line[400];
+		size_t n = (size_t)snprintf(line, sizeof(line), "close rate %.1f/s (%s)",
+					    r->obs->close_rate, r->rate_source);
+
+		if (r->obs->close_rate_measured && r->obs->open_rate >= 0 && n < sizeof(line))
+			n += (size_t)snprintf(line + n, sizeof(line) - n,
+					      "; connects %.1f/s (Tcp ActiveOpens)", r->obs->open_rate);
+		if (r->obs->close_rate_measured && r->obs->recycled_rate > 0 && n < sizeof(line))
+			snprintf(line + n, sizeof(line) - n, "; TIME_WAIT reused %.1f/s (TcpExt TWRecycled)",
+				 r->obs->recycled_rate);
+		wrap(f, 0, "", line);
+	}
 	if (r->socks && r->socks->s->ndests)
 		sockets_text_destinations(f, r->socks);
+	text_pools(f, r);
 	if (r->socks)
 		sockets_text_origin(f, r->socks);
 }
@@ -221,6 +297,46 @@ static void text_diff_lines(FILE *f, const struct report *r)
 					 r->target->val[i].text);
 }
 
+/* Per pool, at the demand measured now: capacity before -> after and the
+ * share of connects that would fail; the listeners a new range covers. */
+static void text_pool_prediction(FILE *f, const struct report *r)
+{
+	char line[600], name[120], b[64], a[64];
+
+	for (size_t i = 0; i < r->npools; i++) {
+		const struct pool_view *p = &r->pools[i];
+
+		if (p->demand.rate <= 0 && p->now.sustain == p->after.sustain)
+			continue;
+		/* a lower bound of the demand gives lower bounds of the shares */
+		snprintf(line, sizeof(line), "%s: %s%.*f/s wanted (%s); sustains %s -> %s; %s%.0f%% -> "
+			 "%.0f%% of connects would fail%s",
+			 dest_key_str(p->d, name, sizeof(name)), p->demand.at_least ? "at least " : "",
+			 p->demand.rate < 10 ? 1 : 0, p->demand.rate, p->source,
+			 sustain_text(&p->now, b, sizeof(b)), sustain_text(&p->after, a, sizeof(a)),
+			 p->demand.at_least ? "at least " : "about ", p->demand.fail_share * 100,
+			 p->demand_after.fail_share * 100,
+			 p->demand.at_least && p->d->used >= p->now.usable
+				 ? " (connects that failed are not counted: audit --observe counts them)"
+				 : "");
+		wrap(f, 4, "", line);
+	}
+	if (r->cap_now.sustain != r->cap_after.sustain && !r->npools) {
+		snprintf(line, sizeof(line), "each destination: sustains %s -> %s",
+			 sustain_text(&r->cap_now, b, sizeof(b)),
+			 sustain_text(&r->cap_after, a, sizeof(a)));
+		wrap(f, 4, "", line);
+	}
+	if (r->covered[0]) {
+		snprintf(line, sizeof(line), "the proposed range covers listening port%s %s: a client "
+			 "may take %s first and the service fails to start with EADDRINUSE unless "
+			 "ip_local_reserved_ports reserves %s", strchr(r->covered, ',') ? "s" : "",
+			 r->covered, strchr(r->covered, ',') ? "them" : "it",
+			 strchr(r->covered, ',') ? "them" : "it");
+		wrap(f, 4, "", line);
+	}
+}
+
 static void text_prediction(FILE *f, const struct report *r)
 {
 	fprintf(f, "\n%spredicted effect%s (same sockets, proposed values)\n", color(C_BOLD),
@@ -240,6 +356,7 @@ static void text_prediction(FILE *f, const struct report *r)
 	fprintf(f, "  %-28s %s%s%s -> %s%s%s\n", "risk", color(sev_color[r->before->risk]),
 		severity_name(r->before->risk), color(C_RESET), color(sev_color[r->after->risk]),
 		severity_name(r->after->risk), color(C_RESET));
+	text_pool_prediction(f, r);
 }
 
 static void text_unsupported(FILE *f, const struct report *r)

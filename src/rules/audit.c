@@ -4,11 +4,14 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "capacity.h"
 #include "close_rate.h"
 #include "collect.h"
+#include "endpoint.h"
 #include "netns.h"
 #include "suggest.h"
 #include "sysctl.h"
@@ -67,26 +70,84 @@ static bool observed_close_rate(struct observation *o)
 	return true;
 }
 
-/* Measured over interval seconds (> 0), or over the eBPF window, else
- * estimated from the TIME_WAIT count now. */
-static void measure_close_rate(struct audit *a, const struct collect_opts *co, double interval)
+static double mono_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static double per_second(long long a, long long b, double dt)
+{
+	return a >= 0 && b >= a && dt > 0 ? (double)(b - a) / dt : -1;
+}
+
+double audit_clock(void)
+{
+	return mono_now();
+}
+
+int audit_window_open(const struct collect_opts *co, struct sock_counters *c0, double *start)
+{
+	*start = 0;
+	if ((co->replay && *co->replay) || collect_counters(co, c0) < 0 || c0->tw < 0)
+		return -ENODATA;
+	*start = mono_now();
+	return 0;
+}
+
+void audit_sleep(double seconds)
+{
+	struct timespec ts = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
+
+	if (seconds > 0)
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+}
+
+/* The window before the dump (interval > 0, the kernel's counters
+ * readable, no replay), or the one ctx opened: the counters at its start,
+ * then the rest of interval seconds of sleep; the dump that follows reads
+ * them again and counts the TIME_WAIT younger than the window. *start is
+ * when the first read was made (0: no window). */
+static void open_window(const struct audit_ctx *ctx, double interval, struct sock_counters *c0,
+			double *start, struct collect_opts *dump)
+{
+	*start = 0;
+	if (ctx->window_start > 0) {
+		*c0 = ctx->window_c0;
+		*start = ctx->window_start;
+	} else if (!(interval > 0) || audit_window_open(&ctx->collect, c0, start) < 0) {
+		return;
+	}
+	audit_sleep(*start + interval - mono_now());
+	/* a TIME_WAIT made during the window has at most this age at the dump */
+	dump->young_ms = (uint32_t)((mono_now() - *start) * 1000 + 0.5);
+}
+
+/* Measured over the window (c0 read at start, the dump's counters at its
+ * end), or over the eBPF window, else estimated from the TIME_WAIT count
+ * now. */
+static void measure_close_rate(struct audit *a, const struct sock_counters *c0, double start,
+			       double interval)
 {
 	const struct sock_counters *c = &a->socks.counters;
-	double rate = -1;
+	double rate = -1, dt;
 	long long overflow = -1;
 
 	a->obs.overflow_delta = -1;
-	if (interval <= 0 && observed_close_rate(&a->obs))
+	a->obs.open_rate = a->obs.recycled_rate = -1;
+	if (observed_close_rate(&a->obs))
 		return;
-	if (a->have_socks && interval > 0 && c->tw >= 0) {
-		struct sock_counters later;
-		struct timespec ts = { (time_t)interval,
-				       (long)((interval - (double)(time_t)interval) * 1e9) };
-
-		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-			;
-		if (collect_counters(co, &later) == 0)
-			close_rate_between(c, &later, interval, &rate, &overflow);
+	if (a->have_socks && start > 0) {
+		dt = mono_now() - start;
+		if (close_rate_between(c0, c, dt, &rate, &overflow)) {
+			a->obs.open_rate = per_second(c0->active_opens, c->active_opens, dt);
+			a->obs.recycled_rate = per_second(c0->tw_recycled, c->tw_recycled, dt);
+			a->obs.ages = a->socks.young_ms > 0 && a->socks.source == SOURCE_SOCK_DIAG;
+			interval = dt;
+		}
 	}
 	close_rate_set(&a->obs, rate, interval, overflow,
 		       a->have_socks ? close_rate_tw(c, &a->socks) : -1);
@@ -176,7 +237,9 @@ int audit_run(struct audit *a, const struct audit_ctx *ctx, const struct profile
 {
 	struct ephemeral eph;
 	struct collect_opts co;
+	struct sock_counters c0;
 	struct utsname u;
+	double start = 0;
 	int r;
 
 	memset(a, 0, sizeof(*a));
@@ -190,6 +253,8 @@ int audit_run(struct audit *a, const struct audit_ctx *ctx, const struct profile
 		a->thresholds[i] = p ? p->thresholds[i] : threshold_table[i].def;
 	eph = settings_ephemeral(&a->current);
 	collect_plan(a, ctx, &co);
+	if (!ctx->observed)
+		open_window(ctx, interval, &c0, &start, &co);
 	a->sock_err = collect_sockets(&a->socks, &eph, &co, &a->collected);
 	a->have_socks = a->sock_err == 0;
 	a->obs.socks = a->have_socks ? &a->socks : NULL;
@@ -201,7 +266,7 @@ int audit_run(struct audit *a, const struct audit_ctx *ctx, const struct profile
 		a->obs.observed_under = &a->current;
 		a->obs.observed_netns = netns_self_inode();
 	}
-	measure_close_rate(a, &ctx->collect, interval);
+	measure_close_rate(a, &c0, start, interval);
 	r = make_target(a, ctx->sysctl_root, p);
 	if (r < 0) {
 		snprintf(err, errlen, "cannot build the target values: %s", strerror(-r));
@@ -217,6 +282,8 @@ void audit_free(struct audit *a)
 	settings_free(&a->current);
 	settings_free(&a->target);
 	sockets_view_free(&a->view);
+	free(a->pools);
+	a->pools = NULL;
 	if (a->have_socks)
 		sockets_free(&a->socks);
 }
@@ -251,6 +318,20 @@ static void metrics(const struct audit *a, struct report *r)
 	}
 	m->usable = r->usable;
 	m->close_rate = a->obs.close_rate;
+	m->close_rate_measured = a->obs.close_rate_measured;
+	for (size_t i = 0; i < r->npools && m->ncap < REPORT_CAPACITY_POOLS; i++) {
+		const struct pool_view *p = &r->pools[i];
+		struct capacity_metrics *k = &m->cap[m->ncap++];
+		bool measured = p->demand.source != DEMAND_ESTIMATE && p->demand.source != DEMAND_NONE;
+
+		addr_str(&p->d->local, k->local, sizeof(k->local));
+		endpoint_str(p->d->remote.family, p->d->remote.bytes, p->d->rport, k->remote,
+			     sizeof(k->remote));
+		k->capacity = p->now.tw_capped ? -1 : p->now.sustain;
+		k->knee = p->now.knee;
+		k->demand = measured ? p->demand.rate : -1;
+		k->failure_share = p->demand.fail_share;
+	}
 	m->judged_from_counters = r->collected && s && a->from_counters;
 	m->max_tw_buckets = settings_num(&a->current, SYSCTL_TCP_MAX_TW_BUCKETS, -1);
 	if (!s)
@@ -281,6 +362,63 @@ static void pools(struct report *r)
 		endpoint_str(fam, d->remote.bytes, d->rport, p->remote, sizeof(p->remote));
 		p->used = d->used;
 		p->time_wait = d->time_wait;
+	}
+}
+
+/* The listed destinations' pools, now and with the target values. */
+static int build_pools(struct audit *a, struct report *r)
+{
+	const struct sockets_view *v = &a->view;
+
+	if (!v->ndests)
+		return 0;
+	a->pools = calloc(v->ndests, sizeof(*a->pools));
+	if (!a->pools)
+		return -ENOMEM;
+	for (size_t i = 0; i < v->ndests; i++) {
+		struct pool_view *p = &a->pools[i];
+
+		p->d = v->dests[i].d;
+		capacity_dest(&a->current, &a->socks, p->d, &p->now);
+		capacity_dest(&a->target, &a->socks, p->d, &p->after);
+		capacity_demand(&a->obs, p->d, &p->now, &p->demand);
+		capacity_demand(&a->obs, p->d, &p->after, &p->demand_after);
+		capacity_source_text(&a->obs, &p->demand, p->source, sizeof(p->source));
+	}
+	r->pools = a->pools;
+	r->npools = v->ndests;
+	return 0;
+}
+
+/* Where the namespace's close rate comes from. */
+static void rate_source(const struct observation *o, char *buf, size_t len)
+{
+	if (o->observed && o->observed->window_seconds > 0)
+		snprintf(buf, len, "observed: TIME_WAIT entered over eBPF in %.1f s", o->interval);
+	else if (o->close_rate_measured)
+		snprintf(buf, len, "measured over %.1f s: TcpExt TW + TCPTimeWaitOverflow", o->interval);
+	else
+		snprintf(buf, len, "estimated from TIME_WAIT / 60 s, a lower bound: --interval 0");
+}
+
+/* The listening ports inside t's range, not reserved there, that c's
+ * range does not cover (or reserves). */
+static void covered_listeners(const struct settings *c, const struct settings *t,
+			      const struct sock_snapshot *s, char *buf, size_t len)
+{
+	struct ephemeral ec = settings_ephemeral(c), et = settings_ephemeral(t);
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < s->nlsocks; i++) {
+		unsigned p = s->lsocks[i].port;
+
+		if ((i && s->lsocks[i - 1].port == p) || p < et.low || p > et.high ||
+		    ephemeral_reserved(&et, p) ||
+		    (p >= ec.low && p <= ec.high && !ephemeral_reserved(&ec, p)))
+			continue;
+		if (used + 8 < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%u", used ? "," : "", p);
 	}
 }
 
@@ -315,14 +453,25 @@ int audit_report(struct audit *a, const char *profile, size_t top, struct report
 	}
 	r->nk8s = k8s_changes(c, t, r->k8s, r->k8s_names);
 	order_findings(r);
-	metrics(a, r);
 	sockets_view_free(&a->view);
+	free(a->pools);
+	a->pools = NULL;
 	if (a->have_socks) {
 		err = sockets_view_build(&a->view, &a->socks, r->collected, top, a->obs.close_rate);
 		if (err < 0)
 			return err;
 		r->socks = &a->view;
-		pools(r);
+		err = build_pools(a, r);
+		if (err < 0)
+			return err;
 	}
+	capacity_dest(c, a->have_socks ? &a->socks : NULL, NULL, &r->cap_now);
+	capacity_dest(t, a->have_socks ? &a->socks : NULL, NULL, &r->cap_after);
+	rate_source(&a->obs, r->rate_source, sizeof(r->rate_source));
+	if (a->have_socks)
+		covered_listeners(c, t, &a->socks, r->covered, sizeof(r->covered));
+	metrics(a, r);
+	if (a->have_socks)
+		pools(r); /* after metrics(): it reads judged_from_counters */
 	return 0;
 }

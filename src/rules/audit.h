@@ -24,7 +24,20 @@ struct audit_ctx {
 	 * threshold, dump the listeners only (collect.listeners_only). */
 	bool cheap_idle;
 	const struct obs_window *observed; /* audit --observe: the eBPF window, or NULL */
+	/* A measuring window opened before (audit_window_open; --all-netns
+	 * opens one for every namespace): its start (audit_clock() seconds;
+	 * 0: none, audit_run opens its own) and the counters then. */
+	double window_start;
+	struct sock_counters window_c0;
 };
+
+/* The measuring window: audit_clock() is its clock (monotonic seconds);
+ * audit_window_open reads the counters o names and the time: 0, or
+ * -ENODATA when they cannot be read (a replay, no TcpExt TW), *start 0;
+ * audit_sleep sleeps (seconds <= 0: not). */
+double audit_clock(void);
+int audit_window_open(const struct collect_opts *co, struct sock_counters *c0, double *start);
+void audit_sleep(double seconds);
 
 struct audit {
 	struct settings current, target;
@@ -41,6 +54,7 @@ struct audit {
 	char netns_id[64];
 	bool from_counters;          /* cheap_idle took: only listeners were dumped */
 	struct sockets_view view;    /* the sockets as the last audit_report() shows them */
+	struct pool_view *pools;     /* their pools, as the last audit_report() shows them */
 };
 
 /* True when the counters C bound every socket count the rules judge below
@@ -67,7 +81,11 @@ int settings_read(struct settings *s, const char *sysctl_root, char *err, size_t
 
 /* Reads everything ctx names and assesses it. p (may be NULL) gives the
  * target and thresholds; without it the target is the suggestion.
- * interval > 0 samples the close rate over that many seconds. 0 or -errno
+ * interval > 0 measures the rates over a window of that many seconds
+ * before the dump (ctx may have opened it: window_start): TcpExt TW and
+ * TCPTimeWaitOverflow, Tcp ActiveOpens, TcpExt TWRecycled, and the
+ * TIME_WAIT younger than the window; the eBPF window, when given, is the
+ * measure instead; else the rates are estimated from the snapshot. 0 or -errno
  * with err set. */
 int audit_run(struct audit *a, const struct audit_ctx *ctx, const struct profile *p,
 	      double interval, char *err, size_t errlen);

@@ -7,10 +7,11 @@ bool close_rate_between(const struct sock_counters *a, const struct sock_counter
 {
 	if (a->tw < 0 || b->tw < a->tw || !(dt > 0))
 		return false;
-	*rate = (double)(b->tw - a->tw) / dt;
-	*overflow_delta = a->tw_overflow >= 0 && b->tw_overflow >= 0
+	*overflow_delta = a->tw_overflow >= 0 && b->tw_overflow >= a->tw_overflow
 				  ? b->tw_overflow - a->tw_overflow
 				  : -1;
+	/* a close that skipped TIME_WAIT (overflow) was a close all the same */
+	*rate = (double)(b->tw - a->tw + (*overflow_delta > 0 ? *overflow_delta : 0)) / dt;
 	return true;
 }
 

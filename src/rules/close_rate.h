@@ -12,7 +12,8 @@
 #include "sockets.h"
 
 /* The closes per second between the counters a and b, read dt seconds
- * apart: the growth of TcpExt TW over dt. True with *rate and
+ * apart: the growth of TcpExt TW plus TCPTimeWaitOverflow (closes that
+ * skipped TIME_WAIT) over dt. True with *rate and
  * *overflow_delta (the growth of TCPTimeWaitOverflow, or -1 when either
  * read lacks it) set; false, leaving them alone, when a TW counter is
  * missing, it went back, or dt <= 0. */

@@ -12,7 +12,7 @@
 #include "severity.h"
 
 
-#define EVIDENCE_MAX 8
+#define EVIDENCE_MAX 16
 #define FIX_MAX 3
 
 struct evidence {
@@ -25,8 +25,8 @@ struct evidence {
 struct finding {
 	const char *id;
 	enum severity sev;
-	char title[200];
-	char effect[240]; /* in the prediction: what these values would have done, or "" */
+	char title[320];
+	char effect[400]; /* in the prediction: what these values would have done, or "" */
 	const char *why;
 	bool app_only; /* no sysctl changes what it measures (the rule's app_only) */
 	const char *advice; /* what no sysctl does, or NULL */

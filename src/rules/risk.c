@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "capacity.h"
 #include "risk_observed.h"
 #include "risk_origin.h"
 
@@ -35,13 +36,75 @@ static const struct dest **top_dests(const struct observation *o, size_t n, size
 	return top;
 }
 
+/* The pool judged worst: the highest severity, then the largest share of
+ * its sustained rate wanted, then the most ports used. */
+struct pool_eval {
+	const struct dest *d;
+	struct pool_capacity c;
+	struct pool_demand m;
+	double pressure; /* used / usable */
+	enum severity sev;
+};
+
+static void pool_eval(const struct settings *s, const struct observation *o, const double *thr,
+		      const struct dest *d, struct pool_eval *p)
+{
+	enum severity by_ports;
+
+	p->d = d;
+	capacity_dest(s, o->socks, d, &p->c);
+	capacity_demand(o, d, &p->c, &p->m);
+	p->pressure = p->c.usable ? (double)d->used / p->c.usable : 1;
+	/* a TIME_WAIT port that reuse can take over is not free: it comes back
+	 * after the delay, so with reuse the TIME_WAIT are judged by the rate
+	 * (capacity_severity), the live sockets by their share */
+	if (p->c.reuse)
+		by_ports = by_threshold(p->c.usable ? (double)(d->used - d->time_wait) / p->c.usable : 1,
+					thr[THR_PORT_PRESSURE_WARN], thr[THR_PORT_PRESSURE_CRIT]);
+	else
+		by_ports = by_threshold(p->pressure, thr[THR_PORT_PRESSURE_WARN],
+					thr[THR_PORT_PRESSURE_CRIT]);
+	p->sev = capacity_severity(&p->c, &p->m, d->used);
+	if (by_ports > p->sev)
+		p->sev = by_ports;
+}
+
+static bool pool_worse(const struct pool_eval *a, const struct pool_eval *b)
+{
+	double ra = a->c.sustain > 0 ? a->m.rate / a->c.sustain : 1e9;
+	double rb = b->c.sustain > 0 ? b->m.rate / b->c.sustain : 1e9;
+
+	if (a->sev != b->sev)
+		return a->sev > b->sev;
+	if (ra != rb)
+		return ra > rb;
+	return a->d->used > b->d->used;
+}
+
+/* The worst client pool, false when there is none. */
+static bool worst_pool(const struct settings *s, const struct observation *o, const double *thr,
+		       struct pool_eval *w)
+{
+	bool any = false;
+
+	if (!o->socks)
+		return false;
+	for (const struct dest *d = sockets_dests(o->socks, NULL); d; d = sockets_dests(o->socks, d)) {
+		struct pool_eval p;
+
+		pool_eval(s, o, thr, d, &p);
+		if (!any || pool_worse(&p, w))
+			*w = p;
+		any = true;
+	}
+	return any;
+}
+
 static void check_port_exhaustion(const struct settings *s, const struct observation *o,
 				  const double *thr, struct finding *f)
 {
-	struct ephemeral e = settings_ephemeral(s);
-	unsigned usable = ephemeral_usable(&e);
-	const struct dest *worst;
-	double worst_p;
+	struct pool_eval w;
+	char name[120], text[300], src[160];
 	size_t n = 0;
 	const struct dest **top;
 
@@ -49,51 +112,124 @@ static void check_port_exhaustion(const struct settings *s, const struct observa
 		risk_title(f, "socket pressure not measured");
 		return;
 	}
-	worst = worst_dest(s, o->socks, usable, &worst_p);
-	risk_ev_num(f, "usable_ports", usable);
-	risk_ev_num(f, "capacity_per_second", usable / (double)TCP_TIMEWAIT_SECONDS);
-	if (!worst) {
+	if (!worst_pool(s, o, thr, &w)) {
+		struct pool_capacity c;
+
+		capacity_dest(s, o->socks, NULL, &c);
+		risk_ev_num(f, "usable_ports", c.usable);
+		risk_ev_num(f, "capacity_per_second", c.sustain);
 		risk_title(f, "no outgoing connections hold ephemeral ports");
 		return;
 	}
-	f->sev = by_threshold(worst_p, thr[THR_PORT_PRESSURE_WARN], thr[THR_PORT_PRESSURE_CRIT]);
-	{
-		char name[120];
-
-		dest_key_str(worst, name, sizeof(name));
-		risk_title(f, "%s uses %u of %u usable ports (%.0f%%)%s", name,
-		      dest_used_effective(s, worst), usable, worst_p * 100,
-		      reuse_applies(s, worst) && worst->time_wait ? ", TIME_WAIT reusable" : "");
-	}
-	risk_ev_num(f, "worst_pressure", worst_p);
+	dest_key_str(w.d, name, sizeof(name));
+	risk_ev_num(f, "usable_ports", w.c.usable);
+	if (w.c.held)
+		risk_ev_num(f, "held_ports", w.c.held);
+	if (w.c.tw_capped)
+		risk_ev_text(f, "capacity", "no limit from TIME_WAIT: tcp_max_tw_buckets is below "
+			     "the usable ports");
+	else
+		risk_ev_num(f, "capacity_per_second", w.c.sustain);
+	if (w.c.knee > 0)
+		risk_ev_num(f, "knee_per_second", w.c.knee);
+	risk_ev_num(f, "demand_per_second", w.m.rate);
+	if (w.m.at_least)
+		risk_ev_num(f, "demand_at_least", 1);
+	risk_ev_num(f, "expected_failure_share", w.m.fail_share);
+	risk_ev_num(f, "worst_pressure", w.pressure);
+	risk_ev_num(f, "close_rate_per_second", o->close_rate);
+	risk_ev_text(f, "demand_source", "%s", capacity_source_text(o, &w.m, src, sizeof(src)));
+	f->sev = w.sev;
+	capacity_text(&w.c, &w.m, text, sizeof(text));
+	risk_title(f, "%s uses %u of %u usable ports (%.0f%%); %s", name, w.d->used, w.c.usable,
+		   w.pressure * 100, text);
 	top = top_dests(o, 3, &n);
 	for (size_t i = 0; i < n; i++) {
-		char name[120];
-
 		dest_key_str(top[i], name, sizeof(name));
-		risk_ev_text(f, "destination", "%s used %u, TIME_WAIT %u%s", name, top[i]->used,
-			top[i]->time_wait, reuse_applies(s, top[i]) ? " (reusable)" : "");
+		risk_ev_text(f, "destination", "%s used %u, TIME_WAIT %u", name, top[i]->used,
+			     top[i]->time_wait);
 	}
 	free(top);
-	risk_ev_num(f, "close_rate_per_second", o->close_rate);
-	risk_dest_application(o, worst, sockets_side_rate(o->socks, worst->time_wait, o->close_rate),
-			      f);
+	risk_dest_application(o, w.d, w.m.rate, f);
 	if (f->sev < SEV_WARN)
 		return;
-	/* TIME_WAIT is most of the load and reuse does not apply: reuse it. */
-	if (!reuse_applies(s, worst) && worst->time_wait * 2 >= worst->used) {
-		risk_fix(f, SYSCTL_TCP_TW_REUSE, "1");
-		if (settings_num(s, SYSCTL_TCP_TIMESTAMPS, 1) == 0)
-			risk_fix(f, SYSCTL_TCP_TIMESTAMPS, "1");
-	} else {
-		unsigned need = (unsigned)ceil(dest_used_effective(s, worst) /
-					      (thr[THR_PORT_PRESSURE_WARN] * 0.99));
-		unsigned lo, hi;
+	{
+		struct settings alt;
+		struct pool_capacity c1;
+		double rate = w.m.rate > 0 ? w.m.rate : 0;
+		unsigned need, lo, hi;
 
-		risk_wider_range(s, need, &lo, &hi);
-		if (lo < e.low || hi > e.high)
+		/* reuse, when it raises what the pool sustains */
+		if (!w.c.reuse && settings_copy(&alt, s) == 0) {
+			if (settings_set(&alt, SYSCTL_TCP_TW_REUSE, "1") == 0 &&
+			    settings_set(&alt, SYSCTL_TCP_TIMESTAMPS, "1") == 0) {
+				capacity_dest(&alt, o->socks, w.d, &c1);
+				/* capped by the buckets, the pool is compared
+				 * as the buckets' fix will leave it: uncapped */
+				if (c1.sustain > w.c.sustain * 1.1 || w.c.tw_capped) {
+					risk_fix(f, SYSCTL_TCP_TW_REUSE, "1");
+					if (settings_num(s, SYSCTL_TCP_TIMESTAMPS, 1) == 0)
+						risk_fix(f, SYSCTL_TCP_TIMESTAMPS, "1");
+				}
+			}
+			settings_free(&alt);
+			if (f->nfix)
+				return;
+		}
+		/* else a range whose ports sustain the demand below the warning
+		 * share of both figures, and keep the ports in use below the
+		 * pressure threshold */
+		need = (unsigned)fmin(65535, ceil(rate * w.c.port_seconds / CAPACITY_WARN_SHARE));
+		if (need >= CAPACITY_KNEE_MIN_PORTS)
+			need = (unsigned)fmin(65535, ceil(rate * w.c.port_seconds /
+							  (CAPACITY_WARN_SHARE / 2)));
+		need = (unsigned)fmax(need, ceil(w.d->used / (thr[THR_PORT_PRESSURE_WARN] * 0.99)));
+		risk_wider_range(s, need + w.c.held, &lo, &hi);
+		if (lo < settings_ephemeral(s).low || hi > settings_ephemeral(s).high)
 			risk_fix(f, SYSCTL_IP_LOCAL_PORT_RANGE, "%u %u", lo, hi);
 	}
+}
+
+/* What raising tcp_max_tw_buckets to `to` would do to the busiest pool at
+ * the demand measured now, overflow included (the closes that skip
+ * TIME_WAIT free their port at once: raised, they hold it): its share of
+ * connects that would fail, or 0. Evidence and a sentence go to f. */
+static double hidden_demand(const struct settings *s, const struct observation *o,
+			    long long to, struct finding *f)
+{
+	struct settings alt;
+	struct pool_capacity c;
+	struct pool_demand m;
+	const struct dest *busiest = NULL;
+	double share = 0, rate = -1, sustain = 0;
+	char num[24], name[120];
+
+	if (!o->socks || settings_copy(&alt, s) < 0)
+		return 0;
+	snprintf(num, sizeof(num), "%lld", to);
+	if (settings_set(&alt, SYSCTL_TCP_MAX_TW_BUCKETS, num) == 0)
+		for (const struct dest *d = sockets_dests(o->socks, NULL); d;
+		     d = sockets_dests(o->socks, d)) {
+			capacity_dest(&alt, o->socks, d, &c);
+			capacity_demand(o, d, &c, &m);
+			if (m.rate > rate) {
+				rate = m.rate;
+				share = m.fail_share;
+				sustain = c.sustain;
+				busiest = d;
+			}
+		}
+	settings_free(&alt);
+	if (!busiest || share <= 0)
+		return 0;
+	dest_key_str(busiest, name, sizeof(name));
+	risk_ev_num(f, "hidden_demand_per_second", rate);
+	risk_ev_num(f, "failure_share_if_raised", share);
+	snprintf(f->effect, sizeof(f->effect),
+		 "raising tcp_max_tw_buckets to %lld alone: %s wants %.0f closes/s, its ports "
+		 "sustain %.0f/s once they hold TIME_WAIT again: about %.0f%% of connects would fail; "
+		 "fix the application first", to, name, rate, sustain, share * 100);
+	return share;
 }
 
 static void check_tw_buckets(const struct settings *s, const struct observation *o,
@@ -144,7 +280,8 @@ static void check_tw_buckets(const struct settings *s, const struct observation 
 			p2 = max * 2;
 		if (s->max_tw_default > p2)
 			p2 = s->max_tw_default;
-		if (p2 > max)
+		/* not while the overflow is what keeps the connects working */
+		if (p2 > max && hidden_demand(s, o, p2, f) == 0)
 			risk_fix(f, SYSCTL_TCP_MAX_TW_BUCKETS, "%lld", p2);
 	}
 }
@@ -154,7 +291,6 @@ static void check_tw_lowered(const struct settings *s, const struct observation 
 {
 	long long max = settings_num(s, SYSCTL_TCP_MAX_TW_BUCKETS, -1);
 
-	(void)o;
 	(void)thr;
 	if (s->max_tw_default < 0) {
 		risk_title(f, "kernel default of tcp_max_tw_buckets unknown");
@@ -167,6 +303,12 @@ static void check_tw_lowered(const struct settings *s, const struct observation 
 		return;
 	}
 	f->sev = SEV_WARN;
+	if (hidden_demand(s, o, s->max_tw_default, f) > 0) {
+		risk_title(f, "tcp_max_tw_buckets = %lld is below the kernel default %lld, and its "
+			   "overflow hides port exhaustion: raised alone, connects would fail", max,
+			   s->max_tw_default);
+		return;
+	}
 	risk_title(f, "tcp_max_tw_buckets = %lld is below the kernel default %lld", max,
 	      s->max_tw_default);
 	risk_fix(f, SYSCTL_TCP_MAX_TW_BUCKETS, "%lld", s->max_tw_default);
@@ -226,11 +368,14 @@ static void check_listeners(const struct settings *s, const struct observation *
 		risk_title(f, "listeners not measured");
 		return;
 	}
-	for (size_t i = 0; i < o->socks->nlisteners; i++) {
-		const struct listener *l = &o->socks->listeners[i];
+	/* every listener (lsocks), against the range of s: a proposed range
+	 * that covers a service's port is judged like the current one */
+	for (size_t i = 0; i < o->socks->nlsocks; i++) {
+		const struct listen_sock *l = &o->socks->lsocks[i];
 		char a[INET6_ADDRSTRLEN];
 
-		if (l->port < e.low || l->port > e.high || port_isset(e.reserved, l->port))
+		if (l->port < e.low || l->port > e.high || port_isset(e.reserved, l->port) ||
+		    (i && o->socks->lsocks[i - 1].port == l->port))
 			continue;
 		bad++;
 		risk_ev_text(f, "listener", "%s port %u", addr_str(&l->addr, a, sizeof(a)), l->port);
@@ -250,20 +395,28 @@ static void check_listeners(const struct settings *s, const struct observation *
 	    res && res->text[0] ? "," : "", list);
 }
 
-/* The close rate towards the busiest destination: the total rate, shared
- * out by each destination's TIME_WAIT count (count / 60 s without
- * --interval, so it only exceeds the capacity when measured). */
-static double worst_dest_rate(const struct observation *o)
+/* The busiest client pool's demand (server-side TIME_WAIT is never one:
+ * it holds no ephemeral port) and what that pool sustains. */
+static double busiest_pool_rate(const struct settings *s, const struct observation *o,
+				double *sustain)
 {
-	unsigned long long total = 0, worst = 0;
+	struct pool_capacity c;
+	struct pool_demand m;
+	double best = 0;
 
+	capacity_dest(s, o->socks, NULL, &c);
+	*sustain = c.sustain;
 	if (!o->socks)
 		return 0;
 	for (const struct dest *d = sockets_dests(o->socks, NULL); d; d = sockets_dests(o->socks, d)) {
-		total += d->time_wait;
-		worst = d->time_wait > worst ? d->time_wait : worst;
+		capacity_dest(s, o->socks, d, &c);
+		capacity_demand(o, d, &c, &m);
+		if (m.rate > best) {
+			best = m.rate;
+			*sustain = c.sustain;
+		}
 	}
-	return total ? o->close_rate * (double)worst / (double)total : 0;
+	return best;
 }
 
 static void check_narrow(const struct settings *s, const struct observation *o, const double *thr,
@@ -271,20 +424,20 @@ static void check_narrow(const struct settings *s, const struct observation *o, 
 {
 	struct ephemeral e = settings_ephemeral(s);
 	unsigned usable = ephemeral_usable(&e);
-	double capacity = usable / (double)TCP_TIMEWAIT_SECONDS;
-	double floor_ = thr[THR_MIN_USABLE_PORTS], rate = worst_dest_rate(o);
+	double capacity, floor_ = thr[THR_MIN_USABLE_PORTS], rate = busiest_pool_rate(s, o, &capacity);
 	unsigned lo, hi, need = (unsigned)floor_;
 
 	risk_ev_num(f, "usable_ports", usable);
 	risk_ev_num(f, "floor", floor_);
-	risk_ev_num(f, "capacity_per_second", capacity);
+	if (capacity < CAPACITY_UNBOUNDED)
+		risk_ev_num(f, "capacity_per_second", capacity);
 	risk_ev_num(f, "busiest_destination_close_rate", rate);
 	if (usable < floor_) {
 		f->sev = SEV_WARN;
 		risk_title(f, "%u usable ephemeral ports, below the floor of %.0f", usable, floor_);
 	} else if (rate > capacity) {
 		f->sev = SEV_WARN;
-		need = (unsigned)ceil(rate * TCP_TIMEWAIT_SECONDS);
+		need = (unsigned)fmin(65535, ceil(rate * CAPACITY_HOLD_SECONDS));
 		risk_title(f, "the busiest destination closes %.0f connections/s, above the %.0f/s "
 			 "its ports sustain", rate, capacity);
 	} else {

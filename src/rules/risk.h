@@ -28,6 +28,13 @@ struct observation {
 	bool close_rate_measured; /* sampled with --interval, else estimated */
 	double interval;        /* seconds between the samples */
 	long long overflow_delta; /* TCPTimeWaitOverflow growth during the interval, or -1 */
+	/* Measured over the same window (close_rate_measured), else -1:
+	 * TcpActiveOpens (connects that got a port) and TcpExt TWRecycled
+	 * (TIME_WAIT taken over by connect()) per second. */
+	double open_rate, recycled_rate;
+	/* The window's TIME_WAIT ages were counted (sock_snapshot young_ms):
+	 * each pool's young entries split close_rate. */
+	bool ages;
 	long long max_tw_observed; /* tcp_max_tw_buckets when the counters were read */
 	/* audit --observe: what the eBPF window counted (observation.h), or
 	 * NULL; the settings it was counted under; its namespace (0: rows

@@ -69,6 +69,27 @@ double observed_dest_tw_rate(const struct observation *o, const struct dest *d)
 	return (double)n / w->window_seconds;
 }
 
+double observed_dest_attempt_rate(const struct observation *o, const struct dest *d)
+{
+	const struct obs_window *w = o->observed;
+	uint64_t n = 0;
+	bool found = false;
+
+	if (!w || w->window_seconds <= 0)
+		return -1;
+	for (size_t i = 0; i < w->ndests; i++) {
+		struct dest k = row_dest(&w->dests[i]);
+
+		if (in_scope(o, &w->dests[i]) && k.rport == d->rport &&
+		    !memcmp(&k.local, &d->local, sizeof(k.local)) &&
+		    !memcmp(&k.remote, &d->remote, sizeof(k.remote))) {
+			n += w->dests[i].attempts;
+			found = true;
+		}
+	}
+	return found ? (double)n / w->window_seconds : -1;
+}
+
 double observed_port_tw_rate(const struct observation *o, const struct addr *local, uint16_t port)
 {
 	const struct obs_window *w = o->observed;
@@ -257,6 +278,16 @@ void check_connect_failures(const struct settings *s, const struct observation *
 	f->sev = predict(s, o, &w, f);
 	if (f->sev < SEV_WARN)
 		return;
+	/* bind-before-connect: one pool per address whatever the range; the
+	 * socket option is the fix, before any sysctl */
+	if (!w.dest)
+		snprintf(f->app_fix, sizeof(f->app_fix),
+			 "set IP_BIND_ADDRESS_NO_PORT (Linux 4.2) on the sockets before bind(%s, 0): "
+			 "connect() then picks the port, and each destination gets the whole range "
+			 "instead of all of them sharing one pool of %u ports for the address (the "
+			 "program's source or its proxy's option, e.g. Envoy's upstream bind config); "
+			 "or drop the bind() if the source address is the default one",
+			 where(w.row, false, a, sizeof(a)), ephemeral_usable(&e0));
 	/* With port-exhaustion's fix (risk_assess adds it): a range in which
 	 * the peak, every port the key had plus the failures, stays below
 	 * the warning threshold. */

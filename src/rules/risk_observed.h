@@ -14,6 +14,10 @@
  * side on local port `port` (local NULL: any local address). -1 when
  * nothing was observed (no --observe). */
 double observed_dest_tw_rate(const struct observation *o, const struct dest *d);
+/* connect() attempts per second towards d during the window (every
+ * outcome: the demand, failures included); -1 without --observe or when
+ * no row is d's. */
+double observed_dest_attempt_rate(const struct observation *o, const struct dest *d);
 double observed_port_tw_rate(const struct observation *o, const struct addr *local,
 			     uint16_t port);
 

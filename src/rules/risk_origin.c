@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "advice.h"
+#include "capacity.h"
 #include "endpoint.h"
 #include "owners.h"
 #include "risk_observed.h"
@@ -148,17 +149,6 @@ void check_server_closes_first(const struct settings *s, const struct observatio
 	}
 }
 
-/* The destination closing the most, with its rate. */
-static const struct dest *busiest(const struct sock_snapshot *s)
-{
-	const struct dest *best = NULL;
-
-	for (const struct dest *d = sockets_dests(s, NULL); d; d = sockets_dests(s, d))
-		if (d->time_wait && (!best || d->time_wait > best->time_wait))
-			best = d;
-	return best;
-}
-
 void risk_dest_application(const struct observation *o, const struct dest *d, double rate,
 			   struct finding *f)
 {
@@ -180,39 +170,55 @@ void risk_dest_application(const struct observation *o, const struct dest *d, do
 void check_client_churn(const struct settings *s, const struct observation *o, const double *thr,
 			struct finding *f)
 {
-	struct ephemeral e = settings_ephemeral(s);
-	double sustain = ephemeral_usable(&e) / (double)TCP_TIMEWAIT_SECONDS, rate;
-	const struct dest *d;
-	char key[64], name[140], l[INET6_ADDRSTRLEN];
+	const struct dest *d = NULL;
+	struct pool_capacity c;
+	struct pool_demand m = { .rate = -1 };
+	char key[64], name[140], l[INET6_ADDRSTRLEN], text[300], src[160];
+	enum severity sev;
 
 	if (!o->socks) {
 		risk_title(f, "client-side close rate not measured");
 		return;
 	}
 	risk_ev_num(f, "client_side_time_wait", (double)o->socks->tw_client);
-	d = busiest(o->socks);
+	/* the pool closing the most: its demand, measured or estimated */
+	for (const struct dest *x = sockets_dests(o->socks, NULL); x; x = sockets_dests(o->socks, x)) {
+		struct pool_capacity cx;
+		struct pool_demand mx;
+
+		if (!x->time_wait && !x->tw_young)
+			continue;
+		capacity_dest(s, o->socks, x, &cx);
+		capacity_demand(o, x, &cx, &mx);
+		if (!d || mx.rate > m.rate || (mx.rate == m.rate && x->time_wait > d->time_wait)) {
+			d = x;
+			c = cx;
+			m = mx;
+		}
+	}
 	if (!d) {
 		risk_title(f, "no local client closes first");
 		return;
 	}
-	rate = observed_dest_tw_rate(o, d);
-	if (rate >= 0)
-		risk_ev_text(f, "rate_source", "observed: TIME_WAIT entered over eBPF");
-	else
-		rate = side_rate(o, d->time_wait);
 	key_str(&d->remote, d->rport, key, sizeof(key));
 	snprintf(name, sizeof(name), "%s -> %s", addr_str(&d->local, l, sizeof(l)), key);
 	risk_ev_num(f, "time_wait", d->time_wait);
-	risk_ev_num(f, "rate_per_second", rate);
-	risk_ev_num(f, "sustained_without_reuse", sustain);
+	risk_ev_num(f, "rate_per_second", m.rate);
+	if (!c.tw_capped)
+		risk_ev_num(f, "sustained_per_second", c.sustain);
+	if (c.knee > 0)
+		risk_ev_num(f, "knee_per_second", c.knee);
+	risk_ev_text(f, "rate_source", "%s", capacity_source_text(o, &m, src, sizeof(src)));
 	risk_ev_text(f, "destination", "%s", name);
-	if (rate >= thr[THR_CLIENT_CHURN_INFO])
+	if (m.rate >= thr[THR_CLIENT_CHURN_INFO])
 		f->sev = SEV_INFO;
-	if (rate >= sustain / 2)
-		f->sev = SEV_WARN;
-	risk_title(f, "%s: about %.0f closes/s from this host (%u TIME_WAIT)%s", name, rate,
-		   d->time_wait, f->sev >= SEV_WARN ? ", half of what its ports sustain" : "");
+	sev = capacity_severity(&c, &m, d->used);
+	if (sev > f->sev)
+		f->sev = sev;
+	capacity_text(&c, &m, text, sizeof(text));
+	risk_title(f, "%s: about %.0f closes/s from this host (%u TIME_WAIT)%s%s", name, m.rate,
+		   d->time_wait, f->sev >= SEV_WARN ? "; " : "", f->sev >= SEV_WARN ? text : "");
 	if (f->sev == SEV_OK)
 		return;
-	risk_dest_application(o, d, rate, f);
+	risk_dest_application(o, d, m.rate, f);
 }

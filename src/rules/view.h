@@ -15,10 +15,14 @@
 #include "endpoint.h"
 #include "k8s.h"
 #include "owners.h"
+#include "pool.h"
 #include "risk.h"
 #include "sockets.h"
 
-#define REPORT_SCHEMA_VERSION 1
+/* 2: ephemeral.capacity_per_second follows the capacity model (held ports,
+ * 61 s, reuse), close_rate counts overflowed closes and says its source,
+ * and pools carry each listed pool's capacity and demand */
+#define REPORT_SCHEMA_VERSION 2
 
 /* One of the fullest destinations of a snapshot. */
 struct dest_view {
@@ -76,6 +80,26 @@ struct pool_metrics {
 	unsigned used, time_wait;
 };
 
+/* A listed destination's pool, now and with the target values, at the
+ * demand measured now (rules/capacity.c). */
+struct pool_view {
+	const struct dest *d;         /* into the snapshot */
+	struct pool_capacity now, after;
+	struct pool_demand demand, demand_after; /* the same rate; the failure share differs */
+	char source[160];             /* where the demand comes from */
+};
+
+/* A listed pool's capacity and demand, copied for the metrics (they
+ * outlive the audit with --all-netns). */
+#define REPORT_CAPACITY_POOLS 5
+struct capacity_metrics {
+	char local[48], remote[64];   /* "127.0.0.1", "127.0.0.1:8080" (endpoint_str) */
+	double capacity;              /* per second; < 0: no limit from TIME_WAIT */
+	double knee;                  /* per second; 0: none */
+	double demand;                /* per second; < 0: not measured (a snapshot) */
+	double failure_share;         /* with a measured demand */
+};
+
 /* The numbers a report's Prometheus metrics are made of, copied out of
  * the audit: --all-netns keeps one per namespace for its one exposition. */
 struct report_metrics {
@@ -86,6 +110,9 @@ struct report_metrics {
 	size_t count[SEV_CRIT + 1];       /* findings at each severity */
 	unsigned usable;                  /* usable ephemeral ports */
 	double close_rate;
+	bool close_rate_measured;         /* over a window, not estimated */
+	struct capacity_metrics cap[REPORT_CAPACITY_POOLS]; /* the listed pools' capacity */
+	size_t ncap;
 	bool judged_from_counters;        /* only the listeners were dumped */
 	bool have_socks;                  /* the rest is known */
 	double worst_pressure;
@@ -133,6 +160,15 @@ struct report {
 	const struct finding *top_finding; /* the first at the highest severity above
 					      ok, or NULL */
 	struct report_metrics metrics;
+	/* capacity: a destination off loopback now and with the target values;
+	 * the listed destinations' pools (socks->dests' order); where the close
+	 * rate comes from; the listening ports the target's range covers that
+	 * the current one does not (comma-separated, "" for none) */
+	struct pool_capacity cap_now, cap_after;
+	const struct pool_view *pools;
+	size_t npools;
+	char rate_source[160];
+	char covered[200];
 	/* the change as a pod's or docker's sysctls */
 	struct k8s_change k8s[SYSCTL_COUNT];
 	char k8s_names[SYSCTL_COUNT][96];

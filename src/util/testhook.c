@@ -37,6 +37,8 @@ static long number(const char *v)
 
 void testhook_init(void)
 {
+	long long n;
+
 	hooks = (struct testhooks){
 		.kill_at = getenv("TWTUNE_TEST_KILL_AT"),
 		.kill_trace = getenv("TWTUNE_TEST_KILL_TRACE") != NULL,
@@ -51,7 +53,11 @@ void testhook_init(void)
 		.proc_net = env_str(getenv("TWTUNE_PROC_NET")),
 		.sysctl_d_dirs = getenv("TWTUNE_SYSCTL_D_DIRS"),
 		.btf_path = env_str(getenv("TWTUNE_TEST_BTF_PATH")),
+		.interval = -1,
 	};
+	if (env_str(getenv("TWTUNE_TEST_INTERVAL")))
+		hooks.interval = parse_ll(getenv("TWTUNE_TEST_INTERVAL"), 0, 3600, &n) == 0 ? (long)n
+											      : -1;
 }
 
 bool testhook_built(void)

@@ -27,6 +27,9 @@
  *   TWTUNE_TEST_NETNS_PAUSE=SEC  --all-netns: a pause of SEC seconds after
  *                                the first namespace (the host's), named
  *                                on stderr, so that a test can end one
+ *   TWTUNE_TEST_INTERVAL=SEC     audit and diff: the default of --interval
+ *                                (the suite sets 0: a snapshot, unless a
+ *                                test measures rates and says so)
  *   TWTUNE_PROC_NET=DIR          read the counters (and tcp{,6}) under DIR
  *                                instead of /proc/net (cmd_options.c makes
  *                                it the default of the proc_net directory)
@@ -60,6 +63,7 @@ struct testhooks {
 	const char *proc_net;   /* TWTUNE_PROC_NET, NULL when unset or empty */
 	const char *sysctl_d_dirs; /* TWTUNE_SYSCTL_D_DIRS, NULL when unset */
 	const char *btf_path;   /* TWTUNE_TEST_BTF_PATH, NULL when unset or empty */
+	long interval;          /* TWTUNE_TEST_INTERVAL, -1 when unset or bad */
 };
 
 /* True in the test binary (built with -DTWTUNE_TEST_HOOKS). */

@@ -57,14 +57,14 @@ RANGE_HI=65535
 commands() {
 	if [ "$1" = allnetns ]; then
 		echo "floor||$BENCH/nlfloor"
-		echo "netns-busy||$TWTUNE --netns /proc/self/ns/net audit --fail-on never"
-		echo "all-netns||$TWTUNE --all-netns audit --fail-on never"
+		echo "netns-busy||$TWTUNE --netns /proc/self/ns/net audit --interval 0 --fail-on never"
+		echo "all-netns||$TWTUNE --all-netns audit --interval 0 --fail-on never"
 		return
 	fi
 	if [ "$1" = attribution ]; then
 		echo "floor||$BENCH/nlfloor"
-		echo "audit||$TWTUNE audit --fail-on never"
-		echo "audit-no-processes||$TWTUNE audit --fail-on never --no-processes"
+		echo "audit||$TWTUNE audit --interval 0 --fail-on never"
+		echo "audit-no-processes||$TWTUNE audit --interval 0 --fail-on never --no-processes"
 		return
 	fi
 	echo "twtune||$TWTUNE sockets --json --no-processes"
@@ -108,7 +108,7 @@ idle_namespaces() {
 	trap 'kill "${IDLE_PIDS[@]}" 2>/dev/null || true' EXIT
 	echo "I idle $IDLE"
 	# all of them: other namespaces of the machine are visited too
-	echo "I namespaces $("$TWTUNE" --all-netns audit --fail-on never | awk 'NR == 1 { print $4 }')"
+	echo "I namespaces $("$TWTUNE" --all-netns audit --interval 0 --fail-on never | awk 'NR == 1 { print $4 }')"
 }
 
 # The attribution group's processes: HOLDERS sockgen processes holding

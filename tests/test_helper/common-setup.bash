@@ -12,6 +12,10 @@ _common_setup() {
 	: "${TWTUNE:=$BUILD/test/twtune}"
 	export TWTUNE BUILD TOP
 	export NO_COLOR=1
+	# audit and diff take a snapshot (--interval 0) unless a test
+	# measures rates: it passes --interval, or unsets this to test the
+	# default window of 1 s
+	export TWTUNE_TEST_INTERVAL=0
 	# Only the profiles a test names, unless it adds them.
 	unset TWTUNE_PROFILE_PATH
 }

@@ -39,7 +39,7 @@ static const struct tcase cases[] = {
 	  { { "10.0.0.1", "10.0.0.9", 8080, 900, 900 } }, { 0 }, 900, 0, 0, false,
 	  { "port-exhaustion=crit", "port-range-narrow=warn" },
 	  { "tcp_tw_reuse=1", "ip_local_port_range=40000 65535" }, "ok" },
-	{ "loopback TIME_WAIT with reuse 2 counts as free",
+	{ "loopback TIME_WAIT with reuse 2 at 15 closes/s: judged by the rate, ok",
 	  { "ip_local_port_range=40000 40999" },
 	  { { "127.0.0.1", "127.0.0.1", 8080, 900, 900 } }, { 0 }, 900, 0, 0, false,
 	  { "port-exhaustion=ok" }, { NULL }, NULL },
@@ -128,6 +128,7 @@ static void run(const struct tcase *c)
 	struct sock_snapshot snap;
 	struct dest dests[3];
 	struct listener ls[3];
+	struct listen_sock lss[3]; /* every listener, as sockets.c keeps them */
 	struct observation o = { .overflow_delta = -1, .interval = 60, .max_tw_observed = -1 };
 	struct assessment a, after;
 	double thr[THR_COUNT_];
@@ -158,11 +159,14 @@ static void run(const struct tcase *c)
 		memset(&ls[nl], 0, sizeof(ls[nl]));
 		ls[nl].addr.family = AF_INET;
 		ls[nl].port = (uint16_t)c->listen[nl];
+		lss[nl] = (struct listen_sock){ .addr = ls[nl].addr, .port = ls[nl].port };
 	}
 	snap.slots = dests;
 	snap.nslots = snap.ndests = nd;
 	snap.listeners = ls;
 	snap.nlisteners = nl;
+	snap.lsocks = lss;
+	snap.nlsocks = nl;
 	snap.states[TCP_STATE_CLOSE_WAIT] = (unsigned long long)c->close_wait;
 	snap.counters = (struct sock_counters){ .sockstat_tw = c->sockstat_tw,
 						.tw_overflow = c->overflow,
