@@ -196,6 +196,7 @@ static int run(int argc, char **argv, bool is_diff)
 		rc = EXIT_SYSTEM;
 		goto out;
 	}
+	r.verbose = G.verbosity > 0;
 	r.observe_skipped = o.observe && !observed ? skipped : NULL;
 	report_render(stdout, &r, o.format, is_diff);
 	if (!is_diff && (int)a.before.risk >= o.fail_on)

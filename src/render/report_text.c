@@ -120,6 +120,23 @@ static void text_evidence(FILE *f, const struct finding *fd)
 			fprintf(f, "%13s%s: %s\n", "", fd->ev[i].name, fd->ev[i].text);
 }
 
+/* A finding's groups: each headline, its fix lines under it. */
+static void text_groups(FILE *f, const struct finding *fd, const char *lead)
+{
+	for (size_t g = 0; g < fd->ngroup; g++) {
+		char label[80];
+
+		snprintf(label, sizeof(label), "%s", g ? "" : lead);
+		if (g)
+			fprintf(f, "%*s", (int)strlen(lead), "");
+		wrap(f, 0, label, fd->group[g].head);
+		for (size_t i = 0; i < fd->group[g].nfix; i++)
+			wrap(f, (int)strlen(lead) + 2, "fix: ", fd->group[g].fix[i]);
+	}
+	if (fd->more[0])
+		wrap(f, (int)strlen(lead), "also over the threshold: ", fd->more);
+}
+
 static void text_findings(FILE *f, const struct report *r)
 {
 	size_t ok = r->metrics.count[SEV_OK], shown = 0;
@@ -127,21 +144,35 @@ static void text_findings(FILE *f, const struct report *r)
 	/* crit first; the ok ones are only counted */
 	for (size_t i = 0; i < r->before->n && r->by_severity[i]->sev > SEV_OK; i++) {
 		const struct finding *fd = r->by_severity[i];
+		char lead[80];
 
 		if (!shown++)
-			fprintf(f, "\n%sfindings%s\n", color(C_BOLD), color(C_RESET));
-		fprintf(f, "  %s%-5s%s %s%s%s\n", color(sev_color[fd->sev]), severity_name(fd->sev),
-			color(C_RESET), color(C_BOLD), fd->id, color(C_RESET));
-		wrap(f, 8, "", fd->title);
-		text_evidence(f, fd);
-		wrap(f, 13, "why: ", fd->why);
-		if (fd->app_fix[0])
-			wrap(f, 13, "fix first: ", fd->app_fix);
+			fprintf(f, "%sfindings%s\n", color(C_BOLD), color(C_RESET));
+		snprintf(lead, sizeof(lead), "  %s%-5s%s ", color(sev_color[fd->sev]),
+			 severity_name(fd->sev), color(C_RESET));
+		if (fd->ngroup) {
+			fprintf(f, "  %s%-5s%s %s%s%s: ", color(sev_color[fd->sev]),
+				severity_name(fd->sev), color(C_RESET), color(C_BOLD), fd->id,
+				color(C_RESET));
+			wrap(f, 0, "", fd->title);
+			text_groups(f, fd, "        ");
+		} else {
+			fprintf(f, "  %s%-5s%s %s%s%s: ", color(sev_color[fd->sev]),
+				severity_name(fd->sev), color(C_RESET), color(C_BOLD), fd->id,
+				color(C_RESET));
+			wrap(f, 0, "", fd->title);
+			if (fd->app_fix[0])
+				wrap(f, 10, "fix: ", fd->app_fix);
+		}
 		if (fd->advice)
-			wrap(f, 13, "also: ", fd->advice);
+			wrap(f, 10, "also: ", fd->advice);
+		if (r->verbose) {
+			text_evidence(f, fd);
+			wrap(f, 13, "why: ", fd->why);
+		}
 	}
 	if (!shown)
-		fprintf(f, "\n%sno findings%s: all %zu checks ok\n", color(C_GREEN), color(C_RESET), ok);
+		fprintf(f, "%sno findings%s: all %zu checks ok\n", color(C_GREEN), color(C_RESET), ok);
 	else if (ok)
 		fprintf(f, "  %s%zu other checks ok%s\n", color(C_DIM), ok, color(C_RESET));
 }
@@ -257,13 +288,16 @@ void report_diff_text(FILE *f, const struct report *r)
 void report_text(FILE *f, const struct report *r)
 {
 	text_header(f, r);
-	text_sysctls(f, r);
+	text_findings(f, r);
 	text_pressure(f, r);
 	if (r->observed) {
 		fprintf(f, "\n%seBPF%s ", color(C_BOLD), color(C_RESET));
 		observe_text(f, r->observed, r->top);
 	}
-	text_findings(f, r);
+	if (r->verbose) {
+		fprintf(f, "\n");
+		text_sysctls(f, r);
+	}
 	if (r->ndiff || r->profile) {
 		fprintf(f, "\n");
 		report_diff_text(f, r);
