@@ -11,6 +11,7 @@
 #include "cmd_audit.h"
 #include "commands.h"
 #include "observation.h"
+#include "runtime_probe.h"
 #include "report.h"
 #include "sockets_render.h"
 #include "stopflag.h"
@@ -145,6 +146,12 @@ static int observe_window(const struct audit_opts *o, bool all, struct obs_windo
 	observe_wait(s, (double)o->observe, stop_flag());
 	r = observe_collect(s, w);
 	observe_stop(s);
+	/* what the connecting processes run, while they still do */
+	for (size_t i = 0; r == 0 && i < w->ndests; i++)
+		for (size_t k = 0; k < w->dests[i].nprocs; k++)
+			if (!w->dests[i].procs[k].no_pid)
+				runtime_probe_pid(NULL, (int)w->dests[i].procs[k].pid,
+						  &w->dests[i].procs[k].rt);
 	stop_release(&saved);
 	if (r < 0) {
 		snprintf(why, len, "cannot read the eBPF maps: %s", strerror(-r));

@@ -423,8 +423,9 @@ static void summarise(struct procscan *ps)
 		res->why = PROCSCAN_WHY_BUDGET;
 	else if (res->hidepid && geteuid() != 0)
 		res->why = PROCSCAN_WHY_HIDEPID;
-	else if (res->pids_denied)
-		res->why = PROCSCAN_WHY_DENIED;
+	else if (res->pids_denied && geteuid() != 0)
+		res->why = PROCSCAN_WHY_DENIED; /* as root, a denial (PID 1 under an LSM)
+						  * does not explain sockets that closed */
 	else
 		res->why = PROCSCAN_WHY_NOTFOUND;
 }
@@ -540,7 +541,8 @@ const char *procscan_why_str(enum procscan_why why)
 	case PROCSCAN_WHY_DENIED:
 		return "other users' /proc/PID/fd are not readable without root";
 	case PROCSCAN_WHY_NOTFOUND:
-		return "no visible process holds them (exited, or in another pid namespace)";
+		return "no visible process holds them (closed before the scan: sockets that live "
+		       "under a millisecond are not caught; or in another pid namespace)";
 	}
 	return "unknown";
 }

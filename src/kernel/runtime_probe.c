@@ -6,6 +6,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -187,5 +188,31 @@ int runtime_probe(int pidfd, const char *comm, const char *exe, struct runtime *
 	}
 	close(fd);
 	runtime_classify(&f, r);
+	return ret;
+}
+
+int runtime_probe_pid(const char *proc_root, int pid, struct runtime *r)
+{
+	char path[4096], comm[16] = "", link[4096], *base;
+	size_t n = 0;
+	ssize_t l;
+	int dfd, ret;
+
+	memset(r, 0, sizeof(*r));
+	if (pid <= 0)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "%s/%d", proc_root ? proc_root : "/proc", pid);
+	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	if (readfile_at(dfd, "comm", comm, sizeof(comm), &n) == 0 && n && comm[n - 1] == '\n')
+		comm[n - 1] = '\0';
+	l = readlinkat(dfd, "exe", link, sizeof(link) - 1);
+	link[l > 0 ? l : 0] = '\0';
+	if (l > 10 && !strcmp(link + l - 10, " (deleted)"))
+		link[l - 10] = '\0';
+	base = strrchr(link, '/');
+	ret = runtime_probe(dfd, comm, base ? base + 1 : link, r);
+	close(dfd);
 	return ret;
 }

@@ -19,6 +19,10 @@
  * anyway). */
 int runtime_probe(int pidfd, const char *comm, const char *exe, struct runtime *r);
 
+/* The same for process pid under proc_root ("/proc"; NULL: "/proc"),
+ * reading comm and exe itself. 0 or -errno (-ENOENT: it exited). */
+int runtime_probe_pid(const char *proc_root, int pid, struct runtime *r);
+
 /* The Go version ("go1.19.8") of the ELF file open at fd, into out.
  * 0, -ENOENT (no Go build information), -ENOTSUP (an older Go), -errno. */
 int runtime_go_version_fd(int fd, char *out, size_t len);

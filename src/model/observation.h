@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "runtime.h"
+
 #define OBS_TOP_PROCS 5 /* processes rendered per row */
 
 struct obs_process {
@@ -23,6 +25,7 @@ struct obs_process {
 	uint64_t attempts;  /* destinations */
 	uint64_t failures;  /* destinations */
 	uint64_t events;    /* server side: TIME_WAIT entered; bind: failures */
+	struct runtime rt;  /* what it runs, when read after the window (runtime_probe_pid) */
 };
 
 /* One destination, server port or bind address. */

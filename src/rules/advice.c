@@ -334,8 +334,8 @@ int advice_line(char *buf, size_t len, const struct advice *a, enum advice_side 
 	    (a->rt == RT_AB || (a->rt == RT_HAPROXY && rt && rt->config_read)))
 		return 1; /* nothing it does not do already */
 	note = line_note(a, side, rt);
-	n = snprintf(buf, len, "%s: %s (in %s)%s%s", who && *who ? who : a->program, t->fix,
-		     t->where, note ? "; " : "", note ? note : "");
+	n = snprintf(buf, len, "%s, in %s: %s%s%s", who && *who ? who : a->program, t->where,
+		     t->fix, note ? "; " : "", note ? note : "");
 	if (n < 0)
 		return -EINVAL;
 	return (size_t)n >= len ? -ENOSPC : 0;

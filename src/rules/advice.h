@@ -67,7 +67,7 @@ const struct advice *advice_for(const struct runtime *rt, const char *comm, cons
 int advice_client_keeps_alive(const struct advice *a, const struct runtime *rt);
 
 /* One side's fix for program `who` ("nginx (pid 10 +2)"; NULL or "": the
- * entry's program name) as "WHO: FIX (in WHERE)[; NOTE]" into buf. With
+ * entry's program name) as "WHO, in WHERE: FIX[; NOTE]" into buf. With
  * the runtime (may be NULL) the text fits it: nothing is advised that it
  * does already (the return is then 1 and buf holds ""). 0, 1, -EINVAL, or
  * -ENOSPC (buf then holds a truncated sentence). */

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "owners.h"
 #include "risk.h"
 
 /* TIME_WAIT entered per second during the observation window, measured
@@ -14,6 +15,12 @@
  * side on local port `port` (local NULL: any local address). -1 when
  * nothing was observed (no --observe). */
 double observed_dest_tw_rate(const struct observation *o, const struct dest *d);
+/* The processes eBPF saw connect towards remote:port (from local, when
+ * not NULL) during the window, into w as owners_dest() would name them
+ * (most attempts first; `established` holds their attempts, capped).
+ * w->asked is false when nothing was observed. */
+void observed_clients(const struct observation *o, const struct addr *local,
+		      const struct addr *remote, uint16_t port, struct owners *w);
 double observed_port_tw_rate(const struct observation *o, const struct addr *local,
 			     uint16_t port);
 

@@ -139,6 +139,10 @@ static void server_group(const struct observation *o, const struct port_entry *e
 	owners_server(s, e, &w);
 	as = advice_of(&w);
 	have_client = e->from_local && local_client(s, e, &c);
+	if (e->from_local && !have_client) {
+		observed_clients(o, NULL, &e->local, e->port, &c);
+		have_client = c.n > 0;
+	}
 	if (have_client) {
 		ac = advice_of(&c);
 		keeps = advice_client_keeps_alive(ac, rt_of(&c));
@@ -310,6 +314,8 @@ static void dest_group(const struct observation *o, const struct dest *d, double
 	memset(g, 0, sizeof(*g));
 	dest_key_str(d, key, sizeof(key));
 	owners_dest(s, d, &w);
+	if (!w.n && o->observed)
+		observed_clients(o, &d->local, &d->remote, d->rport, &w);
 	for (const struct port_entry *e = sockets_ports(s, NULL); e; e = sockets_ports(s, e))
 		if (same_key(d, e) && e->server) {
 			owners_server(s, e, &srv);
