@@ -21,11 +21,9 @@ static const struct advice table[] = {
 		.comms = LIST("nginx"),
 		.exes = LIST("nginx", "openresty"),
 		.client = {
-			.fix = "keep upstream connections alive: `keepalive 16;` in the `upstream` block, "
-			       "with `proxy_http_version 1.1;` and `proxy_set_header Connection \"\";` "
-			       "where `proxy_pass` is",
-			.where = "nginx.conf, the `upstream` block `proxy_pass` names (define one for a "
-				 "bare address)",
+			.fix = "`keepalive 16;` in the `upstream` block, and `proxy_http_version 1.1;` "
+			       "with `proxy_set_header Connection \"\";` beside `proxy_pass`",
+			.where = "nginx.conf (a `proxy_pass` to a bare address needs an `upstream` block)",
 			.directives = LIST("keepalive", "proxy_http_version", "proxy_set_header"),
 		},
 		.server = {
@@ -66,10 +64,9 @@ static const struct advice table[] = {
 		.comms = LIST("envoy"),
 		.exes = LIST("envoy"),
 		.client = {
-			.fix = "keep the cluster's pool: `common_http_protocol_options.idle_timeout` "
-			       "(default 1h) in `envoy.extensions.upstreams.http.v3.HttpProtocolOptions`, "
-			       "no `max_requests_per_connection: 1`, circuit breaker `max_connections` "
-			       "above the concurrency",
+			.fix = "`common_http_protocol_options.idle_timeout` (default 1h) in its "
+			       "`HttpProtocolOptions`, no `max_requests_per_connection: 1`, "
+			       "`max_connections` over the concurrency",
 			.where = "the cluster's `typed_extension_protocol_options`",
 			.directives = LIST("common_http_protocol_options.idle_timeout",
 					   "max_requests_per_connection", "max_connections"),
@@ -81,8 +78,8 @@ static const struct advice table[] = {
 			.directives = LIST("common_http_protocol_options.idle_timeout",
 					   "max_requests_per_connection"),
 		},
-		.note = "a bound upstream source address shares one port pool unless "
-			"IP_BIND_ADDRESS_NO_PORT is used (envoy #44747)",
+		.note = "a bound source address shares one port pool without "
+			"IP_BIND_ADDRESS_NO_PORT (envoy #44747)",
 	},
 	{
 		.id = "go",
@@ -95,7 +92,7 @@ static const struct advice table[] = {
 			       "towards this destination, and read every response body to EOF and "
 			       "`Close()` it, or its connection is not reused",
 			.where = "the program's source, where its `http.Transport` is made",
-			.directives = LIST("MaxIdleConnsPerHost", "http.Transport"),
+			.directives = LIST("MaxIdleConnsPerHost", "Close()"),
 		},
 		.server = {
 			.fix = "keep `http.Server` keep-alives on (no `SetKeepAlivesEnabled(false)`) with "
@@ -297,17 +294,16 @@ static const char *line_note(const struct advice *a, enum advice_side side,
 			     const struct runtime *rt)
 {
 	if (side == ADVICE_CLIENT && a->rt == RT_NGINX && !(rt && rt->version[0]))
-		return "nginx 1.29.7 and later do this by default, for `upstream` blocks only";
+		return "nginx 1.29.7+ does this by default, for `upstream` blocks only";
 	if (side == ADVICE_CLIENT && a->rt == RT_NGINX &&
 	    runtime_version_cmp(rt->version, 1, 29, 7) >= 0)
-		return "this nginx keeps `upstream` blocks alive by default, not a `proxy_pass` "
-		       "to a bare address";
+		return "this nginx does it by default, for `upstream` blocks only";
 	if (side == ADVICE_CLIENT && a->rt == RT_NODE && !(rt && rt->version[0]))
 		return "`http.globalAgent` keeps alive since Node 19";
 	if (side == ADVICE_CLIENT && a->rt == RT_NODE &&
 	    runtime_version_cmp(rt->version, 19, 0, 0) >= 0)
-		return "its `http.globalAgent` keeps alive already: look for an agent made without "
-		       "`keepAlive`, or `agent: false`";
+		return "its `http.globalAgent` keeps alive already: look for `agent: false` or an "
+		       "agent without `keepAlive`";
 	if (a->rt == RT_HAPROXY && rt && rt->closes_option[0])
 		return strcmp(rt->closes_option, "httpclose")
 			       ? "its configuration sets `option http-server-close`"
