@@ -64,10 +64,10 @@ static const struct advice table[] = {
 		.comms = LIST("envoy"),
 		.exes = LIST("envoy"),
 		.client = {
-			.fix = "`common_http_protocol_options.idle_timeout` (default 1h) in its "
-			       "`HttpProtocolOptions`, no `max_requests_per_connection: 1`, "
-			       "`max_connections` over the concurrency",
-			.where = "the cluster's `typed_extension_protocol_options`",
+			.fix = "`HttpProtocolOptions` `common_http_protocol_options.idle_timeout` "
+			       "(default 1h), no `max_requests_per_connection: 1`, `max_connections` "
+			       "over the concurrency",
+			.where = "the cluster definition",
 			.directives = LIST("common_http_protocol_options.idle_timeout",
 					   "max_requests_per_connection", "max_connections"),
 		},
