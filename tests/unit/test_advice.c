@@ -96,7 +96,7 @@ static const struct runtime variants[] = {
 static const char *broken(const char *s, size_t who)
 {
 	static const char *const bad[] = { "above)", "above;", "above,", "above.", "below)", "below;",
-					   "below,", "below.", "if it is", "too:", "()", "(in )",
+					   "below,", "below.", "if it is", "too:", " ()", "( )", "(in )",
 					   " ,", " ;", ";;", "  ", ": ;", "``", "(null)", "%",
 					   ", in :", ": :" };
 	int tick = 0, paren = 0;
