@@ -102,12 +102,14 @@ BUILD_PKGS = gcc make pkg-config libc6-dev libnl-3-dev libiniparser-dev clang bp
 # dpkg-dev, lintian, systemd (systemd-analyze), man-db: tests/deb.bats
 # builds, lints and verifies the package and its units (promtool: prometheus).
 # python3-voluptuous: ansible-test's validate-modules, run in tests/ansible.bats.
+# haproxy, golang-go: tests/advice.bats (HAProxy in front of nginx; a Go
+# net/http client built in the test).
 # parallel: GNU parallel, which bats --jobs runs the parallel group with
 # (tests/run.sh checks that `parallel` is GNU's, not moreutils').
 TEST_PKGS  = bats bats-assert bats-support jq iproute2 procps util-linux clang prometheus \
              mandoc groff-base zsh fish bash-completion ansible-core python3 time valgrind \
              libclang-rt-dev dpkg-dev lintian systemd man-db python3-voluptuous \
-             nginx apache2-utils curl tmux strace parallel
+             nginx apache2-utils curl tmux strace parallel haproxy golang-go
 # make bench: ss to compare with, unshare for its namespace, time for peak RSS.
 BENCH_PKGS = iproute2 util-linux time jq
 # make deb: dpkg-deb, dpkg-shlibdeps and dpkg-buildflags.
@@ -169,7 +171,7 @@ $(BUILD)/tests/%: tests/tools/%.c $(BUILD)/flags
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS_ALL)
 
 # Test tools that drive the library link its objects.
-LIB_TOOLS := $(BUILD)/tests/nsscan_tool
+LIB_TOOLS := $(BUILD)/tests/nsscan_tool $(BUILD)/tests/runtime_tool
 $(LIB_TOOLS): $(BUILD)/tests/%: tests/tools/%.c $(LIB_OBJS)
 	@mkdir -p $(BUILD)/tests
 	@echo "  CC      $@"

@@ -207,6 +207,11 @@ static bool listening_port(const struct sock_snapshot *s, uint16_t port)
 	return (s->listen_ports[port >> 3] >> (port & 7)) & 1;
 }
 
+bool sockets_listening(const struct sock_snapshot *s, uint16_t port)
+{
+	return s->listen_ports && listening_port(s, port);
+}
+
 /* Keeps ref in a sample of at most SOCKETS_SAMPLE, allocated on first use. */
 static int sample_add(struct sock_ref **sample, uint8_t *n, struct sock_ref ref)
 {

@@ -199,6 +199,8 @@ const char *addr_str(const struct addr *a, char *buf, size_t len);
  * (endpoint_str). Returns buf. */
 const char *dest_key_str(const struct dest *d, char *buf, size_t len);
 
+/* Whether a listener of the snapshot has port (any address). */
+bool sockets_listening(const struct sock_snapshot *s, uint16_t port);
 /* TIME_WAIT of the three sides (server + client + other): the dump's count. */
 unsigned long long sockets_tw_sides(const struct sock_snapshot *s);
 /* The close rate of tw of those TIME_WAIT: close_rate < 0, tw / 60 s;

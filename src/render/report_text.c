@@ -44,6 +44,29 @@ static void wrap(FILE *f, int indent, const char *label, const char *text)
 	fputc('\n', f);
 }
 
+/* text from column `indent`, its continuation lines `hang` columns further in. */
+static void wrap_hanging(FILE *f, int indent, int hang, const char *text)
+{
+	int col = fprintf(f, "%*s", indent, "");
+	const char *p = text;
+
+	while (*p) {
+		size_t w = strcspn(p, " ");
+
+		if (col + 1 + (int)w > WIDTH && col > indent + hang) {
+			col = fprintf(f, "\n%*s", indent + hang, "") - 1;
+		} else if (p != text) {
+			fputc(' ', f);
+			col++;
+		}
+		col += fprintf(f, "%.*s", (int)w, p);
+		p += w;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
+}
+
 static const char *value_text(const struct settings *s, size_t i)
 {
 	return s->have[i] ? s->val[i].text : NULL;
@@ -120,21 +143,17 @@ static void text_evidence(FILE *f, const struct finding *fd)
 			fprintf(f, "%13s%s: %s\n", "", fd->ev[i].name, fd->ev[i].text);
 }
 
-/* A finding's groups: each headline, its fix lines under it. */
-static void text_groups(FILE *f, const struct finding *fd, const char *lead)
+/* A finding's groups: each headline (its continuation lines two columns
+ * in), its fix lines under it. */
+static void text_groups(FILE *f, const struct finding *fd, int indent)
 {
 	for (size_t g = 0; g < fd->ngroup; g++) {
-		char label[80];
-
-		snprintf(label, sizeof(label), "%s", g ? "" : lead);
-		if (g)
-			fprintf(f, "%*s", (int)strlen(lead), "");
-		wrap(f, 0, label, fd->group[g].head);
+		wrap_hanging(f, indent, 2, fd->group[g].head);
 		for (size_t i = 0; i < fd->group[g].nfix; i++)
-			wrap(f, (int)strlen(lead) + 2, "fix: ", fd->group[g].fix[i]);
+			wrap(f, indent + 2, "fix: ", fd->group[g].fix[i]);
 	}
 	if (fd->more[0])
-		wrap(f, (int)strlen(lead), "also over the threshold: ", fd->more);
+		wrap(f, indent, "also over the threshold: ", fd->more);
 }
 
 static void text_findings(FILE *f, const struct report *r)
@@ -144,18 +163,14 @@ static void text_findings(FILE *f, const struct report *r)
 	/* crit first; the ok ones are only counted */
 	for (size_t i = 0; i < r->before->n && r->by_severity[i]->sev > SEV_OK; i++) {
 		const struct finding *fd = r->by_severity[i];
-		char lead[80];
-
 		if (!shown++)
 			fprintf(f, "%sfindings%s\n", color(C_BOLD), color(C_RESET));
-		snprintf(lead, sizeof(lead), "  %s%-5s%s ", color(sev_color[fd->sev]),
-			 severity_name(fd->sev), color(C_RESET));
 		if (fd->ngroup) {
 			fprintf(f, "  %s%-5s%s %s%s%s: ", color(sev_color[fd->sev]),
 				severity_name(fd->sev), color(C_RESET), color(C_BOLD), fd->id,
 				color(C_RESET));
 			wrap(f, 0, "", fd->title);
-			text_groups(f, fd, "        ");
+			text_groups(f, fd, 8);
 		} else {
 			fprintf(f, "  %s%-5s%s %s%s%s: ", color(sev_color[fd->sev]),
 				severity_name(fd->sev), color(C_RESET), color(C_BOLD), fd->id,

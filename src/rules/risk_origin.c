@@ -316,14 +316,18 @@ static void dest_group(const struct observation *o, const struct dest *d, double
 	owners_dest(s, d, &w);
 	if (!w.n && o->observed)
 		observed_clients(o, &d->local, &d->remote, d->rport, &w);
-	for (const struct port_entry *e = sockets_ports(s, NULL); e; e = sockets_ports(s, e))
-		if (same_key(d, e) && e->server) {
-			owners_server(s, e, &srv);
-			if (srv.n)
-				set_text(server, sizeof(server), "; server %s on this host",
-					 owners_str(&srv, procs, sizeof(procs)));
-			break;
-		}
+	/* a server on this host: the owners of the listeners on its port */
+	if (sockets_listening(s, d->rport) && d->remote.family == d->local.family &&
+	    (!memcmp(d->remote.bytes, d->local.bytes, 16) ||
+	     (d->remote.family == AF_INET && d->remote.bytes[0] == 127) ||
+	     (d->remote.family == AF_INET6 && !memcmp(d->remote.bytes, in6addr_loopback.s6_addr, 16)))) {
+		struct port_entry pe = { .local = d->remote, .port = d->rport, .server = true };
+
+		owners_server(s, &pe, &srv);
+		if (srv.n)
+			set_text(server, sizeof(server), "; server %s on this host",
+				 owners_str(&srv, procs, sizeof(procs)));
+	}
 	rate_str(rs, sizeof(rs), rate);
 	if (w.n)
 		owners_str(&w, procs, sizeof(procs));

@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Real programs from Debian in the namespace of netns_hold (nginx.bash),
+# for tests/advice.bats. Every wait is bounded; every program lives under
+# $BATS_TEST_TMPDIR and is stopped by apps_stop.
+#
+#   app_nginx PORT [DIRECTIVE]   nginx serving a static answer on PORT
+#   app_haproxy OPTION PORT      HAProxy on :8080 in front of 127.0.0.1:PORT,
+#                                OPTION a `defaults` line ("" for none)
+#   app_pyserver PORT            python3 -m http.server on PORT
+#   app_bg NAME CMD...           CMD in the namespace, in the background:
+#                                its pid in $BATS_TEST_TMPDIR/NAME.pid (with
+#                                `timeout` first, the program is its child)
+#   wait_http PORT               until PORT answers 200 (5 s at most)
+#   apps_stop                    stops all of them, then the holder
+
+APPS_PIDS=()
+
+wait_http() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		in_ns curl -fsS -o /dev/null -m 1 "http://127.0.0.1:$1/" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "wait_http: nothing answers on port $1" >&2
+	return 1
+}
+
+app_nginx() {
+	local port=$1 directive=${2:-} prefix=$BATS_TEST_TMPDIR/nginx-$1
+	mkdir -p "$prefix/tmp"
+	sed -e "s/@PORT@/$port/" -e "s/@KEEPALIVE@/$directive/" \
+		"$TOP/tests/fixtures/nginx/static.conf" >"$prefix/nginx.conf"
+	in_ns /usr/sbin/nginx -p "$prefix/" -e "$prefix/error.log" -c "$prefix/nginx.conf" 3>&- ||
+		{ cat "$prefix/error.log" >&2; return 1; }
+	NGINX_PIDFILES+=("$prefix/nginx.pid")
+	wait_http "$port"
+}
+
+app_haproxy() {
+	local option=$1 port=$2 cfg=$BATS_TEST_TMPDIR/haproxy.cfg
+	cat >"$cfg" <<-CFG
+	global
+	    maxconn 4096
+	defaults
+	    mode http
+	    timeout connect 2s
+	    timeout client 10s
+	    timeout server 10s
+	    $option
+	frontend fe
+	    bind 127.0.0.1:8080
+	    default_backend be
+	backend be
+	    server s1 127.0.0.1:$port
+	CFG
+	in_ns haproxy -D -f "$cfg" -p "$BATS_TEST_TMPDIR/haproxy.pid" 3>&- || return 1
+	wait_http 8080
+}
+
+app_pyserver() {
+	mkdir -p "$BATS_TEST_TMPDIR/www"
+	echo "ok from python" >"$BATS_TEST_TMPDIR/www/index.html"
+	app_bg pyserver timeout 60 python3 -m http.server "$1" --bind 127.0.0.1 \
+		--directory "$BATS_TEST_TMPDIR/www"
+	wait_http "$1"
+}
+
+app_bg() {
+	local name=$1
+	shift
+	nsenter --net="/proc/$NS_PID/ns/net" -- "$@" >"$BATS_TEST_TMPDIR/$name.out" 2>&1 3>&- &
+	echo $! >"$BATS_TEST_TMPDIR/$name.pid"
+	APPS_PIDS+=($!)
+}
+
+apps_stop() {
+	local p f i
+	for p in "${APPS_PIDS[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	for f in "${NGINX_PIDFILES[@]}" "$BATS_TEST_TMPDIR/haproxy.pid"; do
+		[ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+	done
+	for ((i = 0; i < 50; i++)); do
+		pgrep -f "$BATS_TEST_TMPDIR" >/dev/null || break
+		sleep 0.1
+	done
+	[ -z "${NS_PID:-}" ] || kill "$NS_PID" 2>/dev/null || true
+}
