@@ -137,10 +137,10 @@ static void text_evidence(FILE *f, const struct finding *fd)
 						 e->num == floor(e->num) ? 0 : 2, e->num);
 	}
 	if (used)
-		wrap(f, 13, "evidence: ", line);
+		wrap(f, 10, "evidence: ", line);
 	for (size_t i = 0; i < fd->nev; i++)
 		if (!fd->ev[i].is_num)
-			fprintf(f, "%13s%s: %s\n", "", fd->ev[i].name, fd->ev[i].text);
+			fprintf(f, "%10s%s: %s\n", "", fd->ev[i].name, fd->ev[i].text);
 }
 
 /* A finding's groups: each headline (its continuation lines two columns
@@ -181,10 +181,10 @@ static void text_findings(FILE *f, const struct report *r)
 		}
 		if (fd->advice)
 			wrap(f, 10, "also: ", fd->advice);
-		if (r->verbose) {
+		if (r->verbose)
 			text_evidence(f, fd);
-			wrap(f, 13, "why: ", fd->why);
-		}
+		if (r->verbose || !fd->ngroup)
+			wrap(f, 10, "why: ", fd->why);
 	}
 	if (!shown)
 		fprintf(f, "%sno findings%s: all %zu checks ok\n", color(C_GREEN), color(C_RESET), ok);

@@ -178,9 +178,18 @@ static void server_group(const struct observation *o, const struct port_entry *e
 	    advice_line(line, sizeof(line), ac, ADVICE_CLIENT, rt_of(&c),
 			owners_str(&c, cli, sizeof(cli))) == 0)
 		add_line(g, line);
-	else if (!have_client && e->from_local)
-		add_line(g, "clients on this host: reuse connections (HTTP keep-alive, a pool) "
-			    "instead of one per request (in their HTTP client or its configuration)");
+	else if (!have_client && e->from_local && w.n &&
+		 (as->rt == RT_NGINX || as->rt == RT_HAPROXY || as->rt == RT_ENVOY) &&
+		 advice_line(line, sizeof(line), as, ADVICE_CLIENT, rt_of(&w), NULL) == 0) {
+		/* a proxy often is its own upstream's client: say so, as a condition */
+		char cond[400];
+
+		set_text(cond, sizeof(cond), "if the client is %s itself, proxying to this port: %s",
+			 srv, line);
+		add_line(g, cond);
+	} else if (!have_client && e->from_local)
+		add_line(g, "clients on this host, in their HTTP client or its configuration: reuse "
+			    "connections (HTTP keep-alive, a pool) instead of one per request");
 	if (!server_first &&
 	    advice_line(line, sizeof(line), as, ADVICE_SERVER, rt_of(&w), w.n ? srv : NULL) == 0)
 		add_line(g, line);
