@@ -44,17 +44,18 @@ static void wrap(FILE *f, int indent, const char *label, const char *text)
 	fputc('\n', f);
 }
 
-/* text from column `indent`, its continuation lines `hang` columns further in. */
-static void wrap_hanging(FILE *f, int indent, int hang, const char *text)
+/* text from column col (already reached), folded before WIDTH with its
+ * continuation lines `cont` columns in. */
+static void wrap_at(FILE *f, int col, int cont, const char *text)
 {
-	int col = fprintf(f, "%*s", indent, "");
 	const char *p = text;
+	int start = col;
 
 	while (*p) {
 		size_t w = strcspn(p, " ");
 
-		if (col + 1 + (int)w > WIDTH && col > indent + hang) {
-			col = fprintf(f, "\n%*s", indent + hang, "") - 1;
+		if (col + 1 + (int)w > WIDTH && col > start && col > cont) {
+			col = fprintf(f, "\n%*s", cont, "") - 1;
 		} else if (p != text) {
 			fputc(' ', f);
 			col++;
@@ -65,6 +66,12 @@ static void wrap_hanging(FILE *f, int indent, int hang, const char *text)
 			p++;
 	}
 	fputc('\n', f);
+}
+
+/* text from column `indent`, its continuation lines `hang` columns further in. */
+static void wrap_hanging(FILE *f, int indent, int hang, const char *text)
+{
+	wrap_at(f, fprintf(f, "%*s", indent, ""), indent + hang, text);
 }
 
 static const char *value_text(const struct settings *s, size_t i)
@@ -165,20 +172,13 @@ static void text_findings(FILE *f, const struct report *r)
 		const struct finding *fd = r->by_severity[i];
 		if (!shown++)
 			fprintf(f, "%sfindings%s\n", color(C_BOLD), color(C_RESET));
-		if (fd->ngroup) {
-			fprintf(f, "  %s%-5s%s %s%s%s: ", color(sev_color[fd->sev]),
-				severity_name(fd->sev), color(C_RESET), color(C_BOLD), fd->id,
-				color(C_RESET));
-			wrap(f, 0, "", fd->title);
+		fprintf(f, "  %s%-5s%s %s%s%s: ", color(sev_color[fd->sev]), severity_name(fd->sev),
+			color(C_RESET), color(C_BOLD), fd->id, color(C_RESET));
+		wrap_at(f, 2 + 5 + 1 + (int)strlen(fd->id) + 2, 8, fd->title);
+		if (fd->ngroup)
 			text_groups(f, fd, 8);
-		} else {
-			fprintf(f, "  %s%-5s%s %s%s%s: ", color(sev_color[fd->sev]),
-				severity_name(fd->sev), color(C_RESET), color(C_BOLD), fd->id,
-				color(C_RESET));
-			wrap(f, 0, "", fd->title);
-			if (fd->app_fix[0])
-				wrap(f, 10, "fix: ", fd->app_fix);
-		}
+		else if (fd->app_fix[0])
+			wrap(f, 10, "fix: ", fd->app_fix);
 		if (fd->advice)
 			wrap(f, 10, "also: ", fd->advice);
 		if (r->verbose)
