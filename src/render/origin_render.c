@@ -139,6 +139,9 @@ static void json_owners(struct json *j, const struct owners *o)
 		json_int(j, "pid", o->v[i].pid);
 		json_str(j, "comm", o->v[i].comm);
 		json_str(j, "exe", o->v[i].exe && o->v[i].exe[0] ? o->v[i].exe : NULL);
+		json_str(j, "runtime", o->v[i].rt ? runtime_name(o->v[i].rt->id) : NULL);
+		json_str(j, "runtime_version",
+			 o->v[i].rt && o->v[i].rt->version[0] ? o->v[i].rt->version : NULL);
 		json_str(j, "user", o->v[i].user);
 		json_str(j, "cgroup", o->v[i].cgroup);
 		json_uint(j, "established", o->v[i].established);
