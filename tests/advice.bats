@@ -215,4 +215,9 @@ while time.time() < end:
 	assert_output --partial "server nginx (pid"
 	assert_output --partial "reuse one \`http.client.HTTPConnection\` per host"
 	refute_output --partial "none found"
+	# eBPF's server side by local port lists no client port (the
+	# connections opened before the window: issue 21, item 7)
+	run -0 sed -n '/^TIME_WAIT on the server side, by local port/,/^$/p' "$BATS_TEST_TMPDIR/audit.txt"
+	assert_line --index 0 "TIME_WAIT on the server side, by local port"
+	refute_output --regexp "127\.0\.0\.1:[0-9]+ +[0-9]+ entered TIME_WAIT"
 }

@@ -13,6 +13,7 @@
 #include "observation.h"
 #include "runtime_probe.h"
 #include "report.h"
+#include "risk_observed.h"
 #include "sockets_render.h"
 #include "stopflag.h"
 #include "twtune.h"
@@ -191,6 +192,8 @@ static int run(int argc, char **argv, bool is_diff)
 		rc = EXIT_SYSTEM;
 		goto out;
 	}
+	if (observed && a.obs.socks)
+		observed_drop_client_ports(&win, a.obs.socks, a.obs.observed_netns);
 	if (!a.have_socks) {
 		char why[300];
 

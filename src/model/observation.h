@@ -115,6 +115,10 @@ int observe_peek(struct observe_session *s, struct obs_window *obs);
 void observe_stop(struct observe_session *s);
 void observation_free(struct obs_window *obs);
 
+/* Keeps the server-side rows keep() says yes to, in their order. */
+void observation_keep_servers(struct obs_window *obs,
+			      bool (*keep)(const struct obs_row *r, void *ctx), void *ctx);
+
 /* Sorts the rows and their processes as the fields above say. */
 void observation_sort(struct obs_window *obs);
 

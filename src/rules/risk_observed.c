@@ -115,6 +115,28 @@ void observed_clients(const struct observation *o, const struct addr *local,
 		}
 }
 
+struct drop_ctx {
+	const struct sock_snapshot *s;
+	uint32_t netns;
+};
+
+static bool server_row_kept(const struct obs_row *r, void *arg)
+{
+	const struct drop_ctx *c = arg;
+
+	return r->netns != c->netns || sockets_listening(c->s, r->port) ||
+	       r->port < c->s->eph.low || r->port > c->s->eph.high;
+}
+
+void observed_drop_client_ports(struct obs_window *w, const struct sock_snapshot *s,
+				uint32_t netns)
+{
+	struct drop_ctx c = { s, netns };
+
+	if (w && s)
+		observation_keep_servers(w, server_row_kept, &c);
+}
+
 double observed_port_tw_rate(const struct observation *o, const struct addr *local, uint16_t port)
 {
 	const struct obs_window *w = o->observed;
