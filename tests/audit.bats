@@ -26,8 +26,15 @@ sev() {
 	run -0 jq -r '[.findings[] | select(.severity != "ok")] | length' "$BATS_TEST_TMPDIR/a.json"
 	assert_output 0
 	run -0 scenario 'NO_COLOR=1 "$TWTUNE" audit'
-	assert_line 'no findings: all 12 checks ok'
+	assert_line --index 1 'no findings: all 12 checks ok'
 	refute_line --partial 'suggested'
+	# a quiet host: the answer first, at most 15 lines, no sysctl table
+	[ "${#lines[@]}" -le 15 ]
+	refute_line --partial 'kernel default'
+	# -v: the table, after the findings
+	run -0 scenario 'NO_COLOR=1 "$TWTUNE" -v audit'
+	assert_line --regexp '^sysctl +value +kernel default$'
+	[ "$(grep -n '^no findings' <<<"$output" | cut -d: -f1)" -lt "$(grep -n '^sysctl ' <<<"$output" | cut -d: -f1)" ]
 }
 
 @test "port-exhaustion: 1000-port range, 900 client TIME_WAIT, crit and exit 1" {
