@@ -43,6 +43,7 @@ audit_during() {
 		skip "eBPF is not available here: $(grep -m1 'observation skipped' <<<"$output")"
 	fi
 	echo "$output" >"$BATS_TEST_TMPDIR/audit.txt"
+	[ -z "${ADVICE_KEEP:-}" ] || cp "$BATS_TEST_TMPDIR/audit.txt" "$ADVICE_KEEP"
 }
 
 # The report's lines as written before folding: a line that starts
@@ -64,7 +65,8 @@ unfold() {
 # KEY: a port ("8080": its server port) or a pool ("pool 127.0.0.1 -> ...").
 group_of() {
 	local key=$1
-	[[ $key == pool* ]] || key="is on 127.0.0.1:$key "
+	[[ $key == pool* || $key == *:* ]] || key="127.0.0.1:$key"
+	[[ $key == pool* ]] || key="is on $key "
 	unfold | awk -v key="$key" '
 		/^        [^ ]/ { on = index($0, key) > 0 }
 		/^  [a-z]+ +[a-z-]+: / { on = 0 }
@@ -220,4 +222,55 @@ while time.time() < end:
 	run -0 sed -n '/^TIME_WAIT on the server side, by local port/,/^$/p' "$BATS_TEST_TMPDIR/audit.txt"
 	assert_line --index 0 "TIME_WAIT on the server side, by local port"
 	refute_output --regexp "127\.0\.0\.1:[0-9]+ +[0-9]+ entered TIME_WAIT"
+}
+
+# The same with the client in a second namespace over veth: the server's
+# namespace sees the client by address, not by process.
+
+@test "case 1 over veth: ab without -k from another namespace: its address and count, both fixes" {
+	netns2_veth
+	NGINX_ADDR=0.0.0.0 app_nginx 8080
+	app_bg ab timeout 20 nsenter --net="/proc/$NS2_PID/ns/net" -- \
+		ab -q -c 6 -t 8 -n 10000000 http://10.21.0.1:8080/
+	sleep 1.5
+	audit_during 2
+	run -0 group_of 10.21.0.1:8080
+	assert_output --regexp "TIME_WAIT is on 10\.21\.0\.1:8080 \(nginx \(pid [0-9]+ \+2\)\), [0-9.k]+ closes/s observed over eBPF; clients: 10\.21\.0\.2 \([0-9]+ TIME_WAIT\)"
+	assert_output --partial "in nginx.conf, the \`http\` or \`server\` block: keep \`keepalive_timeout\` above 0"
+	assert_output --partial "fix: clients at 10.21.0.2, in their HTTP client or its configuration: reuse connections"
+	run -0 cat "$BATS_TEST_TMPDIR/audit.txt"
+	refute_output --partial "upstream"
+}
+
+@test "case 2 over veth: nginx with keepalive_timeout 0, ab -k from another namespace: keepalive_timeout first" {
+	netns2_veth
+	NGINX_ADDR=0.0.0.0 app_nginx 8080 "keepalive_timeout 0;"
+	app_bg ab timeout 20 nsenter --net="/proc/$NS2_PID/ns/net" -- \
+		ab -q -k -c 6 -t 8 -n 10000000 http://10.21.0.1:8080/
+	sleep 1.5
+	audit_during 2
+	run -0 group_of 10.21.0.1:8080
+	assert_output --regexp "clients: 10\.21\.0\.2 \([0-9]+ TIME_WAIT\)"
+	run -0 bash -c "grep -m1 'fix:' <<<\"\$0\"" "$output"
+	assert_output --partial "keep \`keepalive_timeout\` above 0"
+	run -0 cat "$BATS_TEST_TMPDIR/audit.txt"
+	refute_output --partial "upstream"
+	refute_output --partial "1.29.7"
+}
+
+@test "case 3 over veth: HAProxy with option httpclose, ab -k from another namespace: both ports, both told" {
+	netns2_veth
+	app_nginx 8081
+	HAPROXY_ADDR=0.0.0.0 app_haproxy "option httpclose" 8081
+	app_bg ab timeout 20 nsenter --net="/proc/$NS2_PID/ns/net" -- \
+		ab -q -k -c 6 -t 8 -n 10000000 http://10.21.0.1:8080/
+	sleep 1.5
+	audit_during 2
+	run -0 group_of 10.21.0.1:8080
+	assert_output --regexp "TIME_WAIT is on 10\.21\.0\.1:8080 \(haproxy \(pid [0-9]+"
+	assert_output --regexp "clients: 10\.21\.0\.2 \([0-9]+ TIME_WAIT\)"
+	assert_output --partial "its configuration sets \`option httpclose\`"
+	run -0 group_of 8081
+	assert_output --regexp "clients: haproxy \(pid [0-9]+\) on this host \(one connection per request\)"
+	assert_output --partial "remove \`option httpclose\`"
 }

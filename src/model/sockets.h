@@ -66,6 +66,8 @@ struct sock_ref {
 /* Live sockets whose inodes are kept per destination or server port: the
  * sample that names the processes (live counts every one). */
 #define SOCKETS_SAMPLE 16
+/* Remote peers kept per server port, with their TIME_WAIT. */
+#define PORT_PEERS 3
 
 /* Destination key K = (local IP, remote IP, remote port): the client side. */
 struct dest {
@@ -98,6 +100,14 @@ struct port_entry {
 			      * the local address itself) */
 	uint8_t nsample;
 	struct sock_ref *sample; /* up to SOCKETS_SAMPLE live sockets, or NULL */
+	/* The remote peers of its TIME_WAIT (not on this host): the first
+	 * PORT_PEERS addresses seen with their counts, the rest counted. */
+	struct {
+		struct addr addr;
+		uint32_t time_wait;
+	} peer[PORT_PEERS];
+	uint8_t npeers;
+	uint32_t peers_other; /* TIME_WAIT of further remote peers */
 };
 
 struct listener {

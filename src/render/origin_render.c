@@ -178,6 +178,16 @@ void sockets_json_origin(struct json *j, const struct sockets_view *v)
 		json_uint(j, "port", e->e->port);
 		json_uint(j, "time_wait", e->e->time_wait);
 		json_double(j, "rate_per_second", e->rate, 2);
+		json_uint(j, "from_local", e->e->from_local);
+		json_arr_begin(j, "remote_clients");
+		for (uint8_t k = 0; k < e->e->npeers; k++) {
+			json_obj_begin(j, NULL);
+			json_str(j, "address", addr_str(&e->e->peer[k].addr, a, sizeof(a)));
+			json_uint(j, "time_wait", e->e->peer[k].time_wait);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+		json_uint(j, "remote_clients_other_time_wait", e->e->peers_other);
 		json_owners(j, &e->owners);
 		json_obj_end(j);
 	}

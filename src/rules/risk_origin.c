@@ -129,7 +129,7 @@ static void server_group(const struct observation *o, const struct port_entry *e
 	const struct sock_snapshot *s = o->socks;
 	struct owners w, c;
 	const struct advice *as, *ac = NULL;
-	char key[64], srv[200], cli[200], rs[32], line[400], remote[80] = "";
+	char key[64], srv[200], cli[200], rs[32], line[400], remote[200] = "";
 	bool have_client, server_first;
 	int keeps = -1;
 	unsigned from_remote = e->time_wait > e->from_local ? e->time_wait - e->from_local : 0;
@@ -152,9 +152,21 @@ static void server_group(const struct observation *o, const struct port_entry *e
 	else
 		set_text(srv, sizeof(srv), "server not named: %s",
 			 w.asked ? "its listeners' owners could not be read" : "processes not looked up");
-	if (from_remote)
-		set_text(remote, sizeof(remote), "%s%u from remote clients", e->from_local ? ", " : "",
-			 from_remote);
+	if (from_remote) {
+		size_t used = 0;
+
+		for (uint8_t i = 0; i < e->npeers && used < sizeof(remote); i++) {
+			char a[INET6_ADDRSTRLEN];
+
+			used += (size_t)snprintf(remote + used, sizeof(remote) - used, "%s%s (%u TIME_WAIT)",
+						 used || e->from_local ? ", " : "",
+						 addr_str(&e->peer[i].addr, a, sizeof(a)),
+						 e->peer[i].time_wait);
+		}
+		if (e->peers_other && used < sizeof(remote))
+			snprintf(remote + used, sizeof(remote) - used, "%s%u from other remote clients",
+				 used || e->from_local ? ", " : "", e->peers_other);
+	}
 	if (have_client)
 		set_text(cli, sizeof(cli), "%s on this host%s", owners_str(&c, line, sizeof(line)),
 			 keeps == 1 ? " (it keeps connections alive)"
@@ -193,6 +205,15 @@ static void server_group(const struct observation *o, const struct port_entry *e
 	if (!server_first &&
 	    advice_line(line, sizeof(line), as, ADVICE_SERVER, rt_of(&w), w.n ? srv : NULL) == 0)
 		add_line(g, line);
+	if (from_remote && e->npeers) {
+		char a[INET6_ADDRSTRLEN];
+
+		set_text(line, sizeof(line), "clients at %s%s, in their HTTP client or its "
+			 "configuration: reuse connections (HTTP keep-alive, a pool) instead of one "
+			 "per request", addr_str(&e->peer[0].addr, a, sizeof(a)),
+			 e->npeers > 1 || e->peers_other ? " and the others" : "");
+		add_line(g, line);
+	}
 }
 
 /* f->app_fix: the first group's fix lines, joined, then the effect. */

@@ -4,7 +4,9 @@
 # $BATS_TEST_TMPDIR and is stopped by apps_stop.
 #
 #   app_nginx PORT [DIRECTIVE]   nginx serving a static answer on PORT
-#   app_haproxy OPTION PORT      HAProxy on :8080 in front of 127.0.0.1:PORT,
+#                                (of NGINX_ADDR, default 127.0.0.1)
+#   app_haproxy OPTION PORT      HAProxy on :8080 (of HAPROXY_ADDR, default
+#                                127.0.0.1) in front of 127.0.0.1:PORT,
 #                                OPTION a `defaults` line ("" for none)
 #   app_pyserver PORT            python3 -m http.server on PORT
 #   app_bg NAME CMD...           CMD in the namespace, in the background:
@@ -28,7 +30,7 @@ wait_http() {
 app_nginx() {
 	local port=$1 directive=${2:-} prefix=$BATS_TEST_TMPDIR/nginx-$1
 	mkdir -p "$prefix/tmp"
-	sed -e "s/@PORT@/$port/" -e "s/@KEEPALIVE@/$directive/" \
+	sed -e "s/@ADDR@/${NGINX_ADDR:-127.0.0.1}/" -e "s/@PORT@/$port/" -e "s/@KEEPALIVE@/$directive/" \
 		"$TOP/tests/fixtures/nginx/static.conf" >"$prefix/nginx.conf"
 	in_ns /usr/sbin/nginx -p "$prefix/" -e "$prefix/error.log" -c "$prefix/nginx.conf" 3>&- ||
 		{ cat "$prefix/error.log" >&2; return 1; }
@@ -48,7 +50,7 @@ app_haproxy() {
 	    timeout server 10s
 	    $option
 	frontend fe
-	    bind 127.0.0.1:8080
+	    bind ${HAPROXY_ADDR:-127.0.0.1}:8080
 	    default_backend be
 	backend be
 	    server s1 127.0.0.1:$port
@@ -86,4 +88,24 @@ apps_stop() {
 		sleep 0.1
 	done
 	[ -z "${NS_PID:-}" ] || kill "$NS_PID" 2>/dev/null || true
+}
+
+# A second namespace joined to the first over veth: the first has
+# 10.21.0.1/24 (va), the second 10.21.0.2/24 (vb). Run in it with in_ns2.
+netns2_veth() {
+	local out=$BATS_TEST_TMPDIR/holder2.out i
+	unshare -n -- sh -c 'ip link set lo up && echo ready && exec sleep 600' >"$out" 2>&1 3>&- &
+	NS2_PID=$!
+	APPS_PIDS+=("$NS2_PID")
+	for ((i = 0; i < 100; i++)); do
+		grep -q ready "$out" 2>/dev/null && break
+		sleep 0.05
+	done
+	in_ns ip link add va type veth peer name vb netns "$NS2_PID" &&
+		in_ns ip addr add 10.21.0.1/24 dev va && in_ns ip link set va up &&
+		in_ns2 ip addr add 10.21.0.2/24 dev vb && in_ns2 ip link set vb up
+}
+
+in_ns2() {
+	nsenter --net="/proc/$NS2_PID/ns/net" -- "$@"
 }
