@@ -63,13 +63,11 @@ static void row(FILE *f, const char *side, const char *key, unsigned long long t
 	fputc('\n', f);
 }
 
-static void sample_note(FILE *f, bool *said, const struct owners *o)
+/* Whether a row's processes come from a sample (said once, after the rows). */
+static void sample_note(bool *said, const struct owners *o)
 {
-	if (*said || !o->asked || o->live <= o->sampled)
-		return;
-	*said = true;
-	fprintf(f, "  %sprocesses from a sample of %u live sockets per entry%s\n", color(C_DIM),
-		SOCKETS_SAMPLE, color(C_RESET));
+	if (o->asked && o->live > o->sampled)
+		*said = true;
 }
 
 static void text_servers(FILE *f, const struct sockets_view *v, bool *sampled)
@@ -82,11 +80,8 @@ static void text_servers(FILE *f, const struct sockets_view *v, bool *sampled)
 		key_server(e->e, key, sizeof(key));
 		row(f, "server", key, e->e->time_wait, v->tw_sides, e->rate,
 		    e->owners.asked ? owners_str(&e->owners, procs, sizeof(procs)) : "");
-		sample_note(f, sampled, &e->owners);
+		sample_note(sampled, &e->owners);
 	}
-	if (v->s->nservers > v->nservers)
-		fprintf(f, "  %s(%zu more server ports)%s\n", color(C_DIM),
-			v->s->nservers - v->nservers, color(C_RESET));
 }
 
 static void text_clients(FILE *f, const struct sockets_view *v, bool *sampled)
@@ -101,7 +96,7 @@ static void text_clients(FILE *f, const struct sockets_view *v, bool *sampled)
 		dest_key_str(d->d, key, sizeof(key));
 		row(f, "client", key, d->d->time_wait, v->tw_sides, d->rate,
 		    d->owners.asked ? owners_str(&d->owners, procs, sizeof(procs)) : "");
-		sample_note(f, sampled, &d->owners);
+		sample_note(sampled, &d->owners);
 	}
 }
 
@@ -123,6 +118,12 @@ void sockets_text_origin(FILE *f, const struct sockets_view *v)
 	text_clients(f, v, &sampled);
 	if (s->tw_other)
 		row(f, "other", "fixed local port, no listener", s->tw_other, all, v->other_rate, "");
+	if (v->s->nservers > v->nservers)
+		fprintf(f, "  %s(%zu more server ports)%s\n", color(C_DIM),
+			v->s->nservers - v->nservers, color(C_RESET));
+	if (sampled)
+		fprintf(f, "  %sprocesses from a sample of %u live sockets per entry%s\n", color(C_DIM),
+			SOCKETS_SAMPLE, color(C_RESET));
 	if (sockets_procs_problem(s, why, sizeof(why)))
 		fprintf(f, "  %s\n", why);
 }
