@@ -110,15 +110,27 @@ static const struct advice *advice_of(const struct owners *w)
 	return advice_for(w->v[0].rt, w->v[0].comm, w->v[0].exe);
 }
 
-/* Why no process was named: the scan's own words. */
-static const char *unnamed_why(const struct sock_snapshot *s, const struct owners *w)
+/* Why no process was named, in buf: the scan's own words, with the
+ * processes that exited during it and those it was not let in counted
+ * apart, and what would name them. Returns buf. */
+static const char *unnamed_why(const struct observation *o, const struct owners *w, char *buf,
+			       size_t len)
 {
-	if (!s->procs)
-		return "processes not looked up";
-	if (w->unresolved && s->procs->res.why != PROCSCAN_WHY_NONE)
-		return procscan_why_str(s->procs->res.why);
-	return "none connected while the sockets were read (clients that connect and close "
-	       "between two scans are not caught)";
+	const struct sock_snapshot *s = o->socks;
+	const struct procscan_result *res = s->procs ? &s->procs->res : NULL;
+	const char *base;
+
+	if (!res) {
+		set_text(buf, len, "processes not looked up");
+		return buf;
+	}
+	if (w->unresolved && res->why != PROCSCAN_WHY_NONE)
+		base = procscan_why_str(res->why);
+	else
+		base = "no client socket open at the one /proc scan: those living under 1 ms are missed";
+	set_text(buf, len, "%s; %lu exited during it, %lu not permitted%s", base, res->pids_gone,
+		 res->pids_denied, o->observed ? "" : "; --observe names them");
+	return buf;
 }
 
 /* One server port's group: who closes (the server), who connects (its
@@ -172,7 +184,8 @@ static void server_group(const struct observation *o, const struct port_entry *e
 			 keeps == 1 ? " (it keeps connections alive)"
 			 : keeps == 0 ? " (one connection per request)" : "");
 	else if (e->from_local)
-		set_text(cli, sizeof(cli), "on this host, not named (%s)", unnamed_why(s, &w));
+		set_text(cli, sizeof(cli), "on this host, not named (%s)",
+			 unnamed_why(o, &w, line, sizeof(line)));
 	else
 		cli[0] = '\0';
 	rate_str(rs, sizeof(rs), rate);
@@ -362,7 +375,7 @@ static void dest_group(const struct observation *o, const struct dest *d, double
 	if (w.n)
 		owners_str(&w, procs, sizeof(procs));
 	else
-		set_text(procs, sizeof(procs), "not named (%s)", unnamed_why(s, &w));
+		set_text(procs, sizeof(procs), "not named (%s)", unnamed_why(o, &w, line, sizeof(line)));
 	set_text(g->head, sizeof(g->head), "pool %s: %u TIME_WAIT, %s closes/s %s; client %s%s", key,
 		 d->time_wait, rs, rate_source(o, observed), procs, server);
 	a = advice_of(&w);
@@ -376,7 +389,7 @@ static void dest_group(const struct observation *o, const struct dest *d, double
 void risk_dest_application(const struct observation *o, const struct dest *d, double rate,
 			   struct finding *f)
 {
-	char key[64], procs[200];
+	char key[64], procs[200], why[300];
 	struct owners w;
 	double obs = observed_dest_tw_rate(o, d);
 
@@ -385,7 +398,7 @@ void risk_dest_application(const struct observation *o, const struct dest *d, do
 		risk_ev_text(f, "process", "%s%s", owners_str(&w, procs, sizeof(procs)),
 			     w.live > w.sampled ? " (from a sample of its live sockets)" : "");
 	else if (w.asked)
-		risk_ev_text(f, "process", "none found: %s", unnamed_why(o->socks, &w));
+		risk_ev_text(f, "process", "none found: %s", unnamed_why(o, &w, why, sizeof(why)));
 	key_str(&d->remote, d->rport, key, sizeof(key));
 	if (rate <= 0)
 		return;
