@@ -46,6 +46,7 @@ audit_during() {
 	[ -z "${ADVICE_KEEP:-}" ] || cp "$BATS_TEST_TMPDIR/audit.txt" "$ADVICE_KEEP"
 }
 
+# (unfold is exported for `run bash -c`.)
 # The report's lines as written before folding: a line that starts
 # further in than the one before continues it.
 unfold() {
@@ -60,6 +61,7 @@ unfold() {
 		/^ +(fix|also[a-z ]*|why|evidence): / { match($0, /^ +[a-z ]+: /); prev_ind = RLENGTH - 1 }
 		END { if (NR) print line }' "$BATS_TEST_TMPDIR/audit.txt"
 }
+export -f unfold
 
 # The group (headline and its fix lines, unfolded) whose headline holds
 # KEY: a port ("8080": its server port) or a pool ("pool 127.0.0.1 -> ...").
@@ -84,7 +86,7 @@ pid_of() {
 	sleep 1.5
 	audit_during 2
 	# the findings lead the report; this one's first lines are its headline
-	run -0 grep -m1 -A1 'server-closes-first: ' "$BATS_TEST_TMPDIR/audit.txt"
+	run -0 bash -c 'unfold | grep -m1 -A1 "server-closes-first: "'
 	assert_line --index 0 --regexp '^  (info|warn|crit) +server-closes-first: local 127\.0\.0\.1:8080 closes first'
 	assert_line --index 1 --regexp '^        [0-9]+% of TIME_WAIT is on 127\.0\.0\.1:8080 \(nginx'
 	run -0 grep -n -m1 -e '^findings$' -e '^sysctl ' "$BATS_TEST_TMPDIR/audit.txt"

@@ -174,7 +174,7 @@ static void text_findings(FILE *f, const struct report *r)
 			fprintf(f, "%sfindings%s\n", color(C_BOLD), color(C_RESET));
 		fprintf(f, "  %s%-5s%s %s%s%s: ", color(sev_color[fd->sev]), severity_name(fd->sev),
 			color(C_RESET), color(C_BOLD), fd->id, color(C_RESET));
-		wrap_at(f, 2 + 5 + 1 + (int)strlen(fd->id) + 2, 8, fd->title);
+		wrap_at(f, 2 + 5 + 1 + (int)strlen(fd->id) + 2, 10, fd->title);
 		if (fd->ngroup)
 			text_groups(f, fd, 8);
 		else if (fd->app_fix[0])
