@@ -541,8 +541,8 @@ const char *procscan_why_str(enum procscan_why why)
 	case PROCSCAN_WHY_DENIED:
 		return "other users' /proc/PID/fd are not readable without root";
 	case PROCSCAN_WHY_NOTFOUND:
-		return "no visible process holds them (closed before the scan: sockets that live "
-		       "under a millisecond are not caught; or in another pid namespace)";
+		return "no visible process holds them (closed before the scan, or in another pid "
+		       "namespace)";
 	}
 	return "unknown";
 }

@@ -124,12 +124,22 @@ static const char *unnamed_why(const struct observation *o, const struct owners 
 		set_text(buf, len, "processes not looked up");
 		return buf;
 	}
-	if (w->unresolved && res->why != PROCSCAN_WHY_NONE)
+	if (w->unresolved && res->why != PROCSCAN_WHY_NONE && res->why != PROCSCAN_WHY_NOTFOUND)
 		base = procscan_why_str(res->why);
 	else
-		base = "no client socket open at the one /proc scan: those living under 1 ms are missed";
-	set_text(buf, len, "%s; %lu exited during it, %lu not permitted%s", base, res->pids_gone,
-		 res->pids_denied, o->observed ? "" : "; --observe names them");
+		base = "no socket of theirs open at the /proc scan";
+	{
+		size_t used = (size_t)snprintf(buf, len, "%s", base);
+
+		if (res->pids_gone && used < len)
+			used += (size_t)snprintf(buf + used, len - used, "; %lu exited during it",
+						 res->pids_gone);
+		if (res->pids_denied && used < len)
+			used += (size_t)snprintf(buf + used, len - used, "; %lu not permitted",
+						 res->pids_denied);
+		if (!o->observed && used < len)
+			snprintf(buf + used, len - used, "; --observe names them");
+	}
 	return buf;
 }
 
