@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "readfile.h"
@@ -121,6 +122,7 @@ out:
 static const char *haproxy_closes(int pidfd, const char *const *argv)
 {
 	const char *found = NULL;
+	struct stat st;
 	int fd;
 
 	for (size_t i = 1; argv && argv[i]; i++) {
@@ -131,8 +133,9 @@ static const char *haproxy_closes(int pidfd, const char *const *argv)
 			path = argv[++i];
 		else if (!strncmp(argv[i], "-f", 2) && argv[i][2])
 			path = argv[i] + 2;
-		if (!path || path[0] != '/')
-			continue;
+		if (!path || path[0] != '/' || strstr(path, "/../") ||
+		    (strlen(path) >= 3 && !strcmp(path + strlen(path) - 3, "/..")))
+			continue; /* only absolute paths, never out of its root */
 		/* the file as the process sees it: through its root */
 		fd = openat(pidfd, "root", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
@@ -142,7 +145,8 @@ static const char *haproxy_closes(int pidfd, const char *const *argv)
 		close(fd);
 		if (ffd < 0)
 			continue;
-		if (readfile_fd(ffd, CFG_MAX, &text, NULL) == 0) {
+		if (fstat(ffd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    readfile_fd(ffd, CFG_MAX, &text, NULL) == 0) {
 			const char *c = runtime_haproxy_closes(text);
 
 			if (!found || *c)
