@@ -173,7 +173,7 @@ $(BUILD)/tests/%: tests/tools/%.c $(BUILD)/flags
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS_ALL)
 
 # Test tools that drive the library link its objects.
-LIB_TOOLS := $(BUILD)/tests/nsscan_tool
+LIB_TOOLS := $(BUILD)/tests/nsscan_tool $(BUILD)/tests/runtime_tool
 $(LIB_TOOLS): $(BUILD)/tests/%: tests/tools/%.c $(LIB_OBJS)
 	@mkdir -p $(BUILD)/tests
 	@echo "  CC      $@"

@@ -41,7 +41,8 @@ ebpf pc:libbpf libbpf-dev libbpf-devel libbpf-dev
 # zsh, fish and bash-completion (the completions); ansible-core and
 # voluptuous (the Ansible module); valgrind; dpkg-dev, lintian and
 # systemd-analyze (the package and its units); nginx, ab and curl (the real
-# proxy and clients); tmux (watch's terminal); strace (no bpf() without
+# proxy and clients); haproxy and golang-go (tests/advice.bats: HAProxy
+# in front of nginx, a Go net/http client built in the test); tmux (watch's terminal); strace (no bpf() without
 # --observe); rpmbuild (the RPM spec); prometheus-node-exporter (the
 # collector package depends on it; tests/deb.bats installs that offline).
 test cmd:bats bats bats bats
@@ -73,6 +74,8 @@ test cmd:nginx nginx nginx nginx
 test cmd:ab apache2-utils httpd-tools apache2-utils
 test cmd:curl curl curl curl
 test cmd:tmux tmux tmux tmux
+test cmd:haproxy haproxy haproxy haproxy
+test cmd:go golang-go golang go
 test cmd:strace strace strace strace
 test cmd:rpmbuild rpm rpm-build rpm-dev
 test file:/usr/bin/prometheus-node-exporter prometheus-node-exporter node-exporter prometheus-node-exporter

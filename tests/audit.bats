@@ -26,8 +26,15 @@ sev() {
 	run -0 jq -r '[.findings[] | select(.severity != "ok")] | length' "$BATS_TEST_TMPDIR/a.json"
 	assert_output 0
 	run -0 scenario 'NO_COLOR=1 "$TWTUNE" audit'
-	assert_line 'no findings: all 12 checks ok'
+	assert_line --index 1 'no findings: all 12 checks ok'
 	refute_line --partial 'suggested'
+	# a quiet host: the answer first, at most 15 lines, no sysctl table
+	[ "${#lines[@]}" -le 15 ]
+	refute_line --partial 'kernel default'
+	# -v: the table, after the findings
+	run -0 scenario 'NO_COLOR=1 "$TWTUNE" -v audit'
+	assert_line --regexp '^sysctl +value +kernel default$'
+	[ "$(grep -n '^no findings' <<<"$output" | cut -d: -f1)" -lt "$(grep -n '^sysctl ' <<<"$output" | cut -d: -f1)" ]
 }
 
 @test "port-exhaustion: 1000-port range, 900 client TIME_WAIT, crit and exit 1" {
@@ -234,6 +241,10 @@ sev() {
 		"$TWTUNE" --no-color --sysctl-root "$BATS_TEST_TMPDIR/sys" audit --fail-on warn
 	# the header names this kernel and namespace; the rest is fixed
 	diff -u "$f/audit.txt" <(sed 1d <<<"$output")
+	# -v: the evidence, and the sysctl table after the findings
+	run -1 env TWTUNE_DIAG_REPLAY="$f/dump.bin" TWTUNE_PROC_NET="$f/proc_net" \
+		"$TWTUNE" --no-color --sysctl-root "$BATS_TEST_TMPDIR/sys" -v audit --fail-on warn
+	diff -u "$f/audit-v.txt" <(sed 1d <<<"$output")
 }
 
 @test "audit rejects bad options with one line" {
@@ -280,7 +291,7 @@ sev() {
 		sysctl -qw net.ipv4.ip_local_reserved_ports=40100-40200,40300,40302,40304,40306,40308,40310,40312,40314,40316,40318,40320,40322,40324,40326
 		\"\$SG\" --addr $a --port 65000 --tw-client 30 --listen 40500 --hold 5 >/dev/null &
 		for i in \$(seq 50); do ss -tlnH | grep -q ':40500 ' && break; sleep 0.1; done
-		\"\$TWTUNE\" --profile-dir \"\$TOP/profiles\" audit --fail-on never proxy-profile >\"$BATS_TEST_TMPDIR/a.txt\"
+		\"\$TWTUNE\" --profile-dir \"\$TOP/profiles\" -v audit --fail-on never proxy-profile >\"$BATS_TEST_TMPDIR/a.txt\"
 		\"\$TWTUNE\" sockets >\"$BATS_TEST_TMPDIR/s.txt\"
 		\"\$TWTUNE\" --profile-dir \"\$TOP/profiles\" apply --check --state-dir \"$BATS_TEST_TMPDIR/st\" \
 			proxy-profile >\"$BATS_TEST_TMPDIR/c.txt\"

@@ -115,7 +115,7 @@ finding() {
 	assert_line --regexp '^eBPF observed [0-9.]+ s in network namespace [0-9]+$'
 	assert_line --regexp '^  127\.0\.0\.1:9000 +127\.0\.0\.1 +25 +10 +15 +0 +0 +10$'
 	assert_line --regexp "^      connclient\\[$(cat "$T/c9000.pid")\\]: 25 attempts, 15 failed"
-	assert_line '  crit  connect-failures'
+	assert_line --regexp '^  crit  connect-failures: 15 connect\(\) to 127\.0\.0\.1:9000 failed with EADDRNOTAVAIL'
 	assert_line --regexp '^  connect-failures +crit -> ok$'
 	assert_line --regexp '^    the 15 failures towards 127\.0\.0\.1:9000 needed up to 15 more ports; the proposed range adds'
 	refute_line --partial 'observation skipped'

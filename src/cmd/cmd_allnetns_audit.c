@@ -376,6 +376,7 @@ static void audit_visit(struct ns_visit *v, void *arg)
 		audit_free(&a);
 		return;
 	}
+	r.verbose = G.verbosity > 0;
 	r.observe_skipped = A->skipped;
 	summarize(row, &a, &r);
 	if ((int)row->risk > A->worst)

@@ -12,7 +12,9 @@
 #include "cmd_audit.h"
 #include "commands.h"
 #include "observation.h"
+#include "runtime_probe.h"
 #include "report.h"
+#include "risk_observed.h"
 #include "sockets_render.h"
 #include "stopflag.h"
 #include "testhook.h"
@@ -155,6 +157,12 @@ static int observe_window(const struct audit_opts *o, bool all, struct obs_windo
 	observe_wait(s, (double)o->observe, stop_flag());
 	r = observe_collect(s, w);
 	observe_stop(s);
+	/* what the connecting processes run, while they still do */
+	for (size_t i = 0; r == 0 && i < w->ndests; i++)
+		for (size_t k = 0; k < w->dests[i].nprocs; k++)
+			if (!w->dests[i].procs[k].no_pid)
+				runtime_probe_pid(NULL, (int)w->dests[i].procs[k].pid,
+						  &w->dests[i].procs[k].rt);
 	stop_release(&saved);
 	if (r < 0) {
 		snprintf(why, len, "cannot read the eBPF maps: %s", strerror(-r));
@@ -203,6 +211,8 @@ static int run(int argc, char **argv, bool is_diff)
 		}
 		goto out;
 	}
+	if (observed && a.obs.socks)
+		observed_drop_client_ports(&win, a.obs.socks, a.obs.observed_netns);
 	if (!a.have_socks) {
 		char why[300];
 
@@ -215,6 +225,7 @@ static int run(int argc, char **argv, bool is_diff)
 		rc = EXIT_SYSTEM;
 		goto out;
 	}
+	r.verbose = G.verbosity > 0;
 	r.observe_skipped = o.observe && !observed ? skipped : NULL;
 	{
 		/* without the sockets the run is judged failed: it lacks most series */

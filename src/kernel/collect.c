@@ -20,7 +20,8 @@ static int add_sample(struct procscan *ps, const struct sock_ref *v, size_t n)
 }
 
 /* The inodes worth a name: the sampled live sockets of the entries that
- * will be shown, and the listeners on the shown server ports. */
+ * will be shown, and the listeners on the shown server ports and on the
+ * ports of the shown destinations (a server on this host). */
 static int add_inodes(struct procscan *ps, const struct sock_snapshot *s, size_t show)
 {
 	const struct dest **d = calloc(show, sizeof(*d));
@@ -33,8 +34,13 @@ static int add_inodes(struct procscan *ps, const struct sock_snapshot *s, size_t
 		goto out;
 	}
 	nd = sockets_top(s, d, show);
-	for (size_t i = 0; i < nd && r == 0; i++)
+	for (size_t i = 0; i < nd && r == 0; i++) {
 		r = add_sample(ps, d[i]->sample, d[i]->nsample);
+		/* a destination on this host: its server, by the listener */
+		for (size_t k = 0; k < s->nlsocks && r == 0; k++)
+			if (s->lsocks[k].port == d[i]->rport)
+				r = procscan_add(ps, s->lsocks[k].ref.inode, s->lsocks[k].ref.uid);
+	}
 	ne = sockets_top_servers(s, e, show);
 	for (size_t i = 0; i < ne && r == 0; i++) {
 		r = add_sample(ps, e[i]->sample, e[i]->nsample);

@@ -40,6 +40,7 @@ static void credit(struct owners *o, const struct procscan *ps, uint64_t inode, 
 		w->exe = p->exe;
 		w->user = p->user;
 		w->cgroup = p->cgroup;
+		w->rt = &p->rt;
 		w->established += live;
 	}
 }

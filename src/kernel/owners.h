@@ -21,6 +21,7 @@
 struct owner {
 	int pid;
 	const char *comm, *exe, *user, *cgroup; /* point into the snapshot's scan */
+	const struct runtime *rt; /* what it runs (runtime.h), into the scan; may be NULL */
 	unsigned established; /* sampled live sockets it holds */
 };
 

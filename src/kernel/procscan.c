@@ -16,6 +16,7 @@
 
 #include "grow.h"
 #include "readfile.h"
+#include "runtime_probe.h"
 
 /* How often, in fd links read, the clock is looked at. */
 #define TIME_CHECK_EVERY 64
@@ -195,6 +196,7 @@ static int add_proc(struct procscan *ps, int pidfd, int pid)
 		p->comm[n - 1] = '\0';
 	read_exe(pidfd, p->exe, sizeof(p->exe));
 	p->cgroup = read_cgroup(pidfd);
+	runtime_probe(pidfd, p->comm, p->exe, &p->rt);
 	return (int)ps->nprocs++;
 }
 
@@ -553,7 +555,8 @@ const char *procscan_why_str(enum procscan_why why)
 	case PROCSCAN_WHY_PERMISSION:
 		return "processes not readable: permission";
 	case PROCSCAN_WHY_NOTFOUND:
-		return "no visible process holds them (exited, or in another pid namespace)";
+		return "no visible process holds them (closed before the scan, or in another pid "
+		       "namespace)";
 	}
 	return "unknown";
 }

@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "runtime.h"
+
 /* Processes kept per socket; further holders are only counted. */
 #define PROCSCAN_OWNERS 4
 #define PROCSCAN_COMM_LEN 16 /* TASK_COMM_LEN */
@@ -50,6 +52,7 @@ struct procscan_proc {
 	char comm[PROCSCAN_COMM_LEN];  /* /proc/PID/comm */
 	char exe[PROCSCAN_EXE_LEN];    /* basename of /proc/PID/exe; "" if unreadable */
 	char *cgroup;                  /* the "0::" line of /proc/PID/cgroup; NULL if none */
+	struct runtime rt;             /* what it runs (runtime_probe.h) */
 };
 
 struct procscan_sock {

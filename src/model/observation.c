@@ -103,6 +103,25 @@ static void free_rows(struct obs_row *r, size_t n)
 	free(r);
 }
 
+void observation_keep_servers(struct obs_window *obs,
+			      bool (*keep)(const struct obs_row *r, void *ctx), void *ctx)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < obs->nservers; i++) {
+		struct obs_row *r = &obs->servers[i];
+
+		if (keep(r, ctx)) {
+			obs->servers[n++] = *r;
+			continue;
+		}
+		for (size_t k = 0; k < r->nprocs; k++)
+			free(r->procs[k].cgroup);
+		free(r->procs);
+	}
+	obs->nservers = n;
+}
+
 void observation_free(struct obs_window *obs)
 {
 	if (!obs)

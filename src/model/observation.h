@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "runtime.h"
+
 #define OBS_TOP_PROCS 5 /* processes rendered per row */
 
 struct obs_process {
@@ -23,6 +25,7 @@ struct obs_process {
 	uint64_t attempts;  /* destinations */
 	uint64_t failures;  /* destinations */
 	uint64_t events;    /* server side: TIME_WAIT entered; bind: failures */
+	struct runtime rt;  /* what it runs, when read after the window (runtime_probe_pid) */
 };
 
 /* One destination, server port or bind address. */
@@ -111,6 +114,10 @@ int observe_peek(struct observe_session *s, struct obs_window *obs);
 /* Detaches and unloads; accepts NULL. */
 void observe_stop(struct observe_session *s);
 void observation_free(struct obs_window *obs);
+
+/* Keeps the server-side rows keep() says yes to, in their order. */
+void observation_keep_servers(struct obs_window *obs,
+			      bool (*keep)(const struct obs_row *r, void *ctx), void *ctx);
 
 /* Sorts the rows and their processes as the fields above say. */
 void observation_sort(struct obs_window *obs);

@@ -207,6 +207,11 @@ static bool listening_port(const struct sock_snapshot *s, uint16_t port)
 	return (s->listen_ports[port >> 3] >> (port & 7)) & 1;
 }
 
+bool sockets_listening(const struct sock_snapshot *s, uint16_t port)
+{
+	return s->listen_ports && listening_port(s, port);
+}
+
 /* Keeps ref in a sample of at most SOCKETS_SAMPLE, allocated on first use. */
 static int sample_add(struct sock_ref **sample, uint8_t *n, struct sock_ref ref)
 {
@@ -256,6 +261,22 @@ static bool peer_local(const struct addr *l, const struct addr *r)
 	return l->family == r->family && memcmp(l->bytes, r->bytes, 16) == 0;
 }
 
+/* Counts n TIME_WAIT from peer r (not on this host) on e. */
+static void peer_add(struct port_entry *e, const struct addr *r, uint32_t n)
+{
+	for (uint8_t i = 0; i < e->npeers; i++)
+		if (!memcmp(&e->peer[i].addr, r, sizeof(*r))) {
+			e->peer[i].time_wait += n;
+			return;
+		}
+	if (e->npeers < PORT_PEERS) {
+		e->peer[e->npeers].addr = *r;
+		e->peer[e->npeers++].time_wait = n;
+	} else {
+		e->peers_other += n;
+	}
+}
+
 /* A socket on a non-ephemeral or listening local port. */
 static int account_port(struct sock_snapshot *s, uint8_t family, const void *src, const void *dst,
 			uint16_t sport, uint8_t state, struct sock_ref ref, bool young)
@@ -271,7 +292,10 @@ static int account_port(struct sock_snapshot *s, uint8_t family, const void *src
 		e->time_wait++;
 		e->tw_young += young;
 		set_addr(&r, family, dst);
-		e->from_local += peer_local(&l, &r);
+		if (peer_local(&l, &r))
+			e->from_local++;
+		else
+			peer_add(e, &r, 1);
 	} else if (closing_state(state)) {
 		e->closing++;
 	} else if (state == TCP_STATE_ESTABLISHED || state == TCP_STATE_SYN_RECV) {
@@ -451,7 +475,10 @@ static void move_to_server(struct sock_snapshot *s, struct dest *d)
 		return; /* out of memory: they stay client side, still counted */
 	e->time_wait += d->sport_tw;
 	e->tw_young += d->sport_young;
-	e->from_local += peer_local(&d->local, &d->remote) ? d->sport_tw : 0;
+	if (peer_local(&d->local, &d->remote))
+		e->from_local += d->sport_tw;
+	else if (d->sport_tw)
+		peer_add(e, &d->remote, d->sport_tw);
 	e->closing += d->sport_closing;
 	e->live += d->sport_live;
 	move_samples(d, e);

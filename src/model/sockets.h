@@ -66,6 +66,8 @@ struct sock_ref {
 /* Live sockets whose inodes are kept per destination or server port: the
  * sample that names the processes (live counts every one). */
 #define SOCKETS_SAMPLE 16
+/* Remote peers kept per server port, with their TIME_WAIT. */
+#define PORT_PEERS 3
 
 /* Destination key K = (local IP, remote IP, remote port): the client side. */
 struct dest {
@@ -101,6 +103,14 @@ struct port_entry {
 			      * the local address itself) */
 	uint8_t nsample;
 	struct sock_ref *sample; /* up to SOCKETS_SAMPLE live sockets, or NULL */
+	/* The remote peers of its TIME_WAIT (not on this host): the first
+	 * PORT_PEERS addresses seen with their counts, the rest counted. */
+	struct {
+		struct addr addr;
+		uint32_t time_wait;
+	} peer[PORT_PEERS];
+	uint8_t npeers;
+	uint32_t peers_other; /* TIME_WAIT of further remote peers */
 };
 
 struct listener {
@@ -217,6 +227,8 @@ const char *addr_str(const struct addr *a, char *buf, size_t len);
  * (endpoint_str). Returns buf. */
 const char *dest_key_str(const struct dest *d, char *buf, size_t len);
 
+/* Whether a listener of the snapshot has port (any address). */
+bool sockets_listening(const struct sock_snapshot *s, uint16_t port);
 /* TIME_WAIT of the three sides (server + client + other): the dump's count. */
 unsigned long long sockets_tw_sides(const struct sock_snapshot *s);
 /* The close rate of tw of those TIME_WAIT: close_rate < 0, tw / 60 s;

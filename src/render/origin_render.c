@@ -64,13 +64,11 @@ static void row(FILE *f, const char *side, const char *key, unsigned long long t
 	fputc('\n', f);
 }
 
-static void sample_note(FILE *f, bool *said, const struct owners *o)
+/* Whether a row's processes come from a sample (said once, after the rows). */
+static void sample_note(bool *said, const struct owners *o)
 {
-	if (*said || !o->asked || o->live <= o->sampled)
-		return;
-	*said = true;
-	fprintf(f, "  %sprocesses from a sample of %u live sockets per entry%s\n", color(C_DIM),
-		SOCKETS_SAMPLE, color(C_RESET));
+	if (o->asked && o->live > o->sampled)
+		*said = true;
 }
 
 static void text_servers(FILE *f, const struct sockets_view *v, bool *sampled)
@@ -83,11 +81,8 @@ static void text_servers(FILE *f, const struct sockets_view *v, bool *sampled)
 		key_server(e->e, key, sizeof(key));
 		row(f, "server", key, e->e->time_wait, v->tw_sides, e->rate,
 		    e->owners.asked ? owners_str(&e->owners, procs, sizeof(procs)) : "");
-		sample_note(f, sampled, &e->owners);
+		sample_note(sampled, &e->owners);
 	}
-	if (v->s->nservers > v->nservers)
-		fprintf(f, "  %s(%zu more server ports)%s\n", color(C_DIM),
-			v->s->nservers - v->nservers, color(C_RESET));
 }
 
 static void text_clients(FILE *f, const struct sockets_view *v, bool *sampled)
@@ -102,7 +97,7 @@ static void text_clients(FILE *f, const struct sockets_view *v, bool *sampled)
 		dest_key_str(d->d, key, sizeof(key));
 		row(f, "client", key, d->d->time_wait, v->tw_sides, d->rate,
 		    d->owners.asked ? owners_str(&d->owners, procs, sizeof(procs)) : "");
-		sample_note(f, sampled, &d->owners);
+		sample_note(sampled, &d->owners);
 	}
 }
 
@@ -124,6 +119,12 @@ void sockets_text_origin(FILE *f, const struct sockets_view *v)
 	text_clients(f, v, &sampled);
 	if (s->tw_other)
 		row(f, "other", "fixed local port, no listener", s->tw_other, all, v->other_rate, "");
+	if (v->s->nservers > v->nservers)
+		fprintf(f, "  %s(%zu more server ports)%s\n", color(C_DIM),
+			v->s->nservers - v->nservers, color(C_RESET));
+	if (sampled)
+		fprintf(f, "  %sprocesses from a sample of %u live sockets per entry%s\n", color(C_DIM),
+			SOCKETS_SAMPLE, color(C_RESET));
 	if (sockets_procs_problem(s, why, sizeof(why)))
 		fprintf(f, "  %s\n", why);
 }
@@ -140,6 +141,9 @@ static void json_owners(struct json *j, const struct owners *o)
 		json_int(j, "pid", o->v[i].pid);
 		json_str(j, "comm", o->v[i].comm);
 		json_str(j, "exe", o->v[i].exe && o->v[i].exe[0] ? o->v[i].exe : NULL);
+		json_str(j, "runtime", o->v[i].rt ? runtime_name(o->v[i].rt->id) : NULL);
+		json_str(j, "runtime_version",
+			 o->v[i].rt && o->v[i].rt->version[0] ? o->v[i].rt->version : NULL);
 		json_str(j, "user", o->v[i].user);
 		json_str(j, "cgroup", o->v[i].cgroup);
 		json_uint(j, "established", o->v[i].established);
@@ -176,6 +180,16 @@ void sockets_json_origin(struct json *j, const struct sockets_view *v)
 		json_uint(j, "port", e->e->port);
 		json_uint(j, "time_wait", e->e->time_wait);
 		json_double(j, "rate_per_second", e->rate, 2);
+		json_uint(j, "from_local", e->e->from_local);
+		json_arr_begin(j, "remote_clients");
+		for (uint8_t k = 0; k < e->e->npeers; k++) {
+			json_obj_begin(j, NULL);
+			json_str(j, "address", addr_str(&e->e->peer[k].addr, a, sizeof(a)));
+			json_uint(j, "time_wait", e->e->peer[k].time_wait);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+		json_uint(j, "remote_clients_other_time_wait", e->e->peers_other);
 		json_owners(j, &e->owners);
 		json_obj_end(j);
 	}

@@ -61,6 +61,19 @@ static void json_findings(struct json *j, const struct report *r)
 		json_str(j, "why", fd->why);
 		json_str(j, "advice", fd->advice);
 		json_str(j, "application_fix", fd->app_fix[0] ? fd->app_fix : NULL);
+		/* per port or pool: the headline and its fix lines, in the text's order */
+		json_arr_begin(j, "groups");
+		for (size_t g = 0; g < fd->ngroup; g++) {
+			json_obj_begin(j, NULL);
+			json_str(j, "headline", fd->group[g].head);
+			json_arr_begin(j, "fixes");
+			for (size_t k = 0; k < fd->group[g].nfix; k++)
+				json_str(j, NULL, fd->group[g].fix[k]);
+			json_arr_end(j);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+		json_str(j, "more_over_threshold", fd->more[0] ? fd->more : NULL);
 		json_obj_begin(j, "fix");
 		for (size_t k = 0; k < fd->nfix; k++)
 			if (fd->fix[k].key >= 0)

@@ -22,20 +22,21 @@ size_t report_ndiff(const struct report *r)
 	return r->ndiff;
 }
 
-/* Prints text folded at WIDTH, every line after `indent` spaces; the
- * text made safe for a terminal (it quotes process and file names). */
-static void wrap(FILE *f, int indent, const char *label, const char *untrusted)
+/* Untrusted text from column col (already reached), made safe for a
+ * terminal (it quotes process and file names), folded before WIDTH with
+ * its continuation lines `cont` columns in. */
+static void wrap_at(FILE *f, int col, int cont, const char *untrusted)
 {
-	int col = fprintf(f, "%*s%s", indent, "", label);
 	char safe[4096];
 	const char *text = san_str(safe, sizeof(safe), untrusted, SAN_TERM);
 	const char *p = text;
+	int start = col;
 
 	while (*p) {
 		size_t w = strcspn(p, " ");
 
-		if (col + 1 + (int)w > WIDTH && col > indent + (int)strlen(label)) {
-			col = fprintf(f, "\n%*s", indent + (int)strlen(label), "") - 1;
+		if (col + 1 + (int)w > WIDTH && col > start && col > cont) {
+			col = fprintf(f, "\n%*s", cont, "") - 1;
 		} else if (p != text) {
 			fputc(' ', f);
 			col++;
@@ -46,6 +47,20 @@ static void wrap(FILE *f, int indent, const char *label, const char *untrusted)
 			p++;
 	}
 	fputc('\n', f);
+}
+
+/* label after `indent` spaces, then the text, folded at WIDTH under itself. */
+static void wrap(FILE *f, int indent, const char *label, const char *untrusted)
+{
+	int col = fprintf(f, "%*s%s", indent, "", label);
+
+	wrap_at(f, col, col, untrusted);
+}
+
+/* text from column `indent`, its continuation lines `hang` columns further in. */
+static void wrap_hanging(FILE *f, int indent, int hang, const char *text)
+{
+	wrap_at(f, fprintf(f, "%*s", indent, ""), indent + hang, text);
 }
 
 static const char *value_text(const struct settings *s, size_t i)
@@ -118,14 +133,27 @@ static void text_evidence(FILE *f, const struct finding *fd)
 						 e->num == floor(e->num) ? 0 : 2, e->num);
 	}
 	if (used)
-		wrap(f, 13, "evidence: ", line);
+		wrap(f, 10, "evidence: ", line);
 	for (size_t i = 0; i < fd->nev; i++)
 		if (!fd->ev[i].is_num) {
 			char label[64];
 
 			snprintf(label, sizeof(label), "%s: ", fd->ev[i].name);
-			wrap(f, 13, label, fd->ev[i].text);
+			wrap(f, 10, label, fd->ev[i].text);
 		}
+}
+
+/* A finding's groups: each headline (its continuation lines two columns
+ * in), its fix lines under it. */
+static void text_groups(FILE *f, const struct finding *fd, int indent)
+{
+	for (size_t g = 0; g < fd->ngroup; g++) {
+		wrap_hanging(f, indent, 2, fd->group[g].head);
+		for (size_t i = 0; i < fd->group[g].nfix; i++)
+			wrap(f, indent + 2, "fix: ", fd->group[g].fix[i]);
+	}
+	if (fd->more[0])
+		wrap(f, indent, "also over the threshold: ", fd->more);
 }
 
 static void text_findings(FILE *f, const struct report *r)
@@ -135,21 +163,24 @@ static void text_findings(FILE *f, const struct report *r)
 	/* crit first; the ok ones are only counted */
 	for (size_t i = 0; i < r->before->n && r->by_severity[i]->sev > SEV_OK; i++) {
 		const struct finding *fd = r->by_severity[i];
-
 		if (!shown++)
-			fprintf(f, "\n%sfindings%s\n", color(C_BOLD), color(C_RESET));
-		fprintf(f, "  %s%-5s%s %s%s%s\n", color(sev_color[fd->sev]), severity_name(fd->sev),
+			fprintf(f, "%sfindings%s\n", color(C_BOLD), color(C_RESET));
+		fprintf(f, "  %s%-5s%s %s%s%s: ", color(sev_color[fd->sev]), severity_name(fd->sev),
 			color(C_RESET), color(C_BOLD), fd->id, color(C_RESET));
-		wrap(f, 8, "", fd->title);
-		text_evidence(f, fd);
-		wrap(f, 13, "why: ", fd->why);
-		if (fd->app_fix[0])
-			wrap(f, 13, "fix first: ", fd->app_fix);
+		wrap_at(f, 2 + 5 + 1 + (int)strlen(fd->id) + 2, 10, fd->title);
+		if (fd->ngroup)
+			text_groups(f, fd, 8);
+		else if (fd->app_fix[0])
+			wrap(f, 10, "fix: ", fd->app_fix);
 		if (fd->advice)
-			wrap(f, 13, "also: ", fd->advice);
+			wrap(f, 10, "also: ", fd->advice);
+		if (r->verbose)
+			text_evidence(f, fd);
+		if (r->verbose || !fd->ngroup)
+			wrap(f, 10, "why: ", fd->why);
 	}
 	if (!shown)
-		fprintf(f, "\n%sno findings%s: all %zu checks ok\n", color(C_GREEN), color(C_RESET), ok);
+		fprintf(f, "%sno findings%s: all %zu checks ok\n", color(C_GREEN), color(C_RESET), ok);
 	else if (ok)
 		fprintf(f, "  %s%zu other checks ok%s\n", color(C_DIM), ok, color(C_RESET));
 }
@@ -384,13 +415,16 @@ void report_diff_text(FILE *f, const struct report *r)
 void report_text(FILE *f, const struct report *r)
 {
 	text_header(f, r);
-	text_sysctls(f, r);
+	text_findings(f, r);
 	text_pressure(f, r);
 	if (r->observed) {
 		fprintf(f, "\n%seBPF%s ", color(C_BOLD), color(C_RESET));
 		observe_text(f, r->observed, r->top);
 	}
-	text_findings(f, r);
+	if (r->verbose) {
+		fprintf(f, "\n");
+		text_sysctls(f, r);
+	}
 	if (r->ndiff || r->profile) {
 		fprintf(f, "\n");
 		report_diff_text(f, r);

@@ -16,140 +16,219 @@
 static const struct advice table[] = {
 	{
 		.id = "nginx",
+		.rt = RT_NGINX,
 		.program = "nginx",
 		.comms = LIST("nginx"),
 		.exes = LIST("nginx", "openresty"),
 		.client = {
-			.fix = "keep upstream connections alive: `keepalive 16;` in the `upstream` block "
-			       "(idle connections kept per worker), with `proxy_http_version 1.1;` and "
-			       "`proxy_set_header Connection \"\";` where `proxy_pass` is",
-			.where = "nginx.conf: the `upstream` block that `proxy_pass` names (a `proxy_pass` "
-				 "to a bare address has none: define one), and its `location`",
+			.fix = "`keepalive 16;` in the `upstream` block, and `proxy_http_version 1.1;` "
+			       "with `proxy_set_header Connection \"\";` beside `proxy_pass`",
+			.where = "nginx.conf (a `proxy_pass` to a bare address needs an `upstream` block)",
 			.directives = LIST("keepalive", "proxy_http_version", "proxy_set_header"),
 		},
 		.server = {
-			.fix = "let its clients keep connections alive (HTTP/1.1 persistent connections; "
-			       "a local nginx proxy in front needs the upstream `keepalive` above), and keep "
-			       "`keepalive_timeout` (default 75s) and `keepalive_requests` (default 1000) "
-			       "high enough that idle clients close first",
-			.where = "nginx.conf: the `http`, `server` or `location` block",
+			.fix = "keep `keepalive_timeout` above 0 (default 75s) and `keepalive_requests` "
+			       "high (default 1000), so that idle clients close first",
+			.where = "nginx.conf, the `http` or `server` block",
 			.directives = LIST("keepalive_timeout", "keepalive_requests"),
 		},
-		.note = "nginx 1.29.7 and later keep connections to explicit `upstream` blocks alive by "
-			"default (`keepalive 0;` turns it off); Debian 12 ships 1.22, which does not",
+		.note = NULL,
 	},
 	{
 		.id = "haproxy",
+		.rt = RT_HAPROXY,
 		.program = "HAProxy",
 		.comms = LIST("haproxy"),
 		.exes = LIST("haproxy"),
 		.client = {
-			.fix = "reuse idle server connections: `http-reuse safe` (the default in current "
-			       "versions; never `http-reuse never`), a large enough `pool-max-conn` on the "
-			       "`server` lines, and no `option http-server-close` or `option httpclose`",
-			.where = "haproxy.cfg: the `backend` or `defaults` section; `pool-max-conn` on "
-				 "each `server` line",
-			.directives = LIST("http-reuse", "pool-max-conn"),
+			.fix = "remove `option httpclose` and `option http-server-close`; keep `http-reuse "
+			       "safe` (the default, never `http-reuse never`) and a large enough "
+			       "`pool-max-conn`",
+			.where = "haproxy.cfg, the `backend` or `defaults` section and its `server` lines",
+			.directives = LIST("option httpclose", "option http-server-close", "http-reuse",
+					   "pool-max-conn"),
 		},
 		.server = {
-			.fix = "keep client connections alive: `option http-keep-alive` (the default) with "
-			       "`timeout http-keep-alive` longer than the clients' gap between requests, "
-			       "and no `option httpclose`",
-			.where = "haproxy.cfg: the `frontend` or `defaults` section",
+			.fix = "keep `option http-keep-alive` (the default), no `option httpclose` or "
+			       "`option http-server-close`, and `timeout http-keep-alive` longer than the "
+			       "clients' gap between requests",
+			.where = "haproxy.cfg, the `frontend` or `defaults` section",
 			.directives = LIST("option http-keep-alive", "timeout http-keep-alive"),
 		},
 		.note = NULL,
 	},
 	{
 		.id = "envoy",
+		.rt = RT_ENVOY,
 		.program = "Envoy",
 		.comms = LIST("envoy"),
 		.exes = LIST("envoy"),
 		.client = {
-			.fix = "keep the cluster's connection pool: `typed_extension_protocol_options` -> "
-			       "`envoy.extensions.upstreams.http.v3.HttpProtocolOptions` -> "
-			       "`common_http_protocol_options.idle_timeout` (default 1h), no "
-			       "`max_requests_per_connection` of 1, circuit breaker `max_connections` "
-			       "above the concurrency",
-			.where = "the cluster definition (`static_resources.clusters` or CDS)",
+			.fix = "`HttpProtocolOptions` `common_http_protocol_options.idle_timeout` "
+			       "(default 1h), no `max_requests_per_connection: 1`, `max_connections` "
+			       "over the concurrency",
+			.where = "the cluster definition",
+			.directives = LIST("common_http_protocol_options.idle_timeout",
+					   "max_requests_per_connection", "max_connections"),
+		},
+		.server = {
+			.fix = "keep downstream connections: `common_http_protocol_options.idle_timeout` "
+			       "(default 1h), no `max_requests_per_connection: 1`",
+			.where = "the listener's `http_connection_manager`",
 			.directives = LIST("common_http_protocol_options.idle_timeout",
 					   "max_requests_per_connection"),
 		},
-		.server = {
-			.fix = "keep downstream connections alive: the HTTP connection manager's "
-			       "`common_http_protocol_options.idle_timeout` (default 1h), no "
-			       "`max_requests_per_connection` of 1; clients on HTTP/1.1 keep-alive or HTTP/2",
-			.where = "the listener's `envoy.filters.network.http_connection_manager`",
-			.directives = LIST("common_http_protocol_options.idle_timeout"),
-		},
-		.note = "binding an upstream source address shares one port pool unless "
-			"IP_BIND_ADDRESS_NO_PORT is used (envoy #44747)",
+		.note = "a bound source address shares one port pool without "
+			"IP_BIND_ADDRESS_NO_PORT (envoy #44747)",
 	},
 	{
 		.id = "go",
+		.rt = RT_GO,
 		.program = "Go program",
 		.comms = LIST(NULL),
 		.exes = LIST(NULL),
 		.client = {
-			.fix = "reuse one `http.Client` and its `http.Transport`, raise "
-			       "`Transport.MaxIdleConnsPerHost` (default 2, `http.DefaultMaxIdleConnsPerHost`) "
-			       "to the concurrency towards this destination, and read every response body "
-			       "to EOF and `Close()` it, or its connection is not reused",
+			.fix = "raise `Transport.MaxIdleConnsPerHost` (default 2) to the concurrency "
+			       "towards this destination, and read every response body to EOF and "
+			       "`Close()` it, or its connection is not reused",
 			.where = "the program's source, where its `http.Transport` is made",
-			.directives = LIST("http.Transport", "MaxIdleConnsPerHost"),
+			.directives = LIST("MaxIdleConnsPerHost", "Close()"),
 		},
 		.server = {
-			.fix = "keep `http.Server` keep-alives on (the default; `SetKeepAlivesEnabled(false)` "
-			       "turns them off) with an `IdleTimeout` longer than the clients' gap between "
-			       "requests; its clients should reuse connections",
+			.fix = "keep `http.Server` keep-alives on (no `SetKeepAlivesEnabled(false)`) with "
+			       "an `IdleTimeout` longer than the clients' gap between requests",
 			.where = "the program's source, where its `http.Server` is made",
 			.directives = LIST("IdleTimeout", "SetKeepAlivesEnabled"),
 		},
-		.note = "a Go program is not recognised from its process name: this entry is used only "
-			"when the program is known to be written in Go",
+		.note = NULL,
 	},
 	{
 		.id = "java",
+		.rt = RT_JVM,
 		.program = "Java program",
 		.comms = LIST("java", "jsvc"),
 		.exes = LIST("java", "jsvc"),
 		.client = {
-			.fix = "pool connections: for `HttpURLConnection` keep `http.keepAlive=true` (default) "
-			       "and raise `http.maxConnections` (default 5 per destination); Apache "
-			       "HttpClient 4.x pools 2 per route and 20 in all by default "
-			       "(`setDefaultMaxPerRoute`, `setMaxTotal`); read and close every response",
-			.where = "JVM system properties (`-Dhttp.maxConnections=N`) or the HTTP client's "
-				 "connection manager",
-			.directives = LIST("http.keepAlive", "http.maxConnections", "setDefaultMaxPerRoute",
+			.fix = "reuse one `java.net.http.HttpClient`; for `HttpURLConnection` raise "
+			       "`http.maxConnections` (default 5); Apache HttpClient pools 2 per route, 20 "
+			       "in all (`setDefaultMaxPerRoute`, `setMaxTotal`); close every response",
+			.where = "the program's source or `-Dhttp.maxConnections=N`",
+			.directives = LIST("HttpClient", "http.maxConnections", "setDefaultMaxPerRoute",
 					   "setMaxTotal"),
 		},
 		.server = {
-			.fix = "keep its connector's keep-alive on and long enough for its clients (Tomcat: "
-			       "`keepAliveTimeout`, `maxKeepAliveRequests`, default 100); its clients should "
-			       "reuse connections",
+			.fix = "keep the connector's keep-alive on and long enough for its clients "
+			       "(Tomcat `keepAliveTimeout`, `maxKeepAliveRequests`, default 100)",
 			.where = "the server's connector configuration (Tomcat: `server.xml`)",
 			.directives = LIST("keepAliveTimeout", "maxKeepAliveRequests"),
 		},
-		.note = "recognised by the process name `java` or `jsvc`; which HTTP client or server "
-			"library it uses is not visible from outside",
+		.note = NULL,
+	},
+	{
+		.id = "python",
+		.rt = RT_PYTHON,
+		.program = "Python program",
+		.comms = LIST(NULL),
+		.exes = LIST(NULL),
+		.client = {
+			.fix = "use one `requests.Session`, or reuse one `http.client.HTTPConnection` per "
+			       "host; `urllib.request` closes every connection",
+			.where = "the program's source, where it makes its requests",
+			.directives = LIST("requests.Session", "http.client.HTTPConnection"),
+		},
+		.server = {
+			.fix = "set `protocol_version = \"HTTP/1.1\"` on the request handler class "
+			       "(`http.server` answers HTTP/1.0 and closes after each response)",
+			.where = "the program's source, its `BaseHTTPRequestHandler` subclass",
+			.directives = LIST("protocol_version"),
+		},
+		.note = NULL,
+	},
+	{
+		.id = "node",
+		.rt = RT_NODE,
+		.program = "Node.js program",
+		.comms = LIST(NULL),
+		.exes = LIST(NULL),
+		.client = {
+			.fix = "pass `agent: new http.Agent({ keepAlive: true })` to its requests (no "
+			       "`agent: false`)",
+			.where = "the program's source, where it calls `http.request` or `fetch`",
+			.directives = LIST("http.Agent", "keepAlive"),
+		},
+		.server = {
+			.fix = "keep `server.keepAliveTimeout` (default 5 s) longer than the clients' gap "
+			       "between requests",
+			.where = "the program's source, where its `http.Server` is made",
+			.directives = LIST("keepAliveTimeout"),
+		},
+		.note = NULL,
+	},
+	{
+		.id = "httpd",
+		.rt = RT_HTTPD,
+		.program = "Apache httpd",
+		.comms = LIST(NULL),
+		.exes = LIST(NULL),
+		.client = {
+			.fix = "keep backend connections: no `SetEnv proxy-nokeepalive 1`, and "
+			       "`ProxyPass ... keepalive=On`",
+			.where = "apache2.conf or the `VirtualHost`",
+			.directives = LIST("proxy-nokeepalive", "ProxyPass"),
+		},
+		.server = {
+			.fix = "`KeepAlive On`, with `MaxKeepAliveRequests` (default 100) and "
+			       "`KeepAliveTimeout` (default 5 s) above the clients' gap between requests",
+			.where = "apache2.conf or the `VirtualHost`",
+			.directives = LIST("KeepAlive", "KeepAliveTimeout", "MaxKeepAliveRequests"),
+		},
+		.note = NULL,
+	},
+	{
+		.id = "curl",
+		.rt = RT_CURL,
+		.program = "curl",
+		.comms = LIST(NULL),
+		.exes = LIST(NULL),
+		.client = {
+			.fix = "reuse one handle (one `curl` run for many URLs, or one libcurl easy "
+			       "handle), not a new process or handle per request",
+			.where = "the script or program that runs curl",
+			.directives = LIST(NULL),
+		},
+		.server = { NULL, NULL, NULL },
+		.note = NULL,
+	},
+	{
+		.id = "ab",
+		.rt = RT_AB,
+		.program = "ab",
+		.comms = LIST(NULL),
+		.exes = LIST(NULL),
+		.client = {
+			.fix = "add `-k` (without it ab opens one connection per request)",
+			.where = "the ab command line",
+			.directives = LIST("-k"),
+		},
+		.server = { NULL, NULL, NULL },
+		.note = NULL,
 	},
 	{
 		.id = "generic",
+		.rt = RT_UNKNOWN,
 		.program = "the program",
 		.comms = LIST(NULL),
 		.exes = LIST(NULL),
 		.client = {
-			.fix = "make the program reuse its connections towards this destination (HTTP "
-			       "keep-alive, a connection pool, one long-lived client object) instead of "
-			       "opening one per request",
-			.where = "the program's configuration or its HTTP client library",
+			.fix = "reuse connections (HTTP keep-alive, a connection pool, one long-lived "
+			       "client object) instead of one per request",
+			.where = "its configuration or HTTP client library",
 			.directives = LIST(NULL),
 		},
 		.server = {
-			.fix = "make its clients keep connections alive (HTTP/1.1 persistent connections, "
-			       "connection pools), or let the clients close first so that TIME_WAIT stays "
-			       "on their side; check the service's keep-alive timeout and request limit",
-			.where = "the clients' configuration, and the service's keep-alive settings",
+			.fix = "keep connections alive (HTTP/1.1 persistent connections) with a keep-alive "
+			       "timeout above the clients' gap between requests",
+			.where = "the service's keep-alive settings",
 			.directives = LIST(NULL),
 		},
 		.note = NULL,
@@ -177,6 +256,85 @@ const struct advice *advice_match(const char *comm, const char *exe)
 		if (in_list(table[i].exes, exe))
 			return &table[i];
 	return &table[NTABLE - 1];
+}
+
+const struct advice *advice_for(const struct runtime *rt, const char *comm, const char *exe)
+{
+	for (size_t i = 0; rt && rt->id != RT_UNKNOWN && i < NTABLE; i++)
+		if (table[i].rt == rt->id)
+			return &table[i];
+	return advice_match(comm, exe);
+}
+
+int advice_client_keeps_alive(const struct advice *a, const struct runtime *rt)
+{
+	switch (a->rt) {
+	case RT_AB:
+		return rt ? rt->keepalive_flag : -1;
+	case RT_HAPROXY:
+		return rt && rt->config_read ? !rt->closes_option[0] : 1;
+	case RT_GO:
+	case RT_ENVOY:
+		return 1;
+	case RT_NODE:
+		return rt ? (runtime_version_cmp(rt->version, 19, 0, 0) >= 0 ? 1
+			     : runtime_version_cmp(rt->version, 19, 0, 0) == -1 ? 0 : -1) : -1;
+	case RT_CURL:
+		return 0;
+	case RT_NGINX:
+		return rt && runtime_version_cmp(rt->version, 1, 29, 7) >= 0 ? 1
+		       : rt && rt->version[0] ? 0 : -1;
+	default:
+		return -1;
+	}
+}
+
+/* What the runtime's version or configuration adds to its fix, or NULL. */
+static const char *line_note(const struct advice *a, enum advice_side side,
+			     const struct runtime *rt)
+{
+	if (side == ADVICE_CLIENT && a->rt == RT_NGINX && !(rt && rt->version[0]))
+		return "nginx 1.29.7+ does this by default, for `upstream` blocks only";
+	if (side == ADVICE_CLIENT && a->rt == RT_NGINX &&
+	    runtime_version_cmp(rt->version, 1, 29, 7) >= 0)
+		return "this nginx does it by default, for `upstream` blocks only";
+	if (side == ADVICE_CLIENT && a->rt == RT_NODE && !(rt && rt->version[0]))
+		return "`http.globalAgent` keeps alive since Node 19";
+	if (side == ADVICE_CLIENT && a->rt == RT_NODE &&
+	    runtime_version_cmp(rt->version, 19, 0, 0) >= 0)
+		return "its `http.globalAgent` keeps alive already: look for `agent: false` or an "
+		       "agent without `keepAlive`";
+	if (a->rt == RT_HAPROXY && rt && rt->closes_option[0])
+		return strcmp(rt->closes_option, "httpclose")
+			       ? "its configuration sets `option http-server-close`"
+			       : "its configuration sets `option httpclose`";
+	if (side == ADVICE_CLIENT && a->rt == RT_ENVOY)
+		return a->note;
+	return NULL;
+}
+
+int advice_line(char *buf, size_t len, const struct advice *a, enum advice_side side,
+		const struct runtime *rt, const char *who)
+{
+	const struct advice_text *t;
+	const char *note;
+	int n;
+
+	if (!buf || !len || !a)
+		return -EINVAL;
+	buf[0] = '\0';
+	t = advice_for_side(a, side);
+	if (!t->fix)
+		return 1;
+	if (side == ADVICE_CLIENT && advice_client_keeps_alive(a, rt) == 1 &&
+	    (a->rt == RT_AB || (a->rt == RT_HAPROXY && rt && rt->config_read)))
+		return 1; /* nothing it does not do already */
+	note = line_note(a, side, rt);
+	n = snprintf(buf, len, "%s, in %s: %s%s%s", who && *who ? who : a->program, t->where,
+		     t->fix, note ? "; " : "", note ? note : "");
+	if (n < 0)
+		return -EINVAL;
+	return (size_t)n >= len ? -ENOSPC : 0;
 }
 
 const struct advice *advice_by_id(const char *id)

@@ -11,16 +11,23 @@
  *   server: the local service closes first (server-side TIME_WAIT on its
  *           listening port): the fix is about its clients.
  *
- * Matching limits: comm is at most 15 characters and set by the program
- * (nginx, haproxy, envoy and the java launcher keep their names). A Go
- * program cannot be recognised from comm or its executable's name, so the
- * "go" entry is only returned by advice_by_id() for a caller that knows;
- * a JVM is recognised as "java" (or "jsvc"), but not which HTTP client it
- * uses. Everything else gets the "generic" entry. */
+ * Matching: by the runtime kernel/runtime_probe.c read from the
+ * executable (a Go binary by its build information, the Python, Node and
+ * JVM interpreters, nginx, haproxy, envoy, httpd, curl, ab), else by comm
+ * and the executable's basename. A JVM is recognised, but not which HTTP
+ * client it uses. Everything else gets the "generic" entry.
+ *
+ * advice_line() writes one side's fix for one process as one short
+ * sentence with where it goes, with what the runtime's version and
+ * command line change (ab -k already keeps alive; Node 19+ keeps alive by
+ * default; nginx 1.29.7+ keeps `upstream` blocks alive). */
 #ifndef TWTUNE_ADVICE_H
 #define TWTUNE_ADVICE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "runtime.h"
 
 enum advice_side {
 	ADVICE_CLIENT, /* the program connects too often towards one destination */
@@ -34,7 +41,9 @@ struct advice_text {
 };
 
 struct advice {
-	const char *id;                 /* stable: nginx haproxy envoy go java generic */
+	const char *id;                 /* stable: nginx haproxy envoy go java python node httpd
+					   curl ab generic */
+	enum runtime_id rt;             /* the runtime it is chosen for (RT_UNKNOWN: generic) */
 	const char *program;            /* as a report names it */
 	const char *const *comms;       /* matched against comm, NULL-terminated */
 	const char *const *exes;        /* matched against the exe basename */
@@ -46,6 +55,24 @@ struct advice {
  * executable's basename (may be NULL or ""); exact matches. The generic
  * entry when nothing matches: never NULL. */
 const struct advice *advice_match(const char *comm, const char *exe);
+
+/* The entry for a process whose runtime is known (rt may be NULL or
+ * RT_UNKNOWN: then advice_match(comm, exe)); never NULL. */
+const struct advice *advice_for(const struct runtime *rt, const char *comm, const char *exe);
+
+/* Whether a client program keeps its connections alive already, as far as
+ * its runtime says: 1 yes (ab -k, HAProxy without `option httpclose` or
+ * `http-server-close`, Go, Node 19+, Envoy), 0 no (ab without -k, curl's
+ * command line, nginx upstreams before 1.29.7), -1 unknown. */
+int advice_client_keeps_alive(const struct advice *a, const struct runtime *rt);
+
+/* One side's fix for program `who` ("nginx (pid 10 +2)"; NULL or "": the
+ * entry's program name) as "WHO, in WHERE: FIX[; NOTE]" into buf. With
+ * the runtime (may be NULL) the text fits it: nothing is advised that it
+ * does already (the return is then 1 and buf holds ""). 0, 1, -EINVAL, or
+ * -ENOSPC (buf then holds a truncated sentence). */
+int advice_line(char *buf, size_t len, const struct advice *a, enum advice_side side,
+		const struct runtime *rt, const char *who);
 
 /* The entry with this id, or NULL. */
 const struct advice *advice_by_id(const char *id);

@@ -22,6 +22,18 @@ struct evidence {
 	char text[160];
 };
 
+/* A finding about several ports or pools lists each as a group: its
+ * headline (the port or pool, its share, rate and source, the programs at
+ * both ends), then short fix lines, the likeliest first, each saying
+ * where it goes. */
+#define GROUP_MAX 4
+#define GROUP_FIXES 3
+struct finding_group {
+	char head[320];
+	char fix[GROUP_FIXES][400];
+	size_t nfix;
+};
+
 struct finding {
 	const char *id;
 	enum severity sev;
@@ -30,7 +42,11 @@ struct finding {
 	const char *why;
 	bool app_only; /* no sysctl changes what it measures (the rule's app_only) */
 	const char *advice; /* what no sysctl does, or NULL */
-	char app_fix[1400];  /* the application fix, named for its process; "" if none */
+	char app_fix[1400];  /* the application fix, named for its process; "" if none
+				(the first group's fix lines, joined) */
+	struct finding_group group[GROUP_MAX]; /* per port or pool over its threshold */
+	size_t ngroup;
+	char more[200];      /* the ports or pools over their threshold not grouped, or "" */
 	struct evidence ev[EVIDENCE_MAX];
 	size_t nev;
 	struct {

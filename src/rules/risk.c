@@ -576,8 +576,11 @@ void risk_assess(const struct settings *s, const struct observation *o, const do
 			f->advice = i == RULE_CLIENT_CHURN ? client_churn_sysctl : NULL;
 		else if (i == RULE_CLOSE_WAIT_LEAK && f->sev >= SEV_WARN)
 			f->advice = "find the process with ss -tanp state close-wait and fix its close()";
-		if (f->sev == SEV_OK)
+		if (f->sev == SEV_OK) {
 			f->app_fix[0] = '\0';
+			f->ngroup = 0;
+			f->more[0] = '\0';
+		}
 		if (f->sev > a->risk)
 			a->risk = f->sev;
 	}

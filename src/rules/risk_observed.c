@@ -90,6 +90,74 @@ double observed_dest_attempt_rate(const struct observation *o, const struct dest
 	return found ? (double)n / w->window_seconds : -1;
 }
 
+void observed_clients(const struct observation *o, const struct addr *local,
+		      const struct addr *remote, uint16_t port, struct owners *w)
+{
+	const struct obs_window *win = o->observed;
+
+	memset(w, 0, sizeof(*w));
+	if (!win)
+		return;
+	w->asked = true;
+	for (size_t i = 0; i < win->ndests; i++) {
+		const struct obs_row *r = &win->dests[i];
+		struct dest k = row_dest(r);
+
+		if (!in_scope(o, r) || k.rport != port || memcmp(&k.remote, remote, sizeof(k.remote)) ||
+		    (local && r->has_local && memcmp(&k.local, local, sizeof(k.local))))
+			continue;
+		for (size_t j = 0; j < r->nprocs; j++) {
+			const struct obs_process *p = &r->procs[j];
+			size_t at = w->n;
+
+			if (!p->attempts)
+				continue;
+			for (size_t m = 0; m < w->n; m++)
+				if (w->v[m].pid == (int)p->pid && !strcmp(w->v[m].comm, p->comm))
+					at = m;
+			if (at == w->n) {
+				if (w->n == OWNERS_MAX) {
+					w->more++;
+					continue;
+				}
+				w->v[w->n++] = (struct owner){ .pid = (int)p->pid, .comm = p->comm,
+							       .rt = p->rt.id != RT_UNKNOWN ? &p->rt : NULL };
+			}
+			w->v[at].established += p->attempts > 1000000 ? 1000000u : (unsigned)p->attempts;
+		}
+	}
+	/* most attempts first */
+	for (size_t i = 1; i < w->n; i++)
+		for (size_t j = i; j > 0 && w->v[j - 1].established < w->v[j].established; j--) {
+			struct owner t = w->v[j];
+
+			w->v[j] = w->v[j - 1];
+			w->v[j - 1] = t;
+		}
+}
+
+struct drop_ctx {
+	const struct sock_snapshot *s;
+	uint32_t netns;
+};
+
+static bool server_row_kept(const struct obs_row *r, void *arg)
+{
+	const struct drop_ctx *c = arg;
+
+	return r->netns != c->netns || sockets_listening(c->s, r->port) ||
+	       r->port < c->s->eph.low || r->port > c->s->eph.high;
+}
+
+void observed_drop_client_ports(struct obs_window *w, const struct sock_snapshot *s,
+				uint32_t netns)
+{
+	struct drop_ctx c = { s, netns };
+
+	if (w && s)
+		observation_keep_servers(w, server_row_kept, &c);
+}
+
 double observed_port_tw_rate(const struct observation *o, const struct addr *local, uint16_t port)
 {
 	const struct obs_window *w = o->observed;

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "owners.h"
 #include "risk.h"
 
 /* TIME_WAIT entered per second during the observation window, measured
@@ -18,6 +19,18 @@ double observed_dest_tw_rate(const struct observation *o, const struct dest *d);
  * outcome: the demand, failures included); -1 without --observe or when
  * no row is d's. */
 double observed_dest_attempt_rate(const struct observation *o, const struct dest *d);
+/* The processes eBPF saw connect towards remote:port (from local, when
+ * not NULL) during the window, into w as owners_dest() would name them
+ * (most attempts first; `established` holds their attempts, capped).
+ * w->asked is false when nothing was observed. */
+void observed_clients(const struct observation *o, const struct addr *local,
+		      const struct addr *remote, uint16_t port, struct owners *w);
+/* Drops the server-side rows of namespace netns whose port no listener of
+ * s has and that lies in s's ephemeral range: client connections opened
+ * before the window, which the eBPF program could not tell (issue 21,
+ * item 7). */
+void observed_drop_client_ports(struct obs_window *w, const struct sock_snapshot *s,
+				uint32_t netns);
 double observed_port_tw_rate(const struct observation *o, const struct addr *local,
 			     uint16_t port);
 

@@ -14,5 +14,9 @@ void check_client_churn(const struct settings *s, const struct observation *o, c
  * processes towards d and what to change in them. */
 void risk_dest_application(const struct observation *o, const struct dest *d, double rate,
 			   struct finding *f);
+/* Groups for the other pools whose close rate is at least min_rate
+ * (client-churn: every pool over its threshold, not only the busiest). */
+void risk_dest_more(const struct observation *o, const struct dest *first, double min_rate,
+		    struct finding *f);
 
 #endif

@@ -145,6 +145,7 @@ struct report {
 	const struct obs_window *observed; /* audit --observe: the eBPF window, or NULL */
 	const char *observe_skipped;      /* --observe given, but why it could not run */
 	bool from_counters;               /* only the listeners were dumped (cheap_idle) */
+	bool verbose;                     /* -v: the sysctl table, evidence and why too */
 
 	/* computed once */
 	struct ephemeral eph;             /* of the current settings */
