@@ -102,14 +102,18 @@ BUILD_PKGS = gcc make pkg-config libc6-dev libnl-3-dev libiniparser-dev clang bp
 # dpkg-dev, lintian, systemd (systemd-analyze), man-db: tests/deb.bats
 # builds, lints and verifies the package and its units (promtool: prometheus).
 # python3-voluptuous: ansible-test's validate-modules, run in tests/ansible.bats.
+# conntrack, nftables: the real conntrack(8) and masquerade of tests/conntrack.bats.
+# libnl-nf-3-dev: build/bench/ctnf, the libnl-nf-3 dump tests/bench times twtune's against.
 # parallel: GNU parallel, which bats --jobs runs the parallel group with
 # (tests/run.sh checks that `parallel` is GNU's, not moreutils').
 TEST_PKGS  = bats bats-assert bats-support jq iproute2 procps util-linux clang prometheus \
              mandoc groff-base zsh fish bash-completion ansible-core python3 time valgrind \
              libclang-rt-dev dpkg-dev lintian systemd man-db python3-voluptuous \
-             nginx apache2-utils curl tmux strace parallel
+             nginx apache2-utils curl tmux strace parallel conntrack nftables libnl-nf-3-dev
 # make bench: ss to compare with, unshare for its namespace, time for peak RSS.
-BENCH_PKGS = iproute2 util-linux time jq
+# conntrack, nftables: the conntrack bench's reference and its masquerade;
+# libnl-nf-3-dev: ctnf, the libnl-nf-3 dump twtune's raw decoder is timed against.
+BENCH_PKGS = iproute2 util-linux time jq conntrack nftables libnl-nf-3-dev
 # make deb: dpkg-deb, dpkg-shlibdeps and dpkg-buildflags.
 DEB_PKGS   = dpkg-dev
 DEPS ?= build
@@ -169,7 +173,7 @@ $(BUILD)/tests/%: tests/tools/%.c $(BUILD)/flags
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS_ALL)
 
 # Test tools that drive the library link its objects.
-LIB_TOOLS := $(BUILD)/tests/nsscan_tool
+LIB_TOOLS := $(BUILD)/tests/nsscan_tool $(BUILD)/tests/ct_tool
 $(LIB_TOOLS): $(BUILD)/tests/%: tests/tools/%.c $(LIB_OBJS)
 	@mkdir -p $(BUILD)/tests
 	@echo "  CC      $@"
@@ -275,6 +279,13 @@ $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/flags
 	@mkdir -p $(BUILD)/bench
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -pthread $(ALL_LDFLAGS) -o $@ $<
+
+# ctnf: libnl-nf-3 (the netfilter library), which twtune itself does not link.
+$(BUILD)/bench/ctnf: tests/bench/ctnf.c $(BUILD)/flags
+	@mkdir -p $(BUILD)/bench
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags libnl-nf-3.0) $(ALL_LDFLAGS) -o $@ $< \
+		$(shell pkg-config --libs libnl-nf-3.0)
 
 # twiter: its BPF object and skeleton under $(BUILD)/bench, as observe's.
 $(BUILD)/bench/twiter.bpf.o: tests/bench/twiter.bpf.c tests/bench/twiter.h $(BUILD)/vmlinux.h Makefile
