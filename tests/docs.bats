@@ -365,7 +365,7 @@ try_option() {
 # not marked "Read only" there, and twtune refuses the others in a profile.
 @test "twtune.ini(5) names every key of get --list-keys, and which are read only" {
 	local keys man writable ro k
-	keys=$("$TWTUNE" get --list-keys | sed 's/^net\.ipv4\.//' | sort)
+	keys=$("$TWTUNE" get --list-keys | sed 's/^net\.\(ipv4\|netfilter\)\.//' | sort)
 	[ "$(wc -l <<<"$keys")" -ge 8 ]
 	ini_keys() {
 		awk '/^\.SH/ { f = ($2 == "[sysctl]"); next }
@@ -473,7 +473,7 @@ try_option() {
 		assert_output --partial "$s"
 	done
 	# every managed key has its paragraph
-	for s in $("$TWTUNE" get --list-keys | sed 's/^net\.ipv4\.//'); do
+	for s in $("$TWTUNE" get --list-keys | sed 's/^net\.\(ipv4\|netfilter\)\.//'); do
 		run -0 section_text "$KERNEL" "THE SYSCTLS"
 		assert_line --regexp "^       $s\$"
 	done
