@@ -232,3 +232,123 @@ hexsum() {
 	[[ "$output" != *clash_resolve* ]]
 	[[ "$output" != *search_restart* ]]
 }
+
+# --- twtune audit: the "NAT and conntrack" section (src/rules/nat.c,
+# src/render/conntrack_render.c) ---
+
+@test "audit in the node: the NAT and conntrack section and its JSON equal conntrack -L and -C" {
+	nat_up 2
+	traffic client 120 80
+	nat_exec node "$TWTUNE" audit --no-processes --json >"$D/a.json"
+	[ "$(jq .conntrack.count "$D/a.json")" -eq "$(nat_exec node conntrack -C)" ]
+	[ "$(jq .conntrack.entries "$D/a.json")" -eq "$(ctl node | wc -l)" ]
+	[ "$(jq .conntrack.tcp_states.TIME_WAIT "$D/a.json")" -eq "$(ctl node -p tcp --state TIME_WAIT | wc -l)" ]
+	[ "$(jq .conntrack.source_nat "$D/a.json")" -eq "$(ctl node --src-nat | wc -l)" ]
+	[ "$(jq -r '.conntrack.top_mappings[0] | "\(.nat_source) \(.destination) \(.port) \(.ports_used)"' "$D/a.json")" = \
+		"10.78.0.1 10.78.0.2 8080 $(ctl node --src-nat -p tcp --dport 8080 | wc -l)" ]
+	[ "$(jq -r '.conntrack.top_sources[0].address' "$D/a.json")" = 10.77.1.2 ]
+	[ "$(jq .conntrack.max "$D/a.json")" -eq "$(cat /proc/sys/net/netfilter/nf_conntrack_max)" ]
+	# 200 of 64512 ports: no finding
+	[ "$(jq '.conntrack.findings | length' "$D/a.json")" -eq 0 ]
+	run -0 nat_exec node "$TWTUNE" audit --no-processes
+	assert_line "NAT and conntrack"
+	assert_line --regexp "^10\.78\.0\.1 +10\.78\.0\.2:8080 +tcp +$CONNECTED +$CONNECTED +0\.3%$"
+	assert_line "no NAT or conntrack findings"
+	# Prometheus: valid, and the same numbers
+	nat_exec node "$TWTUNE" audit --no-processes --format prometheus --fail-on never >"$D/a.prom"
+	run -0 promtool check metrics <"$D/a.prom"
+	grep -qx "twtune_conntrack_entries $(ctl node | wc -l)" "$D/a.prom"
+	grep -qx "twtune_conntrack_entries_by_state{state=\"TIME_WAIT\"} $(ctl node -p tcp --state TIME_WAIT | wc -l)" "$D/a.prom"
+	grep -qx "twtune_snat_ports_used{nat_source=\"10.78.0.1\",destination=\"10.78.0.2\",port=\"8080\",protocol=\"tcp\"} $(ctl node --src-nat -p tcp --dport 8080 | wc -l)" "$D/a.prom"
+	grep -qx "twtune_conntrack_max $(cat /proc/sys/net/netfilter/nf_conntrack_max)" "$D/a.prom"
+	# a pod without conntrack: nothing dumped, no section
+	nat_exec pod1 "$TWTUNE" audit --no-processes --json >"$D/p.json"
+	[ "$(jq .conntrack.dumped "$D/p.json")" = false ]
+	[ "$(jq .conntrack.count "$D/p.json")" -eq 0 ]
+	run -0 nat_exec pod1 "$TWTUNE" audit --no-processes
+	refute_output --partial "NAT and conntrack"
+}
+
+@test "snat-port-pressure from real traffic: a quarter of the NAT ports held, the pods named" {
+	nat_up 4
+	local k
+	# one server port: the four pods' connections share one NAT mapping
+	# (10.78.0.1 -> 10.78.0.2:8080), 16400 of its 64512 ports (25.4%)
+	nat_exec srv timeout 60 "$PAIR" serve 10.78.0.2 8080 16400 client 55 >/dev/null &
+	for _ in $(seq 50); do
+		nat_exec srv ss -Hltn 'sport = :8080' | grep -q LISTEN && break
+		sleep 0.1
+	done
+	for k in 1 2 3 4; do
+		nat_exec "pod$k" timeout 60 "$PAIR" connect 10.78.0.2 8080 4100 client >"$D/c$k" &
+	done
+	wait
+	total=$(cat "$D"/c? | awk '{ s += $2 } END { print s }')
+	[ "$total" -eq 16400 ]
+	nat_exec node "$TWTUNE" audit --no-processes --json >"$D/a.json"
+	used=$(ctl node --src-nat -p tcp --dport 8080 | wc -l)
+	[ "$(jq '.conntrack.top_mappings[0].ports_used' "$D/a.json")" -eq "$used" ]
+	jq -e '.conntrack.findings[] | select(.rule == "snat-port-pressure" and .severity == "info")' "$D/a.json"
+	# the advice starts with the programs of the pods, by address
+	jq -r '.conntrack.findings[] | select(.rule == "snat-port-pressure") | .advice[0]' "$D/a.json" >"$D/adv"
+	grep -q '^keep connections alive in the programs behind 10\.77\.[1-4]\.2 (4100 NAT entries)' "$D/adv"
+	jq -r '.conntrack.findings[] | select(.rule == "snat-port-pressure") | .advice[2]' "$D/a.json" | grep -q 'add SNAT source addresses'
+}
+
+@test "conntrack-table-full: each namespace's count against the host's max, through --sysctl-root" {
+	make_sysctl_root "$D/sys" nf_conntrack_max=1000
+	printf '950\n' >"$D/sys/net/netfilter/nf_conntrack_count"
+	run -0 unshare -n "$TWTUNE" --sysctl-root "$D/sys" audit --no-processes --json --fail-on never
+	jq -e '.conntrack | .count == 950 and .max == 1000 and .fill_ratio == 0.95' <<<"$output"
+	jq -e '.conntrack.findings[] | select(.rule == "conntrack-table-full" and .severity == "crit")' <<<"$output"
+	# the advice: the programs, then nf_conntrack_max at twice the count, from the initial namespace
+	run -0 jq -r '.conntrack.findings[] | select(.rule == "conntrack-table-full") | .advice[1]' <<<"$output"
+	assert_output --partial "nf_conntrack_max to at least 1900"
+	assert_output --partial "initial namespace"
+	# at 400 of 1000 (40%): no finding
+	printf '400\n' >"$D/sys/net/netfilter/nf_conntrack_count"
+	run -0 unshare -n "$TWTUNE" --sysctl-root "$D/sys" audit --no-processes --json --fail-on never
+	jq -e '.conntrack.findings | length == 0' <<<"$output"
+}
+
+@test "conntrack-insert-failed from the per-CPU statistics (a /proc/net fixture)" {
+	mkdir -p "$D/pn/stat"
+	cp /proc/net/sockstat /proc/net/netstat /proc/net/snmp "$D/pn/" 2>/dev/null || true
+	printf 'entries  clashres found new invalid ignore delete chainlength insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart\n%s\n%s\n' \
+		'00000000  00000004 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000002 00000000 00000000 00000000  00000000 00000000 00000000 00000000' \
+		'00000000  00000001 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000005 00000000 00000000 00000000  00000000 00000000 00000000 00000000' \
+		>"$D/pn/stat/nf_conntrack"
+	run -0 unshare -n env TWTUNE_PROC_NET="$D/pn" "$TWTUNE" audit --no-processes --json --fail-on never
+	jq -e '.conntrack.statistics | .insert_failed == 7 and .clash_resolve == 5 and .cpus == 2' <<<"$output"
+	jq -e '.conntrack.findings[] | select(.rule == "conntrack-insert-failed" and .severity == "warn")' <<<"$output"
+	run -0 jq -r '.conntrack.findings[] | select(.rule == "conntrack-insert-failed") | .advice[0]' <<<"$output"
+	assert_output --partial "masquerade fully-random"
+	assert_output --partial "--random-fully"
+}
+
+@test "audit: conntrack unavailable (a recorded refusal) is one line, and the audit goes on" {
+	run -0 unshare -n env TWTUNE_CT_REPLAY="$TOP/tests/fixtures/conntrack/unavailable.bin" \
+		"$TWTUNE" audit --no-processes --fail-on never
+	assert_line --regexp "^conntrack unavailable here \(.*\): no NAT or conntrack checks$"
+	# that line and the sysctl rows, nothing more about conntrack
+	[ "$(grep conntrack <<<"$output" | grep -vc '^net\.netfilter\.nf_conntrack_')" -eq 1 ]
+	refute_output --partial "NAT and conntrack"
+	assert_output --partial "ephemeral ports"
+	run -0 unshare -n env TWTUNE_CT_REPLAY="$TOP/tests/fixtures/conntrack/unavailable.bin" \
+		"$TWTUNE" audit --no-processes --json --fail-on never
+	jq -e '.conntrack.available == false and (.conntrack.note | test("unavailable"))' <<<"$output"
+	# not measured: the conntrack series are absent, not 0
+	run -0 unshare -n env TWTUNE_CT_REPLAY="$TOP/tests/fixtures/conntrack/unavailable.bin" \
+		"$TWTUNE" audit --no-processes --format prometheus --fail-on never
+	refute_output --partial "twtune_conntrack_"
+	refute_output --partial "twtune_snat_"
+}
+
+@test "audit replays the committed node dump: its counts are conntrack -L's" {
+	F="$TOP/tests/fixtures/conntrack"
+	run -0 unshare -n env TWTUNE_CT_REPLAY="$F/node.bin" "$TWTUNE" audit --no-processes --json --fail-on never
+	[ "$(jq .conntrack.entries <<<"$output")" -eq "$(wc -l <"$F/node.conntrack-L")" ]
+	[ "$(jq .conntrack.nat_mappings <<<"$output")" -eq "$(wc -l <"$F/node.maps")" ]
+	[ "$(jq .conntrack.top_mappings[0].ports_used <<<"$output")" -eq "$(sort -k5,5nr "$F/node.maps" | head -1 | awk '{print $5}')" ]
+	[ "$(jq .conntrack.by_protocol.udp <<<"$output")" -eq "$(awk '$1 == "udp"' "$F/node.conntrack-L" | wc -l)" ]
+}

@@ -432,9 +432,13 @@ try_option() {
 	in_netns "$TWTUNE" audit --format prometheus --interval 0 --fail-on never >"$BATS_TEST_TMPDIR/one.prom"
 	in_netns "$TWTUNE" --all-netns audit --format prometheus --interval 0 --fail-on never \
 		>"$BATS_TEST_TMPDIR/all.prom"
-	cat "$BATS_TEST_TMPDIR/one.prom" "$BATS_TEST_TMPDIR/all.prom" | grep -v '^#' |
+	# a node's conntrack table with source NAT, replayed (tests/fixtures/conntrack)
+	in_netns env TWTUNE_CT_REPLAY="$TOP/tests/fixtures/conntrack/node.bin" "$TWTUNE" audit \
+		--format prometheus --interval 0 --fail-on never >"$BATS_TEST_TMPDIR/nat.prom"
+	grep -q '^twtune_snat_ports_used{' "$BATS_TEST_TMPDIR/nat.prom"
+	cat "$BATS_TEST_TMPDIR/one.prom" "$BATS_TEST_TMPDIR/all.prom" "$BATS_TEST_TMPDIR/nat.prom" | grep -v '^#' |
 		sed -E 's/[{ ].*//' | sort -u >"$BATS_TEST_TMPDIR/series"
-	cat "$BATS_TEST_TMPDIR/one.prom" "$BATS_TEST_TMPDIR/all.prom" | grep -v '^#' |
+	cat "$BATS_TEST_TMPDIR/one.prom" "$BATS_TEST_TMPDIR/all.prom" "$BATS_TEST_TMPDIR/nat.prom" | grep -v '^#' |
 		grep -oE '[{,][a-z_]+="' | tr -d '{,="' | sort -u >"$BATS_TEST_TMPDIR/labels"
 	run grep -c . "$BATS_TEST_TMPDIR/series"
 	[ "$output" -ge 14 ]

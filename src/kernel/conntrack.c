@@ -796,6 +796,9 @@ int conntrack_collect(struct ct_table *t, const struct ct_opts *o)
 		t->skipped = true;
 		return 0;
 	}
+	/* no nf_conntrack_count: conntrack is not loaded in this namespace */
+	if (t->count < 0 && !o->always_dump)
+		return fault(t, CT_FAULT_UNAVAILABLE, -ENOENT);
 	r = dump_live(t, o->record);
 	if (r < 0 && t->fault == CT_FAULT_NONE && t->count < 0 && !t->have_stats)
 		t->fault = CT_FAULT_UNAVAILABLE;

@@ -149,7 +149,9 @@ int conntrack_parse_buffer(struct ct_table *t, const void *buf, size_t len);
 int conntrack_parse_stats(const char *text, struct ct_stats *st);
 
 /* Reads the files and, unless the count is 0, dumps (or replays) the
- * table of the calling thread's namespace into t. 0 when the table was
+ * table of the calling thread's namespace into t; without
+ * nf_conntrack_count (conntrack not loaded) it is unavailable (-ENOENT),
+ * unless o->always_dump. 0 when the table was
  * read; -errno with t->fault set when the dump failed (CT_FAULT_UNAVAILABLE:
  * no conntrack here). t holds what could be read either way. */
 int conntrack_collect(struct ct_table *t, const struct ct_opts *o);

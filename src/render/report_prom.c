@@ -6,6 +6,8 @@
  * the labels it is given put first. */
 #include "report_prom.h"
 
+#include "conntrack_render.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -246,6 +248,7 @@ void report_prometheus(FILE *f, const struct report *r)
 	const struct source s = { &r->metrics, "" };
 
 	write_all(f, &s, 1, false);
+	conntrack_prom(f, r->nat);
 }
 
 /* A label value escaped for the text format (\\, \" and \n) into buf,

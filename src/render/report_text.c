@@ -4,6 +4,8 @@
  * text. */
 #include "report_text.h"
 
+#include "conntrack_render.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -264,6 +266,7 @@ void report_text(FILE *f, const struct report *r)
 		observe_text(f, r->observed, r->top);
 	}
 	text_findings(f, r);
+	conntrack_text(f, r->nat);
 	if (r->ndiff || r->profile) {
 		fprintf(f, "\n");
 		report_diff_text(f, r);

@@ -7,6 +7,8 @@
 #include <sys/utsname.h>
 
 #include "collect.h"
+#include "conntrack.h"
+#include "nat.h"
 #include "observation.h"
 #include "profile.h"
 #include "view.h"
@@ -24,6 +26,8 @@ struct audit_ctx {
 	 * threshold, dump the listeners only (collect.listeners_only). */
 	bool cheap_idle;
 	const struct obs_window *observed; /* audit --observe: the eBPF window, or NULL */
+	bool conntrack;          /* read the conntrack table too (nat.h) */
+	const char *ct_replay;   /* a recorded ctnetlink dump instead of the kernel's, or NULL */
 };
 
 struct audit {
@@ -41,6 +45,9 @@ struct audit {
 	char netns_id[64];
 	bool from_counters;          /* cheap_idle took: only listeners were dumped */
 	struct sockets_view view;    /* the sockets as the last audit_report() shows them */
+	bool ct_read;                /* ctx->conntrack: ct and nat are filled */
+	struct ct_table ct;
+	struct nat_view nat;
 };
 
 /* True when the counters C bound every socket count the rules judge below

@@ -13,6 +13,7 @@
 
 #include "collect.h"
 #include "k8s.h"
+#include "nat.h"
 #include "owners.h"
 #include "risk.h"
 #include "sockets.h"
@@ -93,6 +94,7 @@ struct report {
 	const struct obs_window *observed; /* audit --observe: the eBPF window, or NULL */
 	const char *observe_skipped;      /* --observe given, but why it could not run */
 	bool from_counters;               /* only the listeners were dumped (cheap_idle) */
+	const struct nat_view *nat;       /* NAT and conntrack (nat.h), or NULL: not read */
 
 	/* computed once */
 	struct ephemeral eph;             /* of the current settings */

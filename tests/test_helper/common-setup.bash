@@ -62,6 +62,7 @@ make_sysctl_root() {
 	printf '262144\n' >"$dir/net/netfilter/nf_conntrack_max"
 	printf '262144\n' >"$dir/net/netfilter/nf_conntrack_buckets"
 	printf '120\n' >"$dir/net/netfilter/nf_conntrack_tcp_timeout_time_wait"
+	printf '0\n' >"$dir/net/netfilter/nf_conntrack_count"
 	for kv in "$@"; do
 		local sub=ipv4
 		[[ $kv == nf_conntrack_* ]] && sub=netfilter
