@@ -20,7 +20,7 @@ export TWTUNE BUILD
 # The serial group: files whose tests time things or measure rates, watch
 # every namespace (eBPF, --all-netns), drive tmux, or share host-wide state
 # with other files. Every other file runs in the parallel group.
-SERIAL="allnetns audit_interval audit_observe bench nsscan observe watch watch_allnetns"
+SERIAL="allnetns audit_interval conntrack_allnetns audit_observe bench nsscan observe watch watch_allnetns"
 # The slowest files of the parallel group, slowest first: they start
 # first, and the quick ones fill the other jobs around them.
 SLOW="build ansible docs deb badinput interrupt valgrind completions"
