@@ -173,7 +173,7 @@ $(BUILD)/tests/%: tests/tools/%.c $(BUILD)/flags
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LDLIBS_ALL)
 
 # Test tools that drive the library link its objects.
-LIB_TOOLS := $(BUILD)/tests/nsscan_tool $(BUILD)/tests/runtime_tool
+LIB_TOOLS := $(BUILD)/tests/nsscan_tool $(BUILD)/tests/runtime_tool $(BUILD)/tests/ct_tool
 $(LIB_TOOLS): $(BUILD)/tests/%: tests/tools/%.c $(LIB_OBJS)
 	@mkdir -p $(BUILD)/tests
 	@echo "  CC      $@"
@@ -269,6 +269,13 @@ $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/flags
 	@mkdir -p $(BUILD)/bench
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -pthread $(ALL_LDFLAGS) -o $@ $<
+
+# ctnf: libnl-nf-3 (the netfilter library), which twtune itself does not link.
+$(BUILD)/bench/ctnf: tests/bench/ctnf.c $(BUILD)/flags
+	@mkdir -p $(BUILD)/bench
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags libnl-nf-3.0) $(ALL_LDFLAGS) -o $@ $< \
+		$(shell pkg-config --libs libnl-nf-3.0)
 
 # twiter: its BPF object and skeleton under $(BUILD)/bench, as observe's.
 $(BUILD)/bench/twiter.bpf.o: tests/bench/twiter.bpf.c tests/bench/twiter.h $(BUILD)/vmlinux.h Makefile

@@ -42,7 +42,10 @@ ebpf pc:libbpf libbpf-dev libbpf-devel libbpf-dev
 # voluptuous (the Ansible module); valgrind; dpkg-dev, lintian and
 # systemd-analyze (the package and its units); nginx, ab and curl (the real
 # proxy and clients); haproxy and golang-go (tests/advice.bats: HAProxy
-# in front of nginx, a Go net/http client built in the test); tmux (watch's terminal); strace (no bpf() without
+# in front of nginx, a Go net/http client built in the test); conntrack
+# and nftables (tests/conntrack.bats: conntrack(8), masquerade);
+# libnl-nf-3-dev (build/bench/ctnf, the libnl-nf-3 dump the bench times
+# twtune's against); tmux (watch's terminal); strace (no bpf() without
 # --observe); rpmbuild (the RPM spec); prometheus-node-exporter (the
 # collector package depends on it; tests/deb.bats installs that offline).
 test cmd:bats bats bats bats
@@ -75,6 +78,9 @@ test cmd:ab apache2-utils httpd-tools apache2-utils
 test cmd:curl curl curl curl
 test cmd:tmux tmux tmux tmux
 test cmd:haproxy haproxy haproxy haproxy
+test cmd:conntrack conntrack conntrack-tools conntrack-tools
+test cmd:nft nftables nftables nftables
+test pc:libnl-nf-3.0 libnl-nf-3-dev libnl3-devel libnl3-dev
 test cmd:go golang-go golang go
 test cmd:strace strace strace strace
 test cmd:rpmbuild rpm rpm-build rpm-dev

@@ -18,7 +18,9 @@ setup() {
 	SHIPPED=$(printf '%s\n' kernel-default outbound-client proxy-profile web-server)
 	KEYS=$(printf 'net.ipv4.%s\n' ip_local_port_range ip_local_reserved_ports \
 		ip_unprivileged_port_start tcp_fin_timeout tcp_max_tw_buckets tcp_timestamps \
-		tcp_tw_reuse tcp_tw_reuse_delay)
+		tcp_tw_reuse tcp_tw_reuse_delay
+		printf 'net.netfilter.%s\n' nf_conntrack_buckets nf_conntrack_max \
+			nf_conntrack_tcp_timeout_time_wait)
 }
 
 # expect LINE [WORD...]: bash completes LINE (TAB at its end) to exactly the

@@ -365,7 +365,7 @@ try_option() {
 # not marked "Read only" there, and twtune refuses the others in a profile.
 @test "twtune.ini(5) names every key of get --list-keys, and which are read only" {
 	local keys man writable ro k
-	keys=$("$TWTUNE" get --list-keys | sed 's/^net\.ipv4\.//' | sort)
+	keys=$("$TWTUNE" get --list-keys | sed 's/^net\.\(ipv4\|netfilter\)\.//' | sort)
 	[ "$(wc -l <<<"$keys")" -ge 8 ]
 	ini_keys() {
 		awk '/^\.SH/ { f = ($2 == "[sysctl]"); next }
@@ -434,9 +434,13 @@ try_option() {
 		"$TWTUNE" audit --format prometheus --interval 1 --fail-on never' >"$BATS_TEST_TMPDIR/one.prom"
 	in_netns "$TWTUNE" --all-netns audit --format prometheus --interval 0 --fail-on never \
 		>"$BATS_TEST_TMPDIR/all.prom"
-	cat "$BATS_TEST_TMPDIR/one.prom" "$BATS_TEST_TMPDIR/all.prom" | grep -v '^#' |
+	# a node's conntrack table with source NAT, replayed (tests/fixtures/conntrack)
+	in_netns env TWTUNE_CT_REPLAY="$TOP/tests/fixtures/conntrack/node.bin" "$TWTUNE" audit \
+		--format prometheus --interval 0 --fail-on never >"$BATS_TEST_TMPDIR/nat.prom"
+	grep -q '^twtune_snat_ports_used{' "$BATS_TEST_TMPDIR/nat.prom"
+	cat "$BATS_TEST_TMPDIR/one.prom" "$BATS_TEST_TMPDIR/all.prom" "$BATS_TEST_TMPDIR/nat.prom" | grep -v '^#' |
 		sed -E 's/[{ ].*//' | sort -u >"$BATS_TEST_TMPDIR/series"
-	cat "$BATS_TEST_TMPDIR/one.prom" "$BATS_TEST_TMPDIR/all.prom" | grep -v '^#' |
+	cat "$BATS_TEST_TMPDIR/one.prom" "$BATS_TEST_TMPDIR/all.prom" "$BATS_TEST_TMPDIR/nat.prom" | grep -v '^#' |
 		grep -oE '[{,][a-z_]+="' | tr -d '{,="' | sort -u >"$BATS_TEST_TMPDIR/labels"
 	run grep -c . "$BATS_TEST_TMPDIR/series"
 	[ "$output" -ge 14 ]
@@ -475,7 +479,7 @@ try_option() {
 		assert_output --partial "$s"
 	done
 	# every managed key has its paragraph
-	for s in $("$TWTUNE" get --list-keys | sed 's/^net\.ipv4\.//'); do
+	for s in $("$TWTUNE" get --list-keys | sed 's/^net\.\(ipv4\|netfilter\)\.//'); do
 		run -0 section_text "$KERNEL" "THE SYSCTLS"
 		assert_line --regexp "^       $s\$"
 	done

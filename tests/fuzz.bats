@@ -62,9 +62,11 @@ fuzz() {
 @test "fuzz_procnet: seeds and reproducers run clean" { replay fuzz_procnet; }
 @test "fuzz_diag: seeds and reproducers run clean" { replay fuzz_diag; }
 @test "fuzz_cgroup: seeds and reproducers run clean" { replay fuzz_cgroup; }
+@test "fuzz_conntrack: seeds and reproducers run clean" { replay fuzz_conntrack; }
 
 @test "fuzz_profile: a short fuzz run finds nothing" { fuzz fuzz_profile; }
 @test "fuzz_value: a short fuzz run finds nothing" { fuzz fuzz_value; }
 @test "fuzz_procnet: a short fuzz run finds nothing" { fuzz fuzz_procnet; }
 @test "fuzz_diag: a short fuzz run finds nothing" { fuzz fuzz_diag; }
 @test "fuzz_cgroup: a short fuzz run finds nothing" { fuzz fuzz_cgroup; }
+@test "fuzz_conntrack: a short fuzz run finds nothing" { fuzz fuzz_conntrack; }

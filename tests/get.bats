@@ -15,7 +15,9 @@ setup() {
 	assert_line 'net.ipv4.ip_local_port_range = 32768 60999'
 	assert_line 'net.ipv4.tcp_tw_reuse = 2'
 	assert_line 'net.ipv4.ip_local_reserved_ports = '
-	assert_equal "${#lines[@]}" 8
+	assert_line 'net.netfilter.nf_conntrack_max = 262144'
+	assert_line 'net.netfilter.nf_conntrack_tcp_timeout_time_wait = 120'
+	assert_equal "${#lines[@]}" 11
 }
 
 @test "get matches sysctl -n for every key in a private namespace" {

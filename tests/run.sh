@@ -21,7 +21,7 @@ export TWTUNE BUILD
 # The serial group: files whose tests time things or measure rates, watch
 # every namespace (eBPF, --all-netns), drive tmux, or share host-wide state
 # with other files. Every other file runs in the parallel group.
-SERIAL="advice allnetns audit_interval audit_observe bench capacity nsscan observe watch watch_allnetns"
+SERIAL="advice allnetns audit_interval audit_observe bench capacity conntrack_allnetns nsscan observe watch watch_allnetns"
 # The slowest files of the parallel group, slowest first: they start
 # first, and the quick ones fill the other jobs around them.
 SLOW="build ansible docs deb badinput interrupt valgrind completions"

@@ -118,6 +118,12 @@ static void summarize(struct ns_row *row, const struct audit *a, const struct re
 	if (r->top_finding && snprintf(row->top, sizeof(row->top), "%s: %s", r->top_finding->id,
 				       r->top_finding->title) < 0)
 		row->top[0] = '\0';
+	/* a node whose only findings are NAT's: the first of them, marked with
+	 * its severity (the NAT rules do not set the RISK column yet) */
+	if (!r->top_finding && r->nat && r->nat->nf &&
+	    snprintf(row->top, sizeof(row->top), "%s (%s): %s", r->nat->f[0].id,
+		     severity_name(r->nat->f[0].sev), r->nat->f[0].title) < 0)
+		row->top[0] = '\0';
 }
 
 /* The full text report, with the pod's or container's snippet. */

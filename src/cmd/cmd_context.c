@@ -38,4 +38,6 @@ void cmd_audit_ctx(struct audit_ctx *ctx)
 	*ctx = (struct audit_ctx){ .sysctl_root = G.sysctl_root, .netns = G.netns };
 	cmd_collect_opts(&ctx->collect);
 	ctx->observed = NULL; /* cmd_audit sets it for --observe */
+	ctx->conntrack = true;
+	ctx->ct_replay = testhooks()->ct_replay;
 }

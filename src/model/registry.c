@@ -27,9 +27,9 @@ int sysctl_default_half_ehash(const char *source, char *buf, size_t len)
 	return w < 0 || (size_t)w >= len ? -ENOSPC : 0;
 }
 
-#define SYSCTL_ROW_(id_, name_, type_, min_, max_, dflt_, since_, flags_, k8s_, meaning_)  \
-	[SYSCTL_##id_] = { SYSCTL_##id_, #name_, "net/ipv4/" #name_, type_, min_, max_, dflt_, \
-			   since_, flags_, k8s_, meaning_ },
+#define SYSCTL_ROW_(id_, dir_, name_, type_, min_, max_, dflt_, since_, flags_, k8s_, meaning_) \
+	[SYSCTL_##id_] = { SYSCTL_##id_, #name_, "net/" #dir_ "/" #name_, "net." #dir_ ".",     \
+			   type_, min_, max_, dflt_, since_, flags_, k8s_, meaning_ },
 const struct sysctl_def sysctl_table[SYSCTL_COUNT] = { SYSCTLS(SYSCTL_ROW_) };
 #undef SYSCTL_ROW_
 const size_t sysctl_count = SYSCTL_COUNT;
@@ -39,32 +39,67 @@ const size_t sysctl_count = SYSCTL_COUNT;
 _Static_assert(sizeof(sysctl_table) / sizeof(sysctl_table[0]) == SYSCTL_COUNT,
 	       "sysctl_table and SYSCTLS() list the same keys");
 
-static const char *short_name(const char *key)
+int sysctl_default_same(const char *source, char *buf, size_t len)
 {
-	if (strncmp(key, "net.ipv4.", 9) == 0 || strncmp(key, "net/ipv4/", 9) == 0)
-		return key + 9;
+	char text[32];
+	long long n;
+	int w;
+
+	if (snprintf(text, sizeof(text), "%s", source) >= (int)sizeof(text))
+		return -EINVAL;
+	text[strcspn(text, "\n")] = '\0';
+	if (parse_ll(text, 1, INT_MAX, &n) < 0)
+		return -EINVAL;
+	w = snprintf(buf, len, "%lld", n);
+	return w < 0 || (size_t)w >= len ? -ENOSPC : 0;
+}
+
+/* The short name, and in *dir the directory a full name gave ("ipv4",
+ * "netfilter"), or NULL for a short name. */
+static const char *short_name(const char *key, const char **dir, size_t *dirlen)
+{
+	static const char *const dirs[] = { "ipv4", "netfilter" };
+
+	*dir = NULL;
+	*dirlen = 0;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		size_t n = strlen(dirs[i]);
+
+		if ((strncmp(key, "net.", 4) == 0 || strncmp(key, "net/", 4) == 0) &&
+		    strncmp(key + 4, dirs[i], n) == 0 && (key[4 + n] == key[3])) {
+			*dir = dirs[i];
+			*dirlen = n;
+			return key + 5 + n;
+		}
+	}
 	return key;
 }
 
 const struct sysctl_def *sysctl_lookup(const char *key)
 {
-	const char *k = short_name(key);
+	const char *dir;
+	size_t dirlen;
+	const char *k = short_name(key, &dir, &dirlen);
 
 	for (size_t i = 0; i < sysctl_count; i++)
-		if (strcmp(sysctl_table[i].name, k) == 0)
+		if (strcmp(sysctl_table[i].name, k) == 0 &&
+		    (!dir || strncmp(sysctl_table[i].prefix + 4, dir, dirlen) == 0))
 			return &sysctl_table[i];
 	return NULL;
 }
 
 const char *sysctl_fullname(const struct sysctl_def *d, char *buf, size_t len)
 {
-	snprintf(buf, len, "net.ipv4.%s", d->name);
+	snprintf(buf, len, "%s%s", d->prefix, d->name);
 	return buf;
 }
 
 bool sysctl_removed(const char *key, const char **why)
 {
-	if (strcmp(short_name(key), "tcp_tw_recycle") == 0) {
+	const char *dir;
+	size_t dirlen;
+
+	if (strcmp(short_name(key, &dir, &dirlen), "tcp_tw_recycle") == 0) {
 		*why = "removed in Linux 4.12 (it broke clients behind NAT)";
 		return true;
 	}

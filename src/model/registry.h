@@ -18,6 +18,10 @@ enum sysctl_type {
 };
 
 #define SYSCTL_READONLY 0x1 /* read, never written by twtune */
+/* One value for the whole host (net/netfilter's nf_conntrack_max and
+ * nf_conntrack_buckets): a network namespace other than the initial one
+ * sees the host's value and cannot write it. */
+#define SYSCTL_GLOBAL 0x2
 
 /* A default the kernel computes at boot from another file under the sysctl
  * root: `source` is that file's text (as read, with its newline); writes the
@@ -29,6 +33,11 @@ typedef int sysctl_default_fn(const char *source, char *buf, size_t len);
  * (ehash_mask + 1) / 2, i.e. |tcp_ehash_entries| / 2 (negative when the
  * namespace shares the host's table). */
 sysctl_default_fn sysctl_default_half_ehash;
+
+/* nf_conntrack_max: net/netfilter/nf_conntrack_core.c (nf_conntrack_init_start)
+ * sets it to nf_conntrack_htable_size * max_factor, max_factor 1 on 64-bit
+ * kernels since 5.15: the bucket count as printed. */
+sysctl_default_fn sysctl_default_same;
 
 /* The default column of SYSCTLS(): a fixed normalised text, or a computed
  * one (function, source path under the sysctl root, how, for people). */
@@ -46,9 +55,10 @@ sysctl_default_fn sysctl_default_half_ehash;
  * expanded here into enum sysctl_id and in registry.c into sysctl_table,
  * so that enum, table and SYSCTL_COUNT cannot drift. The columns:
  *
- *   X(ID, name, type, min, max, default, since, flags, k8s_safe_since, meaning)
+ *   X(ID, dir, name, type, min, max, default, since, flags, k8s_safe_since, meaning)
  *
- * name      the short name, a bare word: the path is net/ipv4/<name>
+ * dir       the directory under the sysctl root: ipv4 or netfilter (net/<dir>/)
+ * name      the short name, a bare word: the path is net/<dir>/<name>
  * min, max  what the kernel accepts (integer, or each port), not what is
  *           sensible: sensible is the risk engine's job
  * default   SYSCTL_FIXED("text") or SYSCTL_COMPUTED(fn, "source", "note")
@@ -64,36 +74,50 @@ sysctl_default_fn sysctl_default_half_ehash;
  * net/ipv4/sysctl_net_ipv4.c and in a network namespace on 6.18.
  */
 #define SYSCTLS(X)                                                                                \
-	X(IP_LOCAL_PORT_RANGE, ip_local_port_range, TYPE_PORT_PAIR, 1, 65535,                     \
+	X(IP_LOCAL_PORT_RANGE, ipv4, ip_local_port_range, TYPE_PORT_PAIR, 1, 65535,                     \
 	  SYSCTL_FIXED("32768 60999"), "3.13", 0, "1.4",                                          \
 	  "local ports chosen for connect() and bind(port 0), TCP and UDP: low high")             \
-	X(IP_LOCAL_RESERVED_PORTS, ip_local_reserved_ports, TYPE_PORT_LIST, 0, 65535,             \
+	X(IP_LOCAL_RESERVED_PORTS, ipv4, ip_local_reserved_ports, TYPE_PORT_LIST, 0, 65535,             \
 	  SYSCTL_FIXED(""), "3.16", 0, "1.27",                                                    \
 	  "ports and ranges never chosen automatically; a write replaces the list")               \
-	X(TCP_TW_REUSE, tcp_tw_reuse, TYPE_INT, 0, 2,                                             \
+	X(TCP_TW_REUSE, ipv4, tcp_tw_reuse, TYPE_INT, 0, 2,                                             \
 	  SYSCTL_FIXED("2"), "4.11", 0, K8S_UNSAFE,                                               \
 	  "reuse TIME_WAIT ports for outgoing connect(): 0 off, 1 on, 2 loopback only; "          \
 	  "needs timestamps")                                                                     \
-	X(TCP_TW_REUSE_DELAY, tcp_tw_reuse_delay, TYPE_INT, 1, 60000,                             \
+	X(TCP_TW_REUSE_DELAY, ipv4, tcp_tw_reuse_delay, TYPE_INT, 1, 60000,                             \
 	  SYSCTL_FIXED("1000"), "6.14", 0, K8S_UNSAFE,                                            \
 	  "milliseconds a TIME_WAIT entry must age before tcp_tw_reuse may take it")              \
-	X(TCP_FIN_TIMEOUT, tcp_fin_timeout, TYPE_INT, -2147483, 2147483,                          \
+	X(TCP_FIN_TIMEOUT, ipv4, tcp_fin_timeout, TYPE_INT, -2147483, 2147483,                          \
 	  SYSCTL_FIXED("60"), "4.6", 0, "1.29",                                                   \
 	  "seconds an orphaned FIN_WAIT_2 socket lives; does not change TIME_WAIT "               \
 	  "(60 s, fixed)")                                                                        \
-	X(TCP_MAX_TW_BUCKETS, tcp_max_tw_buckets, TYPE_INT, INT_MIN, INT_MAX,                     \
+	X(TCP_MAX_TW_BUCKETS, ipv4, tcp_max_tw_buckets, TYPE_INT, INT_MIN, INT_MAX,                     \
 	  SYSCTL_COMPUTED(sysctl_default_half_ehash, "net/ipv4/tcp_ehash_entries",                \
 			  "TCP established hash entries / 2 (tcp_ehash_entries)"),                \
 	  "4.11", 0, K8S_UNSAFE,                                                                  \
 	  "cap on TIME_WAIT sockets; over it a closing socket skips TIME_WAIT silently")          \
-	X(TCP_TIMESTAMPS, tcp_timestamps, TYPE_INT, 0, 255,                                       \
+	X(TCP_TIMESTAMPS, ipv4, tcp_timestamps, TYPE_INT, 0, 255,                                       \
 	  SYSCTL_FIXED("1"), "4.13", 0, K8S_UNSAFE,                                               \
 	  "TCP timestamps: 0 off, 1 on with random offset, 2 on without; "                        \
 	  "tcp_tw_reuse needs them")                                                              \
-	X(IP_UNPRIVILEGED_PORT_START, ip_unprivileged_port_start, TYPE_INT, 0, 65536,             \
+	X(IP_UNPRIVILEGED_PORT_START, ipv4, ip_unprivileged_port_start, TYPE_INT, 0, 65536,             \
 	  SYSCTL_FIXED("1024"), "4.11", SYSCTL_READONLY, "1.22",                                  \
 	  "lowest port an unprivileged process may bind; ip_local_port_range may not "            \
-	  "start below it")
+	  "start below it")                                                                       \
+	X(NF_CONNTRACK_MAX, netfilter, nf_conntrack_max, TYPE_INT, 0, INT_MAX,                    \
+	  SYSCTL_COMPUTED(sysctl_default_same, "net/netfilter/nf_conntrack_buckets",              \
+			  "nf_conntrack_buckets (64-bit kernels since 5.15)"),                    \
+	  "-", SYSCTL_READONLY | SYSCTL_GLOBAL, K8S_UNSAFE,                                       \
+	  "conntrack entries at most, for the whole host: every namespace's count is "            \
+	  "checked against it; written from the initial namespace only")                          \
+	X(NF_CONNTRACK_BUCKETS, netfilter, nf_conntrack_buckets, TYPE_INT, 1, INT_MAX,            \
+	  SYSCTL_FIXED(NULL), "-", SYSCTL_READONLY | SYSCTL_GLOBAL, K8S_UNSAFE,                   \
+	  "conntrack hash buckets, for the whole host (sized from memory at boot); "              \
+	  "written from the initial namespace only")                                              \
+	X(NF_CONNTRACK_TCP_TIMEOUT_TIME_WAIT, netfilter, nf_conntrack_tcp_timeout_time_wait,      \
+	  TYPE_INT, 0, 2147483, SYSCTL_FIXED("120"), "3.7", SYSCTL_READONLY, K8S_UNSAFE,          \
+	  "seconds conntrack keeps a closed TCP connection (TIME_WAIT); NAT holds its "           \
+	  "port as long")
 
 enum sysctl_id {
 #define SYSCTL_ENUM_(id, ...) SYSCTL_##id,
@@ -106,6 +130,7 @@ struct sysctl_def {
 	enum sysctl_id id;          /* its own index in sysctl_table */
 	const char *name;           /* short name: "tcp_tw_reuse" */
 	const char *path;           /* under the sysctl root: "net/ipv4/tcp_tw_reuse" */
+	const char *prefix;         /* of the full name: "net.ipv4." or "net.netfilter." */
 	enum sysctl_type type;
 	long long min, max;         /* integer bounds, or bounds of each port */
 	const char *kernel_default; /* normalised; NULL when computed (default_fn) */
@@ -122,11 +147,12 @@ struct sysctl_def {
 extern const struct sysctl_def sysctl_table[SYSCTL_COUNT];
 extern const size_t sysctl_count;
 
-/* Finds a key by "tcp_tw_reuse" or "net.ipv4.tcp_tw_reuse" (also with '/').
+/* Finds a key by "tcp_tw_reuse" or "net.ipv4.tcp_tw_reuse" (also with '/';
+ * "net.netfilter." for the conntrack keys).
  * Returns NULL when unknown. */
 const struct sysctl_def *sysctl_lookup(const char *key);
 
-/* Fully qualified name: "net.ipv4.tcp_tw_reuse". */
+/* Fully qualified name: "net.ipv4.tcp_tw_reuse", "net.netfilter.nf_conntrack_max". */
 const char *sysctl_fullname(const struct sysctl_def *d, char *buf, size_t len);
 
 /* True for keys that were removed from the kernel (tcp_tw_recycle). When

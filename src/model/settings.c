@@ -41,8 +41,12 @@ int settings_set(struct settings *s, size_t id, const char *text)
 {
 	struct sysval v;
 	char why[128];
-	int r = sysval_parse(&sysctl_table[id], text, &v, why, sizeof(why));
+	int r;
 
+	/* no text: a key without a known value (nf_conntrack_buckets' default) */
+	if (!text)
+		return -EINVAL;
+	r = sysval_parse(&sysctl_table[id], text, &v, why, sizeof(why));
 	if (r < 0)
 		return r;
 	sysval_free(&s->val[id]);

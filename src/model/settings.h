@@ -25,7 +25,8 @@ _Static_assert(sizeof(((struct settings *)0)->have) / sizeof(bool) == SYSCTL_COU
 
 void settings_free(struct settings *s);
 int settings_copy(struct settings *dst, const struct settings *src);
-/* Sets key id to the text value; 0 or -EINVAL/-ERANGE/-ENOMEM. */
+/* Sets key id to the text value; 0 or -EINVAL/-ERANGE/-ENOMEM (-EINVAL for a
+ * NULL text: a key with no known value). */
 int settings_set(struct settings *s, size_t id, const char *text);
 /* For the edges (profiles, the command line): the id of a key name as
  * sysctl_lookup() takes it, or -1 when unknown. */

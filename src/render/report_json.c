@@ -3,6 +3,8 @@
  * JSON document (schema REPORT_SCHEMA_VERSION) */
 #include "report_json.h"
 
+#include "conntrack_render.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -279,5 +281,6 @@ void report_json_member(struct json *j, const char *key, const struct report *r)
 	json_obj_end(j);
 	json_str(j, "profile", r->profile);
 	json_diff(j, r);
+	conntrack_json(j, "conntrack", r->nat);
 	json_obj_end(j);
 }

@@ -12,6 +12,8 @@
  * _ratio, _per_second); label values are untrusted text, sanitized. */
 #include "report_prom.h"
 
+#include "conntrack_render.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -416,7 +418,11 @@ int report_prometheus(FILE *f, const struct report *r, const struct prom_run *ru
 {
 	const struct source s = { r ? &r->metrics : NULL, "" };
 
-	return write_all(f, &s, r ? 1 : 0, false, run);
+	int err = write_all(f, &s, r ? 1 : 0, false, run);
+
+	if (r)
+		conntrack_prom(f, r->nat);
+	return err < 0 ? err : ferror(f) ? -EIO : 0;
 }
 
 enum { LABELS_MAX = 2048 };

@@ -4,6 +4,8 @@
  * text. */
 #include "report_text.h"
 
+#include "conntrack_render.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -417,6 +419,7 @@ void report_text(FILE *f, const struct report *r)
 	text_header(f, r);
 	text_findings(f, r);
 	text_pressure(f, r);
+	conntrack_text(f, r->nat);
 	if (r->observed) {
 		fprintf(f, "\n%seBPF%s ", color(C_BOLD), color(C_RESET));
 		observe_text(f, r->observed, r->top);

@@ -274,6 +274,21 @@ int audit_run(struct audit *a, const struct audit_ctx *ctx, const struct profile
 	}
 	risk_assess(&a->current, &a->obs, a->thresholds, &a->before);
 	risk_assess(&a->target, &a->obs, a->thresholds, &a->after);
+	if (ctx->conntrack) {
+		struct ct_opts o = { .sysctl_root = ctx->sysctl_root,
+				     .proc_net = ctx->collect.proc_net,
+				     .replay = ctx->ct_replay };
+
+		conntrack_init(&a->ct);
+		r = conntrack_collect(&a->ct, &o);
+		if (r == -ENOMEM) {
+			conntrack_free(&a->ct);
+			snprintf(err, errlen, "cannot read conntrack: %s", strerror(ENOMEM));
+			return r;
+		}
+		a->ct_read = true;
+		nat_view_build(&a->nat, &a->ct, r);
+	}
 	return 0;
 }
 
@@ -284,6 +299,8 @@ void audit_free(struct audit *a)
 	sockets_view_free(&a->view);
 	free(a->pools);
 	a->pools = NULL;
+	if (a->ct_read)
+		conntrack_free(&a->ct);
 	if (a->have_socks)
 		sockets_free(&a->socks);
 }
@@ -442,6 +459,7 @@ int audit_report(struct audit *a, const char *profile, size_t top, struct report
 	r->unsupported = a->unsupported;
 	r->top = top;
 	r->from_counters = a->from_counters;
+	r->nat = a->ct_read ? &a->nat : NULL;
 
 	r->eph = settings_ephemeral(c);
 	r->usable = ephemeral_usable(&r->eph); /* walks the range: once */

@@ -7,6 +7,8 @@
 #include <sys/utsname.h>
 
 #include "collect.h"
+#include "conntrack.h"
+#include "nat.h"
 #include "observation.h"
 #include "profile.h"
 #include "view.h"
@@ -29,6 +31,8 @@ struct audit_ctx {
 	 * 0: none, audit_run opens its own) and the counters then. */
 	double window_start;
 	struct sock_counters window_c0;
+	bool conntrack;          /* read the conntrack table too (nat.h) */
+	const char *ct_replay;   /* a recorded ctnetlink dump instead of the kernel's, or NULL */
 };
 
 /* The measuring window: audit_clock() is its clock (monotonic seconds);
@@ -55,6 +59,9 @@ struct audit {
 	bool from_counters;          /* cheap_idle took: only listeners were dumped */
 	struct sockets_view view;    /* the sockets as the last audit_report() shows them */
 	struct pool_view *pools;     /* their pools, as the last audit_report() shows them */
+	bool ct_read;                /* ctx->conntrack: ct and nat are filled */
+	struct ct_table ct;
+	struct nat_view nat;
 };
 
 /* True when the counters C bound every socket count the rules judge below

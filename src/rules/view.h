@@ -14,6 +14,7 @@
 #include "collect.h"
 #include "endpoint.h"
 #include "k8s.h"
+#include "nat.h"
 #include "owners.h"
 #include "pool.h"
 #include "risk.h"
@@ -146,6 +147,7 @@ struct report {
 	const char *observe_skipped;      /* --observe given, but why it could not run */
 	bool from_counters;               /* only the listeners were dumped (cheap_idle) */
 	bool verbose;                     /* -v: the sysctl table, evidence and why too */
+	const struct nat_view *nat;       /* NAT and conntrack (nat.h), or NULL: not read */
 
 	/* computed once */
 	struct ephemeral eph;             /* of the current settings */

@@ -47,6 +47,7 @@ void testhook_init(void)
 		.clamp_at = number(getenv("TWTUNE_TEST_CLAMP_AT")),
 		.diag_replay = env_str(getenv("TWTUNE_DIAG_REPLAY")),
 		.diag_record = env_str(getenv("TWTUNE_DIAG_RECORD")),
+		.ct_replay = env_str(getenv("TWTUNE_CT_REPLAY")),
 		.force_procfs = env_on("TWTUNE_FORCE_PROCFS"),
 		.diag_per_family = env_on("TWTUNE_DIAG_PER_FAMILY"),
 		.netns_pause = number(getenv("TWTUNE_TEST_NETNS_PAUSE")),

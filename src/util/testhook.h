@@ -57,6 +57,7 @@ struct testhooks {
 	long clamp_at;          /* TWTUNE_TEST_CLAMP_AT, 0 when unset or bad */
 	const char *diag_replay; /* TWTUNE_DIAG_REPLAY, NULL when unset or empty */
 	const char *diag_record; /* TWTUNE_DIAG_RECORD, NULL when unset or empty */
+	const char *ct_replay;  /* TWTUNE_CT_REPLAY: a recorded ctnetlink dump, NULL when unset or empty */
 	bool force_procfs;      /* TWTUNE_FORCE_PROCFS=1 */
 	bool diag_per_family;   /* TWTUNE_DIAG_PER_FAMILY=1 */
 	long netns_pause;       /* TWTUNE_TEST_NETNS_PAUSE, 0 when unset or bad */

@@ -62,11 +62,19 @@ make_sysctl_root() {
 	printf '1\n' >"$dir/net/ipv4/tcp_timestamps"
 	printf '1024\n' >"$dir/net/ipv4/ip_unprivileged_port_start"
 	printf -- '-262144\n' >"$dir/net/ipv4/tcp_ehash_entries"
+	# the conntrack keys (net/netfilter): the host's values on this kernel
+	mkdir -p "$dir/net/netfilter"
+	printf '262144\n' >"$dir/net/netfilter/nf_conntrack_max"
+	printf '262144\n' >"$dir/net/netfilter/nf_conntrack_buckets"
+	printf '120\n' >"$dir/net/netfilter/nf_conntrack_tcp_timeout_time_wait"
+	printf '0\n' >"$dir/net/netfilter/nf_conntrack_count"
 	for kv in "$@"; do
+		local sub=ipv4
+		[[ $kv == nf_conntrack_* ]] && sub=netfilter
 		if [ "${kv#*=}" = "-" ]; then
-			rm -f "$dir/net/ipv4/${kv%%=*}"
+			rm -f "$dir/net/$sub/${kv%%=*}"
 		else
-			printf '%s\n' "${kv#*=}" >"$dir/net/ipv4/${kv%%=*}"
+			printf '%s\n' "${kv#*=}" >"$dir/net/$sub/${kv%%=*}"
 		fi
 	done
 }

@@ -12,11 +12,15 @@ TWTUNE_DIAG_RECORD, for TWTUNE_DIAG_REPLAY. A recording holds the requests
   nlcraft.py IN OUT intr K           K interrupted attempts of the first
                                      request (NLM_F_DUMP_INTR), then the whole
   nlcraft.py IN - count              prints: replies, NLMSG_DONE, sockets
+                                     (or conntrack entries)
+The same operations serve ctnetlink dumps (tests/conntrack.bats).
 """
 import struct
 import sys
 
 NLMSG_ERROR, NLMSG_DONE, TCPDIAG_GETSOCK, SOCK_DIAG_BY_FAMILY = 2, 3, 18, 20
+# ctnetlink replies: (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_NEW
+CTNL_CT_NEW = 0x100
 NLM_F_REQUEST, NLM_F_MULTI, NLM_F_DUMP_INTR = 0x1, 0x2, 0x10
 HDR = struct.Struct("=IHHII")
 
@@ -53,7 +57,7 @@ def main():
     types = [None if r else HDR.unpack_from(m)[1] for m, r in zip(msgs, request)]
     dones = [i for i, t in enumerate(types) if t == NLMSG_DONE]
     if op == "count":
-        sockets = sum(t in (TCPDIAG_GETSOCK, SOCK_DIAG_BY_FAMILY) for t in types)
+        sockets = sum(t in (TCPDIAG_GETSOCK, SOCK_DIAG_BY_FAMILY, CTNL_CT_NEW) for t in types)
         print(len(msgs) - sum(request), len(dones), sockets)
         return
     if len(dones) not in (1, 2):

@@ -4,6 +4,7 @@
  * type and bounds), Kubernetes safety, and the computed default read from
  * a sysctl root */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,15 +22,20 @@
 static const struct {
 	enum sysctl_id id;
 	const char *name, *k8s;
+	const char *dir; /* NULL: ipv4 */
 } expect[] = {
-	{ SYSCTL_IP_LOCAL_PORT_RANGE, "ip_local_port_range", "1.4" },
-	{ SYSCTL_IP_LOCAL_RESERVED_PORTS, "ip_local_reserved_ports", "1.27" },
-	{ SYSCTL_TCP_TW_REUSE, "tcp_tw_reuse", NULL },
-	{ SYSCTL_TCP_TW_REUSE_DELAY, "tcp_tw_reuse_delay", NULL },
-	{ SYSCTL_TCP_FIN_TIMEOUT, "tcp_fin_timeout", "1.29" },
-	{ SYSCTL_TCP_MAX_TW_BUCKETS, "tcp_max_tw_buckets", NULL },
-	{ SYSCTL_TCP_TIMESTAMPS, "tcp_timestamps", NULL },
-	{ SYSCTL_IP_UNPRIVILEGED_PORT_START, "ip_unprivileged_port_start", "1.22" },
+	{ SYSCTL_IP_LOCAL_PORT_RANGE, "ip_local_port_range", "1.4", NULL },
+	{ SYSCTL_IP_LOCAL_RESERVED_PORTS, "ip_local_reserved_ports", "1.27", NULL },
+	{ SYSCTL_TCP_TW_REUSE, "tcp_tw_reuse", NULL, NULL },
+	{ SYSCTL_TCP_TW_REUSE_DELAY, "tcp_tw_reuse_delay", NULL, NULL },
+	{ SYSCTL_TCP_FIN_TIMEOUT, "tcp_fin_timeout", "1.29", NULL },
+	{ SYSCTL_TCP_MAX_TW_BUCKETS, "tcp_max_tw_buckets", NULL, NULL },
+	{ SYSCTL_TCP_TIMESTAMPS, "tcp_timestamps", NULL, NULL },
+	{ SYSCTL_IP_UNPRIVILEGED_PORT_START, "ip_unprivileged_port_start", "1.22", NULL },
+	{ SYSCTL_NF_CONNTRACK_MAX, "nf_conntrack_max", NULL, "netfilter" },
+	{ SYSCTL_NF_CONNTRACK_BUCKETS, "nf_conntrack_buckets", NULL, "netfilter" },
+	{ SYSCTL_NF_CONNTRACK_TCP_TIMEOUT_TIME_WAIT, "nf_conntrack_tcp_timeout_time_wait", NULL,
+	  "netfilter" },
 };
 
 /* The computed default from what the kernel prints as its source. */
@@ -46,7 +52,7 @@ static const struct {
 
 static void test_ids_and_names(void)
 {
-	TAP_OK(sysctl_count == SYSCTL_COUNT && SYSCTL_COUNT == 8, "eight keys");
+	TAP_OK(sysctl_count == SYSCTL_COUNT && SYSCTL_COUNT == 11, "eleven keys");
 	TAP_OK(sizeof(expect) / sizeof(expect[0]) == SYSCTL_COUNT, "the expected list has every key");
 	for (size_t i = 0; i < sizeof(expect) / sizeof(expect[0]); i++) {
 		const struct sysctl_def *d = &sysctl_table[expect[i].id];
@@ -56,11 +62,17 @@ static void test_ids_and_names(void)
 		       expect[i].name, (int)expect[i].id, i);
 		TAP_OK(strcmp(d->name, expect[i].name) == 0, "sysctl_table[%d] is %s (got %s)",
 		       (int)expect[i].id, expect[i].name, d->name);
-		snprintf(full, sizeof(full), "net.ipv4.%s", expect[i].name);
-		snprintf(slash, sizeof(slash), "net/ipv4/%s", expect[i].name);
+		const char *dir = expect[i].dir ? expect[i].dir : "ipv4";
+		char wrong[96];
+
+		snprintf(full, sizeof(full), "net.%s.%s", dir, expect[i].name);
+		snprintf(slash, sizeof(slash), "net/%s/%s", dir, expect[i].name);
+		snprintf(wrong, sizeof(wrong), "net.%s.%s", expect[i].dir ? "ipv4" : "netfilter",
+			 expect[i].name);
 		TAP_OK(sysctl_lookup(expect[i].name) == d && sysctl_lookup(full) == d &&
 			       sysctl_lookup(slash) == d,
 		       "%s found by short, dotted and slashed name", expect[i].name);
+		TAP_OK(!sysctl_lookup(wrong), "%s is not found as %s", expect[i].name, wrong);
 		TAP_OK(expect[i].k8s ? d->k8s_safe_since && strcmp(d->k8s_safe_since, expect[i].k8s) == 0
 				     : d->k8s_safe_since == NULL,
 		       "%s: Kubernetes safe since %s", expect[i].name, expect[i].k8s ? expect[i].k8s : "never");
@@ -79,10 +91,19 @@ static void test_lookups(void)
 	       "other names are unknown");
 	TAP_OK(sysctl_table[SYSCTL_IP_UNPRIVILEGED_PORT_START].flags & SYSCTL_READONLY,
 	       "ip_unprivileged_port_start is read-only");
-	for (size_t i = 0; i < SYSCTL_COUNT; i++)
+	/* the conntrack keys are read for the rules, never written by twtune;
+	 * nf_conntrack_max and nf_conntrack_buckets are the host's, whatever
+	 * namespace reads them */
+	for (size_t i = 0; i < SYSCTL_COUNT; i++) {
+		bool nf = strncmp(sysctl_table[i].name, "nf_conntrack_", 13) == 0;
+		bool global = i == SYSCTL_NF_CONNTRACK_MAX || i == SYSCTL_NF_CONNTRACK_BUCKETS;
+
 		if (i != SYSCTL_IP_UNPRIVILEGED_PORT_START)
-			TAP_OK(!(sysctl_table[i].flags & SYSCTL_READONLY), "%s is writable",
-			       sysctl_table[i].name);
+			TAP_OK(!(sysctl_table[i].flags & SYSCTL_READONLY) == !nf, "%s is %s",
+			       sysctl_table[i].name, nf ? "read-only" : "writable");
+		TAP_OK(!(sysctl_table[i].flags & SYSCTL_GLOBAL) == !global, "%s is %s",
+		       sysctl_table[i].name, global ? "global" : "per namespace");
+	}
 }
 
 /* A default must be a value of its own key: parsed with the entry's type
@@ -111,10 +132,19 @@ static void test_entries(void)
 		const struct sysctl_def *d = &sysctl_table[i];
 		char expect_path[96], buf[32];
 
-		snprintf(expect_path, sizeof(expect_path), "net/ipv4/%s", d->name);
+		snprintf(expect_path, sizeof(expect_path), "%s%s", d->prefix, d->name);
+		for (char *c = expect_path; *c; c++)
+			if (*c == '.')
+				*c = '/';
 		TAP_OK(strcmp(d->path, expect_path) == 0, "%s: path", d->name);
 		TAP_OK(d->min <= d->max && d->meaning && *d->meaning && d->since, "%s: bounds and docs", d->name);
-		TAP_OK(strcmp(sysctl_fullname(d, name, sizeof(name)) + 9, d->name) == 0, "%s: full name", d->name);
+		TAP_OK(strcmp(sysctl_fullname(d, name, sizeof(name)) + strlen(d->prefix), d->name) == 0,
+		       "%s: full name", d->name);
+		/* nf_conntrack_buckets is sized from memory at boot: no default */
+		if (i == SYSCTL_NF_CONNTRACK_BUCKETS) {
+			TAP_OK(!d->kernel_default && !d->default_fn, "%s: no known default", d->name);
+			continue;
+		}
 		TAP_OK(!d->kernel_default != !d->default_fn, "%s: a default, fixed or computed, not both",
 		       d->name);
 		if (d->kernel_default) {
@@ -176,6 +206,22 @@ static void test_default_from_root(void)
 	       tw->default_source, def ? def : "NULL");
 	unlink(file);
 	rmdir(dir);
+	{
+		const struct sysctl_def *max = &sysctl_table[SYSCTL_NF_CONNTRACK_MAX];
+
+		snprintf(dir, sizeof(dir), "%s/net/netfilter", root);
+		mkdir(dir, 0700);
+		TAP_OK(sysctl_default(root, max, buf, sizeof(buf)) == NULL,
+		       "no nf_conntrack_buckets: nf_conntrack_max's default unknown");
+		snprintf(file, sizeof(file), "%s/%s", root, max->default_source);
+		f = fopen(file, "w");
+		TAP_OK(f && fputs("65536\n", f) >= 0 && fclose(f) == 0, "buckets written");
+		def = sysctl_default(root, max, buf, sizeof(buf));
+		TAP_OK(def && strcmp(def, "65536") == 0, "nf_conntrack_max default from %s: %s",
+		       max->default_source, def ? def : "NULL");
+		unlink(file);
+		rmdir(dir);
+	}
 	snprintf(dir, sizeof(dir), "%s/net", root);
 	rmdir(dir);
 	rmdir(root);
