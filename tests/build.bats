@@ -51,6 +51,11 @@ hook_names() {
 	# and a hook is inert in ./twtune: no kill point is named
 	run -0 env TWTUNE_TEST_KILL_TRACE=1 TWTUNE_TEST_KILL_AT=1 "$COPY/twtune" --version
 	refute_output --partial 'test hook'
+	# and ./twtune keeps the defaults the hooks stand in for: audit
+	# measures over its 1 s window (TWTUNE_TEST_INTERVAL is the test
+	# binary's; a zeroed hook once made every audit of ./twtune a snapshot)
+	run -0 in_netns env TWTUNE_TEST_INTERVAL=0 "$COPY/twtune" --no-color audit --no-processes
+	assert_output --partial 'close rate 0.0/s (measured over 1.0 s'
 }
 
 @test "src/ keeps its layers: no upward include or call, no circle, renderers call no rules" {

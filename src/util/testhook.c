@@ -12,7 +12,9 @@
 
 #include "number.h"
 
-static struct testhooks hooks;
+/* Every hook off; interval -1: the option's own default (a zero would
+ * make every audit of ./twtune a snapshot). */
+static struct testhooks hooks = { .interval = -1 };
 
 #ifdef TWTUNE_TEST_HOOKS
 
