@@ -156,8 +156,15 @@ pid_of() {
 @test "case 3: HAProxy's default keep-alive over python3 -m http.server: the backend's protocol_version, not http-reuse" {
 	app_pyserver 8081
 	app_haproxy "" 8081
-	app_bg ab timeout 20 ab -q -k -c 4 -t 8 -n 10000000 http://127.0.0.1:8080/
-	sleep 1.5
+	app_bg ab timeout 30 ab -q -k -c 4 -t 20 -n 10000000 http://127.0.0.1:8080/
+	# python3's server closes a few hundred connections a second, fewer on
+	# a loaded machine: wait (at most 20 s) until its port holds the 1000
+	# TIME_WAIT of the server_tw_info threshold, then observe
+	local i
+	for ((i = 0; i < 100; i++)); do
+		(($(in_ns ss -tanH state time-wait "( sport = :8081 )" | wc -l) >= 1100)) && break
+		sleep 0.2
+	done
 	audit_during 2
 	run -0 group_of 8081
 	assert_output --regexp "TIME_WAIT is on 127\.0\.0\.1:8081 \(python3 \(pid $(pid_of pyserver)\)\)"

@@ -90,8 +90,10 @@ sev() {
 	assert_equal "$(sev "$j" tw-buckets-lowered)" warn
 	run -0 jq -r '.findings[] | select(.id=="tw-bucket-pressure") | .evidence.TCPTimeWaitOverflow > 0' "$j"
 	assert_output true
+	# at the cap: inet_twsk_alloc() checks the count, then takes a bucket,
+	# so closes on other CPUs at the same moment may pass it by one each
 	run -0 jq -r '.findings[] | select(.id=="tw-bucket-pressure") | .evidence.time_wait' "$j"
-	assert_output 100
+	((output >= 100 && output <= 100 + $(nproc) - 1)) || fail "time_wait $output, not at the cap of 100"
 }
 
 @test "tw-reuse-needs-timestamps" {

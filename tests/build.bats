@@ -44,7 +44,9 @@ hook_names() {
 	assert_line TWTUNE_TEST_KILL_AT
 	assert_line TWTUNE_DIAG_RECORD
 	assert_line TWTUNE_PROC_NET
-	assert_equal "${#lines[@]}" 14
+	assert_line TWTUNE_TEST_INTERVAL
+	assert_line TWTUNE_CT_REPLAY
+	assert_equal "${#lines[@]}" 16
 	# the suite runs the test binary
 	run -0 hook_names "$TWTUNE"
 	assert_line TWTUNE_TEST_FAIL_AT

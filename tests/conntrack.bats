@@ -261,6 +261,13 @@ hexsum() {
 	grep -qx "twtune_conntrack_entries_by_state{state=\"TIME_WAIT\"} $(ctl node -p tcp --state TIME_WAIT | wc -l)" "$D/a.prom"
 	grep -qx "twtune_snat_ports_used{nat_source=\"10.78.0.1\",destination=\"10.78.0.2\",port=\"8080\",protocol=\"tcp\"} $(ctl node --src-nat -p tcp --dport 8080 | wc -l)" "$D/a.prom"
 	grep -qx "twtune_conntrack_max $(cat /proc/sys/net/netfilter/nf_conntrack_max)" "$D/a.prom"
+	# every series and label printed here is in twtune-metrics(7) (allnetns.bats
+	# checks the rest both ways; these need a NAT mapping)
+	local n
+	for n in $(grep -v '^#' "$D/a.prom" | sed -E 's/[{ ].*//' | sort -u) \
+		$(grep -v '^#' "$D/a.prom" | grep -oE '[{,][a-z_]+="' | tr -d '{,="' | sort -u); do
+		grep -qx "\.B $n" "$TOP/man/twtune-metrics.7" || fail "$n is not in twtune-metrics(7)"
+	done
 	# a pod without conntrack: nothing dumped, no section
 	nat_exec pod1 "$TWTUNE" audit --no-processes --json >"$D/p.json"
 	[ "$(jq .conntrack.dumped "$D/p.json")" = false ]

@@ -49,7 +49,7 @@ fuzz() {
 
 @test "every harness is built and has seeds and a regression directory" {
 	run -0 harnesses
-	assert_equal "${#lines[@]}" 5
+	assert_equal "${#lines[@]}" 6
 	for h in $(harnesses); do
 		[ -x "$FUZZ/$h" ]
 		[ -n "$(ls "$TOP/tests/fuzz/corpus/$h")" ]

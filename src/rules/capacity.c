@@ -85,7 +85,11 @@ void capacity_demand(const struct observation *o, const struct dest *d,
 
 	*m = (struct pool_demand){ .rate = -1, .source = DEMAND_NONE };
 	if (obs >= 0) {
-		m->rate = obs;
+		/* the attempts whose ports stay held: not those the server
+		 * closed first (their client side enters no TIME_WAIT) */
+		double share = observed_dest_close_share(o, d);
+
+		m->rate = share >= 0 ? obs * share : obs;
 		m->source = DEMAND_OBSERVED;
 	} else if (s && d && o->close_rate_measured && o->ages && s->tw_young) {
 		m->rate = o->close_rate * (double)d->tw_young / (double)s->tw_young;
@@ -132,7 +136,8 @@ const char *capacity_source_text(const struct observation *o, const struct pool_
 {
 	switch (m->source) {
 	case DEMAND_OBSERVED:
-		snprintf(buf, len, "observed: connect() attempts over eBPF in %.1f s",
+		snprintf(buf, len, "observed: connect() attempts over eBPF in %.1f s, those whose port "
+			 "enters TIME_WAIT here",
 			 o->observed ? o->observed->window_seconds : 0);
 		break;
 	case DEMAND_AGES:

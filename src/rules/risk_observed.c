@@ -69,6 +69,28 @@ double observed_dest_tw_rate(const struct observation *o, const struct dest *d)
 	return (double)n / w->window_seconds;
 }
 
+double observed_dest_close_share(const struct observation *o, const struct dest *d)
+{
+	const struct obs_window *w = o->observed;
+	uint64_t ok = 0, tw = 0;
+
+	if (!w || w->window_seconds <= 0)
+		return -1;
+	for (size_t i = 0; i < w->ndests; i++) {
+		struct dest k = row_dest(&w->dests[i]);
+
+		if (in_scope(o, &w->dests[i]) && k.rport == d->rport &&
+		    !memcmp(&k.local, &d->local, sizeof(k.local)) &&
+		    !memcmp(&k.remote, &d->remote, sizeof(k.remote))) {
+			ok += w->dests[i].successes;
+			tw += w->dests[i].time_wait;
+		}
+	}
+	if (!ok)
+		return -1;
+	return tw >= ok ? 1 : (double)tw / (double)ok;
+}
+
 double observed_dest_attempt_rate(const struct observation *o, const struct dest *d)
 {
 	const struct obs_window *w = o->observed;

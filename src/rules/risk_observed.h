@@ -19,6 +19,12 @@ double observed_dest_tw_rate(const struct observation *o, const struct dest *d);
  * outcome: the demand, failures included); -1 without --observe or when
  * no row is d's. */
 double observed_dest_attempt_rate(const struct observation *o, const struct dest *d);
+/* Of the connections towards d that eBPF saw succeed during the window,
+ * the share whose port entered TIME_WAIT on this side (the client closed
+ * first), 0 to 1; -1 without --observe or without a success. Where the
+ * server closes first the client's port is free at once and holds
+ * nothing: the pool's demand is the attempts times this share. */
+double observed_dest_close_share(const struct observation *o, const struct dest *d);
 /* The processes eBPF saw connect towards remote:port (from local, when
  * not NULL) during the window, into w as owners_dest() would name them
  * (most attempts first; `established` holds their attempts, capped).
