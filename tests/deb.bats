@@ -327,11 +327,12 @@ RestrictNamespaces=net'
 		CAPS=$c ROOT_PRE=$ROOT_PRE SANDBOX=1 run in_root "$script"
 		bound=$(cat "$BF")
 		got="rc=$status"
-		# the labels: inode/N for the one a process holds, the ip netns
-		# name for the bound one (twtune-metrics(7), LABELS)
+		# read (twtune_netns_read 1), by their labels: inode/N for the one a
+		# process holds, the ip netns name for the bound one
+		# (twtune-metrics(7), LABELS)
 		if [ -f "$C/twtune.prom" ]; then
-			got+=" held=$(grep -c "netns=\"inode/$held\"" "$C/twtune.prom" || true)"
-			got+=" bound=$(grep -c 'netns="deb"' "$C/twtune.prom" || true)"
+			got+=" held=$(grep -c "^twtune_netns_read{netns=\"inode/$held\"[^}]*} 1\$" "$C/twtune.prom" || true)"
+			got+=" bound=$(grep -c '^twtune_netns_read{netns="deb"[^}]*} 1$' "$C/twtune.prom" || true)"
 		fi
 		echo "$caps $got" >>"$BATS_TEST_TMPDIR/measured"
 	done
