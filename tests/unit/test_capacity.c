@@ -16,8 +16,10 @@ static bool near(double a, double b)
 	return fabs(a - b) < 0.01;
 }
 
+/* s's values, the ones it held before freed (s starts zeroed in main). */
 static void set(struct settings *s, const char *range, const char *reuse, const char *buckets)
 {
+	settings_free(s);
 	memset(s, 0, sizeof(*s));
 	settings_set(s, SYSCTL_IP_LOCAL_PORT_RANGE, range);
 	settings_set(s, SYSCTL_TCP_TW_REUSE, reuse);
@@ -28,7 +30,7 @@ static void set(struct settings *s, const char *range, const char *reuse, const 
 
 int main(void)
 {
-	struct settings s;
+	struct settings s = { 0 };
 	struct pool_capacity c;
 	struct pool_demand m;
 	struct sock_snapshot snap;
