@@ -156,10 +156,11 @@ pid_of() {
 @test "case 3: HAProxy's default keep-alive over python3 -m http.server: the backend's protocol_version, not http-reuse" {
 	app_pyserver 8081
 	app_haproxy "" 8081
-	app_bg ab timeout 30 ab -q -k -c 4 -t 20 -n 10000000 http://127.0.0.1:8080/
+	app_bg ab timeout 50 ab -q -k -c 4 -t 40 -n 10000000 http://127.0.0.1:8080/
 	# python3's server closes a few hundred connections a second, fewer on
-	# a loaded machine: wait (at most 20 s) until its port holds the 1000
-	# TIME_WAIT of the server_tw_info threshold, then observe
+	# a loaded machine: wait (at most 20 s, ab runs on for 40 s) until its
+	# port holds the 1000 TIME_WAIT of the server_tw_info threshold, then
+	# observe while ab still runs
 	local i
 	for ((i = 0; i < 100; i++)); do
 		(($(in_ns ss -tanH state time-wait "( sport = :8081 )" | wc -l) >= 1100)) && break
