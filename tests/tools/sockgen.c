@@ -210,6 +210,9 @@ int main(int argc, char **argv)
 		if (!cli || !srv)
 			die("calloc");
 		pairs(cli, srv, established, &next);
+		/* the sockets stay open to the end; their numbers are not needed */
+		free(cli);
+		free(srv);
 	}
 	if (close_wait) {
 		int *cli = calloc(close_wait, sizeof(int)), *srv = calloc(close_wait, sizeof(int));
@@ -219,6 +222,8 @@ int main(int argc, char **argv)
 		pairs(cli, srv, close_wait, &next);
 		for (unsigned i = 0; i < close_wait; i++)
 			close(cli[i]);
+		free(cli);
+		free(srv);
 	}
 	if (!hold)
 		return 0;
