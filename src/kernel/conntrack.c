@@ -29,6 +29,7 @@
 #include <netlink/socket.h>
 
 #include "grow.h"
+#include "nlutil.h"
 #include "readfile.h"
 
 #define RECV_BUF (64 * 1024)
@@ -627,38 +628,11 @@ static long long read_number(const char *root, const char *name)
 	return v;
 }
 
-static int nle_to_errno(int e)
-{
-	switch (-e) {
-	case NLE_NOMEM: return -ENOMEM;
-	case NLE_PERM: return -EPERM;
-	case NLE_NOACCESS: return -EACCES;
-	case NLE_PROTO_MISMATCH: return -EPROTONOSUPPORT;
-	case NLE_OPNOTSUPP: return -EOPNOTSUPP;
-	case NLE_AF_NOSUPPORT: return -EAFNOSUPPORT;
-	case NLE_OBJ_NOTFOUND: return -ENOENT;
-	case NLE_DUMP_INTR: return -EINTR;
-	default: return -EIO;
-	}
-}
-
 struct live {
 	struct nl_sock *sk;
 	FILE *record;
 	int record_err;
 };
-
-static void record(struct live *L, const struct nlmsghdr *h)
-{
-	static const unsigned char pad[NLMSG_ALIGNTO];
-	size_t n = h->nlmsg_len, padded = NLMSG_ALIGN(n);
-
-	if (!L->record || L->record_err)
-		return;
-	errno = 0;
-	if (fwrite(h, 1, n, L->record) != n || fwrite(pad, 1, padded - n, L->record) != padded - n)
-		L->record_err = errno ? -errno : -EIO;
-}
 
 static int socket_fault(struct ct_table *t, int err)
 {
@@ -682,12 +656,12 @@ static int dump_once(struct live *L, struct ct_table *t)
 	if (r == 0) {
 		nl_complete_msg(L->sk, msg);
 		seq = nlmsg_hdr(msg)->nlmsg_seq;
-		record(L, nlmsg_hdr(msg));
+		nl_record(L->record, &L->record_err, nlmsg_hdr(msg));
 		r = nl_send(L->sk, msg);
 	}
 	nlmsg_free(msg);
 	if (r < 0)
-		return socket_fault(t, nle_to_errno(r));
+		return socket_fault(t, nl_errno(r));
 	while (step == 0) {
 		struct sockaddr_nl peer;
 		unsigned char *buf = NULL;
@@ -699,7 +673,7 @@ static int dump_once(struct live *L, struct ct_table *t)
 			free(buf);
 			if (n == 0)
 				return fault(t, CT_FAULT_TRUNCATED, -ENODATA);
-			return socket_fault(t, nle_to_errno(n));
+			return socket_fault(t, nl_errno(n));
 		}
 		p = buf;
 		len = peer.nl_pid != 0 ? 0 : (size_t)n;
@@ -712,7 +686,7 @@ static int dump_once(struct live *L, struct ct_table *t)
 				break;
 			size = NLMSG_ALIGN(h.nlmsg_len) < len ? NLMSG_ALIGN(h.nlmsg_len) : len;
 			if (h.nlmsg_seq == seq) {
-				record(L, (const void *)p);
+				nl_record(L->record, &L->record_err, (const void *)p);
 				if (step != 0)
 					step = fault(t, CT_FAULT_MALFORMED, -EBADMSG);
 				else
@@ -745,7 +719,7 @@ static int dump_live(struct ct_table *t, const char *rec)
 	}
 	r = nl_connect(L.sk, NETLINK_NETFILTER);
 	if (r < 0) {
-		r = socket_fault(t, nle_to_errno(r));
+		r = socket_fault(t, nl_errno(r));
 		goto out;
 	}
 	nl_socket_disable_msg_peek(L.sk);

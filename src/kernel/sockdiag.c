@@ -33,6 +33,7 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
+#include "nlutil.h"
 #include "readfile.h"
 
 #define RECV_BUF (32 * 1024)
@@ -185,26 +186,6 @@ out:
 	return r < 0 ? r : 0;
 }
 
-/* libnl's errors, back to errno at the boundary. */
-static int nle_to_errno(int nle)
-{
-	switch (-nle) {
-	case NLE_NOMEM: return -ENOMEM;
-	case NLE_PERM: return -EPERM;
-	case NLE_NOACCESS: return -EACCES;
-	case NLE_OPNOTSUPP: return -EOPNOTSUPP;
-	case NLE_AF_NOSUPPORT: return -EAFNOSUPPORT;
-	case NLE_PROTO_MISMATCH: return -EPROTONOSUPPORT;
-	case NLE_INTR: return -EINTR;
-	case NLE_AGAIN: return -EAGAIN;
-	case NLE_BAD_SOCK: return -EBADF;
-	case NLE_OBJ_NOTFOUND: return -ENOENT;
-	case NLE_MSG_TRUNC: return -EMSGSIZE;
-	case NLE_DUMP_INTR: return -EINTR;
-	default: return -EIO;
-	}
-}
-
 /* A failed send or receive. libnl says NLE_NOMEM for ENOBUFS too (the
  * kernel could not allocate a dump message), so no error here counts as
  * our own lack of memory: the caller reads /proc/net/tcp instead. */
@@ -220,19 +201,6 @@ struct live {
 	int record_err;
 	uint32_t states; /* idiag_states of the requests */
 };
-
-/* Writes one message, padded as the kernel lays it out, to the recording. */
-static void record(struct live *L, const struct nlmsghdr *h)
-{
-	static const unsigned char pad[NLMSG_ALIGNTO];
-	size_t n = h->nlmsg_len, padded = NLMSG_ALIGN(n);
-
-	if (!L->record || L->record_err)
-		return;
-	errno = 0;
-	if (fwrite(h, 1, n, L->record) != n || fwrite(pad, 1, padded - n, L->record) != padded - n)
-		L->record_err = errno ? -errno : -EIO;
-}
 
 /* Sends the request the dump's state calls for: the one-walk request, or
  * the v2 request of the family due. *seq gets its sequence number. */
@@ -260,11 +228,11 @@ static int send_request(struct live *L, uint32_t *seq)
 	if (r == 0) {
 		nl_complete_msg(L->sk, msg);
 		*seq = nlmsg_hdr(msg)->nlmsg_seq;
-		record(L, nlmsg_hdr(msg));
+		nl_record(L->record, &L->record_err, nlmsg_hdr(msg));
 		r = nl_send(L->sk, msg);
 	}
 	nlmsg_free(msg);
-	return r < 0 ? socket_fault(&L->d, nle_to_errno(r)) : 0;
+	return r < 0 ? socket_fault(&L->d, nl_errno(r)) : 0;
 }
 
 /* Sends one request and feeds its replies, straight from the receive
@@ -290,7 +258,7 @@ static int dump_once(struct live *L)
 			free(buf);
 			if (n == 0) /* the socket ran dry before NLMSG_DONE */
 				return fault(&L->d, DIAG_FAULT_TRUNCATED, -ENODATA);
-			return socket_fault(&L->d, nle_to_errno(n));
+			return socket_fault(&L->d, nl_errno(n));
 		}
 		p = buf;
 		len = (size_t)n;
@@ -305,7 +273,7 @@ static int dump_once(struct live *L)
 			/* The kernel pads every message but perhaps the last. */
 			size = NLMSG_ALIGN(h->nlmsg_len) < len ? NLMSG_ALIGN(h->nlmsg_len) : len;
 			if (h->nlmsg_seq == seq) { /* else left over from an earlier request */
-				record(L, h);
+				nl_record(L->record, &L->record_err, h);
 				if (step != DIAG_MORE) /* nothing follows NLMSG_DONE */
 					step = fault(&L->d, DIAG_FAULT_MALFORMED, -EBADMSG);
 				else
@@ -376,7 +344,7 @@ int sockdiag_dump_states(struct sock_snapshot *s, bool per_family, uint32_t stat
 	}
 	r = nl_connect(L.sk, NETLINK_SOCK_DIAG);
 	if (r < 0) {
-		r = socket_fault(&L.d, nle_to_errno(r));
+		r = socket_fault(&L.d, nl_errno(r));
 		goto out;
 	}
 	nl_socket_disable_msg_peek(L.sk);

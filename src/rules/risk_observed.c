@@ -51,65 +51,59 @@ static struct dest row_dest(const struct obs_row *r)
 	return d;
 }
 
-double observed_dest_tw_rate(const struct observation *o, const struct dest *d)
+/* The window's rows towards d, summed: attempts, successes, TIME_WAIT
+ * entered. False without --observe or when no row is d's. */
+static bool dest_totals(const struct observation *o, const struct dest *d, uint64_t *attempts,
+			uint64_t *successes, uint64_t *time_wait)
 {
 	const struct obs_window *w = o->observed;
-	uint64_t n = 0;
+	bool found = false;
 
+	*attempts = *successes = *time_wait = 0;
 	if (!w || w->window_seconds <= 0)
-		return -1;
+		return false;
 	for (size_t i = 0; i < w->ndests; i++) {
-		struct dest k = row_dest(&w->dests[i]);
+		const struct obs_row *r = &w->dests[i];
+		struct dest k = row_dest(r);
 
-		if (in_scope(o, &w->dests[i]) && k.rport == d->rport &&
+		if (in_scope(o, r) && k.rport == d->rport &&
 		    !memcmp(&k.local, &d->local, sizeof(k.local)) &&
-		    !memcmp(&k.remote, &d->remote, sizeof(k.remote)))
-			n += w->dests[i].time_wait;
+		    !memcmp(&k.remote, &d->remote, sizeof(k.remote))) {
+			*attempts += r->attempts;
+			*successes += r->successes;
+			*time_wait += r->time_wait;
+			found = true;
+		}
 	}
-	return (double)n / w->window_seconds;
+	return found;
+}
+
+double observed_dest_tw_rate(const struct observation *o, const struct dest *d)
+{
+	uint64_t a, ok, tw;
+
+	if (!o->observed || o->observed->window_seconds <= 0)
+		return -1;
+	dest_totals(o, d, &a, &ok, &tw);
+	return (double)tw / o->observed->window_seconds;
 }
 
 double observed_dest_close_share(const struct observation *o, const struct dest *d)
 {
-	const struct obs_window *w = o->observed;
-	uint64_t ok = 0, tw = 0;
+	uint64_t a, ok, tw;
 
-	if (!w || w->window_seconds <= 0)
-		return -1;
-	for (size_t i = 0; i < w->ndests; i++) {
-		struct dest k = row_dest(&w->dests[i]);
-
-		if (in_scope(o, &w->dests[i]) && k.rport == d->rport &&
-		    !memcmp(&k.local, &d->local, sizeof(k.local)) &&
-		    !memcmp(&k.remote, &d->remote, sizeof(k.remote))) {
-			ok += w->dests[i].successes;
-			tw += w->dests[i].time_wait;
-		}
-	}
-	if (!ok)
+	if (!dest_totals(o, d, &a, &ok, &tw) || !ok)
 		return -1;
 	return tw >= ok ? 1 : (double)tw / (double)ok;
 }
 
 double observed_dest_attempt_rate(const struct observation *o, const struct dest *d)
 {
-	const struct obs_window *w = o->observed;
-	uint64_t n = 0;
-	bool found = false;
+	uint64_t a, ok, tw;
 
-	if (!w || w->window_seconds <= 0)
+	if (!dest_totals(o, d, &a, &ok, &tw))
 		return -1;
-	for (size_t i = 0; i < w->ndests; i++) {
-		struct dest k = row_dest(&w->dests[i]);
-
-		if (in_scope(o, &w->dests[i]) && k.rport == d->rport &&
-		    !memcmp(&k.local, &d->local, sizeof(k.local)) &&
-		    !memcmp(&k.remote, &d->remote, sizeof(k.remote))) {
-			n += w->dests[i].attempts;
-			found = true;
-		}
-	}
-	return found ? (double)n / w->window_seconds : -1;
+	return (double)a / o->observed->window_seconds;
 }
 
 void observed_clients(const struct observation *o, const struct addr *local,
