@@ -11,20 +11,27 @@
 
 #include "number.h"
 
-int sysctl_default_half_ehash(const char *source, char *buf, size_t len)
+/* A default computed from a file the kernel prints as one integer and a
+ * newline: that integer within [lo, hi], divided by div, into buf. */
+static int default_from(const char *source, long long lo, long long hi, long long div, char *buf,
+			size_t len)
 {
 	char text[32];
 	long long n;
 	int w;
 
-	/* as the kernel prints it: one integer and a newline */
 	if (snprintf(text, sizeof(text), "%s", source) >= (int)sizeof(text))
 		return -EINVAL;
 	text[strcspn(text, "\n")] = '\0';
-	if (parse_ll(text, -(1LL << 40), 1LL << 40, &n) < 0)
+	if (parse_ll(text, lo, hi, &n) < 0)
 		return -EINVAL;
-	w = snprintf(buf, len, "%lld", (n < 0 ? -n : n) / 2);
+	w = snprintf(buf, len, "%lld", (n < 0 ? -n : n) / div);
 	return w < 0 || (size_t)w >= len ? -ENOSPC : 0;
+}
+
+int sysctl_default_half_ehash(const char *source, char *buf, size_t len)
+{
+	return default_from(source, -(1LL << 40), 1LL << 40, 2, buf, len);
 }
 
 #define SYSCTL_ROW_(id_, dir_, name_, type_, min_, max_, dflt_, since_, flags_, k8s_, meaning_) \
@@ -41,17 +48,7 @@ _Static_assert(sizeof(sysctl_table) / sizeof(sysctl_table[0]) == SYSCTL_COUNT,
 
 int sysctl_default_same(const char *source, char *buf, size_t len)
 {
-	char text[32];
-	long long n;
-	int w;
-
-	if (snprintf(text, sizeof(text), "%s", source) >= (int)sizeof(text))
-		return -EINVAL;
-	text[strcspn(text, "\n")] = '\0';
-	if (parse_ll(text, 1, INT_MAX, &n) < 0)
-		return -EINVAL;
-	w = snprintf(buf, len, "%lld", n);
-	return w < 0 || (size_t)w >= len ? -ENOSPC : 0;
+	return default_from(source, 1, INT_MAX, 1, buf, len);
 }
 
 /* The short name, and in *dir the directory a full name gave ("ipv4",
