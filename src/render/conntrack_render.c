@@ -2,6 +2,8 @@
 /* conntrack_render.c: the "NAT and conntrack" section (conntrack_render.h) */
 #include "conntrack_render.h"
 
+#include <math.h>
+
 #include <arpa/inet.h>
 
 #include "output.h"
@@ -85,14 +87,6 @@ void conntrack_text(FILE *f, const struct nat_view *v)
 		fprintf(f, "no NAT or conntrack findings\n");
 }
 
-static void json_ll(struct json *j, const char *key, long long v)
-{
-	if (v < 0)
-		json_null(j, key);
-	else
-		json_int(j, key, v);
-}
-
 void conntrack_json(struct json *j, const char *key, const struct nat_view *v)
 {
 	const struct ct_table *t;
@@ -106,14 +100,11 @@ void conntrack_json(struct json *j, const char *key, const struct nat_view *v)
 	json_obj_begin(j, key);
 	json_bool(j, "available", v->available);
 	json_str(j, "note", v->note[0] ? v->note : NULL);
-	json_ll(j, "count", t->count);
-	json_ll(j, "max", t->max);
-	json_ll(j, "buckets", t->buckets);
-	json_ll(j, "tcp_timeout_time_wait", t->tw_timeout);
-	if (v->fill >= 0)
-		json_double(j, "fill_ratio", v->fill, 4);
-	else
-		json_null(j, "fill_ratio");
+	json_count(j, "count", t->count);
+	json_count(j, "max", t->max);
+	json_count(j, "buckets", t->buckets);
+	json_count(j, "tcp_timeout_time_wait", t->tw_timeout);
+	json_double(j, "fill_ratio", v->fill >= 0 ? v->fill : NAN, 4);
 	json_bool(j, "dumped", v->dumped);
 	if (v->dumped) {
 		json_uint(j, "entries", t->entries);
@@ -159,12 +150,12 @@ void conntrack_json(struct json *j, const char *key, const struct nat_view *v)
 	if (t->have_stats) {
 		json_obj_begin(j, "statistics");
 		json_int(j, "cpus", t->stats.cpus);
-		json_ll(j, "found", t->stats.found);
-		json_ll(j, "insert_failed", t->stats.insert_failed);
-		json_ll(j, "drop", t->stats.drop);
-		json_ll(j, "early_drop", t->stats.early_drop);
-		json_ll(j, "search_restart", t->stats.search_restart);
-		json_ll(j, "clash_resolve", t->stats.clash_resolve);
+		json_count(j, "found", t->stats.found);
+		json_count(j, "insert_failed", t->stats.insert_failed);
+		json_count(j, "drop", t->stats.drop);
+		json_count(j, "early_drop", t->stats.early_drop);
+		json_count(j, "search_restart", t->stats.search_restart);
+		json_count(j, "clash_resolve", t->stats.clash_resolve);
 		json_obj_end(j);
 	}
 	json_arr_begin(j, "findings");

@@ -97,14 +97,8 @@ static void json_capacity(struct json *j, const char *key, const struct pool_cap
 	json_uint(j, "held", c->held);
 	json_bool(j, "reuse", c->reuse);
 	json_double(j, "port_seconds", c->port_seconds, 3);
-	if (c->tw_capped)
-		json_null(j, "per_second");
-	else
-		json_double(j, "per_second", c->sustain, 2);
-	if (c->knee > 0)
-		json_double(j, "knee_per_second", c->knee, 2);
-	else
-		json_null(j, "knee_per_second");
+	json_double(j, "per_second", c->tw_capped ? NAN : c->sustain, 2);
+	json_double(j, "knee_per_second", c->knee > 0 ? c->knee : NAN, 2);
 	json_obj_end(j);
 }
 
@@ -119,10 +113,7 @@ static void json_pool_key(struct json *j, const struct pool_view *p)
 static void json_demand(struct json *j, const struct pool_view *p)
 {
 	json_obj_begin(j, "demand");
-	if (p->demand.rate >= 0)
-		json_double(j, "per_second", p->demand.rate, 2);
-	else
-		json_null(j, "per_second");
+	json_double(j, "per_second", p->demand.rate >= 0 ? p->demand.rate : NAN, 2);
 	json_bool(j, "at_least", p->demand.at_least);
 	json_str(j, "source", p->source);
 	json_obj_end(j);
@@ -226,28 +217,16 @@ void report_json_member(struct json *j, const char *key, const struct report *r)
 	json_uint(j, "reserved_in_range", r->eph.high - r->eph.low + 1 - r->usable);
 	json_uint(j, "usable", r->usable);
 	json_uint(j, "held", r->cap_now.held);
-	if (r->cap_now.tw_capped)
-		json_null(j, "capacity_per_second");
-	else
-		json_double(j, "capacity_per_second", r->cap_now.sustain, 2);
-	if (r->cap_now.knee > 0)
-		json_double(j, "knee_per_second", r->cap_now.knee, 2);
-	else
-		json_null(j, "knee_per_second");
+	json_double(j, "capacity_per_second", r->cap_now.tw_capped ? NAN : r->cap_now.sustain, 2);
+	json_double(j, "knee_per_second", r->cap_now.knee > 0 ? r->cap_now.knee : NAN, 2);
 	json_obj_end(j);
 	json_obj_begin(j, "close_rate");
 	json_double(j, "per_second", r->obs->close_rate, 2);
 	json_bool(j, "measured", r->obs->close_rate_measured);
 	json_double(j, "interval", r->obs->interval, 1);
 	json_str(j, "source", r->rate_source);
-	if (r->obs->close_rate_measured && r->obs->open_rate >= 0)
-		json_double(j, "connects_per_second", r->obs->open_rate, 2);
-	else
-		json_null(j, "connects_per_second");
-	if (r->obs->close_rate_measured && r->obs->recycled_rate >= 0)
-		json_double(j, "reused_per_second", r->obs->recycled_rate, 2);
-	else
-		json_null(j, "reused_per_second");
+	json_double(j, "connects_per_second", r->obs->close_rate_measured && r->obs->open_rate >= 0 ? r->obs->open_rate : NAN, 2);
+	json_double(j, "reused_per_second", r->obs->close_rate_measured && r->obs->recycled_rate >= 0 ? r->obs->recycled_rate : NAN, 2);
 	json_obj_end(j);
 	json_arr_begin(j, "pools");
 	for (size_t i = 0; i < r->npools; i++) {

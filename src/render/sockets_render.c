@@ -70,14 +70,6 @@ const char *sockets_note(const struct collect_result *res, char *buf, size_t len
 	return buf;
 }
 
-static void counter(struct json *j, const char *name, long long v)
-{
-	if (v < 0)
-		json_null(j, name);
-	else
-		json_int(j, name, v);
-}
-
 void sockets_json(struct json *j, const char *key, const struct sockets_view *v)
 {
 	const struct sock_snapshot *s = v->s;
@@ -126,16 +118,16 @@ void sockets_json(struct json *j, const char *key, const struct sockets_view *v)
 	}
 	json_arr_end(j);
 	json_obj_begin(j, "counters");
-	counter(j, "sockstat_inuse", s->counters.sockstat_inuse);
-	counter(j, "sockstat_orphan", s->counters.sockstat_orphan);
-	counter(j, "sockstat_tw", s->counters.sockstat_tw);
-	counter(j, "sockstat_alloc", s->counters.sockstat_alloc);
-	counter(j, "sockstat6_inuse", s->counters.sockstat6_inuse);
-	counter(j, "TW", s->counters.tw);
-	counter(j, "TWRecycled", s->counters.tw_recycled);
-	counter(j, "TWKilled", s->counters.tw_killed);
-	counter(j, "TCPTimeWaitOverflow", s->counters.tw_overflow);
-	counter(j, "CurrEstab", s->counters.curr_estab);
+	json_count(j, "sockstat_inuse", s->counters.sockstat_inuse);
+	json_count(j, "sockstat_orphan", s->counters.sockstat_orphan);
+	json_count(j, "sockstat_tw", s->counters.sockstat_tw);
+	json_count(j, "sockstat_alloc", s->counters.sockstat_alloc);
+	json_count(j, "sockstat6_inuse", s->counters.sockstat6_inuse);
+	json_count(j, "TW", s->counters.tw);
+	json_count(j, "TWRecycled", s->counters.tw_recycled);
+	json_count(j, "TWKilled", s->counters.tw_killed);
+	json_count(j, "TCPTimeWaitOverflow", s->counters.tw_overflow);
+	json_count(j, "CurrEstab", s->counters.curr_estab);
 	json_obj_end(j);
 	json_obj_end(j);
 }

@@ -97,6 +97,14 @@ void json_null(struct json *j, const char *key)
 	fputs("null", j->f);
 }
 
+void json_count(struct json *j, const char *key, long long val)
+{
+	if (val < 0)
+		json_null(j, key);
+	else
+		json_int(j, key, val);
+}
+
 void json_end(struct json *j)
 {
 	fputc('\n', j->f);

@@ -23,9 +23,11 @@ void json_arr_end(struct json *j);
 void json_str(struct json *j, const char *key, const char *val); /* NULL writes null */
 void json_int(struct json *j, const char *key, long long val);
 void json_uint(struct json *j, const char *key, unsigned long long val);
-void json_double(struct json *j, const char *key, double val, int decimals);
+void json_double(struct json *j, const char *key, double val, int decimals); /* NAN: null */
 void json_bool(struct json *j, const char *key, bool val);
 void json_null(struct json *j, const char *key);
+/* val, or null when val < 0 (not known: a count the kernel did not give) */
+void json_count(struct json *j, const char *key, long long val);
 /* Ends the document with a newline. */
 void json_end(struct json *j);
 
