@@ -202,91 +202,106 @@ static void buckets_ratio(FILE *f, const struct source *s)
 	number(f, (double)s->m->counters.sockstat_tw / (double)s->m->max_tw_buckets);
 }
 
-/* The pools' addresses are written by the program (ip_str), not taken
- * from outside: no escaping needed, but passed through it all the same. */
-static void pool_samples(FILE *f, const struct source *s, const char *name, int what)
+/* The pools' series, labelled local and remote: their ports, and the
+ * capacity model's figures (issue 20) where known: a pool's capacity only
+ * when TIME_WAIT bounds it, its knee only when it has one, its demand and
+ * failure ratio only when measured. The addresses are written by the
+ * program (ip_str), not taken from outside: passed through the escaping
+ * all the same. */
+enum pool_what { P_USED, P_TW, P_PRESSURE, P_CAPACITY, P_KNEE, P_DEMAND, P_FAILURE };
+
+static bool pool_has(const struct pool_metrics *p, enum pool_what what)
+{
+	switch (what) {
+	case P_CAPACITY: return p->capacity >= 0;
+	case P_KNEE: return p->knee > 0;
+	case P_DEMAND:
+	case P_FAILURE: return p->demand >= 0;
+	default: return true;
+	}
+}
+
+static void pool_samples(FILE *f, const struct source *s, const char *name, enum pool_what what)
 {
 	for (size_t i = 0; i < s->m->npools; i++) {
 		const struct pool_metrics *p = &s->m->pools[i];
 		char local[3 * sizeof(p->local)], remote[3 * sizeof(p->remote)];
 
+		if (!pool_has(p, what))
+			continue;
 		sample(f, name, s->labels, "local=\"%s\",remote=\"%s\"",
 		       san_str(local, sizeof(local), p->local, SAN_PROM),
 		       san_str(remote, sizeof(remote), p->remote, SAN_PROM));
-		if (what == 0)
-			fprintf(f, "%u\n", p->used);
-		else if (what == 1)
-			fprintf(f, "%u\n", p->time_wait);
-		else
-			number(f, s->m->usable ? (double)p->used / s->m->usable : 0);
+		switch (what) {
+		case P_USED: fprintf(f, "%u\n", p->used); break;
+		case P_TW: fprintf(f, "%u\n", p->time_wait); break;
+		case P_PRESSURE: number(f, s->m->usable ? (double)p->used / s->m->usable : 0); break;
+		case P_CAPACITY: number(f, p->capacity); break;
+		case P_KNEE: number(f, p->knee); break;
+		case P_DEMAND: number(f, p->demand); break;
+		case P_FAILURE: number(f, p->failure_share); break;
+		}
 	}
 }
 
-static void pool_used(FILE *f, const struct source *s)
+static bool pools_have(const struct report_metrics *m, enum pool_what what)
 {
-	pool_samples(f, s, "pool_ports_used", 0);
-}
-
-static void pool_time_wait(FILE *f, const struct source *s)
-{
-	pool_samples(f, s, "pool_time_wait", 1);
-}
-
-static void pool_pressure(FILE *f, const struct source *s)
-{
-	pool_samples(f, s, "pool_pressure_ratio", 2);
-}
-
-/* The listed pools' capacity (issue 20), labelled local and remote as
- * the pool series are; a pool's demand and failure ratio only when
- * measured, its capacity only when TIME_WAIT bounds it, its knee only
- * when it has one. */
-static bool have_capacity(const struct report_metrics *m)
-{
-	return m->ncap > 0;
-}
-
-static bool have_demand(const struct report_metrics *m)
-{
-	for (size_t i = 0; i < m->ncap; i++)
-		if (m->cap[i].demand >= 0)
+	if (!have_pools(m))
+		return false;
+	for (size_t i = 0; i < m->npools; i++)
+		if (pool_has(&m->pools[i], what))
 			return true;
 	return false;
 }
 
-static void capacity_samples(FILE *f, const struct source *s, const char *name, int what)
+static void pool_used(FILE *f, const struct source *s)
 {
-	for (size_t i = 0; i < s->m->ncap; i++) {
-		const struct capacity_metrics *c = &s->m->cap[i];
-		double v = what == 0 ? c->capacity : what == 1 ? c->knee : what == 2 ? c->demand
-										 : c->failure_share;
+	pool_samples(f, s, "pool_ports_used", P_USED);
+}
 
-		if ((what == 0 && c->capacity < 0) || (what == 1 && !(c->knee > 0)) ||
-		    (what >= 2 && c->demand < 0))
-			continue;
-		sample(f, name, s->labels, "local=\"%s\",remote=\"%s\"", c->local, c->remote);
-		number(f, v);
-	}
+static void pool_time_wait(FILE *f, const struct source *s)
+{
+	pool_samples(f, s, "pool_time_wait", P_TW);
+}
+
+static void pool_pressure(FILE *f, const struct source *s)
+{
+	pool_samples(f, s, "pool_pressure_ratio", P_PRESSURE);
 }
 
 static void pool_capacity(FILE *f, const struct source *s)
 {
-	capacity_samples(f, s, "pool_capacity_per_second", 0);
+	pool_samples(f, s, "pool_capacity_per_second", P_CAPACITY);
 }
 
 static void pool_knee(FILE *f, const struct source *s)
 {
-	capacity_samples(f, s, "pool_knee_per_second", 1);
+	pool_samples(f, s, "pool_knee_per_second", P_KNEE);
 }
 
 static void pool_demand(FILE *f, const struct source *s)
 {
-	capacity_samples(f, s, "pool_demand_per_second", 2);
+	pool_samples(f, s, "pool_demand_per_second", P_DEMAND);
 }
 
 static void pool_failure(FILE *f, const struct source *s)
 {
-	capacity_samples(f, s, "pool_expected_failure_ratio", 3);
+	pool_samples(f, s, "pool_expected_failure_ratio", P_FAILURE);
+}
+
+static bool have_capacity(const struct report_metrics *m)
+{
+	return pools_have(m, P_CAPACITY);
+}
+
+static bool have_knee(const struct report_metrics *m)
+{
+	return pools_have(m, P_KNEE);
+}
+
+static bool have_demand(const struct report_metrics *m)
+{
+	return pools_have(m, P_DEMAND);
 }
 
 /* Every family of a namespace, in the order they are written. */
@@ -350,7 +365,7 @@ static const struct family families[] = {
 	  have_capacity, pool_capacity },
 	{ "pool_knee_per_second", "gauge",
 	  "New connections per second above which connect() slows (wide ranges only).", false,
-	  have_capacity, pool_knee },
+	  have_knee, pool_knee },
 	{ "pool_demand_per_second", "gauge",
 	  "New connections per second wanted towards the destination, measured over the window.",
 	  false, have_demand, pool_demand },

@@ -336,19 +336,6 @@ static void metrics(const struct audit *a, struct report *r)
 	m->usable = r->usable;
 	m->close_rate = a->obs.close_rate;
 	m->close_rate_measured = a->obs.close_rate_measured;
-	for (size_t i = 0; i < r->npools && m->ncap < REPORT_CAPACITY_POOLS; i++) {
-		const struct pool_view *p = &r->pools[i];
-		struct capacity_metrics *k = &m->cap[m->ncap++];
-		bool measured = p->demand.source != DEMAND_ESTIMATE && p->demand.source != DEMAND_NONE;
-
-		addr_str(&p->d->local, k->local, sizeof(k->local));
-		endpoint_str(p->d->remote.family, p->d->remote.bytes, p->d->rport, k->remote,
-			     sizeof(k->remote));
-		k->capacity = p->now.tw_capped ? -1 : p->now.sustain;
-		k->knee = p->now.knee;
-		k->demand = measured ? p->demand.rate : -1;
-		k->failure_share = p->demand.fail_share;
-	}
 	m->judged_from_counters = r->collected && s && a->from_counters;
 	m->max_tw_buckets = settings_num(&a->current, SYSCTL_TCP_MAX_TW_BUCKETS, -1);
 	if (!s)
@@ -379,6 +366,19 @@ static void pools(struct report *r)
 		endpoint_str(fam, d->remote.bytes, d->rport, p->remote, sizeof(p->remote));
 		p->used = d->used;
 		p->time_wait = d->time_wait;
+		p->capacity = p->demand = -1;
+		p->knee = p->failure_share = 0;
+		/* the report's pools are the view's destinations, in its order */
+		if (i < r->npools) {
+			const struct pool_view *v = &r->pools[i];
+			bool measured = v->demand.source != DEMAND_ESTIMATE &&
+					v->demand.source != DEMAND_NONE;
+
+			p->capacity = v->now.tw_capped ? -1 : v->now.sustain;
+			p->knee = v->now.knee;
+			p->demand = measured ? v->demand.rate : -1;
+			p->failure_share = v->demand.fail_share;
+		}
 	}
 }
 

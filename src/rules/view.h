@@ -75,10 +75,15 @@ void sockets_view_free(struct sockets_view *v);
  * returns how many are left out. */
 size_t netns_keep(const int *risk, const bool *host, size_t n, size_t cap, bool *keep);
 
-/* One of the fullest destination pools, as a Prometheus series shows it. */
+/* One of the fullest destination pools, as the Prometheus series show it:
+ * its ports and, where the report lists it, its capacity and demand. */
 struct pool_metrics {
 	char local[IP_STR_LEN], remote[ENDPOINT_STR_LEN];
 	unsigned used, time_wait;
+	double capacity;              /* per second; < 0: no limit from TIME_WAIT, or not listed */
+	double knee;                  /* per second; 0: none */
+	double demand;                /* per second; < 0: not measured (a snapshot) */
+	double failure_share;         /* with a measured demand */
 };
 
 /* A listed destination's pool, now and with the target values, at the
@@ -88,17 +93,6 @@ struct pool_view {
 	struct pool_capacity now, after;
 	struct pool_demand demand, demand_after; /* the same rate; the failure share differs */
 	char source[160];             /* where the demand comes from */
-};
-
-/* A listed pool's capacity and demand, copied for the metrics (they
- * outlive the audit with --all-netns). */
-#define REPORT_CAPACITY_POOLS 5
-struct capacity_metrics {
-	char local[48], remote[64];   /* "127.0.0.1", "127.0.0.1:8080" (endpoint_str) */
-	double capacity;              /* per second; < 0: no limit from TIME_WAIT */
-	double knee;                  /* per second; 0: none */
-	double demand;                /* per second; < 0: not measured (a snapshot) */
-	double failure_share;         /* with a measured demand */
 };
 
 /* The numbers a report's Prometheus metrics are made of, copied out of
@@ -112,8 +106,6 @@ struct report_metrics {
 	unsigned usable;                  /* usable ephemeral ports */
 	double close_rate;
 	bool close_rate_measured;         /* over a window, not estimated */
-	struct capacity_metrics cap[REPORT_CAPACITY_POOLS]; /* the listed pools' capacity */
-	size_t ncap;
 	bool judged_from_counters;        /* only the listeners were dumped */
 	bool have_socks;                  /* the rest is known */
 	double worst_pressure;
