@@ -86,11 +86,12 @@ need_observed() {
 	# a little after the delay), the model says 1000/s
 	run -0 scenario '
 		sysctl -qw net.ipv4.ip_local_port_range="40000 40999" net.ipv4.tcp_tw_reuse=1
-		"$CR" --to 127.0.0.1:8080 --listen --rate 2000 --seconds 6 --after 1.5 >"$T/cr" 2>/dev/null &
+		"$CR" --to 127.0.0.1:8080 --listen --rate 2000 --seconds 7 --after 1.5 >"$T/cr" 2>/dev/null &
 		sleep 1.5
 		rc=0; "$TWTUNE" audit --interval 1 --json >"$T/a.json" || rc=$?
 		"$TWTUNE" audit --observe 1 --json >"$T/o.json" 2>/dev/null || true
 		"$TWTUNE" audit --observe 1 >"$T/o.txt" 2>/dev/null || true
+		"$TWTUNE" audit --observe 1 --format prometheus --fail-on never >"$T/o.prom" 2>/dev/null || true
 		wait
 		echo "exit $rc"'
 	assert_output 'exit 1'
@@ -109,6 +110,14 @@ need_observed() {
 	m=$(measured "$T/cr")
 	echo "predicted $p measured $m"
 	within "$p" "$m" 0.10
+	# the Prometheus series say the same, against the same kernel: the
+	# capacity, the demand (2000/s wanted, within 15 %), the failure share
+	pool='{local="127.0.0.1",remote="127.0.0.1:8080"}'
+	prom() { awk -v k="twtune_$1$pool" '$1 == k { print $2 }' "$T/o.prom"; }
+	cat "$T/o.prom" | grep '^twtune_pool_'
+	assert_equal "$(prom pool_capacity_per_second)" 1000
+	within "$(prom pool_demand_per_second)" 2000 300
+	within "$(prom pool_expected_failure_ratio)" "$m" 0.10
 }
 
 @test "case 4: tcp_max_tw_buckets 500 hides the demand; raised alone it fails as predicted, the suggestion does not" {
