@@ -40,6 +40,17 @@ traffic() {
 	wait
 }
 
+# settle NAME: waits (at most 5 s) until the $CONNECTED connections all
+# stand in conntrack's TIME_WAIT in namespace NAME: the last ACKs of the
+# client's closes may still be crossing the node when traffic returns.
+settle() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ "$(ctl "$1" -p tcp --state TIME_WAIT | wc -l)" -ge "$CONNECTED" ] && return 0
+		sleep 0.1
+	done
+}
+
 # field KEY...: the last word of ct_tool's line starting with KEY... in $D/ct
 field() {
 	grep "^$* " "$D/ct" | awk '{print $NF}'
@@ -71,6 +82,7 @@ same_as_conntrack() {
 	nat_up 2
 	traffic client 120 80
 	[ "$CONNECTED" -eq 200 ]
+	settle node
 	same_as_conntrack node
 	# every connection left one TIME_WAIT entry, source-NATed to the node
 	[ "$(field state TIME_WAIT)" -eq "$CONNECTED" ]
@@ -239,6 +251,7 @@ hexsum() {
 @test "audit in the node: the NAT and conntrack section and its JSON equal conntrack -L and -C" {
 	nat_up 2
 	traffic client 120 80
+	settle node
 	nat_exec node "$TWTUNE" audit --no-processes --json >"$D/a.json"
 	[ "$(jq .conntrack.count "$D/a.json")" -eq "$(nat_exec node conntrack -C)" ]
 	[ "$(jq .conntrack.entries "$D/a.json")" -eq "$(ctl node | wc -l)" ]

@@ -41,7 +41,14 @@ memcheck() {
 			"$VG_TWTUNE" --profile-dir "$TOP/profiles" "$@" || rc=$?
 		kill "$SOCKGEN_PID" 2>/dev/null
 		exit $rc' _ "$@"
-	if [ "$status" -eq 99 ] || [ -s "$VG_LOG" ]; then
+	# valgrind knows no NS_GET_NSTYPE (ioctl 0xb703, which --all-netns asks
+	# of a namespace file bound elsewhere) and says so in three lines: not
+	# an error of twtune's; every other line of the log fails the test
+	local log
+	log=$(grep -v -e 'Warning: noted but unhandled ioctl 0xb703 ' \
+		-e '   This could cause spurious value errors to appear\.' \
+		-e '   See README_MISSING_SYSCALL_OR_IOCTL for guidance' "$VG_LOG" || true)
+	if [ "$status" -eq 99 ] || [ -n "$log" ]; then
 		cat "$VG_LOG"
 		return 1
 	fi
