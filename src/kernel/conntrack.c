@@ -30,6 +30,7 @@
 
 #include "grow.h"
 #include "nlutil.h"
+#include "number.h"
 #include "readfile.h"
 
 #define RECV_BUF (64 * 1024)
@@ -586,11 +587,7 @@ int conntrack_parse_stats(const char *text, struct ct_stats *st)
 			if (p == eol)
 				break;
 			while (p < eol && *p != ' ') {
-				int c = *p++;
-				int d = c >= '0' && c <= '9'   ? c - '0'
-					: c >= 'a' && c <= 'f' ? c - 'a' + 10
-					: c >= 'A' && c <= 'F' ? c - 'A' + 10
-							       : -1;
+				int d = hex_digit(*p++);
 
 				if (d < 0 || ++digits > 8)
 					return -EINVAL;

@@ -9,20 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "number.h"
 #include "readfile.h"
 
 #define CONFIG_MAX (4u << 20) /* an OCI config.json is tens of KiB */
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* The JSON string at p (after its opening quote) decoded into buf, cut
  * at len - 1 bytes; a \u escape of a surrogate becomes U+FFFD. false when
@@ -48,7 +38,7 @@ static bool json_string(const char *p, char *buf, size_t len)
 				unsigned c = 0;
 
 				for (int i = 1; i <= 4; i++) {
-					int h = hexval(p[i]);
+					int h = hex_digit(p[i]);
 
 					if (h < 0)
 						return false;

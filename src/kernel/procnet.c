@@ -12,6 +12,7 @@
 
 #include <sys/socket.h>
 
+#include "number.h"
 #include "readfile.h"
 #include "value.h"
 
@@ -162,24 +163,13 @@ int procnet_counters(const char *proc_net, struct sock_counters *c)
 	return got ? 0 : -ENOENT;
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
-
 /* n hex digits into a number; -1 when any is not hex. */
 static long long hexnum(const char *p, int n)
 {
 	long long v = 0;
 
 	for (int i = 0; i < n; i++) {
-		int h = hexval(p[i]);
+		int h = hex_digit(p[i]);
 
 		if (h < 0)
 			return -1;

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "fileutil.h"
+#include "number.h"
 #include "registry.h"
 #include "trust.h"
 #include "value.h"
@@ -300,16 +301,11 @@ static long unhex(const char *hex, size_t n, unsigned char *out)
 	if (n % 2)
 		return -1;
 	for (size_t i = 0; i < n; i += 2) {
-		int v = 0;
+		int hi = hex_digit(hex[i]), lo = hex_digit(hex[i + 1]);
 
-		for (int k = 0; k < 2; k++) {
-			char c = hex[i + k];
-
-			v = v * 16 + (c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -256);
-		}
-		if (v < 0)
+		if (hi < 0 || lo < 0)
 			return -1;
-		out[i / 2] = (unsigned char)v;
+		out[i / 2] = (unsigned char)(hi * 16 + lo);
 	}
 	return (long)(n / 2);
 }

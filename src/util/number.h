@@ -8,4 +8,7 @@
  * Returns 0, -EINVAL (not a number) or -ERANGE. */
 int parse_ll(const char *s, long long min, long long max, long long *out);
 
+/* The value of one hex digit (either case), or -1. */
+int hex_digit(char c);
+
 #endif
