@@ -196,7 +196,7 @@ static int add_proc(struct procscan *ps, int pidfd, int pid)
 		p->comm[n - 1] = '\0';
 	read_exe(pidfd, p->exe, sizeof(p->exe));
 	p->cgroup = read_cgroup(pidfd);
-	runtime_probe(pidfd, p->comm, p->exe, &p->rt);
+	runtime_probe(pidfd, p->comm, p->exe, &ps->exes, &p->rt);
 	return (int)ps->nprocs++;
 }
 

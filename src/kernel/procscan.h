@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "runtime.h"
+#include "runtime_probe.h"
 
 /* Processes kept per socket; further holders are only counted. */
 #define PROCSCAN_OWNERS 4
@@ -114,6 +114,7 @@ struct procscan {
 	size_t nprocs, capprocs;
 	struct procscan_user *users;
 	size_t nusers, capusers;
+	struct runtime_exe_cache exes; /* executables read once (runtime_probe) */
 	bool sorted;
 	struct procscan_result res;
 };

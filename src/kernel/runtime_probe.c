@@ -158,7 +158,37 @@ static const char *haproxy_closes(int pidfd, const char *const *argv)
 	return found;
 }
 
-int runtime_probe(int pidfd, const char *comm, const char *exe, struct runtime *r)
+/* nginx's version (nginx) or the Go version of the file open at fd, from
+ * the cache when it read the same file before. */
+static void exe_versions(int fd, bool nginx, struct runtime_exe_cache *c, char *ver, size_t vlen,
+			 char *gov, size_t glen)
+{
+	struct stat st;
+	char *out = nginx ? ver : gov;
+	size_t len = nginx ? vlen : glen;
+	bool key = c && fstat(fd, &st) == 0;
+
+	for (size_t i = 0; key && i < c->n; i++)
+		if (c->e[i].dev == st.st_dev && c->e[i].ino == st.st_ino && c->e[i].nginx == nginx) {
+			snprintf(out, len, "%s", c->e[i].version);
+			return;
+		}
+	if (nginx)
+		nginx_version(fd, ver, vlen);
+	else if (runtime_go_version_fd(fd, gov, glen) < 0)
+		gov[0] = '\0';
+	if (key) {
+		size_t at = c->n < RUNTIME_EXE_CACHE ? c->n++ : c->next++ % RUNTIME_EXE_CACHE;
+
+		c->e[at].dev = st.st_dev;
+		c->e[at].ino = st.st_ino;
+		c->e[at].nginx = nginx;
+		snprintf(c->e[at].version, sizeof(c->e[at].version), "%s", out);
+	}
+}
+
+int runtime_probe(int pidfd, const char *comm, const char *exe, struct runtime_exe_cache *cache,
+		  struct runtime *r)
 {
 	char cmd[CMDLINE_MAX], gov[RUNTIME_VERSION_LEN + 8] = "", ver[RUNTIME_VERSION_LEN] = "";
 	const char *argv[ARGV_MAX + 1];
@@ -184,13 +214,12 @@ int runtime_probe(int pidfd, const char *comm, const char *exe, struct runtime *
 	fd = openat(pidfd, "exe", O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
-	if (r->id == RT_NGINX) {
-		nginx_version(fd, ver, sizeof(ver));
-		f.version = ver;
-	} else if (runtime_go_version_fd(fd, gov, sizeof(gov)) == 0) {
-		f.go_version = gov;
-	}
+	exe_versions(fd, r->id == RT_NGINX, cache, ver, sizeof(ver), gov, sizeof(gov));
 	close(fd);
+	if (r->id == RT_NGINX)
+		f.version = ver;
+	else if (gov[0])
+		f.go_version = gov;
 	runtime_classify(&f, r);
 	return ret;
 }
@@ -216,7 +245,7 @@ int runtime_probe_pid(const char *proc_root, int pid, struct runtime *r)
 	if (l > 10 && !strcmp(link + l - 10, " (deleted)"))
 		link[l - 10] = '\0';
 	base = strrchr(link, '/');
-	ret = runtime_probe(dfd, comm, base ? base + 1 : link, r);
+	ret = runtime_probe(dfd, comm, base ? base + 1 : link, NULL, r);
 	close(dfd);
 	return ret;
 }
